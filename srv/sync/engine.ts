@@ -1,0 +1,463 @@
+import cds from '@sap/cds'
+import { fromV2, MalformedValue, v2Literal, type EdmElement } from './v2-values'
+import type { S4Client, FailedAttempt } from './s4-client'
+import type { FieldMap, S4Record, SyncDescription } from './descriptions'
+
+const LOG = cds.log('sync')
+
+const RUNS = 'invoicecrm.integration.SyncRuns'
+const STATES = 'invoicecrm.integration.SyncStates'
+const ERRORS = 'invoicecrm.integration.SyncRunErrors'
+const REJECTIONS = 'invoicecrm.integration.SyncRejections'
+const SEEN = 'invoicecrm.integration.SyncSeenKeys'
+
+export type SyncMode = 'delta' | 'full'
+
+export interface RunCounters {
+  pages: number
+  rowsRead: number
+  rowsUpserted: number
+  rowsDeleted: number
+  rowsRejected: number
+  errorCount: number
+}
+
+export interface RunSummary extends RunCounters {
+  runId: string
+  entity: string
+  mode: SyncMode
+  status: 'succeeded' | 'failed'
+  durationMs: number
+  message?: string
+}
+
+export interface RunOptions {
+  mode?: SyncMode
+  pageSize: number
+  onProgress?: (progress: RunCounters & { entity: string; mode: SyncMode }) => unknown
+}
+
+interface SyncState {
+  entity: string
+  deltaStamp: string | null
+  deltaKey: string | null
+  fullRun: string | null
+  fullKey: string | null
+}
+
+/** Where a delta run stands: the last bucket it touched, and inside it the last key while the bucket is unfinished. */
+interface DeltaCursor {
+  bucket: number
+  key: string[] | null
+}
+
+interface Page {
+  /** Rows to mirror, mapped to our columns, with their children. */
+  rows: { row: S4Record; key: string[]; children: S4Record[][] }[]
+  rejected: { key: string; reason: string }[]
+  /** Keys of every record in the page, rejected ones included: a rejected record was not removed in S/4HANA. */
+  seenKeys: string[][]
+}
+
+type CsnEntity = { elements: Record<string, EdmElement & { target?: string; isAssociation?: boolean; is2many?: boolean }> }
+type CsnModel = { definitions: Record<string, any> }
+
+const keyText = (key: unknown[]) => JSON.stringify(key)
+
+/**
+ * The one sync engine: reads any described entity from S/4HANA page by page and writes each page, its children,
+ * its rejections and the checkpoint in one transaction, so a crash at any moment resumes without loss or duplicates.
+ *
+ * - delta: rows changed since the checkpoint, ordered by (change stamp, key); see ./change-stamps for the buckets.
+ * - full: every row ordered by key, recording the keys seen; at the end, mirror rows S/4HANA no longer has are
+ *   deleted or marked. A first run of a stamped entity is a full run that also sets the delta checkpoint.
+ */
+export class SyncEngine {
+  constructor(
+    private readonly client: S4Client,
+    private readonly model: CsnModel
+  ) {}
+
+  async run(d: SyncDescription, options: RunOptions): Promise<RunSummary> {
+    const state = await this.loadState(d)
+    const mode: SyncMode = !d.stamp || options.mode === 'full' || !state.deltaStamp ? 'full' : 'delta'
+    if (options.mode === 'delta' && mode === 'full')
+      LOG.info(`${d.name}: no delta checkpoint or change stamp yet, running a full reconciliation instead`)
+    const runId = cds.utils.uuid()
+    const started = Date.now()
+    await cds.tx(tx => tx.run(INSERT.into(RUNS).entries({ ID: runId, entity: d.name, mode, status: 'running', startedAt: new Date(started).toISOString() })))
+    const counters: RunCounters = { pages: 0, rowsRead: 0, rowsUpserted: 0, rowsDeleted: 0, rowsRejected: 0, errorCount: 0 }
+    const onFailure = async (failure: FailedAttempt) => {
+      counters.errorCount++
+      await cds.tx(tx =>
+        tx.run(
+          INSERT.into(ERRORS).entries({
+            run_ID: runId,
+            at: new Date().toISOString(),
+            attempt: failure.attempt,
+            httpStatus: failure.httpStatus ?? null,
+            retried: failure.willRetry,
+            message: failure.message.slice(0, 1000),
+          })
+        )
+      )
+    }
+    const context: RunContext = { d, runId, counters, options, onFailure, mode }
+    LOG.info(`${d.name}: ${mode} sync started`, { run: runId })
+    try {
+      if (mode === 'full') await this.reconcile(context, state)
+      else await this.readDelta(context, state)
+      return await this.finish(context, started, 'succeeded')
+    } catch (error) {
+      LOG.error(`${d.name}: ${mode} sync failed: ${(error as Error).message}`, { run: runId })
+      return await this.finish(context, started, 'failed', (error as Error).message)
+    }
+  }
+
+  private async finish(c: RunContext, started: number, status: RunSummary['status'], message?: string): Promise<RunSummary> {
+    const durationMs = Date.now() - started
+    const finishedAt = new Date().toISOString()
+    await cds.tx(async tx => {
+      await tx.run(UPDATE(RUNS, c.runId).with({ status, finishedAt, durationMs, message: message?.slice(0, 1000) ?? null, errorCount: c.counters.errorCount }))
+      await tx.run(UPDATE(STATES).where({ entity: c.d.name }).with({ lastRun_ID: c.runId, ...(status === 'succeeded' && { lastSuccessAt: finishedAt }) }))
+    })
+    const summary: RunSummary = { runId: c.runId, entity: c.d.name, mode: c.mode, status, durationMs, message, ...c.counters }
+    LOG.info(`${c.d.name}: ${c.mode} sync ${status}`, { ...summary, message: undefined })
+    return summary
+  }
+
+  private async loadState(d: SyncDescription): Promise<SyncState> {
+    const state = (await SELECT.one.from(STATES).where({ entity: d.name })) as SyncState | undefined
+    if (state) return state
+    const fresh: SyncState = { entity: d.name, deltaStamp: null, deltaKey: null, fullRun: null, fullKey: null }
+    await cds.tx(tx => tx.run(INSERT.into(STATES).entries(fresh)))
+    return fresh
+  }
+
+  // ---------------------------------------------------------------- delta
+
+  private async readDelta(c: RunContext, state: SyncState) {
+    const { d } = c
+    const stamp = d.stamp!
+    let cursor: DeltaCursor = {
+      bucket: Date.parse(state.deltaStamp!),
+      key: state.deltaKey ? (JSON.parse(state.deltaKey) as string[]) : null,
+    }
+    if (stamp.overlapMs && !cursor.key) cursor = { bucket: cursor.bucket - stamp.overlapMs - stamp.bucketMs, key: null }
+    const order = [...stamp.properties, ...d.keys.map(k => k.remote)]
+    for (;;) {
+      const inBucket = cursor.key !== null
+      const filter = inBucket
+        ? [stamp.within(cursor.bucket), cursor.key!.length ? this.keysAfter(d, cursor.key!) : undefined]
+        : [stamp.from(cursor.bucket + stamp.bucketMs)]
+      const { records, more } = await this.fetch(c, filter, inBucket ? d.keys.map(k => k.remote) : order)
+      if (!records.length) {
+        if (!inBucket) return
+        cursor = { bucket: cursor.bucket, key: null }
+        continue
+      }
+      const entries = this.convertAll(d, records)
+      let take = entries
+      let next: DeltaCursor
+      if (inBucket) {
+        next = { bucket: cursor.bucket, key: more ? entries.at(-1)!.key : null }
+      } else {
+        const lastBucket = this.bucketOf(c, entries, entries.length - 1)
+        const firstOfLast = more ? entries.findIndex((_, i) => this.bucketOf(c, entries, i) === lastBucket) : entries.length
+        if (firstOfLast === 0) {
+          // A whole page of equal visible stamps: read that bucket on its own, ordered by key.
+          cursor = { bucket: lastBucket, key: [] }
+          continue
+        }
+        // Never end a page inside a bucket: its remaining rows may sort before the ones we have, by invisible ticks.
+        take = entries.slice(0, firstOfLast)
+        next = { bucket: this.bucketOf(c, take, take.length - 1), key: null }
+      }
+      const page = this.toPage(d, take)
+      await this.writePage(c, page, {
+        deltaStamp: new Date(next.bucket).toISOString(),
+        deltaKey: next.key ? keyText(next.key) : null,
+      })
+      cursor = next
+      if (!more && !inBucket) return
+    }
+  }
+
+  /** The bucket of entry i; a record whose stamp could not be read sorts with its predecessor. */
+  private bucketOf(c: RunContext, entries: Entry[], i: number): number {
+    for (let j = i; j >= 0; j--) {
+      const record = entries[j].record
+      const bucket = record ? c.d.stamp!.bucketOf(record) : NaN
+      if (!Number.isNaN(bucket)) return bucket
+    }
+    return Number.NEGATIVE_INFINITY
+  }
+
+  // ---------------------------------------------------------------- full reconciliation
+
+  private async reconcile(c: RunContext, state: SyncState) {
+    const { d } = c
+    const resuming = Boolean(state.fullRun)
+    const reconciliation = state.fullRun ?? c.runId
+    let after = resuming && state.fullKey ? (JSON.parse(state.fullKey) as string[]) : null
+    if (resuming) LOG.info(`${d.name}: resuming the interrupted reconciliation after key ${state.fullKey ?? '(start)'}`)
+    // The newest change stamp before we start reading: changes after it are the next delta run's.
+    const baseline = d.stamp && !state.deltaStamp ? await this.newestStamp(c) : undefined
+    const order = d.keys.map(k => k.remote)
+    for (;;) {
+      const { records, more } = await this.fetch(c, [after ? this.keysAfter(d, after) : undefined], order)
+      if (records.length) {
+        const page = this.toPage(d, this.convertAll(d, records))
+        after = this.remoteKey(d, records.at(-1)!)
+        await this.writePage(c, page, { fullRun: reconciliation, fullKey: keyText(after) }, { reconciliation, keys: page.seenKeys })
+      }
+      if (!more || !records.length) break
+    }
+    const removed = await this.sweep(d, reconciliation)
+    c.counters.rowsDeleted += removed
+    await cds.tx(async tx => {
+      await tx.run(DELETE.from(SEEN).where({ reconciliation }))
+      await tx.run(UPDATE(RUNS, c.runId).with({ rowsDeleted: { '+=': removed } }))
+      await tx.run(
+        UPDATE(STATES).where({ entity: d.name }).with({
+          fullRun: null,
+          fullKey: null,
+          ...(baseline !== undefined && { deltaStamp: new Date(baseline).toISOString(), deltaKey: null }),
+        })
+      )
+    })
+  }
+
+  private async newestStamp(c: RunContext): Promise<number> {
+    const { d } = c
+    const { results } = await this.client.getPage(
+      d.api,
+      d.remote,
+      {
+        ...(d.filter && { $filter: d.filter }),
+        $select: d.stamp!.properties.join(','),
+        $orderby: d.stamp!.properties.map(p => `${p} desc`).join(','),
+        $top: '1',
+      },
+      c.onFailure
+    )
+    if (!results.length) return 0
+    const bucket = d.stamp!.bucketOf(this.convert(this.entity(d.api, d.remote), results[0]))
+    return Number.isNaN(bucket) ? 0 : bucket
+  }
+
+  /** Marks or deletes mirror rows whose key the reconciliation did not see, chunk by chunk. */
+  private async sweep(d: SyncDescription, reconciliation: string): Promise<number> {
+    const columns = d.keys.map(k => k.local)
+    const target = this.model.definitions[d.target] as { keys: Record<string, { isAssociation?: boolean }> }
+    const primaryKey = Object.keys(target.keys).filter(k => !target.keys[k].isAssociation)
+    const chunk = 5000
+    let removed = 0
+    for (let offset = 0; ; ) {
+      const rows = (await SELECT.from(d.target)
+        .columns(...new Set([...columns, ...primaryKey]))
+        .where(d.onRemoved === 'mark' ? { removedInS4: false } : {})
+        .orderBy(...primaryKey)
+        .limit(chunk, offset)) as S4Record[]
+      if (!rows.length) return removed
+      const keyed = new Map(rows.map(row => [keyText(columns.map(col => row[col])), row]))
+      const seen = (await SELECT.from(SEEN).columns('recordKey').where({ reconciliation, recordKey: { in: [...keyed.keys()] } })) as { recordKey: string }[]
+      for (const { recordKey } of seen) keyed.delete(recordKey)
+      await cds.tx(async tx => {
+        for (const row of keyed.values()) {
+          const where = Object.fromEntries(primaryKey.map(k => [k, row[k]]))
+          await tx.run(d.onRemoved === 'mark' ? UPDATE(d.target).set({ removedInS4: true }).where(where) : DELETE.from(d.target).where(where))
+        }
+      })
+      removed += keyed.size
+      // Removed and marked rows drop out of this ordered selection, so the next chunk starts that much earlier.
+      offset += rows.length - keyed.size
+      if (rows.length < chunk) return removed
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private async fetch(c: RunContext, filters: (string | undefined)[], orderBy: string[]) {
+    const { d, options } = c
+    const conditions = [d.filter, ...filters].filter(Boolean).map(f => `(${f})`)
+    const page = await this.client.getPage(
+      d.api,
+      d.remote,
+      {
+        ...(conditions.length && { $filter: conditions.join(' and ') }),
+        $select: this.selectList(d).join(','),
+        ...(this.expandList(d).length && { $expand: this.expandList(d).join(',') }),
+        $orderby: orderBy.join(','),
+        $top: String(options.pageSize),
+      },
+      c.onFailure
+    )
+    // A page shorter than asked for without __next is the end; S/4HANA capping a page below $top says so with __next.
+    return { records: page.results, more: page.results.length >= options.pageSize || Boolean(page.next) }
+  }
+
+  private selectList(d: SyncDescription): string[] {
+    const mapped = Object.values(d.fields).filter((f): f is string => typeof f === 'string')
+    const navigations = [...(d.children ?? []).map(ch => ch.navigation), ...(d.expand ?? []).map(e => e.split('/')[0])]
+    return [...new Set([...d.keys.map(k => k.remote), ...(d.stamp?.properties ?? []), ...mapped, ...(d.select ?? []), ...navigations])]
+  }
+
+  private expandList(d: SyncDescription): string[] {
+    return [...(d.children ?? []).map(ch => ch.navigation), ...(d.expand ?? [])]
+  }
+
+  private keysAfter(d: SyncDescription, after: string[]): string {
+    const entity = this.entity(d.api, d.remote)
+    const literal = (i: number) => v2Literal(entity.elements[d.keys[i].remote], after[i])
+    // (k1 > a) or (k1 = a and k2 > b) or ...: the keyset condition for a composite key.
+    return d.keys
+      .map((k, i) => [...d.keys.slice(0, i).map((p, j) => `${p.remote} eq ${literal(j)}`), `${k.remote} gt ${literal(i)}`].join(' and '))
+      .map(term => `(${term})`)
+      .join(' or ')
+  }
+
+  private remoteKey(d: SyncDescription, raw: S4Record): string[] {
+    return d.keys.map(k => String(raw[k.remote] ?? ''))
+  }
+
+  // ---------------------------------------------------------------- converting
+
+  private entity(api: string, name: string): CsnEntity {
+    const entity = this.model.definitions[`${api}.${name}`] as CsnEntity | undefined
+    if (!entity) throw new Error(`${api}.${name} is not in the S/4HANA models under srv/external`)
+    return entity
+  }
+
+  /** V2 JSON record → plain values by Edm type, recursing into expanded navigations. Throws MalformedValue. */
+  private convert(entity: CsnEntity, raw: S4Record): S4Record {
+    const out: S4Record = {}
+    for (const [name, value] of Object.entries(raw)) {
+      const element = entity.elements[name]
+      if (!element || name === '__metadata') continue
+      if (element.isAssociation) {
+        const target = this.model.definitions[element.target!] as CsnEntity
+        const expanded = value as { results?: S4Record[]; __deferred?: unknown } | null
+        if (!expanded || expanded.__deferred) continue
+        out[name] = Array.isArray(expanded.results)
+          ? { results: expanded.results.map(child => this.convertNamed(target, child, name)) }
+          : this.convertNamed(target, expanded as S4Record, name)
+        continue
+      }
+      try {
+        out[name] = fromV2(element, value)
+      } catch (error) {
+        if (error instanceof MalformedValue) throw new MalformedValue(`${name}: ${error.message}`)
+        throw error
+      }
+    }
+    return out
+  }
+
+  private convertNamed(target: CsnEntity, raw: S4Record, navigation: string): S4Record {
+    try {
+      return this.convert(target, raw)
+    } catch (error) {
+      if (error instanceof MalformedValue) throw new MalformedValue(`${navigation}/${error.message}`)
+      throw error
+    }
+  }
+
+  /** Converts a page of V2 records; a malformed one keeps its reason instead of a record. */
+  private convertAll(d: SyncDescription, records: S4Record[]): Entry[] {
+    const entity = this.entity(d.api, d.remote)
+    return records.map(raw => {
+      const key = this.remoteKey(d, raw)
+      try {
+        const missing = d.keys.filter((k, i) => typeof raw[k.remote] !== 'string' || !key[i]).map(k => k.remote)
+        if (missing.length) throw new MalformedValue(`key ${missing.join(', ')} missing`)
+        return { key, record: this.convert(entity, raw) }
+      } catch (error) {
+        if (!(error instanceof MalformedValue)) throw error
+        return { key, reason: error.message }
+      }
+    })
+  }
+
+  private toPage(d: SyncDescription, entries: Entry[]): Page {
+    const page: Page = { rows: [], rejected: [], seenKeys: [] }
+    for (const { key, record, reason } of entries) {
+      const keyLabel = d.keys.map((k, i) => `${k.remote}=${key[i] || '?'}`).join(',')
+      if (key.every(Boolean)) page.seenKeys.push(key)
+      try {
+        if (!record) throw new MalformedValue(reason!)
+        const row = mapFields(d.fields, record)
+        const parentKey = row[d.keys[0].local]
+        const children = (d.children ?? []).map(child => {
+          const results = (record[child.navigation] as { results?: S4Record[] } | undefined)?.results
+          if (!results) throw new MalformedValue(`${child.navigation} was not expanded`)
+          return results.map(r => ({ ...mapFields(child.fields, r), [child.parentColumn]: parentKey }))
+        })
+        page.rows.push({ row, key, children })
+      } catch (error) {
+        if (!(error instanceof MalformedValue)) throw error
+        page.rejected.push({ key: keyLabel, reason: error.message })
+        LOG.warn(`${d.name}: rejected record ${keyLabel}: ${error.message}`)
+      }
+    }
+    return page
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** One transaction: the rows, their children, rejections, seen keys, run counters and the checkpoint. */
+  private async writePage(c: RunContext, page: Page, checkpoint: Partial<SyncState>, seen?: { reconciliation: string; keys: string[][] }) {
+    const { d, counters, runId } = c
+    await cds.tx(async tx => {
+      const rows = page.rows.map(r => r.row)
+      if (rows.length) await tx.run(UPSERT.into(d.target).entries(rows))
+      for (const [i, child] of (d.children ?? []).entries()) {
+        const parents = rows.map(row => row[d.keys[0].local])
+        if (parents.length) await tx.run(DELETE.from(child.target).where({ [child.parentColumn]: { in: parents } }))
+        const childRows = page.rows.flatMap(r => r.children[i])
+        if (childRows.length) await tx.run(INSERT.into(child.target).entries(childRows))
+      }
+      if (page.rejected.length) {
+        const at = new Date().toISOString()
+        await tx.run(INSERT.into(REJECTIONS).entries(page.rejected.map(r => ({ run_ID: runId, entity: d.name, recordKey: r.key.slice(0, 200), reason: r.reason.slice(0, 1000), at }))))
+      }
+      if (seen?.keys.length) await tx.run(UPSERT.into(SEEN).entries(seen.keys.map(k => ({ reconciliation: seen.reconciliation, recordKey: keyText(k) }))))
+      const read = page.rows.length + page.rejected.length
+      await tx.run(
+        UPDATE(RUNS, runId).with({
+          pages: { '+=': 1 },
+          rowsRead: { '+=': read },
+          rowsUpserted: { '+=': rows.length },
+          rowsRejected: { '+=': page.rejected.length },
+        })
+      )
+      await tx.run(UPDATE(STATES).where({ entity: d.name }).with(checkpoint))
+    })
+    counters.pages++
+    counters.rowsRead += page.rows.length + page.rejected.length
+    counters.rowsUpserted += page.rows.length
+    counters.rowsRejected += page.rejected.length
+    c.options.onProgress?.({ entity: d.name, mode: c.mode, ...counters })
+  }
+}
+
+interface Entry {
+  key: string[]
+  record?: S4Record
+  reason?: string
+}
+
+interface RunContext {
+  d: SyncDescription
+  runId: string
+  mode: SyncMode
+  counters: RunCounters
+  options: RunOptions
+  onFailure: (failure: FailedAttempt) => Promise<void>
+}
+
+function mapFields(fields: FieldMap, record: S4Record): S4Record {
+  const row: S4Record = {}
+  for (const [column, source] of Object.entries(fields)) row[column] = typeof source === 'string' ? (record[source] ?? null) : source(record)
+  return row
+}

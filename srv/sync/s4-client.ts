@@ -1,0 +1,112 @@
+import cds from '@sap/cds'
+import { executeHttpRequest } from '@sap-cloud-sdk/http-client'
+import { timeout } from '@sap-cloud-sdk/resilience'
+import type { HttpDestinationOrFetchOptions } from '@sap-cloud-sdk/connectivity'
+import type { S4Settings } from './s4-destination'
+
+const LOG = cds.log('s4')
+
+export interface V2Page {
+  results: Record<string, unknown>[]
+  /** The server's continuation link: S/4HANA capped the page below the $top we asked for. */
+  next?: string
+}
+
+export interface FailedAttempt {
+  attempt: number
+  httpStatus?: number
+  message: string
+  willRetry: boolean
+}
+
+export class S4RequestError extends Error {
+  constructor(message: string, readonly httpStatus?: number) {
+    super(message)
+  }
+}
+
+const RETRIABLE = new Set([408, 429, 500, 502, 503, 504])
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+/** Seconds or an HTTP date, as S/4HANA and its gateways send it; undefined when absent or unreadable. */
+export function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
+  if (typeof header !== 'string' || !header.trim()) return undefined
+  if (/^\d+$/.test(header.trim())) return Number(header) * 1000
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
+
+/** The message of a SAP Gateway error body ({error:{code,message:{value}}}), or of whatever else came back. */
+export function gatewayMessage(body: unknown): string | undefined {
+  const error = (body as { error?: { code?: string; message?: { value?: string } | string } } | undefined)?.error
+  if (!error) return typeof body === 'string' && body ? body.slice(0, 300) : undefined
+  const text = typeof error.message === 'string' ? error.message : error.message?.value
+  return [error.code, text].filter(Boolean).join(': ')
+}
+
+/**
+ * Reads S/4HANA OData V2 resources through the SAP Cloud SDK: timeouts per request, retries with exponential
+ * backoff on 5xx/429/timeouts/dropped connections honouring Retry-After, no retry on other 4xx. Every failed
+ * attempt is reported to the caller so the sync run can record it.
+ */
+export class S4Client {
+  constructor(
+    private readonly destination: HttpDestinationOrFetchOptions,
+    private readonly settings: Pick<S4Settings, 'timeoutMs' | 'retry'>
+  ) {}
+
+  async getPage(api: string, resource: string, query: Record<string, string>, onFailure?: (f: FailedAttempt) => unknown): Promise<V2Page> {
+    const search = new URLSearchParams({ ...query, $format: 'json' }).toString().replace(/\+/g, '%20')
+    const data = await this.get(`/sap/opu/odata/sap/${api}/${resource}?${search}`, onFailure)
+    const d = (data as { d?: { results?: unknown; __next?: string } })?.d
+    if (!d || !Array.isArray(d.results)) throw new S4RequestError(`${api}/${resource}: the response is not an OData V2 collection`)
+    return { results: d.results as Record<string, unknown>[], next: d.__next }
+  }
+
+  async get(url: string, onFailure?: (f: FailedAttempt) => unknown): Promise<unknown> {
+    const { attempts, baseDelayMs, maxDelayMs } = this.settings.retry
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await executeHttpRequest(
+          this.destination,
+          { method: 'get', url, headers: { Accept: 'application/json' }, middleware: [timeout(this.settings.timeoutMs)] },
+          { fetchCsrfToken: false }
+        )
+        return response.data
+      } catch (error) {
+        const failure = describeFailure(error)
+        const willRetry = failure.retriable && attempt < attempts
+        await onFailure?.({ attempt, httpStatus: failure.status, message: failure.message, willRetry })
+        if (!willRetry) throw new S4RequestError(`GET ${url.split('?')[0]} failed: ${failure.message}`, failure.status)
+        const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
+        const wait = Math.min(maxDelayMs, failure.retryAfterMs ?? backoff)
+        LOG.warn(`GET ${url.split('?')[0]} attempt ${attempt} failed (${failure.message}); retrying in ${Math.round(wait)} ms`)
+        await sleep(wait)
+      }
+    }
+  }
+}
+
+interface HttpErrorLike {
+  message?: string
+  code?: string
+  response?: { status: number; headers?: Record<string, unknown>; data?: unknown }
+  cause?: HttpErrorLike
+}
+
+function describeFailure(error: unknown) {
+  let e = error as HttpErrorLike
+  while (!e.response && e.cause) e = e.cause
+  const response = e.response
+  if (response) {
+    const detail = gatewayMessage(response.data)
+    return {
+      status: response.status,
+      retriable: RETRIABLE.has(response.status),
+      retryAfterMs: retryAfterMs(response.headers?.['retry-after']),
+      message: detail ? `HTTP ${response.status}: ${detail}` : `HTTP ${response.status}`,
+    }
+  }
+  // No response at all: a timeout, a refused or dropped connection. Worth another try.
+  return { status: undefined, retriable: true, retryAfterMs: undefined, message: (error as Error).message ?? String(error) }
+}
