@@ -1,0 +1,98 @@
+/**
+ * Fault injection for the simulator: latency, random 503/429 (with Retry-After) and dropped
+ * connections by rate, plus a deterministic queue for tests ("the next 2 requests get 503").
+ */
+import { Rng } from './data-generator'
+
+export interface FaultSettings {
+  /** added to every OData request */
+  latencyMs: number
+  /** fraction (0..1) of requests answered with 503 or 429 */
+  errorRate: number
+  /** share of those errors that are 503 (the rest are 429) */
+  status503Share: number
+  /** Retry-After header (seconds) on injected 503/429; null = no header */
+  retryAfterSeconds: number | null
+  /** fraction (0..1) of requests whose socket is destroyed without a response */
+  dropRate: number
+}
+
+export type PathMatch = string | RegExp | undefined
+
+interface Queued { kind: 'fail' | 'drop'; status: number; retryAfterSeconds: number | null; match: PathMatch }
+
+export interface FaultDecision { latencyMs: number; drop: boolean; status?: number; retryAfterSeconds?: number | null }
+
+const DEFAULTS: FaultSettings = { latencyMs: 0, errorRate: 0, status503Share: 0.5, retryAfterSeconds: 1, dropRate: 0 }
+
+export class Faults implements FaultSettings {
+  latencyMs = 0
+  errorRate = 0
+  status503Share = 0.5
+  retryAfterSeconds: number | null = 1
+  dropRate = 0
+  private queue: Queued[] = []
+  private rng: Rng
+
+  constructor(settings: Partial<FaultSettings> = {}, seed = 1) {
+    this.rng = new Rng(seed)
+    this.set(settings)
+  }
+
+  set(settings: Partial<FaultSettings>): this {
+    for (const k of Object.keys(DEFAULTS) as Array<keyof FaultSettings>) {
+      if (settings[k] === undefined) continue
+      const v = settings[k]
+      if (k === 'retryAfterSeconds') { this.retryAfterSeconds = v === null ? null : Number(v); continue }
+      const n = Number(v)
+      if (!Number.isFinite(n) || n < 0) throw new Error(`invalid fault setting ${k}=${String(v)}`)
+      if ((k === 'errorRate' || k === 'dropRate' || k === 'status503Share') && n > 1) throw new Error(`${k} must be between 0 and 1`)
+      ;(this as unknown as Record<string, number>)[k] = n
+    }
+    return this
+  }
+
+  /** The next `n` requests (whose path matches, if given) are answered with `status`. */
+  failNext(n: number, status = 503, retryAfterSeconds: number | null = this.retryAfterSeconds, match?: PathMatch): this {
+    for (let i = 0; i < n; i++) this.queue.push({ kind: 'fail', status, retryAfterSeconds, match })
+    return this
+  }
+
+  /** The next `n` requests (whose path matches, if given) lose their connection without a response. */
+  dropNext(n: number, match?: PathMatch): this {
+    for (let i = 0; i < n; i++) this.queue.push({ kind: 'drop', status: 0, retryAfterSeconds: null, match })
+    return this
+  }
+
+  get pending(): number { return this.queue.length }
+
+  /** Back to no faults (settings and queue). */
+  reset(): this {
+    this.queue = []
+    return this.set(DEFAULTS)
+  }
+
+  settings(): FaultSettings & { pending: number } {
+    return {
+      latencyMs: this.latencyMs, errorRate: this.errorRate, status503Share: this.status503Share,
+      retryAfterSeconds: this.retryAfterSeconds, dropRate: this.dropRate, pending: this.queue.length,
+    }
+  }
+
+  decide(path: string): FaultDecision {
+    const d: FaultDecision = { latencyMs: this.latencyMs, drop: false }
+    const i = this.queue.findIndex((q) => !q.match || (typeof q.match === 'string' ? path.includes(q.match) : q.match.test(path)))
+    if (i >= 0) {
+      const q = this.queue.splice(i, 1)[0]
+      if (q.kind === 'drop') d.drop = true
+      else { d.status = q.status; d.retryAfterSeconds = q.retryAfterSeconds }
+      return d
+    }
+    if (this.dropRate && this.rng.next() < this.dropRate) { d.drop = true; return d }
+    if (this.errorRate && this.rng.next() < this.errorRate) {
+      d.status = this.rng.next() < this.status503Share ? 503 : 429
+      d.retryAfterSeconds = this.retryAfterSeconds
+    }
+    return d
+  }
+}
