@@ -187,13 +187,14 @@ entity ReceivableTotals as
   select from ReceivableItems {
     key billingDocument,
         currency,
-        sum(amount)                                                   as amount       : Decimal(24, 3),
-        sum(case when isCleared = true then 0 else amount end)        as openAmount   : Decimal(24, 3),
-        min(case when isCleared = true then null else netDueDate end) as netDueDate   : Date,
-        min(case when isCleared = true then 1 else 0 end) = 1         as isCleared    : Boolean,
-        max(clearingDate)                                             as clearingDate : Date,
+        // cast: a bare sum() has no numeric affinity in SQLite, so a filter like openAmount > 0 would compare text.
+        cast(sum(amount) as Decimal(24, 3))                                        as amount,
+        cast(sum(case when isCleared = true then 0 else amount end) as Decimal(24, 3)) as openAmount,
+        // the earliest open due date; for a cleared invoice, the date it was due
+        coalesce(min(case when isCleared = true then null else netDueDate end), max(netDueDate)) as netDueDate : Date,
+        min(case when isCleared = true then 1 else 0 end) = 1                      as isCleared    : Boolean,
+        max(clearingDate)                                                          as clearingDate : Date,
   }
-  where isReversed = false or isReversed is null
   group by billingDocument.ID, currency;
 
 /**
@@ -204,7 +205,7 @@ entity ReceivableStatus as
   select from ReceivableTotals {
     *,
     case
-      when openAmount > 0 and netDueDate < $now then days_between(netDueDate, $now)
+      when isCleared = false and openAmount > 0 and netDueDate < $now then days_between(netDueDate, $now)
       else 0
     end as daysOverdue : Integer @title: '{i18n>DaysOverdue}',
   };

@@ -281,6 +281,7 @@ export const receivableItems: SyncDescription = {
   ],
   // Customer line items only (account type D): the receivable side of each invoice.
   filter: "FinancialAccountType eq 'D'",
+  select: ['BillingDocument'],
   fields: {
     companyCode: 'CompanyCode',
     fiscalYear: 'FiscalYear',

@@ -103,13 +103,13 @@ export class SyncEngine {
       )
     }
     const context: RunContext = { d, runId, counters, options, onFailure, mode }
-    LOG.info(`${d.name}: ${mode} sync started`, { run: runId })
+    LOG.info(`${d.name}: ${mode} sync started (run ${runId})`)
     try {
       if (mode === 'full') await this.reconcile(context, state)
       else await this.readDelta(context, state)
       return await this.finish(context, started, 'succeeded')
     } catch (error) {
-      LOG.error(`${d.name}: ${mode} sync failed: ${(error as Error).message}`, { run: runId })
+      LOG.error(`${d.name}: ${mode} sync failed (run ${runId}): ${(error as Error).message}`)
       return await this.finish(context, started, 'failed', (error as Error).message)
     }
   }
@@ -122,7 +122,11 @@ export class SyncEngine {
       await tx.run(UPDATE(STATES).where({ entity: c.d.name }).with({ lastRun_ID: c.runId, ...(status === 'succeeded' && { lastSuccessAt: finishedAt }) }))
     })
     const summary: RunSummary = { runId: c.runId, entity: c.d.name, mode: c.mode, status, durationMs, message, ...c.counters }
-    LOG.info(`${c.d.name}: ${c.mode} sync ${status}`, { ...summary, message: undefined })
+    const { pages, rowsRead, rowsUpserted, rowsDeleted, rowsRejected, errorCount } = summary
+    LOG.info(
+      `${c.d.name}: ${c.mode} sync ${status} in ${durationMs} ms: ${pages} pages, ${rowsRead} read, ${rowsUpserted} upserted, ` +
+        `${rowsDeleted} removed, ${rowsRejected} rejected, ${errorCount} errors`
+    )
     return summary
   }
 
@@ -318,7 +322,7 @@ export class SyncEngine {
   }
 
   private remoteKey(d: SyncDescription, raw: S4Record): string[] {
-    return d.keys.map(k => String(raw[k.remote] ?? ''))
+    return d.keys.map(k => (typeof raw[k.remote] === 'string' ? (raw[k.remote] as string) : ''))
   }
 
   // ---------------------------------------------------------------- converting
@@ -369,7 +373,9 @@ export class SyncEngine {
     return records.map(raw => {
       const key = this.remoteKey(d, raw)
       try {
-        const missing = d.keys.filter((k, i) => typeof raw[k.remote] !== 'string' || !key[i]).map(k => k.remote)
+        // An empty string is a legitimate S/4HANA key value (e.g. DunningArea ''); absent or non-text is not.
+        const missing = d.keys.filter(k => typeof raw[k.remote] !== 'string').map(k => k.remote)
+        if (key.every(part => !part)) missing.push(...d.keys.map(k => k.remote))
         if (missing.length) throw new MalformedValue(`key ${missing.join(', ')} missing`)
         return { key, record: this.convert(entity, raw) }
       } catch (error) {
@@ -382,8 +388,8 @@ export class SyncEngine {
   private toPage(d: SyncDescription, entries: Entry[]): Page {
     const page: Page = { rows: [], rejected: [], seenKeys: [] }
     for (const { key, record, reason } of entries) {
-      const keyLabel = d.keys.map((k, i) => `${k.remote}=${key[i] || '?'}`).join(',')
-      if (key.every(Boolean)) page.seenKeys.push(key)
+      const keyLabel = d.keys.map((k, i) => `${k.remote}=${key[i]}`).join(',')
+      if (key.some(Boolean)) page.seenKeys.push(key)
       try {
         if (!record) throw new MalformedValue(reason!)
         const row = mapFields(d.fields, record)
