@@ -12,9 +12,14 @@ entity SyncStates {
       /** Delta position: the change-stamp bucket read last, and the last key read inside it while the bucket is unfinished. */
       deltaStamp    : Timestamp  @title: '{i18n>LastChangeStamp}';
       deltaKey      : String(200);
-      /** Full-reconciliation position: the reconciliation under way and the last key it read, so a crash resumes it. */
+      /**
+       * The reconciliation under way, so a crash resumes it: the last key it read, the newest change stamp when
+       * it started (the delta checkpoint it sets), and whether the mirror had rows to sweep when it started.
+       */
       fullRun       : UUID;
       fullKey       : String(200);
+      fullBaseline  : Timestamp;
+      fullSweep     : Boolean;
       lastRun       : Association to SyncRuns;
       lastSuccessAt : Timestamp  @title: '{i18n>LastSuccessAt}';
 }

@@ -43,6 +43,8 @@ interface SyncState {
   deltaKey: string | null
   fullRun: string | null
   fullKey: string | null
+  fullBaseline: string | null
+  fullSweep: boolean | null
 }
 
 /** Where a delta run stands: the last bucket it touched, and inside it the last key while the bucket is unfinished. */
@@ -133,7 +135,7 @@ export class SyncEngine {
   private async loadState(d: SyncDescription): Promise<SyncState> {
     const state = (await SELECT.one.from(STATES).where({ entity: d.name })) as SyncState | undefined
     if (state) return state
-    const fresh: SyncState = { entity: d.name, deltaStamp: null, deltaKey: null, fullRun: null, fullKey: null }
+    const fresh: SyncState = { entity: d.name, deltaStamp: null, deltaKey: null, fullRun: null, fullKey: null, fullBaseline: null, fullSweep: null }
     await cds.tx(tx => tx.run(INSERT.into(STATES).entries(fresh)))
     return fresh
   }
@@ -149,15 +151,20 @@ export class SyncEngine {
     }
     if (stamp.overlapMs && !cursor.key) cursor = { bucket: cursor.bucket - stamp.overlapMs - stamp.bucketMs, key: null }
     const order = [...stamp.properties, ...d.keys.map(k => k.remote)]
+    const keyOrder = d.keys.map(k => k.remote)
+    const reading = { pageSize: c.options.pageSize, onFailure: c.onFailure }
+    const read = ({ bucket, key }: DeltaCursor) =>
+      key === null
+        ? this.fetch(d, reading, [stamp.from(bucket + stamp.bucketMs)], order)
+        : this.fetch(d, reading, [stamp.within(bucket), key.length ? this.keysAfter(d, key) : undefined], keyOrder)
+    let pending = read(cursor)
     for (;;) {
       const inBucket = cursor.key !== null
-      const filter = inBucket
-        ? [stamp.within(cursor.bucket), cursor.key!.length ? this.keysAfter(d, cursor.key!) : undefined]
-        : [stamp.from(cursor.bucket + stamp.bucketMs)]
-      const { records, more } = await this.fetch(c, filter, inBucket ? d.keys.map(k => k.remote) : order)
+      const { records, more } = await pending
       if (!records.length) {
         if (!inBucket) return
         cursor = { bucket: cursor.bucket, key: null }
+        pending = read(cursor)
         continue
       }
       const entries = this.convertAll(d, records)
@@ -171,19 +178,21 @@ export class SyncEngine {
         if (firstOfLast === 0) {
           // A whole page of equal visible stamps: read that bucket on its own, ordered by key.
           cursor = { bucket: lastBucket, key: [] }
+          pending = read(cursor)
           continue
         }
         // Never end a page inside a bucket: its remaining rows may sort before the ones we have, by invisible ticks.
         take = entries.slice(0, firstOfLast)
         next = { bucket: this.bucketOf(c, take, take.length - 1), key: null }
       }
-      const page = this.toPage(d, take)
-      await this.writePage(c, page, {
+      const done = !more && !inBucket
+      if (!done) pending = read(next) // read ahead while this page is written
+      await this.writePage(c, this.toPage(d, take), {
         deltaStamp: new Date(next.bucket).toISOString(),
         deltaKey: next.key ? keyText(next.key) : null,
       })
       cursor = next
-      if (!more && !inBucket) return
+      if (done) return
     }
   }
 
@@ -201,32 +210,40 @@ export class SyncEngine {
 
   private async reconcile(c: RunContext, state: SyncState) {
     const { d } = c
-    const resuming = Boolean(state.fullRun)
-    const reconciliation = state.fullRun ?? c.runId
-    let after = resuming && state.fullKey ? (JSON.parse(state.fullKey) as string[]) : null
-    if (resuming) LOG.info(`${d.name}: resuming the interrupted reconciliation after key ${state.fullKey ?? '(start)'}`)
-    // The newest change stamp before we start reading: changes after it are the next delta run's.
-    const baseline = d.stamp && !state.deltaStamp ? await this.newestStamp(c) : undefined
-    const order = d.keys.map(k => k.remote)
-    for (;;) {
-      const { records, more } = await this.fetch(c, [after ? this.keysAfter(d, after) : undefined], order)
-      if (records.length) {
-        const page = this.toPage(d, this.convertAll(d, records))
-        after = this.remoteKey(d, records.at(-1)!)
-        await this.writePage(c, page, { fullRun: reconciliation, fullKey: keyText(after) }, { reconciliation, keys: page.seenKeys })
+    let reconciliation = state
+    if (state.fullRun) LOG.info(`${d.name}: resuming the interrupted reconciliation after key ${state.fullKey ?? '(start)'}`)
+    else {
+      // Fixed when the reconciliation starts, so a resumed one neither loses changes nor sweeps rows it did not see.
+      const baseline = d.stamp && !state.deltaStamp ? await this.newestStamp(c) : null
+      const mirrored = ((await SELECT.one.from(d.target).columns('count(1) as n')) as { n: number }).n
+      reconciliation = {
+        ...state,
+        fullRun: c.runId,
+        fullKey: null,
+        fullBaseline: baseline === null ? null : new Date(baseline).toISOString(),
+        fullSweep: mirrored > 0,
       }
-      if (!more || !records.length) break
+      await cds.tx(tx => tx.run(UPDATE(STATES).where({ entity: d.name }).with(reconciliation)))
     }
-    const removed = await this.sweep(d, reconciliation)
+    const fullRun = reconciliation.fullRun!
+    const { fullBaseline, fullSweep } = reconciliation
+    const start = reconciliation.fullKey ? (JSON.parse(reconciliation.fullKey) as string[]) : null
+    for await (const { records, last } of this.readInKeyOrder(d, { pageSize: c.options.pageSize, after: start, onFailure: c.onFailure })) {
+      const page = this.toPage(d, this.convertAll(d, records))
+      await this.writePage(c, page, { fullKey: keyText(last) }, fullSweep ? { reconciliation: fullRun, keys: page.seenKeys } : undefined)
+    }
+    const removed = fullSweep ? await this.sweep(d, fullRun) : 0
     c.counters.rowsDeleted += removed
     await cds.tx(async tx => {
-      await tx.run(DELETE.from(SEEN).where({ reconciliation }))
+      await tx.run(DELETE.from(SEEN).where({ reconciliation: fullRun }))
       await tx.run(UPDATE(RUNS, c.runId).with({ rowsDeleted: { '+=': removed } }))
       await tx.run(
         UPDATE(STATES).where({ entity: d.name }).with({
           fullRun: null,
           fullKey: null,
-          ...(baseline !== undefined && { deltaStamp: new Date(baseline).toISOString(), deltaKey: null }),
+          fullBaseline: null,
+          fullSweep: null,
+          ...(fullBaseline && !state.deltaStamp && { deltaStamp: fullBaseline, deltaKey: null }),
         })
       )
     })
@@ -282,23 +299,41 @@ export class SyncEngine {
 
   // ---------------------------------------------------------------- reading
 
-  private async fetch(c: RunContext, filters: (string | undefined)[], orderBy: string[]) {
-    const { d, options } = c
+  /**
+   * Every remote row in key order, page by page, as a full reconciliation reads them (also the benchmark's
+   * baseline). Reads one page ahead, so the next page downloads while the caller writes this one.
+   */
+  async *readInKeyOrder(d: SyncDescription, options: { pageSize: number; after?: string[] | null; onFailure?: OnFailure }) {
+    const order = d.keys.map(k => k.remote)
+    const pageAfter = (after?: string[] | null) => this.fetch(d, options, [after ? this.keysAfter(d, after) : undefined], order)
+    let pending = pageAfter(options.after)
+    for (;;) {
+      const { records, more } = await pending
+      if (!records.length) return
+      const last = this.remoteKey(d, records.at(-1)!)
+      if (more) pending = pageAfter(last)
+      yield { records, last }
+      if (!more) return
+    }
+  }
+
+  private fetch(d: SyncDescription, options: { pageSize: number; onFailure?: OnFailure }, filters: (string | undefined)[], orderBy: string[]) {
     const conditions = [d.filter, ...filters].filter(Boolean).map(f => `(${f})`)
-    const page = await this.client.getPage(
-      d.api,
-      d.remote,
-      {
-        ...(conditions.length && { $filter: conditions.join(' and ') }),
-        $select: this.selectList(d).join(','),
-        ...(this.expandList(d).length && { $expand: this.expandList(d).join(',') }),
-        $orderby: orderBy.join(','),
-        $top: String(options.pageSize),
-      },
-      c.onFailure
-    )
-    // A page shorter than asked for without __next is the end; S/4HANA capping a page below $top says so with __next.
-    return { records: page.results, more: page.results.length >= options.pageSize || Boolean(page.next) }
+    const query = {
+      ...(conditions.length && { $filter: conditions.join(' and ') }),
+      $select: this.selectList(d).join(','),
+      ...(this.expandList(d).length && { $expand: this.expandList(d).join(',') }),
+      $orderby: orderBy.join(','),
+      $top: String(options.pageSize),
+    }
+    const fetched = this.client.getPage(d.api, d.remote, query, options.onFailure).then(page => ({
+      records: page.results,
+      // A page shorter than asked for without __next is the end; S/4HANA capping a page below $top says so with __next.
+      more: page.results.length >= options.pageSize || Boolean(page.next),
+    }))
+    // A page read ahead may fail while the previous one is still being written: it surfaces where it is awaited.
+    fetched.catch(() => undefined)
+    return fetched
   }
 
   private selectList(d: SyncDescription): string[] {
@@ -453,13 +488,15 @@ interface Entry {
   reason?: string
 }
 
+type OnFailure = (failure: FailedAttempt) => Promise<void>
+
 interface RunContext {
   d: SyncDescription
   runId: string
   mode: SyncMode
   counters: RunCounters
   options: RunOptions
-  onFailure: (failure: FailedAttempt) => Promise<void>
+  onFailure: OnFailure
 }
 
 function mapFields(fields: FieldMap, record: S4Record): S4Record {
