@@ -325,3 +325,10 @@ export function descriptionOf(name: string): SyncDescription {
 }
 
 export const pageSize = () => syncSettings().pageSize
+
+/** A converted S/4HANA record as a row of our entity. */
+export function mapFields(fields: FieldMap, record: S4Record): S4Record {
+  const row: S4Record = {}
+  for (const [column, source] of Object.entries(fields)) row[column] = typeof source === 'string' ? (record[source] ?? null) : source(record)
+  return row
+}

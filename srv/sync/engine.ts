@@ -1,7 +1,7 @@
 import cds from '@sap/cds'
 import { fromV2, MalformedValue, v2Literal, type EdmElement } from './v2-values'
 import type { S4Client, FailedAttempt } from './s4-client'
-import type { FieldMap, S4Record, SyncDescription } from './descriptions'
+import { mapFields, type S4Record, type SyncDescription } from './descriptions'
 
 const LOG = cds.log('sync')
 
@@ -499,8 +499,3 @@ interface RunContext {
   onFailure: OnFailure
 }
 
-function mapFields(fields: FieldMap, record: S4Record): S4Record {
-  const row: S4Record = {}
-  for (const [column, source] of Object.entries(fields)) row[column] = typeof source === 'string' ? (record[source] ?? null) : source(record)
-  return row
-}
