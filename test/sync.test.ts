@@ -124,6 +124,24 @@ describe('sync against the S/4HANA simulator over HTTP', () => {
     expect(await count(`${M}.CustomerSalesAreas`)).to.equal(sim.store.counts().A_CustomerSalesArea)
   })
 
+  it('resumes an interrupted reconciliation and still finds exactly what S/4HANA deleted', async () => {
+    const orders = sim.store.table('A_SalesOrder').rows.map(r => r.SalesOrder as string)
+    const [first, last] = [orders[0], orders.at(-1)!]
+    sim.changes.remove('A_SalesOrder', first)
+    sim.changes.remove('A_SalesOrder', last)
+    const markedBefore = await count(`${M}.SalesOrders`, { removedInS4: true })
+
+    let pages = 0
+    const crashed = only(await runSync('SalesOrders', 'full', () => ++pages === 2 && sim.faults.failNext(10, 503, 0)))
+    sim.faults.reset()
+    expect(crashed).to.include({ status: 'failed', rowsDeleted: 0 })
+    const resumed = only(await runSync('SalesOrders', 'full'))
+    expect(resumed).to.include({ status: 'succeeded', rowsDeleted: 2 })
+    expect(crashed.rowsRead + resumed.rowsRead, 'the resumed run starts after the last committed page').to.equal(orders.length - 2)
+    expect(await count(`${M}.SalesOrders`, { removedInS4: true })).to.equal(markedBefore + 2)
+    for (const id of [first, last]) expect(await SELECT.one.from(`${M}.SalesOrders`).where({ ID: id })).to.include({ removedInS4: true })
+  })
+
   it('reflects a cancellation and a clearing', async () => {
     const [cancelled, paid] = (await SELECT.from('ReceivablesService.Invoices').where({ isCancelled: false, type: 'F2', isCleared: false }).orderBy('ID').limit(2)) as { ID: string }[]
     const cancellation = sim.changes.cancel(cancelled.ID)
