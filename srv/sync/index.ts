@@ -20,11 +20,13 @@ export function syncEngine(): SyncEngine {
 export async function runSync(
   entity: string,
   mode: SyncMode = 'delta',
-  onProgress?: RunOptions['onProgress']
+  onProgress?: RunOptions['onProgress'],
+  /** Overrides cds.requires.sync.pageSize, e.g. with a scheduled job's own page size. */
+  pageSizeOverride?: number
 ): Promise<RunSummary[]> {
   const engine = syncEngine()
   const selected = entity === 'all' ? descriptions : [descriptionOf(entity)]
   const summaries: RunSummary[] = []
-  for (const d of selected) summaries.push(await engine.run(d, { mode, pageSize: pageSize(), onProgress }))
+  for (const d of selected) summaries.push(await engine.run(d, { mode, pageSize: pageSizeOverride ?? pageSize(), onProgress }))
   return summaries
 }
