@@ -1,0 +1,79 @@
+import cds from '@sap/cds'
+import { entityName, entityNames, entityStatus, jobRunner, pauseSchedules, resumeSchedules, UnknownEntity, type JobRunner } from './jobs'
+
+type Row = Record<string, unknown>
+
+/** Operations on the sync: what the database knows, completed by what the job runner knows right now. */
+export default class IntegrationService extends cds.ApplicationService {
+  init() {
+    const { SyncStates, SyncJobs } = this.entities
+
+    this.after('READ', SyncStates, async (result: Row[] | Row | undefined) => {
+      const rows = [result ?? []].flat() as Row[]
+      if (!rows.length) return
+      const status = await entityStatus()
+      for (const row of rows) {
+        const s = status.get(row.entity as string)
+        if (!s) continue
+        Object.assign(row, {
+          enabled: s.enabled,
+          cron: s.cron,
+          fullCron: s.fullCron,
+          nextRunAt: row.paused ? null : (s.nextRunAt?.toISOString() ?? null),
+          running: Boolean(s.running),
+          runningJob: s.running?.ID ?? null,
+          runningSince: s.running?.startedAt ?? null,
+          pages: s.running?.pages ?? null,
+          rowsRead: s.running?.rowsRead ?? null,
+          rowsUpserted: s.running?.rowsUpserted ?? null,
+          rowsRejected: s.running?.rowsRejected ?? null,
+        })
+      }
+    })
+
+    this.on('READ', SyncJobs, async req => {
+      const jobs = await this.runner(req).jobs()
+      const { ID } = req.data as { ID?: string }
+      return ID === undefined ? jobs : jobs.find(job => job.ID === ID)
+    })
+
+    this.on('runNow', async req => {
+      const { entity, full } = req.data as { entity: string; full?: boolean }
+      const entities = this.entitiesOf(req, entity)
+      const runner = this.runner(req)
+      const requests = []
+      // One after the other, so that 'all' queues customers before the documents that name them.
+      for (const name of entities) requests.push(await runner.runNow(name, full ? 'full' : 'delta'))
+      return requests
+    })
+
+    this.on('pause', async req => {
+      const entities = this.entitiesOf(req, (req.data as { entity: string }).entity)
+      await pauseSchedules(entities)
+      return this.read(SyncStates).where({ entity: { in: entities } })
+    })
+
+    this.on('resume', async req => {
+      const entities = this.entitiesOf(req, (req.data as { entity: string }).entity)
+      await resumeSchedules(entities)
+      return this.read(SyncStates).where({ entity: { in: entities } })
+    })
+
+    return super.init()
+  }
+
+  /** The entities an action's `entity` names: one (spelled as in the sync descriptions), or all of them. */
+  private entitiesOf(req: cds.Request, entity: string): string[] {
+    if (entity?.toLowerCase() === 'all') return entityNames()
+    try {
+      return [entityName(entity)]
+    } catch (error) {
+      if (error instanceof UnknownEntity) return req.reject(400, error.message)
+      throw error
+    }
+  }
+
+  private runner(req: cds.Request): JobRunner {
+    return jobRunner() ?? req.reject(503, 'No job runner in this instance: sync jobs are switched off (cds.requires.jobs.autoStart)')
+  }
+}

@@ -1,0 +1,229 @@
+// IntegrationService over HTTP as the integration administrator, with the BullMQ runner on the real Redis
+// (REDIS_URL or 127.0.0.1:6379) and nock as S/4HANA; and the winston logging behind cds.log.
+import cds from '@sap/cds'
+import nock from 'nock'
+import { Redis } from 'ioredis'
+import { PassThrough } from 'node:stream'
+import { jobsSettings } from '../srv/jobs/config'
+import { startJobs, stopJobs } from '../srv/jobs'
+import { installLogging, loggerFactory, redact } from '../srv/logging'
+import { s4Settings } from '../srv/sync/s4-destination'
+
+const REDIS = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
+const S4 = 'http://s4.test'
+const API = '/sap/opu/odata/sap'
+const DUNNING = `${API}/API_BUSINESS_PARTNER/A_CustomerDunning`
+const NEVER_IN_A_TEST = '0 3 1 1 *'
+
+const dunning = (customer: string) => ({ Customer: customer, CompanyCode: '1710', DunningArea: '01', DunningProcedure: '0001', DunningBlock: '', DunningLevel: '1' })
+const collection = (results: unknown[]) => ({ d: { results } })
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value) return value
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await sleep(50)
+  }
+}
+
+describe('operations', () => {
+  const { GET, POST, expect } = cds.test(__dirname + '/..')
+  const admin = { auth: { username: 'admin', password: 'admin' } }
+
+  describe('IntegrationService', () => {
+    const clerk = { auth: { username: 'clerk', password: 'clerk' } }
+    const prefix = `test-invoicecrm-${process.pid}-${Date.now()}`
+    const s4 = s4Settings()
+    const original = { ...s4, retry: { ...s4.retry } }
+
+    const statusOf = (request: Promise<unknown>) =>
+      request.then(
+        (response: any) => response.status as number,
+        (error: any) => error.status as number
+      )
+    const finished = (jobId: string) =>
+      eventually(`job ${jobId} to finish`, async () => {
+        const { data: job } = await GET(`/odata/v4/integration/SyncJobs('${jobId}')`, admin)
+        return ['completed', 'failed'].includes(job.state) && (job as Record<string, any>)
+      })
+
+    before(async () => {
+      nock.disableNetConnect()
+      nock.enableNetConnect(host => /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(host))
+      Object.assign(s4, { url: S4, timeoutMs: 5000, retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 100 } })
+      await startJobs({
+        ...jobsSettings(),
+        redis: REDIS,
+        prefix,
+        attempts: 2,
+        backoff: { type: 'fixed', delay: 50 },
+        shutdownGraceMs: 3000,
+        schedules: {
+          CustomerDunning: { fullCron: NEVER_IN_A_TEST, pageSize: 1 },
+          SalesOrders: { cron: NEVER_IN_A_TEST, fullCron: NEVER_IN_A_TEST },
+        },
+      })
+    })
+    afterEach(() => nock.cleanAll())
+    after(async () => {
+      await stopJobs()
+      for (const entity of ['Runs', 'RunErrors', 'Rejections', 'States', 'Schedules', 'SeenKeys']) await DELETE.from(`invoicecrm.integration.Sync${entity}`)
+      await DELETE.from('invoicecrm.mirror.CustomerDunning')
+      Object.assign(s4, original)
+      nock.enableNetConnect()
+      const redis = new Redis(REDIS)
+      const keys = await redis.keys(`${prefix}:*`)
+      if (keys.length) await redis.del(...keys)
+      await redis.quit()
+    })
+
+    it('is for integration administrators only: 403 for a clerk, 401 without a user', async () => {
+      for (const path of ['SyncStates', 'SyncRuns', 'SyncRunErrors', 'SyncRejections', 'SyncJobs'])
+        expect(await statusOf(GET(`/odata/v4/integration/${path}`, clerk)), path).to.equal(403)
+      expect(await statusOf(POST('/odata/v4/integration/runNow', { entity: 'CustomerDunning' }, clerk))).to.equal(403)
+      expect(await statusOf(POST('/odata/v4/integration/pause', { entity: 'CustomerDunning' }, clerk))).to.equal(403)
+      expect(await statusOf(GET('/odata/v4/integration/SyncStates'))).to.equal(401)
+      expect(await statusOf(GET('/odata/v4/integration/SyncStates', admin))).to.equal(200)
+    })
+
+    it('lists every synced entity with its schedule, also before its first sync', async () => {
+      const { data } = await GET('/odata/v4/integration/SyncStates', admin)
+      expect(data.value.map((s: any) => s.entity).sort()).to.deep.equal([
+        'BillingDocuments', 'CustomerCompanies', 'CustomerDunning', 'CustomerSalesAreas', 'Customers', 'ReceivableItems', 'SalesOrders',
+      ].sort())
+      const orders = data.value.find((s: any) => s.entity === 'SalesOrders')
+      expect(orders).to.include({ enabled: true, paused: false, running: false, cron: NEVER_IN_A_TEST, lastSuccessAt: null })
+      expect(new Date(orders.nextRunAt).getMonth(), 'next 1 January').to.equal(0)
+      expect(data.value.find((s: any) => s.entity === 'Customers')).to.include({ enabled: false, nextRunAt: null })
+    })
+
+    it('rejects an unknown entity with 400 and says which ones exist', async () => {
+      for (const action of ['runNow', 'pause', 'resume']) {
+        const error = await POST(`/odata/v4/integration/${action}`, { entity: 'Invoices' }, admin).catch(e => e)
+        expect(error.status, action).to.equal(400)
+        expect(error.response.data.error.message).to.equal(
+          "Unknown sync entity 'Invoices'. Known: Customers, CustomerSalesAreas, CustomerCompanies, CustomerDunning, SalesOrders, BillingDocuments, ReceivableItems, or 'all'"
+        )
+      }
+    })
+
+    it('runs an entity now, shows its progress while it runs, skips a second request meanwhile, and records the run', async () => {
+      nock(S4).get(DUNNING).query(true).reply(200, collection([dunning('17100001')]))
+      nock(S4).get(DUNNING).query(true).delay(1200).reply(200, collection([]))
+      const { data } = await POST('/odata/v4/integration/runNow', { entity: 'customerdunning', full: true }, admin)
+      expect(data.value).to.have.length(1)
+      const [queued] = data.value
+      expect(queued).to.include({ entity: 'CustomerDunning', mode: 'full', status: 'queued' })
+
+      const running = await eventually('progress in SyncStates', async () => {
+        const { data: state } = await GET(`/odata/v4/integration/SyncStates('CustomerDunning')`, admin)
+        return state.running && state.pages === 1 && state
+      })
+      expect(running).to.include({ runningJob: queued.jobId, rowsRead: 1, rowsUpserted: 1 })
+      const { data: again } = await POST('/odata/v4/integration/runNow', { entity: 'CustomerDunning', full: true }, admin)
+      expect(again.value[0]).to.include({ status: 'skipped', jobId: queued.jobId })
+      expect(again.value[0].message).to.match(/already syncing/)
+
+      const job = await finished(queued.jobId)
+      expect(job).to.include({ state: 'completed', outcome: 'synced', trigger: 'manual', pages: 1 })
+      const { data: state } = await GET(`/odata/v4/integration/SyncStates('CustomerDunning')?$expand=lastRun`, admin)
+      expect(state).to.include({ running: false, lastRunStatus: 'succeeded', lastRunID: job.syncRunId })
+      expect(state.lastSuccessAt).to.be.a('string')
+      expect(state.lastRun).to.include({ ID: job.syncRunId, entity: 'CustomerDunning', rowsUpserted: 1 })
+    })
+
+    it("queues 'all' entities in dependency order", async () => {
+      nock(S4).persist().get(/.*/).query(true).reply(200, collection([]))
+      const { data } = await POST('/odata/v4/integration/runNow', { entity: 'all' }, admin)
+      expect(data.value.map((r: any) => r.entity)).to.deep.equal([
+        'Customers', 'CustomerSalesAreas', 'CustomerCompanies', 'CustomerDunning', 'SalesOrders', 'BillingDocuments', 'ReceivableItems',
+      ])
+      expect(data.value.every((r: any) => r.status === 'queued' && r.mode === 'delta')).to.be.true
+      for (const { jobId } of data.value) expect(await finished(jobId)).to.include({ state: 'completed' })
+    })
+
+    it('shows a job that failed after its retries, with its reason, and the failed runs with their errors', async () => {
+      nock(S4).persist().get(DUNNING).query(true).reply(400, { error: { code: 'X/1', message: { lang: 'en', value: 'Invalid filter' } } })
+      const { data } = await POST('/odata/v4/integration/runNow', { entity: 'CustomerDunning' }, admin)
+      const job = await finished(data.value[0].jobId)
+      expect(job).to.include({ state: 'failed', attempts: 2, maxAttempts: 2 })
+      expect(job.message).to.match(/Invalid filter/)
+      const { data: runs } = await GET(`/odata/v4/integration/SyncRuns?$filter=status eq 'failed'&$expand=errors`, admin)
+      expect(runs.value).to.have.length(2)
+      expect(runs.value[0].errors[0]).to.include({ httpStatus: 400, retried: false })
+    })
+
+    it('pauses and resumes a schedule', async () => {
+      const { data: paused } = await POST('/odata/v4/integration/pause', { entity: 'SalesOrders' }, admin)
+      expect(paused.value).to.have.length(1)
+      expect(paused.value[0]).to.include({ entity: 'SalesOrders', paused: true, nextRunAt: null })
+      expect(paused.value[0].pausedAt).to.be.a('string')
+      const { data: resumed } = await POST('/odata/v4/integration/resume', { entity: 'SalesOrders' }, admin)
+      expect(resumed.value[0]).to.include({ paused: false, pausedAt: null })
+      expect(resumed.value[0].nextRunAt).to.be.a('string')
+    })
+  })
+
+  describe('logging', () => {
+
+    const capture = () => {
+      const stream = new PassThrough()
+      const lines: string[] = []
+      stream.on('data', chunk => lines.push(...String(chunk).split('\n').filter(Boolean)))
+      return { stream, lines }
+    }
+
+    after(() => installLogging())
+
+    it('writes JSON lines in production, with the correlation id of the request and no e-mail address', async () => {
+      const { stream, lines } = capture()
+      const nodeEnv = process.env.NODE_ENV
+      process.env.NODE_ENV = 'production'
+      try {
+        installLogging({ stream })
+      } finally {
+        process.env.NODE_ENV = nodeEnv
+      }
+      // A handler that logs what an S/4HANA message might quote, while serving a request.
+      const LOG = cds.log('sync')
+      let logging = true
+      const srv = cds.services.IntegrationService as cds.Service
+      srv.prepend(() => srv.before('READ', 'SyncRuns', () => void (logging && LOG.warn('rejected record BusinessPartner=17100009: contact ap.team@example.com is invalid', { run: 'r-1' }))))
+      try {
+        await GET(`/odata/v4/integration/SyncRuns?$filter=entity eq 'Jane O''Doe'`, { ...admin, headers: { 'x-correlation-id': 'corr-4711' } })
+      } finally {
+        logging = false
+      }
+
+      const line = lines.map(l => JSON.parse(l)).find(l => /rejected record/.test(l.msg))
+      expect(line).to.include({ level: 'warn', logger: 'sync', correlation_id: 'corr-4711', run: 'r-1' })
+      expect(line.msg).to.equal('rejected record BusinessPartner=17100009: contact <e-mail> is invalid')
+      expect(lines.join('\n')).not.to.match(/@example\.com/)
+      const request = lines.map(l => JSON.parse(l)).find(l => l.logger === 'odata')
+      expect(request).to.include({ msg: 'GET /odata/v4/integration/SyncRuns', $filter: "entity eq '…'", correlation_id: 'corr-4711' })
+      expect(lines.join('\n')).not.to.match(/Jane/)
+    })
+
+    it('writes readable lines in development, and masks e-mail addresses there too', async () => {
+      const { stream, lines } = capture()
+      const LOG = loggerFactory({ json: false, stream })('jobs', 3)
+      LOG.info('hello', { job: '42' })
+      LOG.debug('not at level info')
+      expect(lines).to.have.length(1)
+      expect(lines[0]).to.match(/^\d{4}-\d\d-\d\dT\S+Z INFO  \[jobs\] hello  job=42$/)
+      // In a context of its own (setImmediate), so that it does not stick to the tests that follow.
+      await new Promise<void>(resolve =>
+        setImmediate(() => {
+          cds.context = new cds.EventContext({ id: 'corr-0815' } as never)
+          LOG.warn('for someone@example.org')
+          resolve()
+        })
+      )
+      expect(lines[1]).to.match(/ WARN  \[jobs\] \(corr-0815\) for <e-mail>$/)
+      expect(redact('a.b-c+d@mail.example.co.uk, x@y.de; not@this')).to.equal('<e-mail>, <e-mail>; not@this')
+    })
+  })
+})
