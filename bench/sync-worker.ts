@@ -16,7 +16,9 @@ async function main() {
   cds.model = cds.compile.for.nodejs(csn)
   cds.env.requires.db = { ...cds.env.requires.db, kind: 'sqlite', credentials: { url: file } }
   const db = await cds.connect.to('db')
-  if (phase === 'full' || phase === 'naive') await cds.deploy(csn).to(db)
+  // cds.deploy is missing from @cap-js/cds-types.
+  const { deploy } = cds as unknown as { deploy: (model: unknown) => { to: (db: unknown) => Promise<unknown> } }
+  if (phase === 'full' || phase === 'naive') await deploy(csn).to(db)
 
   const started = performance.now()
   const perEntity: Record<string, { rows: number; pages: number; ms: number }> = {}

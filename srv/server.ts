@@ -1,4 +1,6 @@
+import './logging'
 import cds from '@sap/cds'
+import { runJobsWithServer } from './jobs'
 import { isS4Configured, s4Settings } from './sync/s4-destination'
 import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './sync/simulator-module'
 
@@ -14,5 +16,7 @@ if (settings.simulator && !isS4Configured(settings) && !settings.url) {
     cds.on('shutdown', () => simulator.close())
   })
 }
+
+runJobsWithServer()
 
 export default cds.server
