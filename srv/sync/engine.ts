@@ -230,7 +230,7 @@ export class SyncEngine {
     const start = reconciliation.fullKey ? (JSON.parse(reconciliation.fullKey) as string[]) : null
     for await (const { records, last } of this.readInKeyOrder(d, { pageSize: c.options.pageSize, after: start, onFailure: c.onFailure })) {
       const page = this.toPage(d, this.convertAll(d, records))
-      await this.writePage(c, page, { fullKey: keyText(last) }, fullSweep ? { reconciliation: fullRun, keys: page.seenKeys } : undefined)
+      await this.writePage(c, page, { fullKey: keyText(last) }, fullSweep ? { reconciliation: fullRun, keys: page.seenKeys } : undefined, !fullSweep)
     }
     const removed = fullSweep ? await this.sweep(d, fullRun) : 0
     c.counters.rowsDeleted += removed
@@ -370,17 +370,18 @@ export class SyncEngine {
 
   /** V2 JSON record → plain values by Edm type, recursing into expanded navigations. Throws MalformedValue. */
   private convert(entity: CsnEntity, raw: S4Record): S4Record {
+    const elements = this.plainElements(entity)
     const out: S4Record = {}
-    for (const [name, value] of Object.entries(raw)) {
-      const element = entity.elements[name]
-      if (!element || name === '__metadata') continue
-      if (element.isAssociation) {
-        const target = this.model.definitions[element.target!] as CsnEntity
+    for (const name in raw) {
+      const element = elements.get(name)
+      if (!element) continue
+      const value = raw[name]
+      if (element.target) {
         const expanded = value as { results?: S4Record[]; __deferred?: unknown } | null
         if (!expanded || expanded.__deferred) continue
         out[name] = Array.isArray(expanded.results)
-          ? { results: expanded.results.map(child => this.convertNamed(target, child, name)) }
-          : this.convertNamed(target, expanded as S4Record, name)
+          ? { results: expanded.results.map(child => this.convertNamed(element.target!, child, name)) }
+          : this.convertNamed(element.target, expanded as S4Record, name)
         continue
       }
       try {
@@ -391,6 +392,27 @@ export class SyncEngine {
       }
     }
     return out
+  }
+
+  private readonly plainCache = new Map<CsnEntity, Map<string, PlainElement>>()
+
+  /** The elements of a linked CSN entity as plain objects: converting reads them for every value of every row. */
+  private plainElements(entity: CsnEntity): Map<string, PlainElement> {
+    let plain = this.plainCache.get(entity)
+    if (!plain) {
+      plain = new Map()
+      for (const [name, e] of Object.entries(entity.elements)) {
+        plain.set(name, {
+          '@odata.Type': e['@odata.Type'],
+          '@sap.display.format': e['@sap.display.format'],
+          type: e.type,
+          length: e.length,
+          target: e.isAssociation ? (this.model.definitions[e.target!] as CsnEntity) : undefined,
+        })
+      }
+      this.plainCache.set(entity, plain)
+    }
+    return plain
   }
 
   private convertNamed(target: CsnEntity, raw: S4Record, navigation: string): S4Record {
@@ -446,15 +468,18 @@ export class SyncEngine {
 
   // ---------------------------------------------------------------- writing
 
-  /** One transaction: the rows, their children, rejections, seen keys, run counters and the checkpoint. */
-  private async writePage(c: RunContext, page: Page, checkpoint: Partial<SyncState>, seen?: { reconciliation: string; keys: string[][] }) {
+  /**
+   * One transaction: the rows, their children, rejections, seen keys, run counters and the checkpoint.
+   * `initialLoad`: the mirror was empty when this reconciliation started, so every row is new: plain inserts.
+   */
+  private async writePage(c: RunContext, page: Page, checkpoint: Partial<SyncState>, seen?: { reconciliation: string; keys: string[][] }, initialLoad = false) {
     const { d, counters, runId } = c
     await cds.tx(async tx => {
       const rows = page.rows.map(r => r.row)
-      if (rows.length) await tx.run(UPSERT.into(d.target).entries(rows))
+      if (rows.length) await tx.run(initialLoad ? INSERT.into(d.target).entries(rows) : UPSERT.into(d.target).entries(rows))
       for (const [i, child] of (d.children ?? []).entries()) {
         const parents = rows.map(row => row[d.keys[0].local])
-        if (parents.length) await tx.run(DELETE.from(child.target).where({ [child.parentColumn]: { in: parents } }))
+        if (parents.length && !initialLoad) await tx.run(DELETE.from(child.target).where({ [child.parentColumn]: { in: parents } }))
         const childRows = page.rows.flatMap(r => r.children[i])
         if (childRows.length) await tx.run(INSERT.into(child.target).entries(childRows))
       }
@@ -481,6 +506,8 @@ export class SyncEngine {
     c.options.onProgress?.({ entity: d.name, mode: c.mode, ...counters })
   }
 }
+
+type PlainElement = EdmElement & { target?: CsnEntity }
 
 interface Entry {
   key: string[]
