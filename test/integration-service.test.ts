@@ -8,26 +8,9 @@ import { jobsSettings } from '../srv/jobs/config'
 import { startJobs, stopJobs } from '../srv/jobs'
 import { installLogging, loggerFactory, redact } from '../srv/logging'
 import { s4Settings } from '../srv/sync/s4-destination'
+import { REDIS, S4, DUNNING, collection, dunning, eventually, sleep } from './support'
 
-const REDIS = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
-const S4 = 'http://s4.test'
-const API = '/sap/opu/odata/sap'
-const DUNNING = `${API}/API_BUSINESS_PARTNER/A_CustomerDunning`
 const NEVER_IN_A_TEST = '0 3 1 1 *'
-
-const dunning = (customer: string) => ({ Customer: customer, CompanyCode: '1710', DunningArea: '01', DunningProcedure: '0001', DunningBlock: '', DunningLevel: '1' })
-const collection = (results: unknown[]) => ({ d: { results } })
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
 
 describe('operations', () => {
   const { GET, POST, expect } = cds.test(__dirname + '/..')

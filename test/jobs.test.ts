@@ -14,25 +14,9 @@ import { jobsSettings, type EntitySchedule, type JobsSettings } from '../srv/job
 import { jobRunner, pauseSchedules, resumeSchedules, startJobs, stopJobs, type JobRunner } from '../srv/jobs'
 import type { SyncJobData } from '../srv/jobs/sync-job'
 import { s4Settings } from '../srv/sync/s4-destination'
+import { REDIS, S4, DUNNING, collection, dunning, eventually, sleep } from './support'
 
-const REDIS = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
-const S4 = 'http://s4.test'
-const DUNNING = '/sap/opu/odata/sap/API_BUSINESS_PARTNER/A_CustomerDunning'
 const RUNS = 'invoicecrm.integration.SyncRuns'
-
-const dunning = (customer: string) => ({ Customer: customer, CompanyCode: '1710', DunningArea: '01', DunningProcedure: '0001', DunningBlock: '', DunningLevel: '1' })
-const collection = (results: unknown[]) => ({ d: { results } })
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
 
 /** Log lines of cds.log('jobs') while a test runs. */
 function captureJobLog() {

@@ -4,8 +4,8 @@ import cds from '@sap/cds'
 import nock from 'nock'
 import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/sync/s4-destination'
+import { S4, collection } from './support'
 
-const S4 = 'http://s4.test'
 const BILLING = '/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV/A_BillingDocument'
 const BP = '/sap/opu/odata/sap/API_BUSINESS_PARTNER/A_BusinessPartner'
 
@@ -63,7 +63,6 @@ function billingDocument(id: string, overrides: Record<string, unknown> = {}) {
   }
 }
 
-const collection = (results: unknown[], next?: string) => ({ d: { results, ...(next && { __next: next }) } })
 const isNewestStampQuery = (q: Record<string, string>) => q.$top === '1' && /desc/.test(q.$orderby ?? '')
 
 describe('sync over the OData V2 protocol (nock as S/4HANA)', () => {
