@@ -1,19 +1,16 @@
 import cds from '@sap/cds'
+import { SyncStates, SyncJobs, runNow, pause, resume, type SyncState } from '#cds-models/IntegrationService'
 import { entityName, entityNames, entityStatus, jobRunner, pauseSchedules, resumeSchedules, UnknownEntity, type JobRunner } from './jobs'
-
-type Row = Record<string, unknown>
 
 /** Operations on the sync: what the database knows, completed by what the job runner knows right now. */
 export default class IntegrationService extends cds.ApplicationService {
   init() {
-    const { SyncStates, SyncJobs } = this.entities
-
-    this.after('READ', SyncStates, async (result: Row[] | Row | undefined) => {
-      const rows = [result ?? []].flat() as Row[]
+    this.after('READ', SyncStates, async result => {
+      const rows = [result ?? []].flat() as SyncState[]
       if (!rows.length) return
       const status = await entityStatus()
       for (const row of rows) {
-        const s = status.get(row.entity as string)
+        const s = status.get(row.entity!)
         if (!s) continue
         Object.assign(row, {
           enabled: s.enabled,
@@ -33,13 +30,13 @@ export default class IntegrationService extends cds.ApplicationService {
 
     this.on('READ', SyncJobs, async req => {
       const jobs = await this.runner(req).jobs()
-      const { ID } = req.data as { ID?: string }
+      const { ID } = req.data
       return ID === undefined ? jobs : jobs.find(job => job.ID === ID)
     })
 
-    this.on('runNow', async req => {
-      const { entity, full } = req.data as { entity: string; full?: boolean }
-      const entities = this.entitiesOf(req, entity)
+    this.on(runNow, async req => {
+      const { entity, full } = req.data
+      const entities = this.entitiesOf(req, entity!)
       const runner = this.runner(req)
       const requests = []
       // One after the other, so that 'all' queues customers before the documents that name them.
@@ -47,14 +44,14 @@ export default class IntegrationService extends cds.ApplicationService {
       return requests
     })
 
-    this.on('pause', async req => {
-      const entities = this.entitiesOf(req, (req.data as { entity: string }).entity)
+    this.on(pause, async req => {
+      const entities = this.entitiesOf(req, req.data.entity!)
       await pauseSchedules(entities)
       return this.read(SyncStates).where({ entity: { in: entities } })
     })
 
-    this.on('resume', async req => {
-      const entities = this.entitiesOf(req, (req.data as { entity: string }).entity)
+    this.on(resume, async req => {
+      const entities = this.entitiesOf(req, req.data.entity!)
       await resumeSchedules(entities)
       return this.read(SyncStates).where({ entity: { in: entities } })
     })
