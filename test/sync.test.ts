@@ -3,6 +3,7 @@
 import cds from '@sap/cds'
 import { createSimulator, type Simulator } from './s4/simulator'
 import { isoFromMs } from './s4/edm-values'
+import { executeHttpRequest } from '@sap-cloud-sdk/http-client'
 import { runSync, type RunSummary } from '../srv/sync'
 import { s4Settings } from '../srv/sync/s4-destination'
 
@@ -38,6 +39,20 @@ describe('sync against the S/4HANA simulator over HTTP', () => {
     Object.assign(settings, original)
     cds.env.requires.sync.pageSize = 1000
     await sim?.close()
+  })
+
+  it('performs the CSRF handshake with its session cookie through the SAP Cloud SDK, as S/4HANA demands for writes', async () => {
+    sim.resetRequests()
+    const text = { Language: 'EN', LongTextID: 'Z001', LongText: 'handshake' }
+    const response = await executeHttpRequest(
+      { url: sim.url },
+      { method: 'post', url: `/sap/opu/odata/sap/API_SALES_ORDER_SRV/A_SalesOrder('1')/to_Text`, data: text }
+    )
+    expect(response.status).to.equal(201)
+    const [fetchToken, write] = sim.requests
+    expect(fetchToken.headers['x-csrf-token']).to.match(/fetch/i)
+    expect(write).to.include({ method: 'POST', status: 201 })
+    expect(write.headers['x-csrf-token']).to.be.a('string').and.not.match(/fetch/i)
   })
 
   it('loads every entity initially and mirrors exactly what S/4HANA has', async () => {

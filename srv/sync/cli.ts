@@ -7,10 +7,14 @@ import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './simula
 
 const USAGE = `usage: npm run sync -- <${descriptions.map(d => d.name).join('|')}|all> [--full]`
 
-function progressBar(entity: string, pages: number, rows: number) {
+/** A progress bar per entity on a terminal; S/4HANA's $inlinecount says how many rows to expect. */
+function progressBar({ entity, pages, rowsRead, expectedRows }: { entity: string; pages: number; rowsRead: number; expectedRows?: number }) {
   if (!process.stderr.isTTY) return
-  const spinner = '|/-\\'[pages % 4]
-  process.stderr.write(`\r${spinner} ${entity.padEnd(20)} pages ${String(pages).padStart(6)}  rows ${String(rows).padStart(9)}`)
+  const share = expectedRows ? Math.min(1, rowsRead / expectedRows) : 0
+  const width = 30
+  const bar = '█'.repeat(Math.round(share * width)).padEnd(width, '░')
+  const of = expectedRows === undefined ? '' : ` of ${expectedRows}`
+  process.stderr.write(`\r\x1b[K${entity.padEnd(20)} ${bar} ${String(Math.round(share * 100)).padStart(3)} %  ${rowsRead}${of} rows, ${pages} pages`)
 }
 
 function printSummary(summaries: RunSummary[]) {
@@ -40,11 +44,13 @@ async function main() {
     console.error(USAGE)
     process.exit(entity ? 0 : 2)
   }
+  // The progress bar and the summary say what the sync's info lines would.
+  cds.log('sync', 'warn')
   cds.model = cds.compile.for.nodejs(await cds.load('*'))
   await cds.connect.to('db')
   const simulator = isS4Configured() ? undefined : await startSimulator()
   try {
-    const summaries = await runSync(entity, args.includes('--full') ? 'full' : 'delta', p => progressBar(p.entity, p.pages, p.rowsRead))
+    const summaries = await runSync(entity, args.includes('--full') ? 'full' : 'delta', progressBar)
     printSummary(summaries)
     process.exitCode = summaries.every(s => s.status === 'succeeded') ? 0 : 1
   } finally {

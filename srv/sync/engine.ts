@@ -35,7 +35,7 @@ export interface RunSummary extends RunCounters {
 export interface RunOptions {
   mode?: SyncMode
   pageSize: number
-  onProgress?: (progress: RunCounters & { entity: string; mode: SyncMode }) => unknown
+  onProgress?: (progress: RunCounters & { entity: string; mode: SyncMode; expectedRows?: number }) => unknown
 }
 
 interface SyncState {
@@ -153,12 +153,12 @@ export class SyncEngine {
     if (stamp.overlapMs && !cursor.key) cursor = { bucket: cursor.bucket - stamp.overlapMs - stamp.bucketMs, key: null }
     const order = [...stamp.properties, ...d.keys.map(k => k.remote)]
     const keyOrder = d.keys.map(k => k.remote)
-    const reading = { pageSize: c.options.pageSize, onFailure: c.onFailure }
-    const read = ({ bucket, key }: DeltaCursor) =>
+    const reading = { pageSize: c.options.pageSize, onFailure: c.onFailure, onCount: (n: number) => (c.expectedRows = n) }
+    const read = ({ bucket, key }: DeltaCursor, count = false) =>
       key === null
-        ? this.fetch(d, reading, [stamp.from(bucket + stamp.bucketMs)], order)
-        : this.fetch(d, reading, [stamp.within(bucket), key.length ? this.keysAfter(d, key) : undefined], keyOrder)
-    let pending = read(cursor)
+        ? this.fetch(d, { ...reading, count }, [stamp.from(bucket + stamp.bucketMs)], order)
+        : this.fetch(d, { ...reading, count }, [stamp.within(bucket), key.length ? this.keysAfter(d, key) : undefined], keyOrder)
+    let pending = read(cursor, true)
     for (;;) {
       const inBucket = cursor.key !== null
       const { records, more } = await pending
@@ -229,7 +229,8 @@ export class SyncEngine {
     const fullRun = reconciliation.fullRun!
     const { fullBaseline, fullSweep } = reconciliation
     const start = reconciliation.fullKey ? (JSON.parse(reconciliation.fullKey) as string[]) : null
-    for await (const { records, last } of this.readInKeyOrder(d, { pageSize: c.options.pageSize, after: start, onFailure: c.onFailure })) {
+    const reading = { pageSize: c.options.pageSize, after: start, onFailure: c.onFailure, onCount: (n: number) => (c.expectedRows = n) }
+    for await (const { records, last } of this.readInKeyOrder(d, reading)) {
       const page = this.toPage(d, this.convertAll(d, records))
       await this.writePage(c, page, { fullKey: keyText(last) }, fullSweep ? { reconciliation: fullRun, keys: page.seenKeys } : undefined, !fullSweep)
     }
@@ -304,10 +305,10 @@ export class SyncEngine {
    * Every remote row in key order, page by page, as a full reconciliation reads them (also the benchmark's
    * baseline). Reads one page ahead, so the next page downloads while the caller writes this one.
    */
-  async *readInKeyOrder(d: SyncDescription, options: { pageSize: number; after?: string[] | null; onFailure?: OnFailure }) {
+  async *readInKeyOrder(d: SyncDescription, options: { pageSize: number; after?: string[] | null; onFailure?: OnFailure; onCount?: (n: number) => unknown }) {
     const order = d.keys.map(k => k.remote)
-    const pageAfter = (after?: string[] | null) => this.fetch(d, options, [after ? this.keysAfter(d, after) : undefined], order)
-    let pending = pageAfter(options.after)
+    const pageAfter = (after?: string[] | null, count = false) => this.fetch(d, { ...options, count }, [after ? this.keysAfter(d, after) : undefined], order)
+    let pending = pageAfter(options.after, Boolean(options.onCount))
     for (;;) {
       const { records, more } = await pending
       if (!records.length) return
@@ -318,7 +319,8 @@ export class SyncEngine {
     }
   }
 
-  private fetch(d: SyncDescription, options: { pageSize: number; onFailure?: OnFailure }, filters: (string | undefined)[], orderBy: string[]) {
+  /** One page; with `count`, S/4HANA also says how many rows the whole read will bring (for progress). */
+  private fetch(d: SyncDescription, options: { pageSize: number; onFailure?: OnFailure; count?: boolean; onCount?: (n: number) => unknown }, filters: (string | undefined)[], orderBy: string[]) {
     const conditions = [d.filter, ...filters].filter(Boolean).map(f => `(${f})`)
     const query = {
       ...(conditions.length && { $filter: conditions.join(' and ') }),
@@ -326,12 +328,13 @@ export class SyncEngine {
       ...(this.expandList(d).length && { $expand: this.expandList(d).join(',') }),
       $orderby: orderBy.join(','),
       $top: String(options.pageSize),
+      ...(options.count && { $inlinecount: 'allpages' }),
     }
-    const fetched = this.client.getPage(d.api, d.remote, query, options.onFailure).then(page => ({
-      records: page.results,
+    const fetched = this.client.getPage(d.api, d.remote, query, options.onFailure).then(page => {
+      if (options.count && page.count !== undefined) options.onCount?.(page.count)
       // A page shorter than asked for without __next is the end; S/4HANA capping a page below $top says so with __next.
-      more: page.results.length >= options.pageSize || Boolean(page.next),
-    }))
+      return { records: page.results, more: page.results.length >= options.pageSize || Boolean(page.next) }
+    })
     // A page read ahead may fail while the previous one is still being written: it surfaces where it is awaited.
     fetched.catch(() => undefined)
     return fetched
@@ -505,7 +508,7 @@ export class SyncEngine {
     counters.rowsRead += page.rows.length + page.rejected.length
     counters.rowsUpserted += page.rows.length
     counters.rowsRejected += page.rejected.length
-    c.options.onProgress?.({ entity: d.name, mode: c.mode, ...counters })
+    c.options.onProgress?.({ entity: d.name, mode: c.mode, expectedRows: c.expectedRows, ...counters })
   }
 }
 
@@ -533,6 +536,8 @@ type OnFailure = (failure: FailedAttempt) => Promise<void>
 
 interface RunContext {
   d: SyncDescription
+  /** What S/4HANA said the run will read, for progress. */
+  expectedRows?: number
   runId: string
   mode: SyncMode
   counters: RunCounters

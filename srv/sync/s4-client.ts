@@ -10,6 +10,8 @@ export interface V2Page {
   results: Record<string, unknown>[]
   /** The server's continuation link: S/4HANA capped the page below the $top we asked for. */
   next?: string
+  /** All rows matching the query, when asked for with $inlinecount=allpages. */
+  count?: number
 }
 
 export interface FailedAttempt {
@@ -58,9 +60,9 @@ export class S4Client {
   async getPage(api: string, resource: string, query: Record<string, string>, onFailure?: (f: FailedAttempt) => unknown): Promise<V2Page> {
     const search = new URLSearchParams({ ...query, $format: 'json' }).toString().replace(/\+/g, '%20')
     const data = await this.get(`/sap/opu/odata/sap/${api}/${resource}?${search}`, onFailure)
-    const d = (data as { d?: { results?: unknown; __next?: string } })?.d
+    const d = (data as { d?: { results?: unknown; __next?: string; __count?: string } })?.d
     if (!d || !Array.isArray(d.results)) throw new S4RequestError(`${api}/${resource}: the response is not an OData V2 collection`)
-    return { results: d.results as Record<string, unknown>[], next: d.__next }
+    return { results: d.results as Record<string, unknown>[], next: d.__next, count: d.__count === undefined ? undefined : Number(d.__count) }
   }
 
   async get(url: string, onFailure?: (f: FailedAttempt) => unknown): Promise<unknown> {
