@@ -1,0 +1,140 @@
+// The customer conversation: what invoice-crm adds to S/4HANA. Keys into the mirror are S/4 keys; nothing
+// here is written to the mirror, and nothing in the mirror is written from here.
+namespace invoicecrm.crm;
+
+using { cuid, managed } from '@sap/cds/common';
+using { invoicecrm.mirror as mirror } from './mirror';
+
+type EMailAddress   : String(241) @assert.format: '^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$';
+type Channel        : String(10) enum { web; phone; email; letter; };
+type DispatchStatus : String(10) enum { pending; sent; failed; bounced; noEmail; };
+type LinkPurpose    : String(20) enum { invoiceResponse; survey; statement; };
+type DisputeStatus  : String(10) enum { Open; InProcess; Resolved; Closed; };
+type DisputeOutcome : String(10) enum { accepted; rejected; };
+type DisputeReason  : String(20) enum { wrongPrice; wrongQuantity; notReceived; wrongTax; wrongAddress; duplicate; other; };
+type SurveyTrigger  : String(15) enum { confirmation; disputeClosed; cleared; };
+type TimelineKind   : String(20) enum {
+  mailSent; mailFailed; mailBounced; noEmail; linkOpened; confirmed; disputed; disputeStatus; comment;
+  contactProposed; surveySent; surveyAnswered; followUp;
+};
+
+/** The conversation about one invoice: its dispatch to the billing contact and the customer's confirmation. */
+entity InvoiceConversations {
+  key invoice             : Association to mirror.BillingDocuments;
+      customer            : Association to mirror.Customers;
+      dispatchStatus      : DispatchStatus default 'pending' @title: '{i18n>DispatchStatus}';
+      sentTo              : EMailAddress @title: '{i18n>SentTo}' @PersonalData.IsPotentiallyPersonal;
+      sentAt              : Timestamp    @title: '{i18n>SentAt}';
+      openedAt            : Timestamp    @title: '{i18n>OpenedAt}';
+      bouncedAt           : Timestamp    @title: '{i18n>BouncedAt}';
+      dispatchAttempts    : Integer default 0 @title: '{i18n>DispatchAttempts}';
+      dispatchError       : String(1000) @title: '{i18n>DispatchError}';
+      confirmedAt         : Timestamp    @title: '{i18n>ConfirmedAt}';
+      confirmedBy         : String(241)  @title: '{i18n>ConfirmedBy}' @PersonalData.IsPotentiallyPersonal;
+      confirmedFrom       : String(45)   @title: '{i18n>ConfirmedFrom}';
+      confirmationChannel : Channel      @title: '{i18n>ConfirmationChannel}';
+      confirmationNote    : String(500)  @title: '{i18n>Note}';
+      /** When we noticed FI had cleared the invoice (and asked for feedback, unless the contact was asked recently). */
+      paymentNoticedAt    : Timestamp    @title: '{i18n>PaymentNoticedAt}';
+}
+
+/**
+ * A link that lets one customer contact give one kind of answer about one document, without logging in.
+ * Only the token's hash is kept; the token itself exists only in the e-mail.
+ */
+entity SecureLinks : cuid {
+  tokenHash    : String(64);
+  purpose      : LinkPurpose;
+  invoice      : Association to mirror.BillingDocuments;
+  invitation   : Association to SurveyInvitations;
+  contactEmail : EMailAddress @PersonalData.IsPotentiallyPersonal;
+  expiresAt    : Timestamp;
+  revokedAt    : Timestamp;
+  createdAt    : Timestamp;
+  lastUsedAt   : Timestamp;
+}
+
+/** A customer's dispute of an invoice, as a whole or some of its lines, worked by AR to a resolution. */
+entity Disputes : cuid, managed {
+  invoice         : Association to mirror.BillingDocuments @mandatory @title: '{i18n>BillingDocument}';
+  customer        : Association to mirror.Customers @title: '{i18n>Customer}';
+  reason          : DisputeReason @mandatory @title: '{i18n>DisputeReason}';
+  wholeInvoice    : Boolean default true @title: '{i18n>WholeInvoice}';
+  disputedAmount  : Decimal(17, 3) @assert.range: [ 0, 99999999999999 ] @title: '{i18n>DisputedAmount}' @Measures.ISOCurrency: currency;
+  currency        : String(5) @title: '{i18n>Currency}';
+  customerComment : String(2000) @title: '{i18n>CustomerComment}';
+  status          : DisputeStatus default 'Open' @title: '{i18n>DisputeStatus}';
+  outcome         : DisputeOutcome @title: '{i18n>DisputeOutcome}';
+  resolution      : String(2000) @title: '{i18n>Resolution}';
+  processor       : String(255) @title: '{i18n>Processor}';
+  slaDueAt        : Timestamp @title: '{i18n>SlaDueAt}';
+  source          : Channel default 'web' @title: '{i18n>Source}';
+  raisedBy        : String(241) @title: '{i18n>RaisedBy}' @PersonalData.IsPotentiallyPersonal;
+  raisedFrom      : String(45) @title: '{i18n>RaisedFrom}';
+  resolvedAt      : Timestamp @title: '{i18n>ResolvedAt}';
+  closedAt        : Timestamp @title: '{i18n>ClosedAt}';
+  lines           : Composition of many DisputeLines on lines.dispute = $self;
+  comments        : Composition of many DisputeComments on comments.dispute = $self;
+}
+
+/** An invoice line the customer disputes, with the amount or quantity in question. */
+entity DisputeLines : cuid {
+  dispute          : Association to Disputes;
+  item             : String(6) @mandatory @title: '{i18n>Item}';
+  disputedAmount   : Decimal(16, 3) @assert.range: [ 0, 9999999999999 ] @title: '{i18n>DisputedAmount}';
+  disputedQuantity : Decimal(13, 3) @assert.range: [ 0, 9999999999 ] @title: '{i18n>DisputedQuantity}';
+}
+
+entity DisputeComments : cuid, managed {
+  dispute      : Association to Disputes;
+  fromCustomer : Boolean default false @title: '{i18n>FromCustomer}';
+  internal     : Boolean default false @title: '{i18n>Internal}';
+  text         : String(2000) @mandatory @title: '{i18n>Comment}';
+}
+
+/** A customer saying the invoice went to the wrong person, and who the right billing contact is. */
+entity ContactProposals : cuid {
+  invoice       : Association to mirror.BillingDocuments;
+  customer      : Association to mirror.Customers;
+  proposedName  : String(81) @mandatory @PersonalData.IsPotentiallyPersonal @title: '{i18n>ProposedName}';
+  proposedEmail : EMailAddress @mandatory @PersonalData.IsPotentiallyPersonal @title: '{i18n>ProposedEmail}';
+  proposedBy    : String(241) @PersonalData.IsPotentiallyPersonal @title: '{i18n>ProposedBy}';
+  at            : Timestamp @title: '{i18n>At}';
+}
+
+entity SurveyInvitations : cuid {
+  customer     : Association to mirror.Customers;
+  contactEmail : EMailAddress @PersonalData.IsPotentiallyPersonal;
+  invoice      : Association to mirror.BillingDocuments;
+  trigger      : SurveyTrigger @title: '{i18n>SurveyTrigger}';
+  sentAt       : Timestamp @title: '{i18n>SentAt}';
+  answer       : Association to one SurveyAnswers on answer.invitation = $self;
+}
+
+/** One answer per invitation (the key); CSAT 1–5, optional NPS 0–10. */
+entity SurveyAnswers {
+  key invitation : Association to SurveyInvitations;
+      csat       : Integer @mandatory @assert.range: [ 1, 5 ] @title: '{i18n>Csat}';
+      nps        : Integer @assert.range: [ 0, 10 ] @title: '{i18n>Nps}';
+      comment    : String(1000) @title: '{i18n>Comment}';
+      answeredAt : Timestamp @title: '{i18n>AnsweredAt}';
+}
+
+/** Work for AR that the conversation created, e.g. calling back a customer who gave a low score. */
+entity FollowUpTasks : cuid, managed {
+  customer : Association to mirror.Customers @title: '{i18n>Customer}';
+  invoice  : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
+  reason   : String(500) @title: '{i18n>Reason}';
+  done     : Boolean default false @title: '{i18n>Done}';
+}
+
+/** Every interaction, on the customer's and the invoice's timeline at once. */
+entity TimelineEntries : cuid {
+  customer : Association to mirror.Customers @title: '{i18n>Customer}';
+  invoice  : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
+  dispute  : Association to Disputes;
+  at       : Timestamp @title: '{i18n>At}';
+  kind     : TimelineKind @title: '{i18n>Kind}';
+  actor    : String(241) @title: '{i18n>Actor}' @PersonalData.IsPotentiallyPersonal;
+  text     : String(1000) @title: '{i18n>Text}';
+}
