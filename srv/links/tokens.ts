@@ -1,0 +1,170 @@
+import cds from '@sap/cds'
+import { defaultValidDays, linkSecret } from './config'
+import { PURPOSES, encodeToken, hashToken, parseToken, signatureMatches, type LinkPurpose } from './token-format'
+
+// Issue, verify and revoke the links in customer e-mails (design §5): a link grants exactly one kind of answer
+// about exactly one document, to the contact it was sent to, until it expires or is revoked. Verifying it again
+// is harmless: what a link allows, the answer handlers make idempotent.
+
+const LINKS = 'invoicecrm.crm.SecureLinks'
+const LOG = cds.log('links')
+const DAY_MS = 24 * 60 * 60_000
+
+export type LinkErrorCode = 'malformed' | 'forged' | 'expired' | 'revoked' | 'wrong-purpose' | 'unknown'
+
+// The message is shown to a customer (the UI translates by code): it says what to do, not what we checked.
+const ERRORS: Record<LinkErrorCode, { status: number; message: string }> = {
+  malformed: { status: 400, message: 'This link is incomplete. Please open it again from the e-mail, or copy the whole address into your browser.' },
+  forged: { status: 403, message: 'This link is not valid. Please use the link in the e-mail we sent you.' },
+  unknown: { status: 403, message: 'This link is not valid. Please use the link in the e-mail we sent you.' },
+  'wrong-purpose': { status: 403, message: 'This link is meant for a different request. Please use the matching button in the e-mail.' },
+  expired: { status: 410, message: 'This link has expired. Please contact us and we will gladly send you a new one.' },
+  revoked: { status: 410, message: 'This link is no longer valid, as the matter has changed or a newer e-mail was sent. Please use the most recent e-mail or contact us.' },
+}
+
+/** Why a link was refused; `status` and `code` are what CAP and express answer with. */
+export class LinkError extends Error {
+  readonly status: number
+  constructor(readonly code: LinkErrorCode) {
+    super(ERRORS[code].message)
+    this.name = 'LinkError'
+    this.status = ERRORS[code].status
+  }
+  /** Bad signatures and unknown links are what guessing produces; an expired or revoked link is a real customer's. */
+  get suspicious(): boolean {
+    return this.code === 'malformed' || this.code === 'forged' || this.code === 'unknown'
+  }
+}
+
+export interface IssueLinkInput {
+  purpose: LinkPurpose
+  /** Billing document ID; required for invoiceResponse. */
+  invoice?: string
+  /** SurveyInvitations ID; required for survey. */
+  invitation?: string
+  /** Who the link is sent to: the "who" of whatever is answered through it. */
+  contactEmail: string
+  /** Default cds.requires.links.validDays; zero or less issues an expired link (tests). */
+  validDays?: number
+}
+
+export interface IssuedLink {
+  /** Goes into the e-mail and nowhere else: not into the database, not into a log. */
+  token: string
+  linkId: string
+  expiresAt: Date
+}
+
+export interface VerifiedLink {
+  linkId: string
+  purpose: LinkPurpose
+  invoiceId?: string
+  invitationId?: string
+  contactEmail: string
+  expiresAt: Date
+}
+
+interface LinkRow {
+  ID: string
+  purpose: LinkPurpose
+  invoice_ID: string | null
+  invitation_ID: string | null
+  contactEmail: string
+  expiresAt: string
+  revokedAt: string | null
+}
+
+const NEEDS: Partial<Record<LinkPurpose, 'invoice' | 'invitation'>> = { invoiceResponse: 'invoice', survey: 'invitation' }
+
+export async function issueLink({ purpose, invoice, invitation, contactEmail, validDays = defaultValidDays() }: IssueLinkInput): Promise<IssuedLink> {
+  if (!PURPOSES.includes(purpose)) throw new TypeError(`Unknown link purpose '${purpose}'`)
+  const needed = NEEDS[purpose]
+  if (needed && !{ invoice, invitation }[needed]) throw new TypeError(`A ${purpose} link needs the ${needed} it is about`)
+  if (!contactEmail) throw new TypeError('A link needs the contact it is sent to')
+  if (!Number.isFinite(validDays)) throw new RangeError('validDays must be a number')
+
+  const linkId = cds.utils.uuid()
+  // Whole seconds, as in the token, so that the row and the token agree on the very same instant.
+  const expirySeconds = Math.floor((Date.now() + validDays * DAY_MS) / 1000)
+  const token = encodeToken(linkSecret(), linkId, purpose, expirySeconds)
+  const expiresAt = new Date(expirySeconds * 1000)
+  await INSERT.into(LINKS).entries({
+    ID: linkId,
+    tokenHash: hashToken(token),
+    purpose,
+    invoice_ID: invoice ?? null,
+    invitation_ID: invitation ?? null,
+    contactEmail,
+    expiresAt: expiresAt.toISOString(),
+    createdAt: new Date().toISOString(),
+  })
+  LOG.debug('issued link', { linkId, purpose, validDays })
+  return { token, linkId, expiresAt }
+}
+
+/**
+ * The link behind a token, if it may be used for the expected purpose (or one of them) now; otherwise throws a
+ * LinkError. Everything that can be decided from the token alone (form, signature, purpose, expiry) is decided
+ * before the database is read, so forged tokens cost no more than three HMACs.
+ */
+export async function verifyLink(token: unknown, expected: LinkPurpose | readonly LinkPurpose[]): Promise<VerifiedLink> {
+  const accepted: readonly LinkPurpose[] = typeof expected === 'string' ? [expected] : expected
+  const unknownPurpose = accepted.find(p => !PURPOSES.includes(p))
+  if (!accepted.length || unknownPurpose) throw new TypeError(`Unknown link purpose '${unknownPurpose}'`)
+  const parts = parseToken(token)
+  if (!parts) throw refused('malformed')
+  const secret = linkSecret()
+  // A signature that fits another purpose is a real link used for the wrong thing; one that fits none is forged.
+  const signedFor = PURPOSES.find(p => signatureMatches(secret, parts, p))
+  if (!signedFor) throw refused('forged')
+  if (!accepted.includes(signedFor)) throw refused('wrong-purpose', parts.linkId)
+  const now = new Date()
+  if (parts.expiresAt * 1000 <= now.getTime()) throw refused('expired', parts.linkId)
+
+  // By key and hash: the row of exactly this token, found through the primary key index.
+  const row = (await SELECT.one
+    .from(LINKS)
+    .columns('ID', 'purpose', 'invoice_ID', 'invitation_ID', 'contactEmail', 'expiresAt', 'revokedAt')
+    .where({ ID: parts.linkId, tokenHash: hashToken(token as string) })) as LinkRow | undefined
+  if (!row || row.purpose !== signedFor) throw refused('unknown', parts.linkId)
+  if (row.revokedAt) throw refused('revoked', row.ID)
+  // The row may have been shortened since the token was issued; it never outlives the token.
+  if (new Date(row.expiresAt) <= now) throw refused('expired', row.ID)
+
+  await UPDATE(LINKS, row.ID).with({ lastUsedAt: now.toISOString() })
+  return {
+    linkId: row.ID,
+    purpose: row.purpose,
+    ...(row.invoice_ID && { invoiceId: row.invoice_ID }),
+    ...(row.invitation_ID && { invitationId: row.invitation_ID }),
+    contactEmail: row.contactEmail,
+    expiresAt: new Date(row.expiresAt),
+  }
+}
+
+export interface RevokeLinksInput {
+  /** Every link about this billing document. */
+  invoice?: string
+  /** Every link of this survey invitation. */
+  invitation?: string
+  linkId?: string
+}
+
+/** Revokes the matching links that are not revoked yet; returns how many. At least one criterion is required. */
+export async function revokeLinks({ invoice, invitation, linkId }: RevokeLinksInput): Promise<number> {
+  const where = { ...(invoice && { invoice_ID: invoice }), ...(invitation && { invitation_ID: invitation }), ...(linkId && { ID: linkId }) }
+  // Without this guard, a caller's undefined would revoke every link ever sent.
+  if (!Object.keys(where).length) throw new TypeError('revokeLinks needs an invoice, an invitation or a link ID')
+  const revoked = (await UPDATE(LINKS).where({ ...where, revokedAt: null }).with({ revokedAt: new Date().toISOString() })) as number
+  LOG.info('revoked links', { count: revoked, ...(linkId && { linkId }), ...(invoice && { invoice }), ...(invitation && { invitation }) })
+  return revoked
+}
+
+/**
+ * Logs the refusal and returns the error to throw. Never the token: the link ID, passed only once the signature
+ * proved it ours, is enough to find the row.
+ */
+function refused(code: LinkErrorCode, linkId?: string): LinkError {
+  LOG.debug('refused link', { code, ...(linkId && { linkId }) })
+  return new LinkError(code)
+}
