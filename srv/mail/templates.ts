@@ -1,0 +1,289 @@
+import { renderMail, type Block, type RenderedMail } from './layout'
+import { localeFormat, mailLanguage, type Amount, type CalendarDate, type LocaleFormat, type MailLanguage } from './locale'
+
+// The mails to customers, in their correspondence language. All wording lives in TEXTS, one table per language
+// with the same keys (the compiler checks that no language misses one); the functions below only choose and
+// arrange the texts, and layout.ts renders them. Sentences that embed values are functions, because word order
+// differs between the languages. German sentences after the greeting start in lower case, as German letters do.
+
+interface Texts {
+  /** Between a label and its value in the plain text: Chinese uses the full-width colon. */
+  colon: string
+  greeting(customerName: string): string
+  closing: string
+  invoice: {
+    subject(number: string): string
+    intro(number: string, date: string): string
+    due(grossAmount: string, dueDate: string): string
+    number: string
+    date: string
+    dueDate: string
+    netAmount: string
+    taxAmount: string
+    grossAmount: string
+    item: string
+    quantity: string
+    itemAmount: string
+    action: string
+    actionNote: string
+    questions: string
+  }
+  disputeResolved: {
+    subject(invoiceNumber: string): string
+    accepted(invoiceNumber: string): string
+    rejected(invoiceNumber: string): string
+    acceptedClosing: string
+    rejectedClosing: string
+  }
+  surveyInvitation: {
+    subject(invoiceNumber: string): string
+    intro(invoiceNumber: string): string
+    question: string
+    action: string
+    actionNote: string
+  }
+}
+
+const TEXTS: Record<MailLanguage, Texts> = {
+  EN: {
+    colon: ': ',
+    greeting: name => (name ? `Dear ${name},` : 'Dear customer,'),
+    closing: 'Kind regards\nAccounts Receivable',
+    invoice: {
+      subject: number => `Your invoice ${number}`,
+      intro: (number, date) => `Thank you for your order. Please find below a summary of invoice ${number} dated ${date}.`,
+      due: (gross, dueDate) => `The total of ${gross} is due for payment by ${dueDate}.`,
+      number: 'Invoice number',
+      date: 'Invoice date',
+      dueDate: 'Due date',
+      netAmount: 'Net amount',
+      taxAmount: 'Tax',
+      grossAmount: 'Total',
+      item: 'Item',
+      quantity: 'Quantity',
+      itemAmount: 'Net amount',
+      action: 'Confirm or query this invoice',
+      actionNote:
+        'With this link you can confirm the invoice, or tell us if anything is not right, without logging in. ' +
+        'It is valid for this invoice only, so please do not forward this e-mail.',
+      questions: 'If you have any questions, simply reply to this e-mail.',
+    },
+    disputeResolved: {
+      subject: number => `Your query about invoice ${number}`,
+      accepted: number => `We have reviewed your query about invoice ${number} and agree with you. A credit note will follow shortly.`,
+      rejected: number =>
+        `We have carefully reviewed your query about invoice ${number}. Unfortunately we cannot accept it, for the following reason:`,
+      acceptedClosing: 'Thank you for letting us know, and please excuse the inconvenience.',
+      rejectedClosing: 'The invoice therefore remains due as issued. If you have further questions, simply reply to this e-mail.',
+    },
+    surveyInvitation: {
+      subject: number => `How did we do? One question about invoice ${number}`,
+      intro: number => `You recently dealt with us about invoice ${number}. We would like to know how we did.`,
+      question: 'How satisfied are you with the way we handled this invoice?',
+      action: 'Answer the question',
+      actionNote: 'It takes less than a minute. The link is valid for this invoice only.',
+    },
+  },
+  DE: {
+    colon: ': ',
+    greeting: name => (name ? `Guten Tag ${name},` : 'Sehr geehrte Damen und Herren,'),
+    closing: 'Mit freundlichen Grüßen\nIhre Debitorenbuchhaltung',
+    invoice: {
+      subject: number => `Ihre Rechnung ${number}`,
+      intro: (number, date) => `vielen Dank für Ihren Auftrag. Nachfolgend finden Sie die Übersicht zur Rechnung ${number} vom ${date}.`,
+      due: (gross, dueDate) => `Der Gesamtbetrag von ${gross} ist zahlbar bis zum ${dueDate}.`,
+      number: 'Rechnungsnummer',
+      date: 'Rechnungsdatum',
+      dueDate: 'Fällig am',
+      netAmount: 'Nettobetrag',
+      taxAmount: 'Steuer',
+      grossAmount: 'Gesamtbetrag',
+      item: 'Position',
+      quantity: 'Menge',
+      itemAmount: 'Nettobetrag',
+      action: 'Rechnung bestätigen oder Rückfrage stellen',
+      actionNote:
+        'Über diesen Link können Sie die Rechnung ohne Anmeldung bestätigen oder uns mitteilen, wenn etwas nicht stimmt. ' +
+        'Er gilt nur für diese Rechnung; bitte leiten Sie diese E-Mail daher nicht weiter.',
+      questions: 'Bei Fragen antworten Sie einfach auf diese E-Mail.',
+    },
+    disputeResolved: {
+      subject: number => `Ihre Rückfrage zur Rechnung ${number}`,
+      accepted: number => `wir haben Ihre Rückfrage zur Rechnung ${number} geprüft und geben Ihnen recht. Sie erhalten in Kürze eine Gutschrift.`,
+      rejected: number =>
+        `wir haben Ihre Rückfrage zur Rechnung ${number} sorgfältig geprüft. Leider können wir ihr aus folgendem Grund nicht entsprechen:`,
+      acceptedClosing: 'Vielen Dank für Ihren Hinweis; bitte entschuldigen Sie die Unannehmlichkeiten.',
+      rejectedClosing:
+        'Die Rechnung bleibt daher in der ausgestellten Höhe fällig. Bei weiteren Fragen antworten Sie einfach auf diese E-Mail.',
+    },
+    surveyInvitation: {
+      subject: number => `Wie zufrieden waren Sie? Eine Frage zur Rechnung ${number}`,
+      intro: number => `Sie hatten kürzlich mit uns zur Rechnung ${number} zu tun. Wir möchten gern wissen, wie zufrieden Sie mit uns waren.`,
+      question: 'Wie zufrieden sind Sie mit der Bearbeitung dieser Rechnung?',
+      action: 'Frage beantworten',
+      actionNote: 'Das dauert weniger als eine Minute. Der Link gilt nur für diese Rechnung.',
+    },
+  },
+  ZH: {
+    colon: '：',
+    greeting: name => (name ? `尊敬的${name}：` : '尊敬的客户：'),
+    closing: '顺祝商祺！\n应收账款部',
+    invoice: {
+      subject: number => `您的发票 ${number}`,
+      intro: (number, date) => `感谢您的惠顾。以下是 ${date} 开具的发票 ${number} 的摘要。`,
+      due: (gross, dueDate) => `发票总额为 ${gross}，请于 ${dueDate} 前付款。`,
+      number: '发票号码',
+      date: '发票日期',
+      dueDate: '付款到期日',
+      netAmount: '净额',
+      taxAmount: '税额',
+      grossAmount: '总额',
+      item: '项目',
+      quantity: '数量',
+      itemAmount: '净额',
+      action: '确认或咨询此发票',
+      actionNote: '您无需登录，即可通过此链接确认发票，或告知我们任何问题。该链接仅适用于此发票，请勿转发本邮件。',
+      questions: '如有任何疑问，请直接回复本邮件。',
+    },
+    disputeResolved: {
+      subject: number => `关于发票 ${number} 的异议`,
+      accepted: number => `我们已审核您对发票 ${number} 提出的异议，并同意您的意见。我们将尽快向您开具贷项通知单。`,
+      rejected: number => `我们已认真审核您对发票 ${number} 提出的异议。很遗憾，由于以下原因，我们无法接受该异议：`,
+      acceptedClosing: '感谢您的反馈，给您带来不便，敬请谅解。',
+      rejectedClosing: '因此，该发票仍按原金额到期应付。如有其他疑问，请直接回复本邮件。',
+    },
+    surveyInvitation: {
+      subject: number => `您对我们满意吗？关于发票 ${number} 的一个问题`,
+      intro: number => `您近期与我们就发票 ${number} 进行了沟通。我们希望了解您对我们服务的评价。`,
+      question: '您对我们处理此发票的方式满意吗？',
+      action: '回答问题',
+      actionNote: '只需不到一分钟。该链接仅适用于此发票。',
+    },
+  },
+}
+
+/** S/4HANA language key ('EN', 'DE', 'ZH'); any other gets English. */
+type Language = string | null | undefined
+
+export interface InvoiceMailInput {
+  language: Language
+  customerName: string
+  invoice: {
+    number: string
+    date: CalendarDate
+    dueDate: CalendarDate
+    currency: string
+    netAmount: Amount
+    taxAmount: Amount
+    grossAmount: Amount
+    items: { description: string; quantity: Amount; unit: string; netAmount: Amount }[]
+  }
+  /** The customer's signed link to the response page for this invoice. */
+  link: string
+}
+
+export function invoiceMail({ language, customerName, invoice, link }: InvoiceMailInput): RenderedMail {
+  return mail(language, (texts, format) => {
+    const t = texts.invoice
+    const money = (amount: Amount) => format.money(amount, invoice.currency)
+    const date = format.date(invoice.date)
+    return {
+      subject: t.subject(invoice.number),
+      blocks: [
+        greeting(texts, customerName),
+        paragraph(t.intro(invoice.number, date)),
+        {
+          kind: 'facts',
+          rows: [
+            { label: t.number, value: invoice.number },
+            { label: t.date, value: date },
+            { label: t.dueDate, value: format.date(invoice.dueDate) },
+          ],
+        },
+        {
+          kind: 'table',
+          columns: [{ label: t.item }, { label: t.quantity, align: 'right' }, { label: t.itemAmount, align: 'right' }],
+          rows: invoice.items.map(item => [item.description, `${format.quantity(item.quantity)} ${item.unit}`.trim(), money(item.netAmount)]),
+        },
+        {
+          kind: 'facts',
+          rows: [
+            { label: t.netAmount, value: money(invoice.netAmount) },
+            { label: t.taxAmount, value: money(invoice.taxAmount) },
+            { label: t.grossAmount, value: money(invoice.grossAmount), strong: true },
+          ],
+        },
+        paragraph(t.due(money(invoice.grossAmount), format.date(invoice.dueDate))),
+        { kind: 'action', label: t.action, href: link },
+        paragraph(t.actionNote),
+        paragraph(t.questions),
+        paragraph(texts.closing),
+      ],
+    }
+  })
+}
+
+export interface DisputeResolvedMailInput {
+  language: Language
+  customerName: string
+  invoiceNumber: string
+  outcome: 'accepted' | 'rejected'
+  /** The clerk's words to the customer; required when the dispute is rejected. */
+  explanation: string
+}
+
+export function disputeResolvedMail({ language, customerName, invoiceNumber, outcome, explanation }: DisputeResolvedMailInput): RenderedMail {
+  const reason = explanation.trim()
+  // "…for the following reason:" followed by nothing would be a rejection without a reason.
+  if (outcome === 'rejected' && !reason) throw new Error(`A rejected dispute about invoice ${invoiceNumber} needs an explanation`)
+  return mail(language, texts => {
+    const t = texts.disputeResolved
+    return {
+      subject: t.subject(invoiceNumber),
+      blocks: [
+        greeting(texts, customerName),
+        paragraph(outcome === 'accepted' ? t.accepted(invoiceNumber) : t.rejected(invoiceNumber)),
+        ...(reason ? [paragraph(reason)] : []),
+        paragraph(outcome === 'accepted' ? t.acceptedClosing : t.rejectedClosing),
+        paragraph(texts.closing),
+      ],
+    }
+  })
+}
+
+export interface SurveyInvitationMailInput {
+  language: Language
+  customerName: string
+  invoiceNumber: string
+  /** The customer's signed link to the survey of this invoice. */
+  link: string
+}
+
+export function surveyInvitationMail({ language, customerName, invoiceNumber, link }: SurveyInvitationMailInput): RenderedMail {
+  return mail(language, texts => {
+    const t = texts.surveyInvitation
+    return {
+      subject: t.subject(invoiceNumber),
+      blocks: [
+        greeting(texts, customerName),
+        paragraph(t.intro(invoiceNumber)),
+        paragraph(t.question),
+        { kind: 'action', label: t.action, href: link },
+        paragraph(t.actionNote),
+        paragraph(texts.closing),
+      ],
+    }
+  })
+}
+
+const paragraph = (text: string): Block => ({ kind: 'paragraph', text })
+/** A name of blanks only (as S/4HANA may send it) gets the greeting without a name. */
+const greeting = (texts: Texts, customerName: string) => paragraph(texts.greeting(customerName.trim()))
+
+/** Picks the language's texts and formats, lets compose arrange them, and renders the result. */
+function mail(language: Language, compose: (texts: Texts, format: LocaleFormat) => { subject: string; blocks: Block[] }): RenderedMail {
+  const key = mailLanguage(language)
+  const format = localeFormat(key)
+  const texts = TEXTS[key]
+  return renderMail({ locale: format.locale, colon: texts.colon, ...compose(texts, format) })
+}
