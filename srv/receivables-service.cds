@@ -1,4 +1,5 @@
 using { invoicecrm.mirror as mirror } from '../db/mirror';
+using { invoicecrm.crm as crm } from '../db/crm';
 
 /** Finance users (AR clerks and managers) read the mirror of S/4HANA receivables here. */
 @path: '/odata/v4/receivables'
@@ -23,16 +24,27 @@ service ReceivablesService {
   @readonly
   entity SalesOrderItems as projection on mirror.SalesOrderItems;
 
-  /** Billing documents with their receivable status from FI. */
+  /** Billing documents with their receivable status from FI and the conversation with the customer. */
   @readonly
   entity Invoices as projection on mirror.BillingDocuments {
     *,
+    conversation : Association to one Conversations on conversation.invoice.ID = ID,
+    disputes     : Association to many Disputes on disputes.invoice.ID = ID,
+    timeline     : Association to many Timeline on timeline.invoice.ID = ID,
     receivable.openAmount   as openAmount   : Decimal(24, 3) @title: '{i18n>OpenAmount}' @Measures.ISOCurrency: currency,
     receivable.netDueDate   as netDueDate   : Date           @title: '{i18n>NetDueDate}',
     receivable.isCleared    as isCleared    : Boolean        @title: '{i18n>IsCleared}',
     receivable.clearingDate as clearingDate : Date           @title: '{i18n>ClearingDate}',
     receivable.daysOverdue  as daysOverdue  : Integer        @title: '{i18n>DaysOverdue}',
-  } excluding { receivable };
+  } excluding { receivable } actions {
+    /** A customer confirmed the invoice by phone, e-mail or letter. */
+    @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+    action recordConfirmation(source : crm.Channel @mandatory, note : String(500)) returns Conversations;
+    /** A customer disputed the invoice by phone, e-mail or letter. */
+    @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+    action recordDispute(source : crm.Channel @mandatory, reason : crm.DisputeReason @mandatory, comment : String(2000),
+                         amount : Decimal(17, 3) @assert.range: [ 0, 99999999999999 ]) returns Disputes;
+  };
 
   @readonly
   entity InvoiceItems as projection on mirror.BillingDocumentItems;
@@ -40,6 +52,38 @@ service ReceivablesService {
   entity InvoicePartners as projection on mirror.BillingDocumentPartners;
   @readonly
   entity ReceivableItems as projection on mirror.ReceivableItems;
+
+  /** Dispatch and confirmation state of each invoice; `noEmail` lists the customers AR must get an address for. */
+  @readonly
+  entity Conversations as projection on crm.InvoiceConversations;
+
+  /** Disputes, worked through their statuses by actions only. */
+  @readonly
+  entity Disputes as projection on crm.Disputes actions {
+    @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+    action startProcessing() returns Disputes;
+    @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+    action resolveDispute(outcome : crm.DisputeOutcome @mandatory, resolution : String(2000)) returns Disputes;
+    @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+    action close() returns Disputes;
+    @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+    action addComment(text : String(2000) @mandatory, internal : Boolean) returns Disputes;
+  };
+  @readonly
+  entity DisputeLines      as projection on crm.DisputeLines;
+  @readonly
+  entity DisputeComments   as projection on crm.DisputeComments;
+  @readonly
+  entity ContactProposals  as projection on crm.ContactProposals;
+  @readonly
+  entity SurveyInvitations as projection on crm.SurveyInvitations;
+  @readonly
+  entity SurveyAnswers     as projection on crm.SurveyAnswers;
+  @readonly
+  entity FollowUpTasks     as projection on crm.FollowUpTasks;
+  @readonly
+  entity Timeline          as projection on crm.TimelineEntries;
 }
 
+// Everyone in AR reads everything here; integration admins read the mirror to check the sync.
 annotate ReceivablesService with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }];

@@ -1,6 +1,8 @@
 import './logging'
 import cds from '@sap/cds'
 import { runJobsWithServer } from './jobs'
+import { followSyncs } from './crm/workflows'
+import { linkSettings, rateLimit } from './links'
 import { isS4Configured, s4Settings } from './sync/s4-destination'
 import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './sync/simulator-module'
 
@@ -17,6 +19,22 @@ if (settings.simulator && !isS4Configured(settings) && !settings.url) {
   })
 }
 
+// The customers' side: no login, so every request is throttled per client, and the page allows nothing foreign.
+cds.on('bootstrap', app => {
+  // Behind Cloud Foundry's router, req.ip is the customer's only when the router's hop is trusted; never more hops
+  // than there are, since clients can write X-Forwarded-For themselves.
+  const hops = linkSettings().trustProxyHops
+  if (hops) app.set('trust proxy', hops)
+  app.use('/rest/respond', rateLimit({ windowMs: 60_000, max: 60 }))
+  app.use('/respond', (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+    res.setHeader('Referrer-Policy', 'no-referrer')
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    next()
+  })
+})
+
 runJobsWithServer()
+followSyncs()
 
 export default cds.server

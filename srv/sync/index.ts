@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import cds from '@sap/cds'
 import { S4Client } from './s4-client'
 import { s4Destination, s4Settings } from './s4-destination'
@@ -6,6 +7,9 @@ import { descriptionOf, descriptions, pageSize } from './descriptions'
 
 export { descriptions } from './descriptions'
 export type { RunSummary, SyncMode } from './engine'
+
+/** 'completed' with each run's summary: what the mirror just learned, for the workflows that follow from it. */
+export const syncEvents = new EventEmitter<{ completed: [RunSummary] }>()
 
 /** The engine, talking to the configured S/4HANA destination (or, in development, the simulator). */
 export function syncEngine(): SyncEngine {
@@ -27,6 +31,10 @@ export async function runSync(
   const engine = syncEngine()
   const selected = entity === 'all' ? descriptions : [descriptionOf(entity)]
   const summaries: RunSummary[] = []
-  for (const d of selected) summaries.push(await engine.run(d, { mode, pageSize: pageSizeOverride ?? pageSize(), onProgress }))
+  for (const d of selected) {
+    const summary = await engine.run(d, { mode, pageSize: pageSizeOverride ?? pageSize(), onProgress })
+    summaries.push(summary)
+    syncEvents.emit('completed', summary)
+  }
   return summaries
 }

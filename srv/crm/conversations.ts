@@ -1,0 +1,161 @@
+import cds from '@sap/cds'
+import { ConversationError } from './errors'
+import { recordTimeline } from './timeline'
+import { crmSettings } from './settings'
+import { inviteToSurvey } from './surveys'
+
+// What a customer (on the response page) or a clerk (for a customer on the phone) can say about an invoice.
+// Each answer is idempotent: saying it twice changes nothing the second time.
+
+const M = 'invoicecrm.mirror'
+const C = 'invoicecrm.crm'
+
+export type Channel = 'web' | 'phone' | 'email' | 'letter'
+
+/** Who said it, through which channel, from where: a contact's e-mail address (web) or a clerk's user id. */
+export interface Speaker {
+  by: string
+  channel: Channel
+  from?: string | null
+  note?: string | null
+}
+
+export interface Outcome {
+  status: string
+  at: string
+}
+
+interface Invoice {
+  ID: string
+  payer_ID: string | null
+  currency: string | null
+  grossAmount: string | null
+  isCancelled: boolean
+}
+
+export async function invoiceOf(id: string): Promise<Invoice> {
+  const invoice = (await SELECT.one.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID', 'currency', 'grossAmount', 'isCancelled').where({ ID: id })) as Invoice | undefined
+  if (!invoice) throw new ConversationError(404, `Invoice ${id} does not exist`)
+  return invoice
+}
+
+/** The conversation of an invoice, created when first needed (e.g. a confirmation by phone before any e-mail). */
+export async function conversationOf(invoice: Invoice) {
+  const existing = await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice.ID })
+  if (existing) return existing as Record<string, unknown>
+  const created = { invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus: 'pending' }
+  await INSERT.into(`${C}.InvoiceConversations`).entries(created)
+  return created as Record<string, unknown>
+}
+
+const openDisputeOf = (invoice: string) =>
+  SELECT.one.from(`${C}.Disputes`).columns('ID', 'status', 'createdAt').where({ invoice_ID: invoice, status: { '!=': 'Closed' } })
+
+export async function confirmInvoice(invoiceId: string, speaker: Speaker): Promise<Outcome> {
+  const invoice = await invoiceOf(invoiceId)
+  if (invoice.isCancelled) throw new ConversationError(409, `Invoice ${invoiceId} was cancelled; there is nothing to confirm`)
+  const conversation = await conversationOf(invoice)
+  if (conversation.confirmedAt) return { status: 'alreadyConfirmed', at: conversation.confirmedAt as string }
+  if (await openDisputeOf(invoiceId))
+    throw new ConversationError(409, `Invoice ${invoiceId} is in dispute; it can be confirmed once the dispute is resolved`)
+  const at = new Date().toISOString()
+  // The condition makes a concurrent second confirmation a no-op rather than an overwrite.
+  const changed = await UPDATE(`${C}.InvoiceConversations`)
+    .set({ confirmedAt: at, confirmedBy: speaker.by, confirmedFrom: speaker.from ?? null, confirmationChannel: speaker.channel, confirmationNote: speaker.note ?? null })
+    .where({ invoice_ID: invoiceId, confirmedAt: null })
+  if (!changed) return { status: 'alreadyConfirmed', at: ((await conversationOf(invoice)).confirmedAt as string) ?? at }
+  await recordTimeline({ kind: 'confirmed', invoice: invoiceId, customer: invoice.payer_ID, actor: speaker.by, text: `Confirmed (${speaker.channel})` })
+  await inviteToSurvey({ invoice: invoiceId, customer: invoice.payer_ID, contactEmail: speaker.channel === 'web' ? speaker.by : null, trigger: 'confirmation' })
+  return { status: 'confirmed', at }
+}
+
+export interface DisputeInput {
+  reason: string
+  comment?: string | null
+  amount?: string | number | null
+  lines?: { item: string; amount?: string | number | null; quantity?: string | number | null }[] | null
+}
+
+export async function raiseDispute(invoiceId: string, input: DisputeInput, speaker: Speaker): Promise<Outcome & { dispute: string }> {
+  const invoice = await invoiceOf(invoiceId)
+  if (invoice.isCancelled) throw new ConversationError(409, `Invoice ${invoiceId} was cancelled; there is nothing to dispute`)
+  const open = (await openDisputeOf(invoiceId)) as { ID: string; createdAt: string } | undefined
+  if (open) return { status: 'alreadyDisputed', at: open.createdAt, dispute: open.ID }
+  const lines = await checkedLines(invoiceId, input.lines ?? [])
+  const amount = input.amount === undefined || input.amount === null || input.amount === '' ? null : Number(input.amount)
+  if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > Number(invoice.grossAmount ?? 0)))
+    throw new ConversationError(400, `The disputed amount must be between 0 and the invoice's gross amount (${invoice.grossAmount} ${invoice.currency})`)
+  const ID = cds.utils.uuid()
+  const now = new Date()
+  await INSERT.into(`${C}.Disputes`).entries({
+    ID,
+    invoice_ID: invoiceId,
+    customer_ID: invoice.payer_ID,
+    reason: input.reason,
+    wholeInvoice: !lines.length && amount === null,
+    // What is in question: the amount the customer named, else the disputed lines, else the whole invoice.
+    disputedAmount: amount ?? (lines.length ? lines.reduce((sum, l) => sum + (l.disputedAmount ?? l.lineAmount), 0) : Number(invoice.grossAmount ?? 0)),
+    currency: invoice.currency,
+    customerComment: input.comment ?? null,
+    status: 'Open',
+    slaDueAt: new Date(now.getTime() + crmSettings().disputes.slaDays * 86_400_000).toISOString(),
+    source: speaker.channel,
+    raisedBy: speaker.by,
+    raisedFrom: speaker.from ?? null,
+    lines: lines.map(({ item, disputedAmount, disputedQuantity }) => ({ ID: cds.utils.uuid(), item, disputedAmount, disputedQuantity })),
+    comments: input.comment ? [{ ID: cds.utils.uuid(), fromCustomer: speaker.channel === 'web', text: input.comment }] : [],
+  })
+  await conversationOf(invoice)
+  await recordTimeline({ kind: 'disputed', invoice: invoiceId, customer: invoice.payer_ID, dispute: ID, actor: speaker.by, text: `Disputed: ${input.reason} (${speaker.channel})` })
+  return { status: 'disputed', at: now.toISOString(), dispute: ID }
+}
+
+/** The disputed lines must be lines of this invoice, each at most once, within its amount and quantity. */
+async function checkedLines(invoiceId: string, lines: NonNullable<DisputeInput['lines']>) {
+  if (!lines.length) return []
+  const items = (await SELECT.from(`${M}.BillingDocumentItems`).columns('item', 'netAmount', 'quantity').where({ billingDocument_ID: invoiceId })) as {
+    item: string
+    netAmount: string
+    quantity: string
+  }[]
+  const byItem = new Map(items.map(i => [i.item, i]))
+  const seen = new Set<string>()
+  return lines.map(line => {
+    const item = byItem.get(line.item)
+    if (!item) throw new ConversationError(400, `Invoice ${invoiceId} has no line ${line.item}`)
+    if (seen.has(line.item)) throw new ConversationError(400, `Line ${line.item} is listed twice`)
+    seen.add(line.item)
+    const amount = line.amount === undefined || line.amount === null ? null : Number(line.amount)
+    const quantity = line.quantity === undefined || line.quantity === null ? null : Number(line.quantity)
+    if (amount !== null && !(amount >= 0 && amount <= Number(item.netAmount)))
+      throw new ConversationError(400, `The disputed amount of line ${line.item} must be between 0 and ${item.netAmount}`)
+    if (quantity !== null && !(quantity >= 0 && quantity <= Number(item.quantity)))
+      throw new ConversationError(400, `The disputed quantity of line ${line.item} must be between 0 and ${item.quantity}`)
+    return { item: line.item, disputedAmount: amount, disputedQuantity: quantity, lineAmount: Number(item.netAmount) }
+  })
+}
+
+export async function proposeContact(invoiceId: string, contact: { name: string; email: string }, speaker: Speaker): Promise<Outcome> {
+  const invoice = await invoiceOf(invoiceId)
+  const same = await SELECT.one.from(`${C}.ContactProposals`).columns('at').where({ invoice_ID: invoiceId, proposedEmail: contact.email })
+  if (same) return { status: 'alreadyProposed', at: (same as { at: string }).at }
+  const at = new Date().toISOString()
+  await INSERT.into(`${C}.ContactProposals`).entries({
+    ID: cds.utils.uuid(),
+    invoice_ID: invoiceId,
+    customer_ID: invoice.payer_ID,
+    proposedName: contact.name,
+    proposedEmail: contact.email,
+    proposedBy: speaker.by,
+    at,
+  })
+  await recordTimeline({ kind: 'contactProposed', invoice: invoiceId, customer: invoice.payer_ID, actor: speaker.by, text: 'A different billing contact was proposed' })
+  return { status: 'proposed', at }
+}
+
+/** The first time a link is opened is worth knowing: the customer has seen the invoice. */
+export async function markOpened(invoiceId: string, by: string): Promise<void> {
+  const at = new Date().toISOString()
+  const first = await UPDATE(`${C}.InvoiceConversations`).set({ openedAt: at }).where({ invoice_ID: invoiceId, openedAt: null })
+  if (first) await recordTimeline({ kind: 'linkOpened', invoice: invoiceId, actor: by, text: 'Invoice link opened' })
+}

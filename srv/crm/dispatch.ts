@@ -1,0 +1,88 @@
+import cds from '@sap/cds'
+import { crmSettings, dispatchSince } from './settings'
+import { recordTimeline } from './timeline'
+import { inviteToSurvey } from './surveys'
+
+// New invoices in the mirror go to the customer's billing contact. The conversation row is the record that an
+// invoice was taken up (so it is sent once); the e-mail itself goes through the persistent queue, which
+// retries it and keeps it visible until it is sent, in the same transaction as that row.
+
+const LOG = cds.log('crm')
+const M = 'invoicecrm.mirror'
+const C = 'invoicecrm.crm'
+
+let warnedUnconfigured = false
+
+/** Takes up every new, valid invoice not yet taken up; returns how many were queued and how many lack an address. */
+export async function dispatchNewInvoices(): Promise<{ queued: number; noEmail: number }> {
+  const since = dispatchSince()
+  if (!since) {
+    if (!warnedUnconfigured) LOG.info('Invoice dispatch is off: set cds.requires.crm.dispatch.since to the first invoice date to send')
+    warnedUnconfigured = true
+    return { queued: 0, noEmail: 0 }
+  }
+  const result = { queued: 0, noEmail: 0 }
+  for (;;) {
+    const invoices = (await SELECT.from(`${M}.BillingDocuments`)
+      .columns('ID', 'payer_ID')
+      .where({ createdOn: { '>=': since }, isCancelled: false, removedInS4: false, ID: { 'not in': SELECT('invoice_ID').from(`${C}.InvoiceConversations`) } })
+      // cancellation documents name the invoice they cancel: nothing to send there
+      .and(`cancelledDocument is null or cancelledDocument = ''`)
+      .orderBy('ID')
+      .limit(crmSettings().dispatch.batchSize)) as { ID: string; payer_ID: string | null }[]
+    if (!invoices.length) break
+    let failed = 0
+    for (const invoice of invoices) {
+      const taken = await takeUp(invoice).catch(error => {
+        // Another instance took it up first, or the queue could not be written: the next round retries.
+        LOG.warn(`Invoice ${invoice.ID} not taken up: ${(error as Error).message}`)
+        failed++
+        return undefined
+      })
+      if (taken) result[taken]++
+    }
+    // After a failure the same invoices would come back at once: leave them to the next round.
+    if (failed || invoices.length < crmSettings().dispatch.batchSize) break
+  }
+  if (result.queued || result.noEmail) LOG.info(`Invoice dispatch: ${result.queued} queued, ${result.noEmail} without a billing e-mail address`)
+  return result
+}
+
+async function takeUp(invoice: { ID: string; payer_ID: string | null }): Promise<'queued' | 'noEmail'> {
+  return cds.tx(async () => {
+    const customer = (await SELECT.one.from(`${M}.Customers`).columns('billingEmail').where({ ID: invoice.payer_ID })) as { billingEmail?: string } | undefined
+    const email = customer?.billingEmail
+    await INSERT.into(`${C}.InvoiceConversations`).entries({
+      invoice_ID: invoice.ID,
+      customer_ID: invoice.payer_ID,
+      dispatchStatus: email ? 'pending' : 'noEmail',
+    })
+    if (!email) {
+      await recordTimeline({ kind: 'noEmail', invoice: invoice.ID, customer: invoice.payer_ID, text: 'Not sent: the customer has no billing e-mail address in S/4HANA' })
+      return 'noEmail'
+    }
+    await cds.queued(await cds.connect.to('notifications')).send('invoiceMail', { invoice: invoice.ID })
+    return 'queued'
+  })
+}
+
+/** Invoices the customer has paid since we sent them: time to ask how it went (at most once per contact and period). */
+export async function surveyPaidInvoices(): Promise<number> {
+  let invited = 0
+  for (;;) {
+    const paid = (await SELECT.from(`${C}.InvoiceConversations`)
+      .columns('invoice_ID', 'customer_ID', 'sentTo')
+      .where({
+        dispatchStatus: 'sent',
+        paymentNoticedAt: null,
+        invoice_ID: { in: SELECT('billingDocument_ID').from(`${M}.ReceivableStatus`).where({ isCleared: true }) },
+      })
+      .limit(crmSettings().dispatch.batchSize)) as { invoice_ID: string; customer_ID: string | null; sentTo: string | null }[]
+    for (const row of paid)
+      await cds.tx(async () => {
+        await UPDATE(`${C}.InvoiceConversations`).set({ paymentNoticedAt: new Date().toISOString() }).where({ invoice_ID: row.invoice_ID })
+        if (await inviteToSurvey({ invoice: row.invoice_ID, customer: row.customer_ID, contactEmail: row.sentTo, trigger: 'cleared' })) invited++
+      })
+    if (paid.length < crmSettings().dispatch.batchSize) return invited
+  }
+}

@@ -1,0 +1,65 @@
+import cds from '@sap/cds'
+import { ConversationError } from './errors'
+import { recordTimeline } from './timeline'
+import { inviteToSurvey } from './surveys'
+
+// A dispute goes Open → InProcess → Resolved (accepted: a credit is needed, or rejected with an explanation)
+// → Closed, and no other way. The customer hears of the resolution by e-mail; closing it invites to a survey.
+
+const C = 'invoicecrm.crm'
+
+export type DisputeStatus = 'Open' | 'InProcess' | 'Resolved' | 'Closed'
+
+const NEXT: Record<DisputeStatus, DisputeStatus | undefined> = { Open: 'InProcess', InProcess: 'Resolved', Resolved: 'Closed', Closed: undefined }
+
+interface Dispute {
+  ID: string
+  status: DisputeStatus
+  invoice_ID: string
+  customer_ID: string | null
+  raisedBy: string | null
+  source: string
+}
+
+async function move(id: string, to: DisputeStatus, changes: Record<string, unknown>, user: string): Promise<Dispute> {
+  const dispute = (await SELECT.one.from(`${C}.Disputes`).where({ ID: id })) as Dispute | undefined
+  if (!dispute) throw new ConversationError(404, `Dispute ${id} does not exist`)
+  if (NEXT[dispute.status] !== to)
+    throw new ConversationError(409, `A dispute in status ${dispute.status} cannot move to ${to}${NEXT[dispute.status] ? `; next is ${NEXT[dispute.status]}` : ''}`)
+  // The status condition turns a concurrent second move into a refusal instead of a double transition.
+  const changed = await UPDATE(`${C}.Disputes`).set({ ...changes, status: to }).where({ ID: id, status: dispute.status })
+  if (!changed) throw new ConversationError(409, `Dispute ${id} was changed meanwhile; reload it`)
+  await recordTimeline({ kind: 'disputeStatus', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: id, actor: user, text: `Dispute ${dispute.status} → ${to}` })
+  return { ...dispute, status: to }
+}
+
+export function startProcessing(id: string, processor: string) {
+  return move(id, 'InProcess', { processor }, processor)
+}
+
+export async function resolveDispute(id: string, outcome: 'accepted' | 'rejected', resolution: string, user: string) {
+  if (outcome === 'rejected' && !resolution?.trim()) throw new ConversationError(400, 'A rejected dispute needs an explanation for the customer')
+  const dispute = await move(id, 'Resolved', { outcome, resolution, resolvedAt: new Date().toISOString() }, user)
+  const notifications = cds.queued(await cds.connect.to('notifications'))
+  await notifications.send('disputeResolved', { dispute: id })
+  return dispute
+}
+
+export async function closeDispute(id: string, user: string) {
+  const dispute = await move(id, 'Closed', { closedAt: new Date().toISOString() }, user)
+  await inviteToSurvey({
+    invoice: dispute.invoice_ID,
+    customer: dispute.customer_ID,
+    contactEmail: dispute.source === 'web' ? dispute.raisedBy : null,
+    trigger: 'disputeClosed',
+  })
+  return dispute
+}
+
+export async function addComment(id: string, text: string, internal: boolean, user: string) {
+  const dispute = (await SELECT.one.from(`${C}.Disputes`).columns('ID', 'invoice_ID', 'customer_ID', 'status').where({ ID: id })) as Dispute | undefined
+  if (!dispute) throw new ConversationError(404, `Dispute ${id} does not exist`)
+  if (dispute.status === 'Closed') throw new ConversationError(409, 'A closed dispute takes no more comments')
+  await INSERT.into(`${C}.DisputeComments`).entries({ ID: cds.utils.uuid(), dispute_ID: id, internal, fromCustomer: false, text })
+  await recordTimeline({ kind: 'comment', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: id, actor: user, text: internal ? 'Internal comment' : 'Comment' })
+}

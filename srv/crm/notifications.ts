@@ -1,0 +1,160 @@
+import cds from '@sap/cds'
+import { disputeResolvedMail, invoiceMail, MailError, mailSettings, sendMail, surveyInvitationMail, type OutgoingMail, type RenderedMail } from '../mail'
+import { issueLink, revokeLinks, type LinkPurpose } from '../links'
+import { invoicePdf } from '../sync/invoice-pdf'
+import { recordTimeline } from './timeline'
+import { crmSettings } from './settings'
+
+// The mails of the conversation. Callers reach this service through cds.queued(...): each mail is a message in the
+// persistent queue, written in the caller's transaction. Each handler works in the queue's transaction only (a
+// second one would wait for SQLite's single connection). An invoice mail that fails is recorded as failed on its
+// conversation and scheduled again with growing delays, until it is sent or its attempts are used up; a refused
+// recipient (SMTP 5xx) is final: recorded as bounced, not retried.
+
+const M = 'invoicecrm.mirror'
+const C = 'invoicecrm.crm'
+
+interface Recipient {
+  email: string
+  name: string
+  language: string | null
+}
+
+export default class NotificationService extends cds.Service {
+  async init() {
+    this.on('invoiceMail', req => sendInvoice(this, (req.data as { invoice: string }).invoice))
+    this.on('disputeResolved', req => sendDisputeResolution((req.data as { dispute: string }).dispute))
+    this.on('surveyInvitation', req => sendSurveyInvitation((req.data as { invitation: string }).invitation))
+    return super.init()
+  }
+}
+
+async function customerOf(id: string | null): Promise<{ name: string; language: string | null; billingEmail: string | null }> {
+  const customer = (await SELECT.one.from(`${M}.Customers`).columns('name', 'language', 'billingEmail').where({ ID: id })) as
+    | { name: string; language: string | null; billingEmail: string | null }
+    | undefined
+  return customer ?? { name: '', language: null, billingEmail: null }
+}
+
+/**
+ * Issues the link and sends the mail with it. The link commits with the queue's transaction: if the mail fails,
+ * the link is revoked (permanent failure) or rolled back with the retried message.
+ */
+async function sendWithLink(
+  link: { purpose: LinkPurpose; invoice?: string; invitation?: string },
+  to: Recipient,
+  compose: (url: string) => RenderedMail,
+  extras: Partial<OutgoingMail>
+) {
+  const { token, linkId } = await issueLink({ ...link, contactEmail: to.email })
+  const url = `${mailSettings()?.publicUrl ?? ''}/respond/#t=${token}`
+  try {
+    return await sendMail({ to: { name: to.name, address: to.email }, ...compose(url), ...extras })
+  } catch (error) {
+    await revokeLinks({ linkId })
+    throw error
+  }
+}
+
+async function sendInvoice(notifications: cds.Service, invoiceId: string) {
+  const conversation = (await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoiceId })) as
+    | { dispatchStatus: string; customer_ID: string | null; dispatchAttempts: number }
+    | undefined
+  // Sent already (a message redelivered after a crash), or taken back: nothing to do.
+  if (!conversation || ['sent', 'noEmail', 'bounced'].includes(conversation.dispatchStatus)) return
+  const customer = await customerOf(conversation.customer_ID)
+  if (!customer.billingEmail) return
+  const invoice = (await SELECT.one
+    .from('ReceivablesService.Invoices')
+    .columns('ID', 'documentDate', 'netDueDate', 'currency', 'netAmount', 'taxAmount', 'grossAmount')
+    .where({ ID: invoiceId })) as Record<string, string>
+  const items = (await SELECT.from(`${M}.BillingDocumentItems`).columns('description', 'quantity', 'unit', 'netAmount').where({ billingDocument_ID: invoiceId }).orderBy('item')) as {
+    description: string
+    quantity: string
+    unit: string
+    netAmount: string
+  }[]
+  const pdf = await invoicePdf(invoiceId)
+  const attempt = conversation.dispatchAttempts + 1
+  try {
+    await sendWithLink(
+      { purpose: 'invoiceResponse', invoice: invoiceId },
+      { email: customer.billingEmail, name: customer.name, language: customer.language },
+      link =>
+        invoiceMail({
+          language: customer.language,
+          customerName: customer.name,
+          invoice: {
+            number: invoice.ID,
+            date: invoice.documentDate,
+            dueDate: invoice.netDueDate ?? invoice.documentDate,
+            currency: invoice.currency,
+            netAmount: invoice.netAmount,
+            taxAmount: invoice.taxAmount,
+            grossAmount: invoice.grossAmount,
+            items,
+          },
+          link,
+        }),
+      { attachments: pdf ? [{ filename: `invoice-${invoiceId}.pdf`, content: pdf, contentType: 'application/pdf' }] : [], reference: invoiceId }
+    )
+  } catch (error) {
+    if (!(error instanceof MailError)) throw error
+    const { maxAttempts, retryDelayMs } = crmSettings().dispatch
+    const retry = !error.permanent && attempt < maxAttempts
+    await UPDATE(`${C}.InvoiceConversations`)
+      .set({
+        dispatchStatus: error.permanent ? 'bounced' : 'failed',
+        dispatchAttempts: attempt,
+        dispatchError: error.message.slice(0, 1000),
+        ...(error.permanent && { bouncedAt: new Date().toISOString() }),
+      })
+      .where({ invoice_ID: invoiceId })
+    const next = retry ? `; next attempt in ${Math.round((retryDelayMs * 2 ** (attempt - 1)) / 1000)} s` : ''
+    await recordTimeline({ kind: error.permanent ? 'mailBounced' : 'mailFailed', invoice: invoiceId, customer: conversation.customer_ID, text: `${error.message}${next}` })
+    // One task per invoice: a task name is a singleton in the queue. (@cap-js/cds-types does not know .as yet.)
+    if (retry) {
+      const task = notifications.schedule('invoiceMail', { invoice: invoiceId }) as unknown as { as(name: string): { after(ms: number): Promise<unknown> } }
+      await task.as(`invoiceMail ${invoiceId}`).after(retryDelayMs * 2 ** (attempt - 1))
+    }
+    return
+  }
+  await UPDATE(`${C}.InvoiceConversations`)
+    .set({ dispatchStatus: 'sent', sentTo: customer.billingEmail, sentAt: new Date().toISOString(), dispatchAttempts: attempt, dispatchError: null })
+    .where({ invoice_ID: invoiceId })
+  await recordTimeline({ kind: 'mailSent', invoice: invoiceId, customer: conversation.customer_ID, text: `Invoice sent by e-mail${pdf ? ' with the PDF from S/4HANA' : ''}` })
+}
+
+async function sendDisputeResolution(disputeId: string) {
+  const dispute = (await SELECT.one.from(`${C}.Disputes`).where({ ID: disputeId })) as
+    | { invoice_ID: string; customer_ID: string | null; outcome: 'accepted' | 'rejected'; resolution: string | null; source: string; raisedBy: string | null }
+    | undefined
+  if (!dispute) return
+  const customer = await customerOf(dispute.customer_ID)
+  // Whoever raised it on the response page hears back there; otherwise the billing contact.
+  const email = dispute.source === 'web' && dispute.raisedBy ? dispute.raisedBy : customer.billingEmail
+  if (!email) return
+  const mail = disputeResolvedMail({
+    language: customer.language,
+    customerName: customer.name,
+    invoiceNumber: dispute.invoice_ID,
+    outcome: dispute.outcome,
+    explanation: dispute.resolution ?? '',
+  })
+  await sendMail({ to: { name: customer.name, address: email }, ...mail, reference: dispute.invoice_ID })
+  await recordTimeline({ kind: 'disputeStatus', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: disputeId, text: `Customer told of the resolution (${dispute.outcome})` })
+}
+
+async function sendSurveyInvitation(invitationId: string) {
+  const invitation = (await SELECT.one.from(`${C}.SurveyInvitations`).where({ ID: invitationId })) as
+    | { contactEmail: string; customer_ID: string | null; invoice_ID: string | null }
+    | undefined
+  if (!invitation) return
+  const customer = await customerOf(invitation.customer_ID)
+  await sendWithLink(
+    { purpose: 'survey', invitation: invitationId },
+    { email: invitation.contactEmail, name: customer.name, language: customer.language },
+    link => surveyInvitationMail({ language: customer.language, customerName: customer.name, invoiceNumber: invitation.invoice_ID ?? '', link }),
+    { reference: invitation.invoice_ID ?? undefined }
+  )
+}

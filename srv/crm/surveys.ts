@@ -1,0 +1,84 @@
+import cds from '@sap/cds'
+import { ConversationError } from './errors'
+import { recordTimeline } from './timeline'
+import { crmSettings } from './settings'
+
+// One-question satisfaction surveys after a confirmation, a closed dispute or a payment. A contact is asked at
+// most once per period, whatever triggered it; a low score becomes a follow-up task for AR.
+
+const C = 'invoicecrm.crm'
+
+export type SurveyTrigger = 'confirmation' | 'disputeClosed' | 'cleared'
+
+export interface SurveyRequest {
+  invoice: string
+  customer: string | null
+  /** Whom to ask; without one (e.g. a confirmation by phone), the customer's billing contact. */
+  contactEmail: string | null
+  trigger: SurveyTrigger
+}
+
+/** Creates the invitation and queues its e-mail; undefined when the contact was asked recently or has no address. */
+export async function inviteToSurvey(request: SurveyRequest): Promise<string | undefined> {
+  const contactEmail = request.contactEmail ?? (await billingContactOf(request.customer))
+  if (!contactEmail) return undefined
+  const { minDaysBetweenInvitations } = crmSettings().surveys
+  const since = new Date(Date.now() - minDaysBetweenInvitations * 86_400_000).toISOString()
+  const recent = await SELECT.one.from(`${C}.SurveyInvitations`).columns('ID').where({ contactEmail, sentAt: { '>=': since } })
+  if (recent) return undefined
+  const ID = cds.utils.uuid()
+  await INSERT.into(`${C}.SurveyInvitations`).entries({
+    ID,
+    customer_ID: request.customer,
+    contactEmail,
+    invoice_ID: request.invoice,
+    trigger: request.trigger,
+    sentAt: new Date().toISOString(),
+  })
+  const notifications = cds.queued(await cds.connect.to('notifications'))
+  await notifications.send('surveyInvitation', { invitation: ID })
+  await recordTimeline({ kind: 'surveySent', invoice: request.invoice, customer: request.customer, text: `Satisfaction survey sent (${request.trigger})` })
+  return ID
+}
+
+async function billingContactOf(customer: string | null): Promise<string | null> {
+  if (!customer) return null
+  const row = (await SELECT.one.from('invoicecrm.mirror.Customers').columns('billingEmail').where({ ID: customer })) as { billingEmail?: string } | undefined
+  return row?.billingEmail ?? null
+}
+
+export interface SurveyAnswer {
+  csat: number
+  nps?: number | null
+  comment?: string | null
+}
+
+export async function answerSurvey(invitationId: string, answer: SurveyAnswer, by: string): Promise<{ status: string; at: string }> {
+  const invitation = (await SELECT.one.from(`${C}.SurveyInvitations`).where({ ID: invitationId })) as
+    | { ID: string; invoice_ID: string | null; customer_ID: string | null }
+    | undefined
+  if (!invitation) throw new ConversationError(404, 'This survey does not exist any more')
+  const existing = (await SELECT.one.from(`${C}.SurveyAnswers`).columns('answeredAt').where({ invitation_ID: invitationId })) as { answeredAt: string } | undefined
+  if (existing) return { status: 'alreadyAnswered', at: existing.answeredAt }
+  const at = new Date().toISOString()
+  try {
+    await INSERT.into(`${C}.SurveyAnswers`).entries({ invitation_ID: invitationId, csat: answer.csat, nps: answer.nps ?? null, comment: answer.comment ?? null, answeredAt: at })
+  } catch (error) {
+    // A concurrent answer got in first (the invitation is the answer's key): that one counts.
+    const first = (await SELECT.one.from(`${C}.SurveyAnswers`).columns('answeredAt').where({ invitation_ID: invitationId })) as { answeredAt: string } | undefined
+    if (first) return { status: 'alreadyAnswered', at: first.answeredAt }
+    throw error
+  }
+  const where = { invoice: invitation.invoice_ID, customer: invitation.customer_ID }
+  await recordTimeline({ kind: 'surveyAnswered', ...where, actor: by, text: `Survey answered: CSAT ${answer.csat}${answer.nps === undefined || answer.nps === null ? '' : `, NPS ${answer.nps}`}` })
+  if (answer.csat < crmSettings().surveys.followUpBelow) {
+    await INSERT.into(`${C}.FollowUpTasks`).entries({
+      ID: cds.utils.uuid(),
+      customer_ID: invitation.customer_ID,
+      invoice_ID: invitation.invoice_ID,
+      reason: `Low satisfaction score (${answer.csat} of 5)${answer.comment ? `: ${answer.comment}` : ''}`.slice(0, 500),
+    })
+    await recordTimeline({ kind: 'followUp', ...where, text: `Follow-up task created for a CSAT of ${answer.csat}` })
+  }
+  return { status: 'answered', at }
+}

@@ -1,0 +1,38 @@
+import cds from '@sap/cds'
+import { syncEvents, type RunSummary } from '../sync'
+import { dispatchNewInvoices, surveyPaidInvoices } from './dispatch'
+
+// What follows in the conversation from what the mirror just learned: new invoices are sent, paid ones
+// surveyed. Both look at the whole mirror, not only at the run's rows, so nothing is missed after a restart.
+
+const LOG = cds.log('crm')
+
+const FOLLOW_UPS: Record<string, () => Promise<unknown>> = {
+  BillingDocuments: dispatchNewInvoices,
+  ReceivableItems: surveyPaidInvoices,
+}
+
+let running = Promise.resolve()
+
+/** Resolves when the follow-ups started so far are done (tests, shutdown). */
+export const followUpsDone = () => running
+
+export function followSyncs(): void {
+  syncEvents.on('completed', (summary: RunSummary) => {
+    const followUp = summary.status === 'succeeded' ? FOLLOW_UPS[summary.entity] : undefined
+    if (!followUp) return
+    // One after the other, in a context of their own without a transaction: a follow-up never joins a sync's or a
+    // request's transaction, and holds no database connection while it waits (SQLite has only one).
+    running = running.then(
+      () =>
+        new Promise<void>(resolve =>
+          setImmediate(() => {
+            cds.context = new cds.EventContext({ user: cds.User.privileged } as never)
+            followUp()
+              .catch(error => LOG.error(`${summary.entity}: follow-up failed: ${(error as Error).message}`))
+              .finally(resolve)
+          })
+        )
+    )
+  })
+}

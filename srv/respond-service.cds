@@ -1,0 +1,84 @@
+using { invoicecrm.crm as crm } from '../db/crm';
+
+/**
+ * Customers answer here, through the secure link in their e-mail: no login. Every action takes the link's token
+ * in the request body (never in a URL, so it stays out of logs and referrers) and grants one kind of answer
+ * about one document.
+ */
+@path: '/rest/respond'
+@protocol: 'rest'
+@requires: 'any'
+service RespondService {
+
+  type InvoiceLine {
+    item        : String(6);
+    description : String(40);
+    quantity    : Decimal(13, 3);
+    unit        : String(3);
+    netAmount   : Decimal(16, 3);
+  }
+
+  type InvoiceSummary {
+    number      : String(10);
+    date        : Date;
+    dueDate     : Date;
+    currency    : String(5);
+    netAmount   : Decimal(16, 3);
+    taxAmount   : Decimal(14, 3);
+    grossAmount : Decimal(17, 3);
+    openAmount  : Decimal(24, 3);
+    items       : many InvoiceLine;
+  }
+
+  type DisputeSummary {
+    status     : crm.DisputeStatus;
+    reason     : crm.DisputeReason;
+    outcome    : crm.DisputeOutcome;
+    resolution : String(2000);
+    raisedAt   : Timestamp;
+  }
+
+  /** What the response page shows: the document, and what this contact already said about it. */
+  type View {
+    purpose         : crm.LinkPurpose;
+    language        : String(2);
+    customerName    : String(81);
+    invoice         : InvoiceSummary;
+    confirmedAt     : Timestamp;
+    dispute         : DisputeSummary;
+    contactProposed : Boolean;
+    surveyAnswered  : Boolean;
+  }
+
+  type Outcome {
+    /** confirmed, alreadyConfirmed, disputed, alreadyDisputed, proposed, answered, alreadyAnswered */
+    status : String(20);
+    at     : Timestamp;
+  }
+
+  type DisputedLine {
+    item     : String(6) @mandatory;
+    amount   : Decimal(16, 3) @assert.range: [ 0, 9999999999999 ];
+    quantity : Decimal(13, 3) @assert.range: [ 0, 9999999999 ];
+  }
+
+  action view(token : String(200) @mandatory)                                returns View;
+  action confirm(token : String(200) @mandatory)                             returns Outcome;
+
+  /** The whole invoice (no lines, no amount) or chosen lines and/or an amount, with a reason. */
+  action dispute(token : String(200) @mandatory,
+                 reason : crm.DisputeReason @mandatory,
+                 comment : String(2000),
+                 lines : many DisputedLine,
+                 amount : Decimal(17, 3) @assert.range: [ 0, 99999999999999 ]) returns Outcome;
+
+  /** "This invoice should go to someone else": the right billing contact. */
+  action proposeContact(token : String(200) @mandatory,
+                        name : String(81) @mandatory,
+                        email : crm.EMailAddress @mandatory)                 returns Outcome;
+
+  action answerSurvey(token : String(200) @mandatory,
+                      csat : Integer @mandatory @assert.range: [ 1, 5 ],
+                      nps : Integer @assert.range: [ 0, 10 ],
+                      comment : String(1000))                                returns Outcome;
+}

@@ -1,0 +1,91 @@
+import cds from '@sap/cds'
+import { clientIp, LinkError, retryAfterSeconds, TooManyRequests, verifyLinkFrom, type LinkPurpose, type VerifiedLink } from './links'
+import { ConversationError } from './crm/errors'
+import { confirmInvoice, markOpened, proposeContact, raiseDispute, type Speaker } from './crm/conversations'
+import { answerSurvey } from './crm/surveys'
+
+const M = 'invoicecrm.mirror'
+const C = 'invoicecrm.crm'
+
+/** Customers' answers through their secure link: each action checks the link first, then does one thing. */
+export default class RespondService extends cds.ApplicationService {
+  init() {
+    this.on('view', req => this.answer(req, ['invoiceResponse', 'survey'], (link, speaker) => this.viewOf(link, speaker)))
+    this.on('confirm', req => this.answer(req, ['invoiceResponse'], (link, speaker) => confirmInvoice(link.invoiceId!, speaker)))
+    this.on('dispute', req =>
+      this.answer(req, ['invoiceResponse'], (link, speaker) => {
+        const { reason, comment, lines, amount } = req.data as { reason: string; comment?: string; lines?: []; amount?: string }
+        return raiseDispute(link.invoiceId!, { reason, comment, lines, amount }, speaker)
+      })
+    )
+    this.on('proposeContact', req =>
+      this.answer(req, ['invoiceResponse'], (link, speaker) => {
+        const { name, email } = req.data as { name: string; email: string }
+        return proposeContact(link.invoiceId!, { name: name.trim(), email: email.trim() }, speaker)
+      })
+    )
+    this.on('answerSurvey', req =>
+      this.answer(req, ['survey'], (link, speaker) => {
+        const { csat, nps, comment } = req.data as { csat: number; nps?: number; comment?: string }
+        return answerSurvey(link.invitationId!, { csat, nps, comment }, speaker.by)
+      })
+    )
+    return super.init()
+  }
+
+  /** Verifies the link for this client, then runs the answer as the link's contact; every failure is a clear 4xx. */
+  private async answer<T>(req: cds.Request, purposes: LinkPurpose[], fn: (link: VerifiedLink, speaker: Speaker) => Promise<T>) {
+    const ip = req.http?.req ? clientIp(req.http.req) : 'unknown'
+    try {
+      const link = await verifyLinkFrom(ip, (req.data as { token?: unknown }).token, purposes)
+      return await fn(link, { by: link.contactEmail, channel: 'web', from: ip })
+    } catch (error) {
+      if (error instanceof TooManyRequests) {
+        req.http?.res.setHeader('Retry-After', retryAfterSeconds(error.retryAfterMs))
+        return req.reject({ status: 429, code: 'too-many-requests', message: 'Too many requests. Please wait a moment and try again.' })
+      }
+      // The code lets the response page say it in the customer's language.
+      if (error instanceof LinkError) return req.reject({ status: error.status, code: error.code, message: error.message })
+      if (error instanceof ConversationError) return req.reject(error.status, error.message)
+      throw error
+    }
+  }
+
+  /** Not named like the action: CAP would take a method of the action's name as its handler. */
+  private async viewOf(link: VerifiedLink, speaker: Speaker) {
+    const invitation = link.invitationId
+      ? ((await SELECT.one.from(`${C}.SurveyInvitations`).columns('invoice_ID', 'customer_ID').where({ ID: link.invitationId })) as { invoice_ID: string | null; customer_ID: string | null } | undefined)
+      : undefined
+    const invoiceId = link.invoiceId ?? invitation?.invoice_ID ?? null
+    if (link.purpose === 'invoiceResponse' && invoiceId) await markOpened(invoiceId, speaker.by)
+    const invoice = invoiceId ? await this.invoiceSummary(invoiceId) : null
+    const customerId = invoice?.payer_ID ?? invitation?.customer_ID
+    const customer = (await SELECT.one.from(`${M}.Customers`).columns('name', 'language').where({ ID: customerId })) as { name?: string; language?: string } | undefined
+    const conversation = invoiceId ? ((await SELECT.one.from(`${C}.InvoiceConversations`).columns('confirmedAt').where({ invoice_ID: invoiceId })) as { confirmedAt?: string } | undefined) : undefined
+    const dispute = invoiceId
+      ? ((await SELECT.one.from(`${C}.Disputes`).columns('status', 'reason', 'outcome', 'resolution', 'createdAt as raisedAt').where({ invoice_ID: invoiceId }).orderBy('createdAt desc')) as Record<string, unknown> | undefined)
+      : undefined
+    const proposed = invoiceId ? await SELECT.one.from(`${C}.ContactProposals`).columns('ID').where({ invoice_ID: invoiceId, proposedBy: speaker.by }) : undefined
+    const answered = link.invitationId ? await SELECT.one.from(`${C}.SurveyAnswers`).columns('csat').where({ invitation_ID: link.invitationId }) : undefined
+    const { payer_ID: _payer, ...summary } = invoice ?? { payer_ID: null }
+    return {
+      purpose: link.purpose,
+      language: customer?.language ?? 'EN',
+      customerName: customer?.name ?? null,
+      invoice: invoice ? summary : null,
+      confirmedAt: conversation?.confirmedAt ?? null,
+      dispute: dispute ?? null,
+      contactProposed: Boolean(proposed),
+      surveyAnswered: Boolean(answered),
+    }
+  }
+
+  private async invoiceSummary(id: string) {
+    const invoice = (await SELECT.one
+      .from('ReceivablesService.Invoices')
+      .columns('ID as number', 'documentDate as date', 'netDueDate as dueDate', 'currency', 'netAmount', 'taxAmount', 'grossAmount', 'openAmount', 'payer_ID')
+      .where({ ID: id })) as Record<string, unknown> & { payer_ID: string | null }
+    const items = await SELECT.from(`${M}.BillingDocumentItems`).columns('item', 'description', 'quantity', 'unit', 'netAmount').where({ billingDocument_ID: id }).orderBy('item')
+    return { ...invoice, items }
+  }
+}
