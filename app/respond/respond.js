@@ -1,0 +1,1009 @@
+// The customer's response page: confirm or dispute an invoice, name the right billing contact, or answer a
+// one-question survey, through the secure link in an e-mail (…/respond/#t=<token>), without logging in.
+//
+// - The token comes from the URL fragment (never sent to a server), is removed from the address bar at once and
+//   lives in memory only; every request carries it in its JSON body (srv/respond-service.cds).
+// - Everything is built with DOM APIs and textContent: customer and item texts come from S/4HANA and are never
+//   parsed as HTML. No inline scripts, styles or event handlers, so a CSP of default-src 'self' holds.
+
+import { dictionaries, locales } from './i18n.js'
+
+const API = new URL('../rest/respond/', location.href)
+const REQUEST_TIMEOUT_MS = 20000
+const COMMENT_MAX = 2000
+const SURVEY_COMMENT_MAX = 1000
+const NAME_MAX = 81
+const EMAIL_MAX = 241
+const REASONS = ['wrongPrice', 'wrongQuantity', 'notReceived', 'wrongTax', 'wrongAddress', 'duplicate', 'other']
+// As db/crm.cds EMailAddress: something@something.tld without blanks or characters that break addresses.
+const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
+
+const state = {
+  token: null,
+  lang: languageOf(navigator.language),
+  view: null,
+}
+
+const main = document.getElementById('main')
+const announcer = document.getElementById('announcer')
+
+// ---------------------------------------------------------------------------------------------------------------
+// Language and formats
+
+function languageOf(tag) {
+  const t = String(tag || '').toLowerCase()
+  if (t.startsWith('de')) return 'de'
+  if (t.startsWith('zh')) return 'zh'
+  return 'en'
+}
+
+function t(key, params) {
+  const dict = dictionaries[state.lang] || dictionaries.en
+  let text = dict[key] ?? dictionaries.en[key] ?? key
+  if (params) text = text.replace(/\{(\w+)\}/g, (all, name) => (name in params ? String(params[name]) : all))
+  return text
+}
+
+function setLanguage(lang) {
+  state.lang = dictionaries[lang] ? lang : 'en'
+  document.documentElement.lang = locales[state.lang]
+  document.title = t('pageTitle')
+  document.getElementById('brand').textContent = t('brand')
+  document.getElementById('footer-text').textContent = t('footer')
+}
+
+const locale = () => locales[state.lang]
+
+/** Decimals arrive as strings; Intl formats a numeric string exactly. */
+function money(value, currency) {
+  if (value === null || value === undefined || value === '') return '–'
+  try {
+    if (currency) return new Intl.NumberFormat(locale(), { style: 'currency', currency }).format(value)
+  } catch {
+    // An unknown currency code: the plain number and the code, below.
+  }
+  return `${new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 3 }).format(value)} ${currency || ''}`.trim()
+}
+
+function quantity(value, unit) {
+  if (value === null || value === undefined || value === '') return '–'
+  const number = new Intl.NumberFormat(locale(), { maximumFractionDigits: 3 }).format(value)
+  return unit ? `${number} ${unit}` : number
+}
+
+/** A calendar date (YYYY-MM-DD): formatted in UTC, so no time zone moves it to the day before. */
+function date(value) {
+  if (!value) return '–'
+  const d = new Date(`${String(value).slice(0, 10)}T00:00:00Z`)
+  if (Number.isNaN(d.getTime())) return String(value)
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'long', timeZone: 'UTC' }).format(d)
+}
+
+/** A point in time: in the reader's time zone. */
+function timestamp(value) {
+  if (!value) return '–'
+  const d = new Date(value)
+  if (Number.isNaN(d.getTime())) return String(value)
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'long', timeStyle: 'short' }).format(d)
+}
+
+/** The example in "enter a number, for example …" in the reader's notation. */
+const numberExample = () => new Intl.NumberFormat(locale(), { minimumFractionDigits: 2 }).format(12.5)
+
+/**
+ * What a person typed as an amount or quantity, as a plain decimal string ("1234.5"), or null when empty, or
+ * NaN when it is not a number. Accepts the reader's notation and the other common one: 1.234,50 / 1,234.50 /
+ * 12,5 / 12.5; a single separator followed by exactly three digits is grouping only where it is the locale's.
+ */
+function parseDecimal(text) {
+  let s = String(text).trim().replace(/[\s\u00a0\u202f'’]/g, '')
+  if (!s) return null
+  if (!/^-?[0-9.,]+$/.test(s)) return NaN
+  const negative = s.startsWith('-')
+  if (negative) s = s.slice(1)
+  const lastDot = s.lastIndexOf('.')
+  const lastComma = s.lastIndexOf(',')
+  let decimalSep = null
+  if (lastDot >= 0 && lastComma >= 0) decimalSep = lastDot > lastComma ? '.' : ','
+  else if (lastDot >= 0 || lastComma >= 0) {
+    const sep = lastDot >= 0 ? '.' : ','
+    const count = s.split(sep).length - 1
+    const groupSep = state.lang === 'de' ? '.' : ','
+    const after = s.length - s.lastIndexOf(sep) - 1
+    decimalSep = count === 1 && !(sep === groupSep && after === 3) ? sep : null
+  }
+  let integer = s
+  let fraction = ''
+  if (decimalSep) {
+    const at = s.lastIndexOf(decimalSep)
+    integer = s.slice(0, at)
+    fraction = s.slice(at + 1)
+  }
+  integer = integer.replace(/[.,]/g, '')
+  if (!/^\d+$/.test(integer || '0') || !/^\d*$/.test(fraction) || fraction.length > 3) return NaN
+  const plain = `${negative ? '-' : ''}${integer || '0'}${fraction ? `.${fraction}` : ''}`
+  return plain
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// DOM helpers: elements from tag, properties and children; text only, never HTML.
+
+function h(tag, props, ...children) {
+  const node = document.createElement(tag)
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === null || value === undefined || value === false) continue
+    if (key === 'class') node.className = value
+    else if (key === 'text') node.textContent = value
+    else if (key === 'dataset') Object.assign(node.dataset, value)
+    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value)
+    else if (key in node && typeof value !== 'string') node[key] = value
+    else node.setAttribute(key, value === true ? '' : value)
+  }
+  append(node, children)
+  return node
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)))
+  }
+  return node
+}
+
+let ids = 0
+const uid = prefix => `${prefix}-${++ids}`
+
+function icon(kind) {
+  // Drawn with CSS (respond.css .icon--…): no image requests, no inline SVG markup to sanitize.
+  return h('span', { class: `icon icon--${kind}`, 'aria-hidden': 'true' })
+}
+
+function show(screen, ...content) {
+  main.dataset.state = screen
+  main.replaceChildren(...content.flat().filter(Boolean))
+}
+
+/** Moves the focus to the new content's heading, so that keyboard and screen-reader users land on it. */
+function focusHeading(root = main) {
+  const heading = root.querySelector('[data-focus]') || root.querySelector('h1, h2')
+  if (heading) {
+    heading.setAttribute('tabindex', '-1')
+    heading.focus({ preventScroll: false })
+  }
+}
+
+function announce(text) {
+  announcer.textContent = ''
+  // A fresh text in a second step, so that repeating the same message is announced again.
+  setTimeout(() => (announcer.textContent = text), 50)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Talking to RespondService
+
+class ApiError extends Error {
+  constructor(status, code, message, retryAfter) {
+    super(message || `HTTP ${status}`)
+    this.status = status
+    this.code = code
+    this.retryAfter = retryAfter
+  }
+}
+
+async function call(action, body) {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS)
+  let response
+  try {
+    response = await fetch(new URL(action, API), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ token: state.token, ...body }),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+      signal: controller.signal,
+    })
+  } catch {
+    throw new ApiError(0, 'network')
+  } finally {
+    clearTimeout(timer)
+  }
+  let data = null
+  try {
+    data = await response.json()
+  } catch {
+    data = null
+  }
+  if (!response.ok) {
+    const error = (data && data.error) || {}
+    const retryAfter = retryAfterSeconds(response.headers.get('retry-after'))
+    throw new ApiError(response.status, typeof error.code === 'string' ? error.code : '', typeof error.message === 'string' ? error.message : '', retryAfter)
+  }
+  if (data === null || typeof data !== 'object') throw new ApiError(502, 'badResponse')
+  return data
+}
+
+function retryAfterSeconds(header) {
+  if (!header) return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds))
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? undefined : Math.max(1, Math.ceil((at - Date.now()) / 1000))
+}
+
+/** The full-page error for a failure that leaves nothing to do on this page (or only to retry). */
+function errorKind(error) {
+  const { status, code } = error
+  if (status === 0) return 'network'
+  if (status === 429) return 'busy'
+  if (status === 410) return code === 'revoked' ? 'revoked' : 'expired'
+  if (code === 'malformed') return 'incomplete'
+  if (code === 'wrong-purpose') return 'wrongPurpose'
+  if (status === 400 || status === 401 || status === 403 || status === 404) return 'invalid'
+  return 'server'
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Screens
+
+function renderLoading() {
+  show('loading', h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', { text: t('loading') })))
+}
+
+const ERROR_TEXTS = {
+  noToken: ['errIncompleteTitle', 'errIncompleteText', 'link'],
+  incomplete: ['errIncompleteTitle', 'errIncompleteText', 'link'],
+  invalid: ['errInvalidTitle', 'errInvalidText', 'link'],
+  wrongPurpose: ['errInvalidTitle', 'errWrongPurposeText', 'link'],
+  expired: ['errExpiredTitle', 'errExpiredText', 'clock'],
+  revoked: ['errRevokedTitle', 'errRevokedText', 'link'],
+  busy: ['errBusyTitle', 'errBusyText', 'clock'],
+  network: ['errNetworkTitle', 'errNetworkText', 'alert'],
+  server: ['errServerTitle', 'errServerText', 'alert'],
+}
+
+let retryTimer = null
+
+function renderError(kind, { retry, retryAfter } = {}) {
+  clearInterval(retryTimer)
+  const [title, text, iconKind] = ERROR_TEXTS[kind] || ERROR_TEXTS.server
+  const message =
+    kind === 'busy' ? (retryAfter ? t('errBusyText', { seconds: retryAfter }) : t('errBusyTextNow')) : t(text)
+  let button = null
+  if (retry && (kind === 'busy' || kind === 'network' || kind === 'server')) {
+    button = h('button', { type: 'button', class: 'button button--primary', onclick: retry, text: t('retry') })
+    if (kind === 'busy' && retryAfter) {
+      let left = retryAfter
+      button.disabled = true
+      button.textContent = t('retryIn', { seconds: left })
+      retryTimer = setInterval(() => {
+        left -= 1
+        if (left > 0) button.textContent = t('retryIn', { seconds: left })
+        else {
+          clearInterval(retryTimer)
+          button.disabled = false
+          button.textContent = t('retry')
+        }
+      }, 1000)
+    }
+  }
+  show(
+    `error-${kind}`,
+    h(
+      'section',
+      { class: `card state state--${kind === 'busy' ? 'warning' : 'error'}`, 'aria-labelledby': 'error-title' },
+      icon(iconKind),
+      h('h1', { id: 'error-title', text: t(title), 'data-focus': true }),
+      h('p', { class: 'state__text', text: message }),
+      button && h('div', { class: 'state__actions' }, button)
+    )
+  )
+  announce(`${t(title)}. ${message}`)
+  focusHeading()
+}
+
+function showApiError(error, retry) {
+  renderError(errorKind(error), { retry, retryAfter: error.retryAfter })
+}
+
+// The invoice: summary, what was said so far, what can be said now, the lines.
+
+function hasOpenDispute(view) {
+  return Boolean(view.dispute && view.dispute.status !== 'Closed')
+}
+
+/** The invoice with what can be said about it; flash: the thank-you state after an answer; focus: after Cancel. */
+function renderInvoice(flash, { focus = false } = {}) {
+  const view = state.view
+  const invoice = view.invoice || {}
+  const layout = h('div', { class: 'layout' }, summaryCard(view, flash ? 'h2' : 'h1'), actionsCard(view), linesCard(invoice))
+  show('invoice', flash && flashBanner(flash), layout)
+  if (flash) announce(`${flash.title}. ${flash.text}`)
+  if (flash || focus) focusHeading()
+}
+
+const backToInvoice = () => renderInvoice(null, { focus: true })
+
+function flashBanner({ title, text, tone = 'success' }) {
+  return h(
+    'section',
+    { class: `banner banner--${tone}`, 'aria-labelledby': 'flash-title', 'data-testid': 'flash' },
+    icon(tone === 'success' ? 'check' : 'info'),
+    h('div', { class: 'banner__body' }, h('h1', { id: 'flash-title', text: title, 'data-focus': true }), h('p', { text }))
+  )
+}
+
+function summaryCard(view, headingTag) {
+  const invoice = view.invoice || {}
+  const open = invoice.openAmount ?? invoice.grossAmount
+  return h(
+    'section',
+    { class: 'card summary', 'aria-labelledby': 'invoice-title' },
+    view.customerName && h('p', { class: 'eyebrow' }, h('span', { class: 'visually-hidden', text: `${t('customer')}: ` }), view.customerName),
+    h(headingTag, { id: 'invoice-title', class: 'summary__title', text: t('invoiceHeading', { number: invoice.number || '' }) }),
+    h(
+      'div',
+      { class: 'summary__due' },
+      h('div', { class: 'amount-block' }, h('span', { class: 'amount-block__label', text: t('openAmount') }), h('span', { class: 'amount amount--big', 'data-testid': 'open-amount', text: money(open, invoice.currency) })),
+      h('div', { class: 'amount-block' }, h('span', { class: 'amount-block__label', text: t('dueDate') }), h('span', { class: 'amount-block__date', text: date(invoice.dueDate) }))
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      fact(t('invoiceDate'), date(invoice.date)),
+      fact(t('netAmount'), money(invoice.netAmount, invoice.currency), true),
+      fact(t('taxAmount'), money(invoice.taxAmount, invoice.currency), true),
+      fact(t('grossAmount'), money(invoice.grossAmount, invoice.currency), true, 'fact--total')
+    )
+  )
+}
+
+function fact(label, value, isAmount, extraClass) {
+  return h('div', { class: `fact ${extraClass || ''}`.trim() }, h('dt', { text: label }), h('dd', { class: isAmount ? 'amount' : null, text: value }))
+}
+
+function actionsCard(view) {
+  const card = h('section', { class: 'card actions', 'aria-labelledby': 'actions-title' })
+  const confirmed = Boolean(view.confirmedAt)
+  const disputed = hasOpenDispute(view)
+
+  if (view.dispute) card.append(disputeStatus(view.dispute))
+
+  if (!confirmed && !disputed) {
+    append(
+      card,
+      [
+        h('h2', { id: 'actions-title', text: t('question') }),
+        h('p', { class: 'muted', text: t('questionHint') }),
+        h(
+          'div',
+          { class: 'button-stack' },
+          h('button', { type: 'button', class: 'button button--primary button--large', 'data-action': 'confirm', onclick: onConfirm }, icon('check-small'), h('span', { text: t('confirm') })),
+          h('button', { type: 'button', class: 'button button--secondary button--large', 'data-action': 'dispute', onclick: renderDisputeForm, text: t('dispute') })
+        ),
+      ]
+    )
+  } else if (confirmed) {
+    append(card, [
+      h('h2', { id: 'actions-title', class: 'with-icon' }, icon('check-small'), h('span', { text: t('confirmedHeading') })),
+      h('p', { text: t('confirmedOn', { at: timestamp(view.confirmedAt) }) }),
+      !disputed && h('div', { class: 'button-stack' }, h('button', { type: 'button', class: 'button button--secondary', 'data-action': 'dispute', onclick: renderDisputeForm, text: t('disputeAfterConfirm') })),
+    ])
+  } else {
+    // Only an open dispute: its status above is what there is to say.
+    card.querySelector('h2').id = 'actions-title'
+  }
+
+  if (view.contactProposed) card.append(h('p', { class: 'note', text: t('contactProposedNote') }))
+  else card.append(h('div', { class: 'actions__secondary' }, h('button', { type: 'button', class: 'button button--link', 'data-action': 'wrongContact', onclick: renderContactForm, text: t('wrongContact') })))
+  return card
+}
+
+function disputeStatus(dispute) {
+  const rows = [
+    fact(t('statusLabel'), t(`status_${dispute.status}`)),
+    dispute.reason && fact(t('reasonLabel'), t(`reason_${dispute.reason}`)),
+    dispute.raisedAt && fact(t('raisedLabel'), timestamp(dispute.raisedAt)),
+    dispute.outcome && fact(t('outcomeLabel'), t(`outcome_${dispute.outcome}`)),
+    dispute.resolution && fact(t('resolutionLabel'), dispute.resolution),
+  ]
+  return h(
+    'div',
+    { class: `dispute-status dispute-status--${String(dispute.status || 'Open').toLowerCase()}`, 'data-testid': 'dispute-status' },
+    h('h2', { class: 'with-icon' }, icon('info'), h('span', { text: t('disputeStatusHeading') })),
+    h('dl', { class: 'facts facts--compact' }, rows)
+  )
+}
+
+function linesCard(invoice) {
+  const items = Array.isArray(invoice.items) ? invoice.items : []
+  const card = h('section', { class: 'card lines', 'aria-labelledby': 'lines-title' }, h('h2', { id: 'lines-title', text: t('linesHeading') }))
+  if (!items.length) return append(card, [h('p', { class: 'muted', text: t('noLines') })])
+  // Explicit roles: the stacked layout on a phone (display: block) would otherwise drop the table semantics.
+  const head = h(
+    'thead',
+    { role: 'rowgroup' },
+    h(
+      'tr',
+      { role: 'row' },
+      h('th', { scope: 'col', role: 'columnheader', class: 'col-item', text: t('colItem') }),
+      h('th', { scope: 'col', role: 'columnheader', text: t('colDescription') }),
+      h('th', { scope: 'col', role: 'columnheader', class: 'num', text: t('colQuantity') }),
+      h('th', { scope: 'col', role: 'columnheader', class: 'num', text: t('colAmount') })
+    )
+  )
+  const body = h(
+    'tbody',
+    { role: 'rowgroup' },
+    items.map(item =>
+      h(
+        'tr',
+        { role: 'row' },
+        h('td', { role: 'cell', class: 'col-item', 'data-label': t('colItem'), text: stripZeros(item.item) }),
+        h('td', { role: 'cell', class: 'col-description', 'data-label': t('colDescription'), text: item.description || '–' }),
+        h('td', { role: 'cell', class: 'num', 'data-label': t('colQuantity'), text: quantity(item.quantity, item.unit) }),
+        h('td', { role: 'cell', class: 'num amount', 'data-label': t('colAmount'), text: money(item.netAmount, invoice.currency) })
+      )
+    )
+  )
+  return append(card, [h('div', { class: 'table-wrap' }, h('table', { class: 'lines-table', role: 'table', 'aria-labelledby': 'lines-title' }, head, body))])
+}
+
+/** S/4 item numbers are zero-padded (000010); people read 10. */
+const stripZeros = item => String(item || '').replace(/^0+(?=\d)/, '')
+
+// Confirm
+
+async function onConfirm(event) {
+  const button = event.currentTarget
+  const restore = busy(button)
+  try {
+    const outcome = await call('confirm')
+    await refreshView({ confirmedAt: outcome.at })
+    const already = outcome.status === 'alreadyConfirmed'
+    renderInvoice({
+      title: t('thanksTitle'),
+      text: already ? t('alreadyConfirmedText', { at: timestamp(outcome.at) }) : t('confirmedText', { number: state.view.invoice?.number || '' }),
+    })
+    main.dataset.state = 'confirmed'
+  } catch (error) {
+    restore()
+    if (error.status === 409) return inlineError(button.closest('.card'), t('errInDispute'))
+    if (error.status === 400 || error.status === 429) return inlineError(button.closest('.card'), inlineMessage(error))
+    showApiError(error, () => renderInvoice())
+  }
+}
+
+/** Reads the View again after an answer, so the page shows what the server now holds; else patches it. */
+async function refreshView(patch) {
+  try {
+    state.view = normalizeView(await call('view'))
+  } catch {
+    Object.assign(state.view, patch)
+  }
+}
+
+function busy(button) {
+  const form = button.form
+  const controls = form ? [...form.elements] : [button]
+  const before = controls.map(c => c.disabled)
+  const label = button.textContent
+  controls.forEach(c => (c.disabled = true))
+  button.setAttribute('aria-busy', 'true')
+  if (form) button.textContent = t('sending')
+  return () => {
+    controls.forEach((c, i) => (c.disabled = before[i]))
+    button.removeAttribute('aria-busy')
+    if (form) button.textContent = label
+  }
+}
+
+function inlineMessage(error) {
+  if (error.status === 429) return t('errBusyInline', { seconds: error.retryAfter || 5 })
+  return error.message || t('errNotSent')
+}
+
+/** A message at the top of a card or form (role=alert: read out at once). */
+function inlineError(container, message) {
+  let alert = container.querySelector(':scope > .form-alert')
+  if (!alert) {
+    alert = h('div', { class: 'form-alert', role: 'alert', tabindex: '-1', 'data-testid': 'form-alert' })
+    const heading = container.querySelector(':scope > h1, :scope > h2')
+    if (heading) heading.after(alert)
+    else container.prepend(alert)
+  }
+  alert.replaceChildren(icon('alert-small'), h('span', { text: message }))
+  alert.hidden = false
+  alert.focus()
+}
+
+// Dispute
+
+function renderDisputeForm() {
+  const view = state.view
+  const invoice = view.invoice || {}
+  const items = Array.isArray(invoice.items) ? invoice.items : []
+  const currency = invoice.currency
+  const form = h('form', { class: 'card form', novalidate: true, 'aria-labelledby': 'dispute-title', 'data-testid': 'dispute-form' })
+
+  const scopeName = uid('scope')
+  const wholeRadio = h('input', { type: 'radio', name: scopeName, id: uid('scope-whole'), value: 'whole', checked: true })
+  const linesRadio = h('input', { type: 'radio', name: scopeName, id: uid('scope-lines'), value: 'lines', disabled: !items.length })
+
+  const wholeAmount = field({
+    label: t('wholeAmount'),
+    hint: t('wholeAmountHint', { max: money(invoice.grossAmount, currency) }),
+    input: h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'amount' }),
+    prefix: currency,
+  })
+  const wholePanel = h('div', { class: 'scope-panel', 'data-scope': 'whole' }, wholeAmount.node)
+
+  const lineFields = items.map(item => lineOption(item, currency))
+  const linesError = h('p', { class: 'field-error', id: uid('lines-error'), hidden: true })
+  const linesPanel = h(
+    'fieldset',
+    { class: 'scope-panel line-options', 'data-scope': 'lines', hidden: true, 'aria-describedby': linesError.id },
+    h('legend', { text: t('linesLegend') }),
+    lineFields.map(l => l.node),
+    linesError
+  )
+
+  const reasonSelect = h(
+    'select',
+    { name: 'reason', required: true, 'aria-required': 'true' },
+    h('option', { value: '', text: t('reasonChoose') }),
+    REASONS.map(r => h('option', { value: r, text: t(`reason_${r}`) }))
+  )
+  const reason = field({ label: t('reason'), input: reasonSelect })
+  const comment = textArea('comment', t('comment'), COMMENT_MAX)
+
+  const update = () => {
+    const lines = linesRadio.checked
+    wholePanel.hidden = lines
+    linesPanel.hidden = !lines
+  }
+  wholeRadio.addEventListener('change', update)
+  linesRadio.addEventListener('change', update)
+  linesPanel.addEventListener('change', event => {
+    if (event.target.type !== 'checkbox' || linesError.hidden || !lineFields.some(l => l.checkbox.checked)) return
+    linesError.hidden = true
+    settleAlert(form)
+  })
+
+  const submit = h('button', { type: 'submit', class: 'button button--primary button--large', text: t('sendDispute') })
+  append(form, [
+    h('h1', { id: 'dispute-title', text: t('disputeHeading', { number: invoice.number || '' }), 'data-focus': true }),
+    h('p', { class: 'muted', text: t('disputeIntro') }),
+    h(
+      'fieldset',
+      { class: 'choice-group' },
+      h('legend', { text: t('scopeLegend') }),
+      h('div', { class: 'choices' }, choice(wholeRadio, t('scopeWhole')), choice(linesRadio, t('scopeLines')))
+    ),
+    wholePanel,
+    linesPanel,
+    reason.node,
+    comment.node,
+    h('div', { class: 'form-actions' }, submit, h('button', { type: 'button', class: 'button button--secondary', text: t('cancel'), onclick: backToInvoice }))
+  ])
+
+  form.addEventListener('submit', async event => {
+    event.preventDefault()
+    const errors = []
+    const body = { reason: reasonSelect.value, lines: [] }
+    if (!REASONS.includes(reasonSelect.value)) errors.push(reason.fail(t('errReasonRequired')))
+    else reason.clear()
+    if (linesRadio.checked) {
+      const chosen = lineFields.filter(l => l.checkbox.checked)
+      if (!chosen.length) {
+        linesError.textContent = t('errChooseLine')
+        linesError.hidden = false
+        errors.push(lineFields[0]?.checkbox)
+      } else linesError.hidden = true
+      for (const line of lineFields) {
+        if (!line.checkbox.checked) continue
+        const entry = { item: line.item.item }
+        const amount = checkNumber(line.amount, line.item.netAmount, currency, 'amount')
+        const qty = checkNumber(line.quantity, line.item.quantity, line.item.unit, 'quantity')
+        if (amount.error) errors.push(amount.error)
+        else if (amount.value !== null) entry.amount = Number(amount.value)
+        if (qty.error) errors.push(qty.error)
+        else if (qty.value !== null) entry.quantity = Number(qty.value)
+        body.lines.push(entry)
+      }
+    } else {
+      linesError.hidden = true
+      const amount = checkNumber(wholeAmount, invoice.grossAmount, currency, 'amount')
+      if (amount.error) errors.push(amount.error)
+      else if (amount.value !== null) body.amount = Number(amount.value)
+    }
+    const text = comment.input.value.trim()
+    if (text.length > COMMENT_MAX) errors.push(comment.fail(t('errCommentLength', { max: COMMENT_MAX })))
+    else {
+      comment.clear()
+      if (text) body.comment = text
+    }
+    if (errors.length) return invalid(form, errors)
+
+    const restore = busy(submit)
+    try {
+      const outcome = await call('dispute', body)
+      await refreshView({ dispute: { status: 'Open', reason: body.reason, raisedAt: outcome.at } })
+      renderInvoice({
+        title: t('disputedTitle'),
+        text: outcome.status === 'alreadyDisputed' ? t('alreadyDisputedText', { at: timestamp(outcome.at) }) : t('disputedText'),
+      })
+      main.dataset.state = 'disputed'
+    } catch (error) {
+      restore()
+      if (error.status === 400 || error.status === 409 || error.status === 429) return inlineError(form, inlineMessage(error))
+      showApiError(error, () => renderDisputeForm())
+    }
+  })
+
+  show('dispute', h('div', { class: 'layout layout--single' }, compactSummary(invoice), form))
+  focusHeading()
+}
+
+function lineOption(item, currency) {
+  const checkbox = h('input', { type: 'checkbox', id: uid('line'), value: item.item, 'data-item': item.item })
+  const amount = field({
+    label: t('lineAmount'),
+    hint: t('upTo', { max: money(item.netAmount, currency) }),
+    input: h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off' }),
+    prefix: currency,
+  })
+  const qty = field({
+    label: t('lineQuantity'),
+    hint: t('upTo', { max: quantity(item.quantity, item.unit) }),
+    input: h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off' }),
+    suffix: item.unit,
+  })
+  const details = h('div', { class: 'line-option__details', hidden: true }, amount.node, qty.node)
+  checkbox.addEventListener('change', () => {
+    details.hidden = !checkbox.checked
+    node.classList.toggle('is-checked', checkbox.checked)
+  })
+  const node = h(
+    'div',
+    { class: 'line-option', 'data-item': item.item },
+    h(
+      'div',
+      { class: 'line-option__head' },
+      checkbox,
+      h(
+        'label',
+        { for: checkbox.id, class: 'line-option__label' },
+        h('span', { class: 'line-option__title' }, h('span', { class: 'line-option__no', text: t('lineLabel', { item: stripZeros(item.item) }) }), h('span', { text: item.description || '' })),
+        h('span', { class: 'line-option__meta' }, h('span', { text: quantity(item.quantity, item.unit) }), h('span', { class: 'amount', text: money(item.netAmount, currency) }))
+      )
+    ),
+    details
+  )
+  return { node, checkbox, amount, quantity: qty, item }
+}
+
+function choice(input, label) {
+  return h('div', { class: 'choice' }, input, h('label', { for: input.id, text: label }))
+}
+
+/** A labelled input with its hint and error line, wired with aria-describedby / aria-invalid. */
+function field({ label, hint, input, prefix, suffix }) {
+  input.id ||= uid('field')
+  const hintNode = hint ? h('p', { class: 'hint', id: uid('hint'), text: hint }) : null
+  const error = h('p', { class: 'field-error', id: uid('error'), hidden: true })
+  const describe = () => [error.hidden ? null : error.id, hintNode?.id].filter(Boolean).join(' ')
+  input.setAttribute('aria-describedby', describe())
+  const control = prefix || suffix ? h('div', { class: 'input-group' }, prefix && h('span', { class: 'input-group__addon', 'aria-hidden': 'true', text: prefix }), input, suffix && h('span', { class: 'input-group__addon', 'aria-hidden': 'true', text: suffix })) : input
+  const node = h('div', { class: 'field' }, h('label', { for: input.id, text: label }), control, hintNode, error)
+  const self = {
+    node,
+    input,
+    fail(message) {
+      error.textContent = message
+      error.hidden = false
+      input.setAttribute('aria-invalid', 'true')
+      input.setAttribute('aria-describedby', describe())
+      node.classList.add('field--invalid')
+      return input
+    },
+    clear() {
+      error.hidden = true
+      input.removeAttribute('aria-invalid')
+      input.setAttribute('aria-describedby', describe())
+      node.classList.remove('field--invalid')
+    },
+  }
+  // A message about what the person has just changed is out of date: it goes, and is checked again on sending.
+  const changed = () => {
+    if (error.hidden) return
+    self.clear()
+    settleAlert(node.closest('form'))
+  }
+  input.addEventListener('input', changed)
+  input.addEventListener('change', changed)
+  return self
+}
+
+/** Hides the form's summary message once nothing in the form is marked any more. */
+function settleAlert(form) {
+  if (!form) return
+  const open = [...form.querySelectorAll('.field-error')].some(e => !e.hidden)
+  const alert = form.querySelector(':scope > .form-alert')
+  if (alert && !open) alert.hidden = true
+}
+
+function textArea(name, label, max) {
+  const input = h('textarea', { name, rows: 4, maxlength: String(max) })
+  const f = field({ label, hint: t('charCount', { count: 0, max }), input })
+  const counter = f.node.querySelector('.hint')
+  input.addEventListener('input', () => (counter.textContent = t('charCount', { count: input.value.length, max })))
+  return f
+}
+
+/** Checks an optional amount/quantity field against 0…max; returns { value } (a decimal string or null) or { error }. */
+function checkNumber(f, max, unitOrCurrency, kind) {
+  const value = parseDecimal(f.input.value)
+  if (value === null) {
+    f.clear()
+    return { value: null }
+  }
+  const shownMax = kind === 'amount' ? money(max, unitOrCurrency) : quantity(max, unitOrCurrency)
+  if (Number.isNaN(value) || typeof value !== 'string') {
+    const key = kind === 'amount' ? 'errAmountFormat' : 'errQuantityFormat'
+    return { error: f.fail(t(key, { example: numberExample() })) }
+  }
+  const n = Number(value)
+  if (!(n >= 0) || (max !== null && max !== undefined && n > Number(max))) {
+    const key = kind === 'amount' ? 'errAmountRange' : 'errQuantityRange'
+    return { error: f.fail(t(key, { max: shownMax })) }
+  }
+  f.clear()
+  return { value }
+}
+
+function invalid(form, errors) {
+  inlineError(form, t('errFormSummary'))
+  const first = errors.find(Boolean)
+  if (first) first.focus()
+}
+
+function compactSummary(invoice) {
+  return h(
+    'section',
+    { class: 'card summary summary--compact', 'aria-label': t('invoiceHeading', { number: invoice.number || '' }) },
+    state.view.customerName && h('p', { class: 'eyebrow', text: state.view.customerName }),
+    h(
+      'div',
+      { class: 'summary__row' },
+      h('span', { class: 'summary__number', text: t('invoiceHeading', { number: invoice.number || '' }) }),
+      h('span', { class: 'amount amount--medium', text: money(invoice.openAmount ?? invoice.grossAmount, invoice.currency) })
+    ),
+    h('p', { class: 'muted', text: `${t('dueDate')}: ${date(invoice.dueDate)}` })
+  )
+}
+
+// Wrong contact
+
+function renderContactForm() {
+  const invoice = state.view.invoice || {}
+  const form = h('form', { class: 'card form', novalidate: true, 'aria-labelledby': 'contact-title', 'data-testid': 'contact-form' })
+  const name = field({ label: t('contactName'), input: h('input', { type: 'text', name: 'name', autocomplete: 'name', maxlength: String(NAME_MAX), required: true, 'aria-required': 'true' }) })
+  const email = field({
+    label: t('contactEmail'),
+    input: h('input', { type: 'email', name: 'email', autocomplete: 'email', inputmode: 'email', maxlength: String(EMAIL_MAX), required: true, 'aria-required': 'true', spellcheck: 'false' }),
+  })
+  const submit = h('button', { type: 'submit', class: 'button button--primary button--large', text: t('sendContact') })
+  append(form, [
+    h('h1', { id: 'contact-title', text: t('contactHeading'), 'data-focus': true }),
+    h('p', { class: 'muted', text: t('contactIntro') }),
+    name.node,
+    email.node,
+    h('div', { class: 'form-actions' }, submit, h('button', { type: 'button', class: 'button button--secondary', text: t('cancel'), onclick: backToInvoice })),
+  ])
+  form.addEventListener('submit', async event => {
+    event.preventDefault()
+    const errors = []
+    const nameValue = name.input.value.trim()
+    const emailValue = email.input.value.trim()
+    if (!nameValue) errors.push(name.fail(t('errNameRequired')))
+    else name.clear()
+    if (!emailValue) errors.push(email.fail(t('errEmailRequired')))
+    else if (!EMAIL.test(emailValue) || emailValue.length > EMAIL_MAX) errors.push(email.fail(t('errEmailFormat')))
+    else email.clear()
+    if (errors.length) return invalid(form, errors)
+    const restore = busy(submit)
+    try {
+      const outcome = await call('proposeContact', { name: nameValue, email: emailValue })
+      await refreshView({ contactProposed: true })
+      renderInvoice({ title: t('proposedTitle'), text: outcome.status === 'alreadyProposed' ? t('alreadyProposedText') : t('proposedText') })
+      main.dataset.state = 'proposed'
+    } catch (error) {
+      restore()
+      if (error.status === 400 || error.status === 409 || error.status === 429) return inlineError(form, inlineMessage(error))
+      showApiError(error, () => renderContactForm())
+    }
+  })
+  show('contact', h('div', { class: 'layout layout--single' }, compactSummary(invoice), form))
+  focusHeading()
+}
+
+// Survey
+
+function renderSurvey() {
+  const view = state.view
+  if (view.surveyAnswered) return renderSurveyThanks(true)
+  const invoice = view.invoice
+  const form = h('form', { class: 'card form survey', novalidate: true, 'aria-labelledby': 'survey-title', 'data-testid': 'survey-form' })
+
+  const csatError = h('p', { class: 'field-error', id: uid('csat-error'), hidden: true })
+  const csatChoice = h('p', { class: 'scale__choice', 'aria-hidden': 'true' })
+  const csat = scale({
+    name: 'csat',
+    values: [1, 2, 3, 4, 5],
+    legend: t('csatQuestion'),
+    label: n => t(`csat_${n}`),
+    low: t('csat_1'),
+    high: t('csat_5'),
+    extra: [csatChoice, csatError],
+    describedBy: csatError.id,
+    onChange: n => {
+      csatChoice.textContent = `${n} – ${t(`csat_${n}`)}`
+      csatError.hidden = true
+      settleAlert(form)
+    },
+  })
+  const nps = scale({
+    name: 'nps',
+    values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    legend: t('npsQuestion'),
+    label: n => t('npsValue', { n }),
+    low: t('nps_low'),
+    high: t('nps_high'),
+    compact: true,
+  })
+  const comment = textArea('comment', t('surveyComment'), SURVEY_COMMENT_MAX)
+  const submit = h('button', { type: 'submit', class: 'button button--primary button--large', text: t('sendSurvey') })
+
+  append(form, [
+    invoice?.number && h('p', { class: 'eyebrow', text: t('surveyAbout', { number: invoice.number }) }),
+    h('h1', { id: 'survey-title', text: t('surveyHeading'), 'data-focus': true }),
+    csat.node,
+    nps.node,
+    comment.node,
+    h('div', { class: 'form-actions' }, submit),
+  ])
+
+  form.addEventListener('submit', async event => {
+    event.preventDefault()
+    const errors = []
+    const score = csat.value()
+    if (score === null) {
+      csatError.textContent = t('errCsatRequired')
+      csatError.hidden = false
+      errors.push(csat.first)
+    } else csatError.hidden = true
+    const text = comment.input.value.trim()
+    if (text.length > SURVEY_COMMENT_MAX) errors.push(comment.fail(t('errCommentLength', { max: SURVEY_COMMENT_MAX })))
+    if (errors.length) return invalid(form, errors)
+    const body = { csat: score }
+    const recommend = nps.value()
+    if (recommend !== null) body.nps = recommend
+    if (text) body.comment = text
+    const restore = busy(submit)
+    try {
+      const outcome = await call('answerSurvey', body)
+      renderSurveyThanks(outcome.status === 'alreadyAnswered')
+    } catch (error) {
+      restore()
+      if (error.status === 400 || error.status === 409 || error.status === 429) return inlineError(form, inlineMessage(error))
+      showApiError(error, () => renderSurvey())
+    }
+  })
+
+  show('survey', h('div', { class: 'layout layout--single' }, form))
+  focusHeading()
+}
+
+/** A row of large radio buttons (native radios: arrow keys move, Space selects), with the ends labelled. */
+function scale({ name, values, legend, label, low, high, extra = [], describedBy, onChange, compact }) {
+  const group = uid(name)
+  const inputs = values.map(n => h('input', { type: 'radio', name: group, id: `${group}-${n}`, value: String(n), class: 'scale__input' }))
+  const node = h(
+    'fieldset',
+    { class: `scale ${compact ? 'scale--compact' : ''}`.trim(), 'data-scale': name, 'aria-describedby': describedBy || null },
+    h('legend', { text: legend }),
+    h(
+      'div',
+      { class: 'scale__options' },
+      inputs.map((input, i) =>
+        h(
+          'div',
+          { class: 'scale__option' },
+          input,
+          h('label', { for: input.id, class: 'scale__button' }, h('span', { class: 'scale__number', 'aria-hidden': 'true', text: String(values[i]) }), h('span', { class: 'visually-hidden', text: compact ? label(values[i]) : `${values[i]} – ${label(values[i])}` }), !compact && h('span', { class: 'scale__label', 'aria-hidden': 'true', text: label(values[i]) }))
+        )
+      )
+    ),
+    h('div', { class: 'scale__ends', 'aria-hidden': 'true' }, h('span', { text: low }), h('span', { text: high })),
+    extra
+  )
+  if (onChange) inputs.forEach(input => input.addEventListener('change', () => onChange(Number(input.value))))
+  return {
+    node,
+    first: inputs[0],
+    value() {
+      const checked = inputs.find(i => i.checked)
+      return checked ? Number(checked.value) : null
+    },
+  }
+}
+
+function renderSurveyThanks(already) {
+  show(
+    already ? 'survey-already' : 'survey-answered',
+    h(
+      'section',
+      { class: 'card state state--success', 'aria-labelledby': 'thanks-title' },
+      icon('check'),
+      h('h1', { id: 'thanks-title', text: t('surveyThanksTitle'), 'data-focus': true }),
+      h('p', { class: 'state__text', text: already ? t('surveyAlreadyText') : t('surveyThanksText') })
+    )
+  )
+  announce(`${t('surveyThanksTitle')} ${already ? t('surveyAlreadyText') : t('surveyThanksText')}`)
+  focusHeading()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Start
+
+/** Only what the page uses, with the types it expects: the View is data, never markup. */
+function normalizeView(data) {
+  const view = data && typeof data === 'object' && data.value && typeof data.value === 'object' && !('purpose' in data) ? data.value : data
+  if (!view || typeof view !== 'object') throw new ApiError(502, 'badResponse')
+  return view
+}
+
+async function load() {
+  renderLoading()
+  try {
+    state.view = normalizeView(await call('view'))
+  } catch (error) {
+    return showApiError(error, load)
+  }
+  setLanguage(languageOf(state.view.language))
+  if (state.view.purpose === 'survey') renderSurvey()
+  else if (state.view.purpose === 'invoiceResponse') renderInvoice()
+  else renderError('wrongPurpose')
+}
+
+function takeToken() {
+  const fragment = location.hash.replace(/^#/, '')
+  if (!fragment) return null
+  const token = new URLSearchParams(fragment).get('t')
+  // Out of the address bar (and so out of bookmarks, history and screenshots) at once.
+  history.replaceState(history.state, '', location.pathname + location.search)
+  return token && token.trim() ? token.trim() : null
+}
+
+function start() {
+  setLanguage(state.lang)
+  const token = takeToken()
+  if (token) state.token = token
+  if (!state.token) return renderError('noToken')
+  load()
+}
+
+// A second link opened in the same tab only changes the fragment: start over with its token.
+window.addEventListener('hashchange', () => {
+  if (/(^#|&)t=/.test(location.hash)) {
+    state.token = null
+    state.view = null
+    setLanguage(languageOf(navigator.language))
+    start()
+  }
+})
+
+start()
