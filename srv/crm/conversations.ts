@@ -86,7 +86,8 @@ export async function raiseDispute(invoiceId: string, input: DisputeInput, speak
   if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > Number(invoice.grossAmount ?? 0)))
     throw new ConversationError(400, `The disputed amount must be between 0 and the invoice's gross amount (${invoice.grossAmount} ${invoice.currency})`)
   const ID = cds.utils.uuid()
-  const now = new Date()
+  // The request's time, which is also the dispute's createdAt.
+  const now = cds.context?.timestamp ?? new Date()
   await INSERT.into(`${C}.Disputes`).entries({
     ID,
     invoice_ID: invoiceId,
