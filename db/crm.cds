@@ -6,11 +6,14 @@ using { cuid, managed } from '@sap/cds/common';
 using { invoicecrm.mirror as mirror } from './mirror';
 
 type EMailAddress   : String(241) @assert.format: '^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$';
+@assert.range
 type Channel        : String(10) enum { web; phone; email; letter; };
 type DispatchStatus : String(10) enum { pending; sent; failed; bounced; noEmail; };
 type LinkPurpose    : String(20) enum { invoiceResponse; survey; statement; };
 type DisputeStatus  : String(10) enum { Open; InProcess; Resolved; Closed; };
+@assert.range
 type DisputeOutcome : String(10) enum { accepted; rejected; };
+@assert.range
 type DisputeReason  : String(20) enum { wrongPrice; wrongQuantity; notReceived; wrongTax; wrongAddress; duplicate; other; };
 type SurveyTrigger  : String(15) enum { confirmation; disputeClosed; cleared; };
 type TimelineKind   : String(20) enum {

@@ -220,4 +220,20 @@ describe('customer conversation, end to end', () => {
     const { data: timeline } = await axios.get(`/odata/v4/receivables/Invoices('${view.invoice.number}')/timeline?$orderby=at`, clerk)
     expect(timeline.value.map((t: { kind: string }) => t.kind)).to.include.members(['mailSent', 'linkOpened', 'confirmed'])
   })
+
+  it('lets a clerk record a dispute received by e-mail and comment on it internally', async () => {
+    const { data: view } = await respond('view', { token: tokenIn(freshMail()) })
+    const base = `/odata/v4/receivables/Invoices('${view.invoice.number}')/ReceivablesService`
+    const invalid = await axios.post(`${base}.recordDispute`, { source: 'email', reason: 'becauseISaySo' }, clerk).then(r => r.status, (e: { response: { status: number } }) => e.response.status)
+    expect(invalid).to.equal(400)
+    const { data: dispute } = await axios.post(`${base}.recordDispute`, { source: 'email', reason: 'notReceived', comment: 'Pallet 3 missing', amount: 10 }, clerk)
+    expect(dispute).to.include({ source: 'email', raisedBy: 'clerk', reason: 'notReceived', status: 'Open' })
+    expect(Number(dispute.disputedAmount)).to.equal(10)
+    await axios.post(`/odata/v4/receivables/Disputes(${dispute.ID})/ReceivablesService.addComment`, { text: 'Checked with the carrier', internal: true }, clerk)
+    const { data: comments } = await axios.get(`/odata/v4/receivables/Disputes(${dispute.ID})/comments?$orderby=createdAt`, clerk)
+    expect(comments.value.map((c: { text: string; internal: boolean }) => [c.text, c.internal])).to.deep.equal([
+      ['Pallet 3 missing', false],
+      ['Checked with the carrier', true],
+    ])
+  })
 })
