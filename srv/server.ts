@@ -3,6 +3,7 @@ import cds from '@sap/cds'
 import { runJobsWithServer } from './jobs'
 import { followSyncs } from './crm/workflows'
 import { linkSettings, rateLimit } from './links'
+import { respondInput } from './respond-input'
 import { isS4Configured, s4Settings } from './sync/s4-destination'
 import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './sync/simulator-module'
 
@@ -25,7 +26,7 @@ cds.on('bootstrap', app => {
   // than there are, since clients can write X-Forwarded-For themselves.
   const hops = linkSettings().trustProxyHops
   if (hops) app.set('trust proxy', hops)
-  app.use('/rest/respond', rateLimit({ windowMs: 60_000, max: 60 }))
+  app.use('/rest/respond', rateLimit({ windowMs: 60_000, max: 60 }), ...respondInput)
   app.use('/respond', (_req, res, next) => {
     res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
     res.setHeader('Referrer-Policy', 'no-referrer')
