@@ -3,6 +3,7 @@ import { clientIp, LinkError, retryAfterSeconds, TooManyRequests, verifyLinkFrom
 import { ConversationError } from './crm/errors'
 import { confirmInvoice, markOpened, proposeContact, raiseDispute, type Speaker } from './crm/conversations'
 import { answerSurvey } from './crm/surveys'
+import { invoiceSummary } from './crm/invoice-summary'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -58,7 +59,7 @@ export default class RespondService extends cds.ApplicationService {
       : undefined
     const invoiceId = link.invoiceId ?? invitation?.invoice_ID ?? null
     if (link.purpose === 'invoiceResponse' && invoiceId) await markOpened(invoiceId, speaker.by)
-    const invoice = invoiceId ? await this.invoiceSummary(invoiceId) : null
+    const invoice = invoiceId ? ((await invoiceSummary(invoiceId)) ?? null) : null
     const customerId = invoice?.payer_ID ?? invitation?.customer_ID
     const customer = (await SELECT.one.from(`${M}.Customers`).columns('name', 'language').where({ ID: customerId })) as { name?: string; language?: string } | undefined
     const conversation = invoiceId ? ((await SELECT.one.from(`${C}.InvoiceConversations`).columns('confirmedAt').where({ invoice_ID: invoiceId })) as { confirmedAt?: string } | undefined) : undefined
@@ -78,14 +79,5 @@ export default class RespondService extends cds.ApplicationService {
       contactProposed: Boolean(proposed),
       surveyAnswered: Boolean(answered),
     }
-  }
-
-  private async invoiceSummary(id: string) {
-    const invoice = (await SELECT.one
-      .from('ReceivablesService.Invoices')
-      .columns('ID as number', 'documentDate as date', 'netDueDate as dueDate', 'currency', 'netAmount', 'taxAmount', 'grossAmount', 'openAmount', 'payer_ID')
-      .where({ ID: id })) as Record<string, unknown> & { payer_ID: string | null }
-    const items = await SELECT.from(`${M}.BillingDocumentItems`).columns('item', 'description', 'quantity', 'unit', 'netAmount').where({ billingDocument_ID: id }).orderBy('item')
-    return { ...invoice, items }
   }
 }

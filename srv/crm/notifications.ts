@@ -3,6 +3,7 @@ import { disputeResolvedMail, invoiceMail, MailError, mailSettings, sendMail, su
 import { issueLink, revokeLinks, type LinkPurpose } from '../links'
 import { invoicePdf } from '../sync/invoice-pdf'
 import { recordTimeline } from './timeline'
+import { invoiceSummary } from './invoice-summary'
 import { crmSettings } from './settings'
 
 // The mails of the conversation. Callers reach this service through cds.queued(...): each mail is a message in the
@@ -64,16 +65,8 @@ async function sendInvoice(notifications: cds.Service, invoiceId: string) {
   if (!conversation || ['sent', 'noEmail', 'bounced'].includes(conversation.dispatchStatus)) return
   const customer = await customerOf(conversation.customer_ID)
   if (!customer.billingEmail) return
-  const invoice = (await SELECT.one
-    .from('ReceivablesService.Invoices')
-    .columns('ID', 'documentDate', 'netDueDate', 'currency', 'netAmount', 'taxAmount', 'grossAmount')
-    .where({ ID: invoiceId })) as Record<string, string>
-  const items = (await SELECT.from(`${M}.BillingDocumentItems`).columns('description', 'quantity', 'unit', 'netAmount').where({ billingDocument_ID: invoiceId }).orderBy('item')) as {
-    description: string
-    quantity: string
-    unit: string
-    netAmount: string
-  }[]
+  const invoice = await invoiceSummary(invoiceId)
+  if (!invoice) return
   const pdf = await invoicePdf(invoiceId)
   const attempt = conversation.dispatchAttempts + 1
   try {
@@ -84,16 +77,7 @@ async function sendInvoice(notifications: cds.Service, invoiceId: string) {
         invoiceMail({
           language: customer.language,
           customerName: customer.name,
-          invoice: {
-            number: invoice.ID,
-            date: invoice.documentDate,
-            dueDate: invoice.netDueDate ?? invoice.documentDate,
-            currency: invoice.currency,
-            netAmount: invoice.netAmount,
-            taxAmount: invoice.taxAmount,
-            grossAmount: invoice.grossAmount,
-            items,
-          },
+          invoice: { ...invoice, dueDate: invoice.dueDate ?? invoice.date },
           link,
         }),
       { attachments: pdf ? [{ filename: `invoice-${invoiceId}.pdf`, content: pdf, contentType: 'application/pdf' }] : [], reference: invoiceId }

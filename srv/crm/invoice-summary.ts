@@ -1,0 +1,28 @@
+// What a customer sees of an invoice, in the mail and on the response page: the header with its receivable
+// status, and the lines.
+
+export interface InvoiceSummary {
+  number: string
+  date: string
+  dueDate: string | null
+  currency: string
+  netAmount: string
+  taxAmount: string
+  grossAmount: string
+  openAmount: string | null
+  payer_ID: string | null
+  items: { item: string; description: string; quantity: string; unit: string; netAmount: string }[]
+}
+
+export async function invoiceSummary(id: string): Promise<InvoiceSummary | undefined> {
+  const header = (await SELECT.one
+    .from('ReceivablesService.Invoices')
+    .columns('ID as number', 'documentDate as date', 'netDueDate as dueDate', 'currency', 'netAmount', 'taxAmount', 'grossAmount', 'openAmount', 'payer_ID')
+    .where({ ID: id })) as Omit<InvoiceSummary, 'items'> | undefined
+  if (!header) return undefined
+  const items = (await SELECT.from('invoicecrm.mirror.BillingDocumentItems')
+    .columns('item', 'description', 'quantity', 'unit', 'netAmount')
+    .where({ billingDocument_ID: id })
+    .orderBy('item')) as InvoiceSummary['items']
+  return { ...header, items }
+}
