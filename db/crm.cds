@@ -76,6 +76,11 @@ entity Disputes : cuid, managed {
   raisedFrom      : String(45) @title: '{i18n>RaisedFrom}';
   resolvedAt      : Timestamp @title: '{i18n>ResolvedAt}';
   closedAt        : Timestamp @title: '{i18n>ClosedAt}';
+  /** Set by an AR manager's escalation: S/4 stops dunning the customer while any escalated dispute is open. */
+  escalated       : Boolean default false @title: '{i18n>Escalated}';
+  escalatedAt     : Timestamp @title: '{i18n>EscalatedAt}';
+  escalatedBy     : String(255) @title: '{i18n>EscalatedBy}';
+  escalationReason: String(1000) @title: '{i18n>EscalationReason}';
   lines           : Composition of many DisputeLines on lines.dispute = $self;
   comments        : Composition of many DisputeComments on comments.dispute = $self;
 }

@@ -1,0 +1,69 @@
+// Write-back: what invoice-crm tells S/4HANA, one operation per change on one S/4 object. An operation is written
+// in the same transaction as the CRM change that causes it and delivered later through CAP's persistent queue;
+// it ends delivered, or failed (parked for an integration admin to retry or discard). Nothing is dropped silently.
+namespace invoicecrm.writeback;
+
+using { cuid, managed } from '@sap/cds/common';
+using { invoicecrm.mirror as mirror } from './mirror';
+using { invoicecrm.crm as crm } from './crm';
+
+/** Where in S/4HANA the status lands (cds.requires.writeback.targets). */
+type Target : String(20) @assert.range enum {
+  salesOrderText; // a line on a text of the invoice's sales order (A_SalesOrderText)
+  attachment;     // a URL or PDF attachment on the sales order or billing document (API_CV_ATTACHMENT_SRV)
+  dunningBlock;   // A_CustomerDunning.DunningBlock of the customer, set and cleared by an AR manager's action
+  customField;    // a tenant's YY1_ field on the sales order or business partner
+}
+
+/** What happened in the CRM. */
+type Event : String(20) @assert.range enum {
+  confirmed;
+  disputed;
+  disputeResolved;
+  escalated;
+  escalationLifted;
+}
+
+type OperationStatus : String(10) @assert.range enum {
+  Pending;   // waiting for (another) delivery attempt
+  Delivered; // S/4HANA has it (or had it already: see result)
+  Failed;    // parked: permanent error or retry budget used up; an admin retries or discards it
+  Discarded; // given up by an admin, with the reason
+}
+
+entity WriteBackOperations : cuid, managed {
+  target          : Target @mandatory @title: '{i18n>WriteBackTarget}';
+  event           : Event @mandatory @title: '{i18n>WriteBackEvent}';
+  invoice         : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
+  dispute         : Association to crm.Disputes @title: '{i18n>Dispute}';
+  customer        : Association to mirror.Customers @title: '{i18n>Customer}';
+  /** The S/4 object written, e.g. "A_SalesOrderText(SalesOrder='1',Language='EN',LongTextID='0002')". */
+  s4Object        : String(255) @title: '{i18n>S4Object}';
+  /** What to write, as the operation's module reads it (JSON). */
+  payload         : LargeString;
+  status          : OperationStatus default 'Pending' @title: '{i18n>WriteBackStatus}';
+  attempts        : Integer default 0 @title: '{i18n>Attempts}';
+  lastAttemptAt   : Timestamp @title: '{i18n>LastAttemptAt}';
+  nextAttemptAt   : Timestamp @title: '{i18n>NextAttemptAt}';
+  deliveredAt     : Timestamp @title: '{i18n>DeliveredAt}';
+  /** How it was delivered, e.g. "line appended" or "already in S/4HANA (earlier attempt)". */
+  result          : String(500) @title: '{i18n>Result}';
+  httpStatus      : Integer @title: '{i18n>HttpStatus}';
+  /** S/4HANA's error: Gateway message code, text and transaction id. */
+  errorCode       : String(60) @title: '{i18n>ErrorCode}';
+  errorMessage    : String(1000) @title: '{i18n>ErrorMessage}';
+  errorTransaction: String(60) @title: '{i18n>ErrorTransaction}';
+  discardedBy     : String(255) @title: '{i18n>DiscardedBy}';
+  discardedAt     : Timestamp @title: '{i18n>DiscardedAt}';
+  discardReason   : String(1000) @title: '{i18n>DiscardReason}';
+  log             : Composition of many WriteBackAttempts on log.operation = $self;
+}
+
+/** One delivery attempt: what S/4HANA answered. */
+entity WriteBackAttempts : cuid {
+  operation  : Association to WriteBackOperations;
+  at         : Timestamp @cds.on.insert: $now @title: '{i18n>AttemptAt}';
+  outcome    : String(20) @title: '{i18n>Outcome}' enum { delivered; retry; failed; };
+  httpStatus : Integer @title: '{i18n>HttpStatus}';
+  message    : String(1000) @title: '{i18n>Message}';
+}
