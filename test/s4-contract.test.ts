@@ -7,7 +7,7 @@ import { expect } from 'chai'
 
 const SPECS = path.join(__dirname, '../../shared/s4-specs')
 const EXTERNAL = path.join(__dirname, '../srv/external')
-const APIS = ['API_BUSINESS_PARTNER', 'API_SALES_ORDER_SRV', 'API_BILLING_DOCUMENT_SRV', 'API_OPLACCTGDOCITEMCUBE_SRV']
+const APIS = ['API_BUSINESS_PARTNER', 'API_SALES_ORDER_SRV', 'API_BILLING_DOCUMENT_SRV', 'API_OPLACCTGDOCITEMCUBE_SRV', 'API_CV_ATTACHMENT_SRV']
 
 // CDS type -> Edm type, following the conventions in srv/external (Date <-> Edm.DateTime with sap:display-format="Date").
 const EDM_OF_CDS: Record<string, string> = {
@@ -172,7 +172,12 @@ describe('S/4HANA API contract: srv/external/*.cds vs SAP $metadata', () => {
           const params = Object.entries(fn.params ?? {}).map(([param, p]) => `${param}: ${p['@odata.Type'] ?? EDM_OF_CDS[p.type ?? '']}`)
           const sapParams = sap.params.map(p => `${p.Name}: ${p.Type}`)
           if (params.join() !== sapParams.join()) problems.push(`${name}: parameters are (${params}) in our CDS but (${sapParams}) in SAP's metadata`)
-          const returns = fn.returns?.items ? `Collection(${fn.returns.items.type})` : fn.returns?.type
+          // Our entities carry the entity set's name; SAP's ReturnType names the set's entity type.
+          const typeOf = (qualified?: string) => {
+            const set = qualified && edm.entitySets.get(localName(qualified))
+            return set ? set.EntityType : qualified
+          }
+          const returns = fn.returns?.items ? `Collection(${typeOf(fn.returns.items.type)})` : typeOf(fn.returns?.type)
           if (returns !== sap.attrs.ReturnType) problems.push(`${name}: returns ${returns} in our CDS but ${sap.attrs.ReturnType} in SAP's metadata`)
           usedTypes.add(localName(returns?.replace(/^Collection\((.*)\)$/, '$1') ?? ''))
         }

@@ -15,15 +15,26 @@ export interface FaultSettings {
   retryAfterSeconds: number | null
   /** fraction (0..1) of requests whose socket is destroyed without a response */
   dropRate: number
+  /** fraction (0..1) of requests that are carried out, but whose response is lost (the socket is destroyed instead) */
+  lostResponseRate: number
 }
 
 export type PathMatch = string | RegExp | undefined
 
-interface Queued { kind: 'fail' | 'drop'; status: number; retryAfterSeconds: number | null; match: PathMatch }
+interface Queued { kind: 'fail' | 'drop' | 'lose' | 'late'; status: number; retryAfterSeconds: number | null; match: PathMatch; delayMs?: number }
 
-export interface FaultDecision { latencyMs: number; drop: boolean; status?: number; retryAfterSeconds?: number | null }
+export interface FaultDecision {
+  latencyMs: number
+  drop: boolean
+  status?: number
+  retryAfterSeconds?: number | null
+  /** carry the request out, then destroy the socket instead of answering */
+  loseResponse?: boolean
+  /** carry the request out, then answer only after this many ms (a client timeout after S/4 applied the change) */
+  answerAfterMs?: number
+}
 
-const DEFAULTS: FaultSettings = { latencyMs: 0, errorRate: 0, status503Share: 0.5, retryAfterSeconds: 1, dropRate: 0 }
+const DEFAULTS: FaultSettings = { latencyMs: 0, errorRate: 0, status503Share: 0.5, retryAfterSeconds: 1, dropRate: 0, lostResponseRate: 0 }
 
 export class Faults implements FaultSettings {
   latencyMs = 0
@@ -31,6 +42,7 @@ export class Faults implements FaultSettings {
   status503Share = 0.5
   retryAfterSeconds: number | null = 1
   dropRate = 0
+  lostResponseRate = 0
   private queue: Queued[] = []
   private rng: Rng
 
@@ -46,7 +58,7 @@ export class Faults implements FaultSettings {
       if (k === 'retryAfterSeconds') { this.retryAfterSeconds = v === null ? null : Number(v); continue }
       const n = Number(v)
       if (!Number.isFinite(n) || n < 0) throw new Error(`invalid fault setting ${k}=${String(v)}`)
-      if ((k === 'errorRate' || k === 'dropRate' || k === 'status503Share') && n > 1) throw new Error(`${k} must be between 0 and 1`)
+      if ((k === 'errorRate' || k === 'dropRate' || k === 'status503Share' || k === 'lostResponseRate') && n > 1) throw new Error(`${k} must be between 0 and 1`)
       ;(this as unknown as Record<string, number>)[k] = n
     }
     return this
@@ -64,6 +76,18 @@ export class Faults implements FaultSettings {
     return this
   }
 
+  /** The next `n` requests (whose path matches) are carried out, but their responses are lost. */
+  loseResponseNext(n: number, match?: PathMatch): this {
+    for (let i = 0; i < n; i++) this.queue.push({ kind: 'lose', status: 0, retryAfterSeconds: null, match })
+    return this
+  }
+
+  /** The next `n` requests (whose path matches) are carried out, and answered only after `delayMs`. */
+  answerLateNext(n: number, delayMs: number, match?: PathMatch): this {
+    for (let i = 0; i < n; i++) this.queue.push({ kind: 'late', status: 0, retryAfterSeconds: null, match, delayMs })
+    return this
+  }
+
   get pending(): number { return this.queue.length }
 
   /** Back to no faults (settings and queue). */
@@ -75,20 +99,24 @@ export class Faults implements FaultSettings {
   settings(): FaultSettings & { pending: number } {
     return {
       latencyMs: this.latencyMs, errorRate: this.errorRate, status503Share: this.status503Share,
-      retryAfterSeconds: this.retryAfterSeconds, dropRate: this.dropRate, pending: this.queue.length,
+      retryAfterSeconds: this.retryAfterSeconds, dropRate: this.dropRate, lostResponseRate: this.lostResponseRate, pending: this.queue.length,
     }
   }
 
-  decide(path: string): FaultDecision {
+  /** `target` is what the request names: its path, and for writes the method too ("POST /…"), which `match` is tested on. */
+  decide(target: string): FaultDecision {
     const d: FaultDecision = { latencyMs: this.latencyMs, drop: false }
-    const i = this.queue.findIndex((q) => !q.match || (typeof q.match === 'string' ? path.includes(q.match) : q.match.test(path)))
+    const i = this.queue.findIndex((q) => !q.match || (typeof q.match === 'string' ? target.includes(q.match) : q.match.test(target)))
     if (i >= 0) {
       const q = this.queue.splice(i, 1)[0]
       if (q.kind === 'drop') d.drop = true
+      else if (q.kind === 'lose') d.loseResponse = true
+      else if (q.kind === 'late') d.answerAfterMs = q.delayMs
       else { d.status = q.status; d.retryAfterSeconds = q.retryAfterSeconds }
       return d
     }
     if (this.dropRate && this.rng.next() < this.dropRate) { d.drop = true; return d }
+    if (this.lostResponseRate && this.rng.next() < this.lostResponseRate) { d.loseResponse = true; return d }
     if (this.errorRate && this.rng.next() < this.errorRate) {
       d.status = this.rng.next() < this.status503Share ? 503 : 429
       d.retryAfterSeconds = this.retryAfterSeconds

@@ -101,6 +101,7 @@ export const DEFAULT_CDS_FILES = [
   'API_SALES_ORDER_SRV.cds',
   'API_BILLING_DOCUMENT_SRV.cds',
   'API_OPLACCTGDOCITEMCUBE_SRV.cds',
+  'API_CV_ATTACHMENT_SRV.cds',
 ].map((f) => path.resolve(__dirname, '../../srv/external', f))
 
 /** Compiles the CDS files synchronously (so that createSimulator can stay synchronous). */

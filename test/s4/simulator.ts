@@ -21,7 +21,8 @@ import {
 import { Serializer, complexValue, entityUri, gatewayError, OMIT } from './v2-json'
 import { buildMetadata } from './metadata'
 import { etagValue, formatTime, fromPayload, isoDate, jsonValue, wireValue } from './edm-values'
-import { Faults, type FaultSettings } from './faults'
+import { Faults, type FaultDecision, type FaultSettings } from './faults'
+import { Attachments } from './attachments'
 import { ChangeSimulator, type KeyInput } from './changes'
 import { Writer } from './writes'
 import { generate, Rng, type GeneratorOptions } from './data-generator'
@@ -46,6 +47,8 @@ export interface SimulatorOptions extends GeneratorOptions {
   host?: string
   /** ring buffer size of sim.requests (default 10000) */
   maxLogEntries?: number
+  /** business object types that take attachments (default BUS2032, the sales order; add VBRK for billing documents) */
+  attachmentObjectTypes?: string[]
 }
 
 export interface RequestLogEntry {
@@ -55,7 +58,8 @@ export interface RequestLogEntry {
   /** HTTP status sent; 0 = connection dropped (fault) */
   status: number
   durationMs: number
-  fault?: 'drop' | 'error'
+  /** drop: no answer, nothing done; lost: done, answer lost; late: done, answer held back */
+  fault?: 'drop' | 'error' | 'lost' | 'late'
   headers: Record<string, string>
 }
 
@@ -84,6 +88,7 @@ export class Simulator {
   readonly store: Store
   readonly faults: Faults
   readonly changes: ChangeSimulator
+  readonly attachments: Attachments
   /** request log (newest last, bounded) */
   readonly requests: RequestLogEntry[] = []
   pageSize: number
@@ -104,6 +109,7 @@ export class Simulator {
     this.changes = new ChangeSimulator(this.store, new Rng(seed ^ 0x5bd1e995))
     this.serializer = new Serializer(this.store)
     this.writer = new Writer(this.store)
+    this.attachments = new Attachments(this.store, options.attachmentObjectTypes ?? ['BUS2032'], () => Date.now())
     this.pageSize = options.pageSize ?? 1000
     this.csrf = options.csrf ?? true
     this.maxLog = options.maxLogEntries ?? 10_000
@@ -202,7 +208,7 @@ export class Simulator {
     res.on('finish', () => { entry.status = res.statusCode; entry.durationMs = performance.now() - started })
     try {
       if (admin) return await this.admin(req, res, url)
-      const fault = this.faults.decide(url.pathname)
+      const fault = this.faults.decide(req.method === 'GET' || req.method === 'HEAD' ? url.pathname : `${req.method} ${url.pathname}`)
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs))
       if (fault.drop) {
         entry.fault = 'drop'
@@ -210,6 +216,7 @@ export class Simulator {
         req.socket.destroy()
         return
       }
+      if (fault.loseResponse || fault.answerAfterMs) this.tamperWithResponse(req, res, entry, fault)
       const service = this.model.services.find((s) => url.pathname === s.path || url.pathname.startsWith(s.path + '/') || url.pathname.startsWith(s.path + ';'))
       if (fault.status) {
         entry.fault = 'error'
@@ -235,6 +242,21 @@ export class Simulator {
       if (!res.headersSent) this.sendError(res, svc?.name ?? '', err)
       else res.destroy()
     }
+  }
+
+  /** The request is carried out as usual; only its answer is lost, or held back. */
+  private tamperWithResponse(req: http.IncomingMessage, res: http.ServerResponse, entry: RequestLogEntry, fault: FaultDecision) {
+    const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse
+    if (fault.loseResponse) {
+      entry.fault = 'lost'
+      res.writeHead = (() => res) as typeof res.writeHead
+      res.end = (() => { req.socket.destroy(); return res }) as typeof res.end
+      return
+    }
+    entry.fault = 'late'
+    res.writeHead = ((...args: unknown[]) => { setTimeout(() => writeHead(...args), fault.answerAfterMs).unref(); return res }) as typeof res.writeHead
+    res.end = ((...args: unknown[]) => { setTimeout(() => { if (!res.destroyed) end(...args) }, fault.answerAfterMs).unref(); return res }) as typeof res.end
   }
 
   private publicBase(req: http.IncomingMessage): string {
@@ -329,7 +351,7 @@ export class Simulator {
       case 'GET': case 'HEAD': return this.read(ctx, target)
       case 'POST': {
         if (target.kind !== 'collection') throw new ODataError(405, 'POST is only allowed on entity sets and navigation collections', '/IWBEP/CM_MGW_RT/017')
-        const row = this.writer.create(target.entity, await this.readBody(req), target.via)
+        const row = target.entity.name === 'AttachmentContentSet' ? await this.upload(req) : this.writer.create(target.entity, await this.readBody(req), target.via)
         const proj = parseProjection(target.entity, null, null)
         const uri = entityUri(ctx.root, target.entity, row)
         const h: Record<string, string> = { location: uri }
@@ -350,6 +372,22 @@ export class Simulator {
       }
       default: throw new ODataError(405, `Method ${method} not allowed`, '/IWBEP/CM_MGW_RT/017')
     }
+  }
+
+  /** A file upload to the media entity: the body is the file, the headers say what it belongs to. */
+  private async upload(req: http.IncomingMessage): Promise<Row> {
+    const header = (name: string) => { const v = req.headers[name]; return typeof v === 'string' ? v : '' }
+    const chunks: Buffer[] = []
+    for await (const c of req) chunks.push(c as Buffer)
+    let fileName = header('slug')
+    try { fileName = decodeURIComponent(fileName) } catch { /* an unencoded Slug is taken as it is */ }
+    return this.attachments.create({
+      objectType: header('businessobjecttypename'),
+      objectKey: header('linkedsapobjectkey'),
+      fileName,
+      mimeType: header('content-type').split(';')[0] || 'application/octet-stream',
+      content: Buffer.concat(chunks),
+    })
   }
 
   private ifMatch(req: http.IncomingMessage): string | undefined {
@@ -498,6 +536,16 @@ export class Simulator {
         const pdf = buildPdf(`Invoice ${no}`, lines.filter(Boolean))
         return { BillingDocumentBinary: pdf.toString('base64'), BillingDocument: no, MimeType: 'application/pdf', FileName: `${no}.pdf` }
       }
+      case 'GetAllOriginals':
+        return this.attachments.originals(String(args.BusinessObjectTypeName ?? ''), String(args.LinkedSAPObjectKey ?? ''))
+      case 'CreateUrlAsAttachment':
+        return this.attachments.create({
+          objectType: String(args.BusinessObjectTypeName ?? ''),
+          objectKey: String(args.LinkedSAPObjectKey ?? ''),
+          fileName: String(args.UrlDescription ?? ''),
+          mimeType: String(args.MIMEType || 'text/url'),
+          url: String(args.Url ?? ''),
+        })
       case 'Cancel': {
         const no = String(args.BillingDocument ?? '')
         const cancellation = this.cancel(no)
