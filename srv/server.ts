@@ -1,7 +1,9 @@
 import './logging'
 import cds from '@sap/cds'
 import { runJobsWithServer } from './jobs'
+import './ui5-framework'
 import { followSyncs } from './crm/workflows'
+import { checkWriteBackTargets } from './writeback'
 import { linkSettings, rateLimit } from './links'
 import { respondInput } from './respond-input'
 import { isS4Configured, s4Settings } from './sync/s4-destination'
@@ -37,5 +39,7 @@ cds.on('bootstrap', app => {
 
 runJobsWithServer()
 followSyncs()
+// In the background: the app serves while the tenant's $metadata is read, and starts whatever the check finds.
+cds.on('served', () => void checkWriteBackTargets())
 
 export default cds.server
