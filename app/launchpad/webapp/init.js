@@ -1,0 +1,6 @@
+sap.ui.define([], function () {
+	"use strict";
+	sap.ushell.Container.createRenderer(undefined, true).then(function (renderer) {
+		renderer.placeAt("content");
+	});
+});

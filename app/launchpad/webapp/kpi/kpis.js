@@ -1,0 +1,52 @@
+// The four counts behind the KPI tiles, one model for all of them: read from LaunchpadService when the launchpad
+// starts, every minute while it is open, and whenever the user comes back to the home page from an app.
+sap.ui.define(["sap/ui/model/json/JSONModel"], function (JSONModel) {
+	"use strict";
+
+	var URL = "/odata/v4/launchpad/kpis()";
+	var REFRESH_MS = 60000;
+	var model;
+
+	function refresh() {
+		return fetch(URL, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+			.then(function (response) {
+				if (!response.ok) throw new Error("LaunchpadService answered " + response.status);
+				return response.json();
+			})
+			.then(function (counts) {
+				model.setData({
+					overdueInvoices: counts.overdueInvoices,
+					unconfirmedInvoices: counts.unconfirmedInvoices,
+					disputesPastSla: counts.disputesPastSla,
+					failedWriteBacks: counts.failedWriteBacks,
+					loadedAt: new Date().toISOString(),
+					failed: false
+				});
+			})
+			.catch(function () {
+				model.setProperty("/failed", true);
+			});
+	}
+
+	function onHome() {
+		var hash = window.location.hash;
+		return !hash || hash === "#" || hash.indexOf("#Shell-home") === 0;
+	}
+
+	return {
+		model: function () {
+			if (!model) {
+				model = new JSONModel({});
+				refresh();
+				setInterval(refresh, REFRESH_MS);
+				window.addEventListener("hashchange", function () {
+					if (onHome()) refresh();
+				});
+			}
+			return model;
+		},
+		refresh: function () {
+			return model ? refresh() : Promise.resolve();
+		}
+	};
+});

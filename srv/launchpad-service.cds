@@ -1,0 +1,21 @@
+using { invoicecrm.mirror as mirror } from '../db/mirror';
+
+/** What the launchpad's KPI tiles show: four counts of work waiting for finance, as of now. */
+@path: '/odata/v4/launchpad'
+@requires: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ]
+service LaunchpadService {
+
+  type Kpis {
+    /** Invoices with an open receivable past its net due date. */
+    overdueInvoices     : Integer;
+    /** Invoices sent to the customer more than 7 days ago, neither confirmed nor cleared. */
+    unconfirmedInvoices : Integer;
+    /** Disputes still open or in process after their SLA due date. */
+    disputesPastSla     : Integer;
+    /** Write-back operations parked as failed, waiting for an integration admin. */
+    failedWriteBacks    : Integer;
+  }
+
+  @(restrict: [{ to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }])
+  function kpis() returns Kpis;
+}
