@@ -30,6 +30,8 @@ export interface PageOptions {
   scale?: number
   /** A phone: touch events and the mobile viewport meta tag honoured. */
   mobile?: boolean
+  /** Basic-auth user the browser answers 401 challenges with (the mocked finance users). */
+  httpCredentials?: { username: string; password: string }
 }
 
 export interface FencedPage {
@@ -46,7 +48,7 @@ export interface FencedPage {
   close(): Promise<void>
 }
 
-export async function newPage(browser: Browser, { width, height, locale = 'en-GB', scale = 1, mobile = false }: PageOptions): Promise<FencedPage> {
+export async function newPage(browser: Browser, { width, height, locale = 'en-GB', scale = 1, mobile = false, httpCredentials }: PageOptions): Promise<FencedPage> {
   const context = await browser.newContext({
     viewport: { width, height },
     locale,
@@ -54,6 +56,7 @@ export async function newPage(browser: Browser, { width, height, locale = 'en-GB
     isMobile: mobile,
     hasTouch: mobile,
     serviceWorkers: 'block',
+    httpCredentials,
   })
   const pageErrors: Error[] = []
   const consoleErrors: string[] = []

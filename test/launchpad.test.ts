@@ -1,0 +1,176 @@
+// The local Fiori launchpad in Chromium against the real app: KPI tiles with the counts the database gives for
+// data arranged to make each of them non-zero, the counts following the data when the user comes back home, the
+// texts in German and Chinese, every role let in, and each Fiori app that exists opening from its tile.
+import cds from '@sap/cds'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { startFiori, type FinanceUser } from './browser/fiori'
+
+const M = 'invoicecrm.mirror'
+const C = 'invoicecrm.crm'
+const W = 'invoicecrm.writeback'
+const DAY = 24 * 60 * 60 * 1000
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString()
+
+type Kpis = { overdueInvoices: number; unconfirmedInvoices: number; disputesPastSla: number; failedWriteBacks: number }
+
+/** The apps and their tiles; the test opens those whose folder exists in app/. */
+const APPS = [
+  { folder: 'invoices', tile: 'Manage Invoices', hash: '#Invoice-manage', user: 'clerk' as FinanceUser },
+  { folder: 'disputes', tile: 'Manage Disputes', hash: '#Dispute-manage', user: 'clerk' as FinanceUser },
+  { folder: 'customers', tile: 'Customer 360', hash: '#Customer-display', user: 'manager' as FinanceUser },
+  { folder: 'monitor', tile: 'Integration Monitor', hash: '#IntegrationMonitor-display', user: 'admin' as FinanceUser },
+]
+
+describe('launchpad in Chromium', function () {
+  this.timeout(180_000)
+  const fiori = startFiori()
+  const { expect } = fiori.test
+
+  /**
+   * The four counts from the database's rows, computed here in plain code rather than by the service's queries:
+   * an invoice is overdue when some FI item is open and its open items' earliest due date has passed.
+   */
+  async function expectedKpis(): Promise<Kpis> {
+    const now = Date.now()
+    const items = (await SELECT.from(`${M}.ReceivableItems`).columns('billingDocument_ID', 'isCleared', 'amount', 'netDueDate')) as {
+      billingDocument_ID: string | null
+      isCleared: boolean
+      amount: string
+      netDueDate: string | null
+    }[]
+    const byInvoice = new Map<string, typeof items>()
+    for (const item of items) if (item.billingDocument_ID) byInvoice.set(item.billingDocument_ID, [...(byInvoice.get(item.billingDocument_ID) ?? []), item])
+    const invoices = new Set(((await SELECT.from(`${M}.BillingDocuments`).columns('ID')) as { ID: string }[]).map(d => d.ID))
+    const today = new Date(new Date().toISOString().slice(0, 10)).getTime()
+    const cleared = (id: string) => {
+      const own = byInvoice.get(id)
+      return Boolean(own?.length) && own!.every(i => i.isCleared)
+    }
+    let overdueInvoices = 0
+    for (const [id, own] of byInvoice) {
+      if (!invoices.has(id)) continue
+      const open = own.filter(i => !i.isCleared)
+      const openAmount = open.reduce((sum, i) => sum + Number(i.amount), 0)
+      const due = open.map(i => i.netDueDate).filter(Boolean).sort()[0]
+      if (open.length && openAmount > 0 && due && new Date(due).getTime() < today) overdueInvoices++
+    }
+    const conversations = (await SELECT.from(`${C}.InvoiceConversations`)) as { invoice_ID: string; dispatchStatus: string; sentAt: string | null; confirmedAt: string | null }[]
+    const unconfirmedInvoices = conversations.filter(
+      c => c.dispatchStatus === 'sent' && !c.confirmedAt && c.sentAt && new Date(c.sentAt).getTime() < now - 7 * DAY && !cleared(c.invoice_ID)
+    ).length
+    const disputes = (await SELECT.from(`${C}.Disputes`).columns('status', 'slaDueAt')) as { status: string; slaDueAt: string | null }[]
+    const disputesPastSla = disputes.filter(d => ['Open', 'InProcess'].includes(d.status) && d.slaDueAt && new Date(d.slaDueAt).getTime() < now).length
+    const operations = (await SELECT.from(`${W}.WriteBackOperations`).columns('status')) as { status: string }[]
+    const failedWriteBacks = operations.filter(o => o.status === 'Failed').length
+    return { overdueInvoices, unconfirmedInvoices, disputesPastSla, failedWriteBacks }
+  }
+
+  const failedOperation = (invoice: string) => ({ ID: cds.utils.uuid(), target: 'salesOrderText', event: 'confirmed', invoice_ID: invoice, status: 'Failed', attempts: 5, errorMessage: 'test: S/4HANA refused' })
+
+  before(async () => {
+    // Open, uncleared invoices to hang the arranged conversations, disputes and write-backs on.
+    const items = (await SELECT.from(`${M}.ReceivableItems`).columns('billingDocument_ID', 'isCleared').where({ isCleared: false })) as { billingDocument_ID: string }[]
+    const open = [...new Set(items.map(i => i.billingDocument_ID).filter(Boolean))]
+    expect(open.length, 'open invoices in the simulated mirror').to.be.at.least(6)
+    const customerOf = new Map(((await SELECT.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID')) as { ID: string; payer_ID: string }[]).map(d => [d.ID, d.payer_ID]))
+    const conversation = (invoice: string, sentDaysAgo: number, confirmed = false) => ({
+      invoice_ID: invoice,
+      customer_ID: customerOf.get(invoice),
+      dispatchStatus: 'sent',
+      sentTo: 'ap@example.com',
+      sentAt: ago(sentDaysAgo),
+      dispatchAttempts: 1,
+      ...(confirmed && { confirmedAt: ago(1), confirmationChannel: 'web' }),
+    })
+    await UPSERT.into(`${C}.InvoiceConversations`).entries([
+      conversation(open[0], 8),
+      conversation(open[1], 12),
+      conversation(open[2], 9, true), // confirmed: not counted
+      conversation(open[3], 3), // sent recently: not counted
+    ])
+    const dispute = (invoice: string, status: string, slaDueAt: string) => ({
+      ID: cds.utils.uuid(),
+      invoice_ID: invoice,
+      customer_ID: customerOf.get(invoice),
+      reason: 'wrongPrice',
+      status,
+      slaDueAt,
+    })
+    await INSERT.into(`${C}.Disputes`).entries([
+      dispute(open[0], 'Open', ago(2)),
+      dispute(open[1], 'InProcess', ago(1)),
+      dispute(open[4], 'Open', ago(-3)), // SLA not reached: not counted
+      dispute(open[5], 'Resolved', ago(5)), // resolved: not counted
+    ])
+    await INSERT.into(`${W}.WriteBackOperations`).entries([failedOperation(open[0]), failedOperation(open[1]), { ...failedOperation(open[2]), status: 'Delivered', errorMessage: null }])
+  })
+
+  it('shows the four KPI tiles with the counts of the database, each of them non-zero', async () => {
+    const expected = await expectedKpis()
+    expect(expected.overdueInvoices, 'overdue invoices in the simulated mirror').to.be.above(0)
+    expect(expected).to.include({ unconfirmedInvoices: 2, disputesPastSla: 2, failedWriteBacks: 2 })
+
+    const page = await fiori.launchpad('clerk')
+    const shown = {
+      overdueInvoices: await page.kpiValue('overdueInvoices'),
+      unconfirmedInvoices: await page.kpiValue('unconfirmedInvoices'),
+      disputesPastSla: await page.kpiValue('disputesPastSla'),
+      failedWriteBacks: await page.kpiValue('failedWriteBacks'),
+    }
+    expect(shown).to.deep.equal(Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, String(v)])))
+    for (const title of ['Overdue Invoices', 'Unconfirmed Invoices', 'Disputes Past SLA', 'Failed Write-Backs', ...APPS.map(a => a.tile)]) {
+      expect(await page.tile(title).count(), `tile "${title}"`).to.equal(1)
+    }
+    await page.shot('launchpad-home-clerk')
+    await page.check()
+  })
+
+  it('the service gives the same counts over OData, to every finance role and to nobody else', async () => {
+    const expected = await expectedKpis()
+    for (const user of ['clerk', 'manager', 'admin']) {
+      const { data } = await fiori.test.GET('/odata/v4/launchpad/kpis()', { auth: { username: user, password: user } })
+      expect(data, user).to.include(expected)
+    }
+    await expect(fiori.test.GET('/odata/v4/launchpad/kpis()', { auth: { username: 'outsider', password: 'outsider' } })).to.be.rejectedWith(/403/)
+    await expect(fiori.test.GET('/odata/v4/launchpad/kpis()')).to.be.rejectedWith(/401/)
+  })
+
+  it('shows the new counts when the user comes back to the home page', async () => {
+    const page = await fiori.launchpad('admin')
+    const before = Number(await page.kpiValue('failedWriteBacks'))
+    const invoice = ((await SELECT.one.from(`${M}.BillingDocuments`).columns('ID')) as { ID: string }).ID
+    await INSERT.into(`${W}.WriteBackOperations`).entries(failedOperation(invoice))
+    await page.page.evaluate('window.location.hash = "#Shell-appfinder"')
+    await page.home()
+    await page.waitFor(page.page.locator(`.sapMGT[data-kpi="failedWriteBacks"] .sapMNCValue`).filter({ hasText: String(before + 1) }), `failed write-backs ${before + 1}`, 15_000)
+    expect(await page.kpiValue('failedWriteBacks')).to.equal(String((await expectedKpis()).failedWriteBacks))
+    await page.check()
+  })
+
+  it('speaks German and Chinese', async () => {
+    const german = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'de-DE' })
+    for (const title of ['Überfällige Rechnungen', 'Rechnungen verwalten', 'Reklamationen über SLA']) expect(await german.tile(title).count(), title).to.equal(1)
+    await german.shot('launchpad-home-de')
+    await german.check()
+    const chinese = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'zh-CN' })
+    for (const title of ['逾期发票', '管理发票', '回写失败']) expect(await chinese.tile(title).count(), title).to.equal(1)
+    await chinese.shot('launchpad-home-zh')
+    await chinese.check()
+  })
+
+  for (const app of APPS) {
+    const exists = existsSync(join(__dirname, '../app', app.folder, 'webapp/manifest.json'))
+    if (!exists) continue
+    it(`opens ${app.tile} from its tile`, async () => {
+      const page = await fiori.launchpad(app.user)
+      await page.openTile(app.tile)
+      expect(page.page.url()).to.contain(app.hash)
+      // Every app is a Fiori elements app: its page (list report or object page) renders a title and a table or form.
+      await page.waitFor(page.page.locator('.sapFDynamicPageTitle, .sapUxAPObjectPageHeaderTitle, .sapFDynamicPage'), `${app.tile}: its page`)
+      await page.waitFor(page.page.locator('.sapMListTbl, .sapUiTable, .sapUiMdcTable, .sapUxAPObjectPageSection'), `${app.tile}: its table or sections`)
+      await page.shot(`launchpad-${app.folder}`)
+      await page.check()
+    })
+  }
+})
