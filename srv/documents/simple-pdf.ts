@@ -1,5 +1,8 @@
-/** A small but valid single-page PDF (correct xref offsets) with a few lines of text. */
-export function buildPdf(title: string, lines: string[]): Buffer {
+/**
+ * A small but valid single-page PDF (correct xref offsets) with a few lines of Latin-1 text: the receipts that
+ * write-back attaches in S/4HANA, and the invoice PDFs of the S/4HANA simulator.
+ */
+export function buildPdf(title: string, lines: string[], producer = 'invoice-crm'): Buffer {
   const esc = (s: string) => s.replace(/[^\x20-\x7e]/g, '?').replace(/([\\()])/g, '\\$1')
   let y = 780
   let stream = `BT /F1 18 Tf 56 ${y} Td (${esc(title)}) Tj ET\n`
@@ -13,7 +16,7 @@ export function buildPdf(title: string, lines: string[]): Buffer {
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
     `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}endstream`,
-    `<< /Title (${esc(title)}) /Producer (invoice-crm S/4HANA simulator) >>`,
+    `<< /Title (${esc(title)}) /Producer (${esc(producer)}) >>`,
   ]
   let out = '%PDF-1.4\n'
   const offsets: number[] = []

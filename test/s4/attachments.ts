@@ -28,7 +28,7 @@ export interface NewAttachment {
 export class Attachments {
   private counter = 0
 
-  constructor(private store: Store, private objectTypes: string[], private now: () => number) {}
+  constructor(private store: Store, readonly objectTypes: string[], private now: () => number) {}
 
   private checkObject(objectType: string, objectKey: string) {
     const type = OBJECT_TYPES[objectType]

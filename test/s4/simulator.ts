@@ -26,7 +26,7 @@ import { Attachments } from './attachments'
 import { ChangeSimulator, type KeyInput } from './changes'
 import { Writer } from './writes'
 import { generate, Rng, type GeneratorOptions } from './data-generator'
-import { buildPdf } from './pdf'
+import { buildPdf } from '../../srv/documents/simple-pdf'
 
 export { OMIT }
 export type { FaultSettings, KeyInput }
@@ -533,7 +533,7 @@ export class Simulator {
           `Net ${Number(bd.TotalNetAmount ?? 0).toFixed(2)}  Tax ${Number(bd.TaxAmount ?? 0).toFixed(2)}  Gross ${Number(bd.TotalGrossAmount ?? 0).toFixed(2)} ${String(bd.TransactionCurrency ?? '')}`,
           bd.BillingDocumentIsCancelled ? 'CANCELLED' : '',
         ]
-        const pdf = buildPdf(`Invoice ${no}`, lines.filter(Boolean))
+        const pdf = buildPdf(`Invoice ${no}`, lines.filter(Boolean), 'invoice-crm S/4HANA simulator')
         return { BillingDocumentBinary: pdf.toString('base64'), BillingDocument: no, MimeType: 'application/pdf', FileName: `${no}.pdf` }
       }
       case 'GetAllOriginals':
