@@ -1,5 +1,6 @@
 using { invoicecrm.integration as integration } from '../db/integration';
 using from '../db/schedules';
+using { invoicecrm.writeback as writeback } from '../db/writeback';
 
 /** Integration administrators watch and steer the S/4HANA sync here. */
 @path: '/odata/v4/integration'
@@ -93,6 +94,47 @@ service IntegrationService {
         rowsRejected  : Integer     @title: '{i18n>RowsRejected}';
         errorCount    : Integer     @title: '{i18n>Errors}';
         syncRunId     : UUID;
+  }
+
+  /** What invoice-crm writes back to S/4HANA: every operation with its status, S/4's last error and its attempts. */
+  @readonly
+  @cds.redirection.target
+  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
+  entity WriteBackOperations as projection on writeback.WriteBackOperations {
+    *,
+    invoice.ID  as invoiceNumber : String(10),
+    customer.ID as customerNumber : String(10),
+  } excluding { invoice, customer, dispute } actions {
+    /** Sends a failed operation again, with a fresh retry budget. */
+    @restrict: [{ to: 'IntegrationAdmin' }]
+    action retry() returns WriteBackOperations;
+    /** Gives up on a failed or pending operation, saying why; it stays listed as discarded. */
+    @restrict: [{ to: 'IntegrationAdmin' }]
+    action discard(reason : String(1000) @mandatory) returns WriteBackOperations;
+  };
+
+  @readonly
+  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
+  entity WriteBackAttempts as projection on writeback.WriteBackAttempts;
+
+  /** The monitor's counters: write-back operations per status. */
+  @readonly
+  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
+  entity WriteBackQueue as select from writeback.WriteBackOperations {
+    key status,
+        count(1) as operations : Integer @title: '{i18n>Operations}',
+        min(createdAt) as oldest : Timestamp @title: '{i18n>OldestOperation}',
+  } group by status;
+
+  /** Custom field mappings as checked against the tenant's $metadata at start-up. */
+  @readonly
+  @cds.persistence.skip
+  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
+  entity CustomFieldMappings {
+    key entity : String(40) @title: '{i18n>S4Entity}';
+    key field  : String(60) @title: '{i18n>Field}';
+        usable : Boolean @title: '{i18n>Usable}';
+        reason : String(500) @title: '{i18n>Reason}';
   }
 
   type RunRequest {

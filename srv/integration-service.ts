@@ -1,5 +1,6 @@
 import cds from '@sap/cds'
-import { SyncStates, SyncJobs, runNow, pause, resume, type SyncState } from '#cds-models/IntegrationService'
+import { SyncStates, SyncJobs, WriteBackOperation, WriteBackOperations, CustomFieldMappings, runNow, pause, resume, type SyncState } from '#cds-models/IntegrationService'
+import { customFieldChecks, discardOperation, retryOperation } from './writeback'
 import { entityName, entityNames, entityStatus, jobRunner, pauseSchedules, resumeSchedules, UnknownEntity, type JobRunner } from './jobs'
 
 /** Operations on the sync: what the database knows, completed by what the job runner knows right now. */
@@ -56,7 +57,30 @@ export default class IntegrationService extends cds.ApplicationService {
       return this.read(SyncStates).where({ entity: { in: entities } })
     })
 
+    this.on(WriteBackOperation.actions.retry, async req => {
+      const ID = this.operationOf(req)
+      if (!(await retryOperation(ID))) return req.reject(409, `Write-back operation ${ID} is not failed; only failed operations are sent again`)
+      return SELECT.one.from(WriteBackOperations).where({ ID })
+    })
+
+    this.on(WriteBackOperation.actions.discard, async req => {
+      const ID = this.operationOf(req)
+      if (!req.data.reason?.trim()) return req.reject(400, 'Say why the operation is discarded')
+      if (!(await discardOperation(ID, req.data.reason, req.user.id)))
+        return req.reject(409, `Write-back operation ${ID} is delivered or discarded already; only failed or pending operations can be discarded`)
+      return SELECT.one.from(WriteBackOperations).where({ ID })
+    })
+
+    this.on('READ', CustomFieldMappings, () =>
+      (customFieldChecks() ?? []).map(c => ({ entity: c.mapping.entity, field: c.mapping.field, usable: c.usable, reason: c.reason ?? null }))
+    )
+
     return super.init()
+  }
+
+  private operationOf(req: cds.Request): string {
+    const ID = (req.params[0] as { ID?: string } | string | undefined) ?? ''
+    return typeof ID === 'string' ? ID : (ID.ID ?? '')
   }
 
   /** The entities an action's `entity` names: one (spelled as in the sync descriptions), or all of them. */

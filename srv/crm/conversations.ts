@@ -3,6 +3,7 @@ import { ConversationError } from './errors'
 import { recordTimeline } from './timeline'
 import { crmSettings } from './settings'
 import { inviteToSurvey } from './surveys'
+import { planWriteBack } from '../writeback'
 
 // What a customer (on the response page) or a clerk (for a customer on the phone) can say about an invoice.
 // Each answer is idempotent: saying it twice changes nothing the second time.
@@ -65,6 +66,7 @@ export async function confirmInvoice(invoiceId: string, speaker: Speaker): Promi
     .where({ invoice_ID: invoiceId, confirmedAt: null })
   if (!changed) return { status: 'alreadyConfirmed', at: ((await conversationOf(invoice)).confirmedAt as string) ?? at }
   await recordTimeline({ kind: 'confirmed', invoice: invoiceId, customer: invoice.payer_ID, actor: speaker.by, text: `Confirmed (${speaker.channel})` })
+  await planWriteBack('confirmed', { invoice: invoiceId, summary: `Invoice ${invoiceId} confirmed by the customer (${speaker.channel})`, title: `Confirmation of invoice ${invoiceId}` })
   await inviteToSurvey({ invoice: invoiceId, customer: invoice.payer_ID, contactEmail: speaker.channel === 'web' ? speaker.by : null, trigger: 'confirmation' })
   return { status: 'confirmed', at }
 }
@@ -108,6 +110,12 @@ export async function raiseDispute(invoiceId: string, input: DisputeInput, speak
   })
   await conversationOf(invoice)
   await recordTimeline({ kind: 'disputed', invoice: invoiceId, customer: invoice.payer_ID, dispute: ID, actor: speaker.by, text: `Disputed: ${input.reason} (${speaker.channel})` })
+  await planWriteBack('disputed', {
+    invoice: invoiceId,
+    dispute: ID,
+    summary: `Invoice ${invoiceId} disputed by the customer (${speaker.channel}): ${input.reason}${lines.length ? `, lines ${lines.map(l => l.item).join(', ')}` : ''}`,
+    title: `Dispute of invoice ${invoiceId}`,
+  })
   return { status: 'disputed', at: now.toISOString(), dispute: ID }
 }
 

@@ -2,9 +2,12 @@ import cds from '@sap/cds'
 import { ConversationError } from './errors'
 import { recordTimeline } from './timeline'
 import { inviteToSurvey } from './surveys'
+import { planWriteBack } from '../writeback'
 
 // A dispute goes Open → InProcess → Resolved (accepted: a credit is needed, or rejected with an explanation)
 // → Closed, and no other way. The customer hears of the resolution by e-mail; closing it invites to a survey.
+// An AR manager may escalate an open dispute, with a reason: S/4 then stops dunning the customer until the last
+// escalated dispute of that customer is closed.
 
 const C = 'invoicecrm.crm'
 
@@ -15,6 +18,7 @@ const NEXT: Record<DisputeStatus, DisputeStatus | undefined> = { Open: 'InProces
 interface Dispute {
   ID: string
   status: DisputeStatus
+  escalated: boolean
   invoice_ID: string
   customer_ID: string | null
   raisedBy: string | null
@@ -42,11 +46,14 @@ export async function resolveDispute(id: string, outcome: 'accepted' | 'rejected
   const dispute = await move(id, 'Resolved', { outcome, resolution, resolvedAt: new Date().toISOString() }, user)
   const notifications = cds.queued(await cds.connect.to('notifications'))
   await notifications.send('disputeResolved', { dispute: id })
+  await planWriteBack('disputeResolved', { invoice: dispute.invoice_ID, dispute: id, summary: `Dispute on invoice ${dispute.invoice_ID} resolved: ${outcome}` })
   return dispute
 }
 
 export async function closeDispute(id: string, user: string) {
   const dispute = await move(id, 'Closed', { closedAt: new Date().toISOString() }, user)
+  if (dispute.escalated && !(await escalatedDisputeOf(dispute.customer_ID)))
+    await planWriteBack('escalationLifted', { invoice: dispute.invoice_ID, dispute: id, summary: `Last escalated dispute of customer ${dispute.customer_ID} closed` })
   await inviteToSurvey({
     invoice: dispute.invoice_ID,
     customer: dispute.customer_ID,
@@ -62,4 +69,23 @@ export async function addComment(id: string, text: string, internal: boolean, us
   if (dispute.status === 'Closed') throw new ConversationError(409, 'A closed dispute takes no more comments')
   await INSERT.into(`${C}.DisputeComments`).entries({ ID: cds.utils.uuid(), dispute_ID: id, internal, fromCustomer: false, text })
   await recordTimeline({ kind: 'comment', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: id, actor: user, text: internal ? 'Internal comment' : 'Comment' })
+}
+
+const escalatedDisputeOf = (customer: string | null) =>
+  SELECT.one.from(`${C}.Disputes`).columns('ID').where({ customer_ID: customer, escalated: true, status: { '!=': 'Closed' } })
+
+/** An AR manager's decision, never automatic: the customer's dunning is blocked in S/4 while the dispute is open. */
+export async function escalateDispute(id: string, reason: string, user: string) {
+  if (!reason?.trim()) throw new ConversationError(400, 'An escalation needs a reason')
+  const dispute = (await SELECT.one.from(`${C}.Disputes`).where({ ID: id })) as Dispute | undefined
+  if (!dispute) throw new ConversationError(404, `Dispute ${id} does not exist`)
+  if (dispute.escalated) throw new ConversationError(409, `Dispute ${id} is escalated already`)
+  if (dispute.status === 'Resolved' || dispute.status === 'Closed') throw new ConversationError(409, `A ${dispute.status.toLowerCase()} dispute cannot be escalated`)
+  const changed = await UPDATE(`${C}.Disputes`)
+    .set({ escalated: true, escalatedAt: new Date().toISOString(), escalatedBy: user, escalationReason: reason })
+    .where({ ID: id, escalated: false })
+  if (!changed) throw new ConversationError(409, `Dispute ${id} was changed meanwhile; reload it`)
+  await recordTimeline({ kind: 'disputeEscalated', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: id, actor: user, text: `Escalated: ${reason}` })
+  await planWriteBack('escalated', { invoice: dispute.invoice_ID, dispute: id, summary: `Dispute on invoice ${dispute.invoice_ID} escalated` })
+  return { ...dispute, escalated: true }
 }

@@ -4,7 +4,7 @@ import cds from '@sap/cds'
 
 export type TimelineKind =
   | 'mailSent' | 'mailFailed' | 'mailBounced' | 'noEmail' | 'linkOpened' | 'confirmed' | 'disputed' | 'disputeStatus'
-  | 'comment' | 'contactProposed' | 'surveySent' | 'surveyAnswered' | 'followUp'
+  | 'comment' | 'contactProposed' | 'surveySent' | 'surveyAnswered' | 'followUp' | 'resendRequested' | 'disputeEscalated'
 
 export interface TimelineEvent {
   kind: TimelineKind

@@ -38,12 +38,19 @@ export function retryAfterMs(header: unknown, now = Date.now()): number | undefi
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
-/** The message of a SAP Gateway error body ({error:{code,message:{value}}}), or of whatever else came back. */
+/** The parts of a SAP Gateway error body ({error:{code,message:{value},innererror:{transactionid}}}). */
+export function gatewayError(body: unknown): { code?: string; text?: string; transactionId?: string } | undefined {
+  const parsed = typeof body === 'string' && body.startsWith('{') ? (() => { try { return JSON.parse(body) as unknown } catch { return body } })() : body
+  const error = (parsed as { error?: { code?: string; message?: { value?: string } | string; innererror?: { transactionid?: string } } } | undefined)?.error
+  if (!error) return undefined
+  return { code: error.code, text: typeof error.message === 'string' ? error.message : error.message?.value, transactionId: error.innererror?.transactionid }
+}
+
+/** The message of a SAP Gateway error body, or of whatever else came back. */
 export function gatewayMessage(body: unknown): string | undefined {
-  const error = (body as { error?: { code?: string; message?: { value?: string } | string } } | undefined)?.error
+  const error = gatewayError(body)
   if (!error) return typeof body === 'string' && body ? body.slice(0, 300) : undefined
-  const text = typeof error.message === 'string' ? error.message : error.message?.value
-  return [error.code, text].filter(Boolean).join(': ')
+  return [error.code, error.text].filter(Boolean).join(': ')
 }
 
 /**
@@ -89,14 +96,15 @@ export class S4Client {
   }
 }
 
-interface HttpErrorLike {
+export interface HttpErrorLike {
   message?: string
   code?: string
   response?: { status: number; headers?: Record<string, unknown>; data?: unknown }
   cause?: HttpErrorLike
 }
 
-function describeFailure(error: unknown) {
+/** What went wrong with a request: S/4's answer (status, Gateway message, Retry-After), or no answer at all. */
+export function describeFailure(error: unknown) {
   let e = error as HttpErrorLike
   while (!e.response && e.cause) e = e.cause
   const response = e.response

@@ -1,0 +1,31 @@
+import cds from '@sap/cds'
+
+export type WriteBackEvent = 'confirmed' | 'disputed' | 'disputeResolved' | 'escalated' | 'escalationLifted'
+
+/** A tenant custom field (YY1_…) that takes a value for some of our events. */
+export interface CustomFieldMapping {
+  entity: 'A_SalesOrder' | 'A_BusinessPartner'
+  field: string
+  values: Partial<Record<WriteBackEvent, string>>
+}
+
+/** cds.requires.writeback: which targets are on and how operations are delivered. */
+export interface WriteBackSettings {
+  targets: {
+    salesOrderText: { enabled: boolean; longTextId: string; language: string }
+    attachment: {
+      enabled: boolean
+      /** url: a link back to the CRM record (CreateUrlAsAttachment); pdf: a receipt uploaded as a file */
+      mode: 'url' | 'pdf'
+      /** BUS2032: the invoice's sales order(s); VBRK: the billing document itself, where the tenant supports it */
+      objectType: 'BUS2032' | 'VBRK'
+      /** the record's URL; {invoice} is replaced by the billing document number */
+      recordUrl: string
+    }
+    dunningBlock: { enabled: boolean; blockReason: string }
+    customFields: { enabled: boolean; mappings: CustomFieldMapping[] }
+  }
+  delivery: { maxAttempts: number; retryDelayMs: number; maxRetryDelayMs: number }
+}
+
+export const writeBackSettings = () => cds.env.requires.writeback as WriteBackSettings

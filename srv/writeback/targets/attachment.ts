@@ -1,0 +1,58 @@
+import { buildPdf } from '../../documents/simple-pdf'
+import type { S4Session } from '../s4-session'
+import { ATTACHMENT_API, literal, markerOf, type Operation } from '.'
+
+export interface AttachmentPayload {
+  objectType: 'BUS2032' | 'VBRK'
+  /** the object's key as S/4 keeps it internally (document numbers zero-padded to 10) */
+  objectKey: string
+  mode: 'url' | 'pdf'
+  /** shown in S/4's attachment list; the operation's marker is added */
+  description: string
+  url: string
+  /** the receipt's lines (pdf mode) */
+  lines: string[]
+}
+
+interface Original {
+  FileName?: string
+  DocumentURL?: string
+}
+
+/**
+ * Leaves the customer's answer as an attachment on the business object: a URL back to the CRM record, or a PDF
+ * receipt. S/4 has no key of ours for attachments, so the operation's marker goes into the file name / URL
+ * description, and an attachment carrying it means an earlier attempt got through.
+ */
+export async function deliverAttachment(op: Operation<AttachmentPayload>, s4: S4Session): Promise<string> {
+  const { objectType, objectKey, mode, url } = op.payload
+  const marker = markerOf(op)
+  const where = `${objectType} ${objectKey}`
+  const originals = await s4.read(
+    `${ATTACHMENT_API}/GetAllOriginals?${params({ LinkedSAPObjectKey: objectKey, BusinessObjectTypeName: objectType, SemanticObject: '', SAPObjectType: '', SAPObjectNodeType: '' })}`
+  )
+  const found = ((originals.data as { d?: { results?: Original[] } }).d?.results ?? []).some(a => a.FileName?.includes(marker))
+  if (found) return `attachment already on ${where} (an earlier attempt got through)`
+  if (mode === 'url') {
+    const description = `${op.payload.description} ${marker}`
+    await s4.write(
+      'post',
+      `${ATTACHMENT_API}/CreateUrlAsAttachment?${params({
+        HarmonizedDocumentType: '', SAPObjectType: '', SAPObjectNodeType: '', SemanticObject: '',
+        LinkedSAPObjectKey: objectKey, BusinessObjectTypeName: objectType, Url: url, UrlDescription: description, MIMEType: 'text/url',
+      })}`
+    )
+    return `link to the CRM record attached to ${where}`
+  }
+  const fileName = `${op.payload.description} ${marker}.pdf`
+  await s4.write('post', `${ATTACHMENT_API}/AttachmentContentSet`, {
+    headers: { 'Content-Type': 'application/pdf', Slug: encodeURIComponent(fileName), BusinessObjectTypeName: objectType, LinkedSAPObjectKey: objectKey },
+    body: buildPdf(op.payload.description, [...op.payload.lines, url, marker]),
+  })
+  return `PDF receipt attached to ${where}`
+}
+
+const params = (values: Record<string, string>) =>
+  Object.entries(values)
+    .map(([name, value]) => `${name}=${literal(value)}`)
+    .join('&')

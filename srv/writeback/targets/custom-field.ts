@@ -1,0 +1,34 @@
+import { entityOf, etagOf, S4WriteError, type S4Session } from '../s4-session'
+import { BUSINESS_PARTNER_API, literal, SALES_ORDER_API, type Operation } from '.'
+
+export interface CustomFieldPayload {
+  entity: 'A_SalesOrder' | 'A_BusinessPartner'
+  key: string
+  field: string
+  value: string
+}
+
+const RESOURCE = {
+  A_SalesOrder: (key: string) => `${SALES_ORDER_API}/A_SalesOrder(${literal(key)})`,
+  A_BusinessPartner: (key: string) => `${BUSINESS_PARTNER_API}/A_BusinessPartner(${literal(key)})`,
+}
+
+/**
+ * Sets a tenant custom field. The sales order carries an ETag (LastChangeDateTime): the PATCH sends it in If-Match,
+ * and when someone changed the order in between (412) the order is read again and the change applied once more.
+ */
+export async function deliverCustomField(op: Operation<CustomFieldPayload>, s4: S4Session): Promise<string> {
+  const { entity, key, field, value } = op.payload
+  const url = RESOURCE[entity](key)
+  for (let round = 1; ; round++) {
+    const current = await s4.read(`${url}?$select=${field}`)
+    if (entityOf<Record<string, unknown>>(current)[field] === value) return `${field} of ${entity} ${key} is ${value} already`
+    const etag = etagOf(current)
+    try {
+      await s4.write('patch', url, { body: { [field]: value }, headers: etag ? { 'If-Match': etag } : {} })
+      return `${field} of ${entity} ${key} set to ${value}${round > 1 ? ' (after a concurrent change in S/4HANA)' : ''}`
+    } catch (error) {
+      if (!(error instanceof S4WriteError) || error.httpStatus !== 412 || round > 1) throw error
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { S4Session } from '../s4-session'
+import { deliverSalesOrderText } from './sales-order-text'
+import { deliverAttachment } from './attachment'
+import { deliverDunningBlock } from './dunning-block'
+import { deliverCustomField } from './custom-field'
+
+export type Target = 'salesOrderText' | 'attachment' | 'dunningBlock' | 'customField'
+
+/** What a delivery needs of its operation: its id (the marker that makes it findable in S/4) and what to write. */
+export interface Operation<P = Record<string, unknown>> {
+  ID: string
+  payload: P
+}
+
+/** Each target's delivery: writes the operation's change unless S/4 has it already; returns what it did. */
+export const deliveries: Record<Target, (op: Operation<never>, s4: S4Session) => Promise<string>> = {
+  salesOrderText: deliverSalesOrderText,
+  attachment: deliverAttachment,
+  dunningBlock: deliverDunningBlock,
+  customField: deliverCustomField,
+}
+
+/** The marker an operation leaves in S/4 with its change; finding it means an earlier attempt got through. */
+export const markerOf = (op: { ID: string }) => `[crm:${op.ID}]`
+
+export const SALES_ORDER_API = '/sap/opu/odata/sap/API_SALES_ORDER_SRV'
+export const BUSINESS_PARTNER_API = '/sap/opu/odata/sap/API_BUSINESS_PARTNER'
+export const ATTACHMENT_API = '/sap/opu/odata/sap/API_CV_ATTACHMENT_SRV'
+
+/** An OData V2 string literal for keys and function parameters. */
+export const literal = (value: string) => `'${encodeURIComponent(value.replace(/'/g, "''"))}'`

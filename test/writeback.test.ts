@@ -1,0 +1,372 @@
+// Write-back to S/4HANA over HTTP against the simulator: each target, idempotency when S/4 applied a change but
+// the answer never came, 412 on the sales order's ETag, CSRF tokens expiring mid-stream, permanent errors parked
+// for the integration admin, and 500+ operations under injected faults with none lost and none duplicated.
+import path from 'node:path'
+import cds from '@sap/cds'
+import { createSimulator, type Simulator } from './s4/simulator'
+import { DEFAULT_CDS_FILES } from './s4/model'
+import { eventually } from './support'
+import { runSync } from '../srv/sync'
+import { s4Settings } from '../srv/sync/s4-destination'
+import { checkCustomFieldMappings } from '../srv/writeback/custom-fields'
+import { s4Session } from '../srv/writeback/delivery'
+import { writeBackSettings } from '../srv/writeback'
+
+const W = 'invoicecrm.writeback'
+const M = 'invoicecrm.mirror'
+const RECEIVABLES = '/odata/v4/receivables'
+const INTEGRATION = '/odata/v4/integration'
+const CUSTOM_FIELD = 'YY1_CRMStatus_SDH'
+
+interface Operation {
+  ID: string
+  target: string
+  event: string
+  status: string
+  attempts: number
+  result: string | null
+  errorCode: string | null
+  errorMessage: string | null
+  httpStatus: number | null
+  s4Object: string
+  payload: string
+}
+
+describe('write-back to S/4HANA', () => {
+  const { GET, POST, expect, axios } = cds.test(path.join(__dirname, '..'))
+  const as = (user: string) => ({ auth: { username: user, password: user } })
+  const settings = s4Settings()
+  const original = { url: settings.url, timeoutMs: settings.timeoutMs, retry: { ...settings.retry }, writeback: JSON.parse(JSON.stringify(cds.env.requires.writeback)) }
+  let sim: Simulator
+  const used = new Set<string>()
+
+  /** An invoice no other test used, billed from sales orders (that no earlier write-back touched, if asked). */
+  async function freshInvoice(untouchedOrders = false): Promise<{ invoice: string; orders: string[]; payer: string }> {
+    const rows = (await SELECT.from(`${M}.BillingDocumentItems`).columns('billingDocument_ID', 'salesOrder_ID').where({ salesOrder_ID: { '!=': null } })) as {
+      billingDocument_ID: string
+      salesOrder_ID: string
+    }[]
+    const touched = (id: string) => rows.some(r => r.billingDocument_ID === id && (textOf(r.salesOrder_ID) || sim.get('A_SalesOrder', r.salesOrder_ID)?.[CUSTOM_FIELD]))
+    const invoice = rows.map(r => r.billingDocument_ID).find(id => !used.has(id) && !(untouchedOrders && touched(id)))
+    if (!invoice) throw new Error('no invoice left for this test')
+    used.add(invoice)
+    const { payer_ID } = (await SELECT.one.from(`${M}.BillingDocuments`).columns('payer_ID').where({ ID: invoice })) as { payer_ID: string }
+    return { invoice, orders: [...new Set(rows.filter(r => r.billingDocument_ID === invoice).map(r => r.salesOrder_ID))].sort(), payer: payer_ID }
+  }
+
+  const confirmByPhone = (invoice: string) =>
+    POST(`${RECEIVABLES}/Invoices('${invoice}')/ReceivablesService.recordConfirmation`, { source: 'phone' }, as('clerk'))
+  const disputeByPhone = async (invoice: string) =>
+    (await POST(`${RECEIVABLES}/Invoices('${invoice}')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'wrongPrice' }, as('clerk'))).data.ID as string
+  const disputeAction = (dispute: string, action: string, body: Record<string, unknown> = {}, user = 'clerk') =>
+    POST(`${RECEIVABLES}/Disputes(${dispute})/ReceivablesService.${action}`, body, as(user))
+
+  const operationsOf = (where: Record<string, unknown>) => SELECT.from(`${W}.WriteBackOperations`).where(where).orderBy('createdAt') as unknown as Promise<Operation[]>
+  const markerOf = (op: { ID: string }) => `[crm:${op.ID}]`
+
+  /** Waits until no operation is pending any more (delivered, or parked as failed). */
+  async function settled(timeoutMs = 20_000) {
+    await eventually('write-back to settle', async () => !(await SELECT.one.from(`${W}.WriteBackOperations`).where({ status: 'Pending' })), timeoutMs)
+  }
+
+  const textOf = (salesOrder: string) =>
+    (sim.get('A_SalesOrderText', { SalesOrder: salesOrder, Language: 'EN', LongTextID: '0002' })?.LongText as string | undefined) ?? ''
+  const attachmentsOf = (salesOrder: string) => sim.attachments.originals('BUS2032', salesOrder.padStart(10, '0'))
+  const occurrences = (text: string, part: string) => text.split(part).length - 1
+  const writes = (pathPart: string) => sim.requests.filter(r => r.method !== 'GET' && r.method !== 'HEAD' && r.path.includes(pathPart))
+
+  before(async () => {
+    axios.defaults.validateStatus = status => status < 300
+    // Enough documents for the fault run; the tenant has a custom field on the sales order header.
+    sim = createSimulator({
+      volume: { customers: 40, salesOrders: 170, billingDocuments: 240 } as never,
+      seed: 21,
+      cdsFiles: [...DEFAULT_CDS_FILES, path.join(__dirname, 'fixtures/tenant-custom-fields.cds')],
+    })
+    settings.url = await sim.listen(0)
+    Object.assign(settings, { timeoutMs: 1500, retry: { attempts: 4, baseDelayMs: 10, maxDelayMs: 50 } })
+    await runSync('all')
+    // As at start-up: the tenant's mappings are checked against its $metadata.
+    Object.assign(writeBackSettings().targets.customFields, {
+      enabled: true,
+      mappings: [
+        { entity: 'A_SalesOrder', field: CUSTOM_FIELD, values: { confirmed: 'CONFIRMED', disputed: 'DISPUTED' } },
+        { entity: 'A_SalesOrder', field: 'YY1_NotInThisTenant_SDH', values: { confirmed: 'X' } },
+        { entity: 'A_SalesOrder', field: 'TotalNetAmount', values: { confirmed: '0' } },
+      ],
+    })
+    await checkCustomFieldMappings(s4Session())
+  })
+
+  after(async () => {
+    Object.assign(settings, original)
+    cds.env.requires.writeback = original.writeback
+    await sim?.close()
+  })
+
+  afterEach(() => sim.faults.reset())
+
+  it('writes a confirmation as a line on the sales order text and a link attachment, fetching the CSRF token once', async () => {
+    sim.resetRequests()
+    const { invoice, orders } = await freshInvoice()
+    await confirmByPhone(invoice)
+    await settled()
+    const ops = await operationsOf({ invoice_ID: invoice })
+    expect(ops.map(o => o.target).sort()).to.deep.equal(orders.flatMap(() => ['attachment', 'customField', 'salesOrderText']).sort())
+    expect(ops.every(o => o.status === 'Delivered' && o.attempts === 1)).to.equal(true, JSON.stringify(ops))
+    for (const order of orders) {
+      const text = textOf(order)
+      expect(text).to.match(new RegExp(`\\d{4}-\\d{2}-\\d{2} Invoice ${invoice} confirmed by the customer \\(phone\\)`))
+      const links = attachmentsOf(order)
+      expect(links).to.have.length(1)
+      expect(links[0].DocumentURL).to.equal(`http://localhost:4004/invoices/index.html#/Invoices('${invoice}')`)
+      expect(links[0].FileName).to.contain(`Confirmation of invoice ${invoice}`)
+    }
+    const fetches = sim.requests.filter(r => r.headers['x-csrf-token']?.toLowerCase() === 'fetch')
+    const modifying = sim.requests.filter(r => r.method === 'POST' || r.method === 'PATCH')
+    expect(modifying.length).to.equal(ops.length)
+    expect(modifying.every(r => r.status < 300 && r.headers['x-csrf-token'] && r.headers['x-csrf-token'] !== 'Fetch')).to.equal(true)
+    // One token per service (sales order, attachments) at most, reused for every write since.
+    expect(fetches.length).to.be.at.most(2)
+  })
+
+  it('appends the dispute and its resolution to the same text; attaches the dispute summary once', async () => {
+    const { invoice, orders } = await freshInvoice()
+    const dispute = await disputeByPhone(invoice)
+    await settled()
+    await disputeAction(dispute, 'startProcessing')
+    await disputeAction(dispute, 'resolveDispute', { outcome: 'accepted', resolution: 'Credit memo follows' })
+    await settled()
+    for (const order of orders) {
+      const lines = textOf(order).split('\n')
+      expect(lines.filter(l => l.includes(`Invoice ${invoice} disputed by the customer (phone): wrongPrice`))).to.have.length(1)
+      expect(lines.filter(l => l.includes(`Dispute on invoice ${invoice} resolved: accepted`))).to.have.length(1)
+      expect(attachmentsOf(order).filter(a => (a.FileName as string).startsWith(`Dispute of invoice ${invoice}`))).to.have.length(1)
+    }
+    const ops = await operationsOf({ invoice_ID: invoice })
+    expect(ops.map(o => o.event).sort()).to.include.members(['disputeResolved', 'disputed'])
+    expect(ops.every(o => o.status === 'Delivered')).to.equal(true)
+  })
+
+  it('blocks dunning when an AR manager escalates, and lifts the block only when the last escalated dispute closes', async () => {
+    const first = await freshInvoice()
+    // A second invoice of the same payer and company code.
+    const siblings = (await SELECT.from(`${M}.BillingDocuments`).columns('ID').where({ payer_ID: first.payer, ID: { '!=': first.invoice } })) as { ID: string }[]
+    const second = siblings.map(s => s.ID).find(id => !used.has(id))!
+    used.add(second)
+    const [d1, d2] = [await disputeByPhone(first.invoice), await disputeByPhone(second)]
+    const dunning = () => sim.store.table('A_CustomerDunning').rows.filter(r => r.Customer === first.payer).map(r => r.DunningBlock)
+
+    const refused = await disputeAction(d1, 'escalate', { reason: 'Customer threatens legal action' }, 'clerk').catch((e: { response: { status: number } }) => e.response)
+    expect(refused.status).to.equal(403)
+    await disputeAction(d1, 'escalate', { reason: 'Customer threatens legal action' }, 'manager')
+    await disputeAction(d2, 'escalate', { reason: 'Same customer, second invoice' }, 'manager')
+    await settled()
+    expect(dunning()).to.deep.equal(['D'])
+    const escalated = (await SELECT.one.from('invoicecrm.crm.Disputes').where({ ID: d1 })) as { escalated: boolean; escalatedBy: string; escalationReason: string }
+    expect(escalated).to.include({ escalated: true, escalatedBy: 'manager', escalationReason: 'Customer threatens legal action' })
+
+    const close = async (dispute: string) => {
+      await disputeAction(dispute, 'startProcessing')
+      await disputeAction(dispute, 'resolveDispute', { outcome: 'rejected', resolution: 'Price as agreed' })
+      await disputeAction(dispute, 'close')
+      await settled()
+    }
+    await close(d1)
+    expect(dunning(), 'another escalated dispute is open').to.deep.equal(['D'])
+    await close(d2)
+    expect(dunning()).to.deep.equal([''])
+    const lifts = await operationsOf({ dispute_ID: d2, event: 'escalationLifted' })
+    expect(lifts).to.have.length(1)
+    expect(lifts[0].result).to.match(/dunning block lifted for customer/)
+  })
+
+  it('leaves a dunning block that someone set in S/4HANA alone when lifting ours', async () => {
+    const { invoice, payer } = await freshInvoice()
+    const dispute = await disputeByPhone(invoice)
+    await disputeAction(dispute, 'escalate', { reason: 'Escalated by AR' }, 'manager')
+    await settled()
+    // Meanwhile a credit controller in S/4 blocks dunning for a reason of their own.
+    const record = sim.store.table('A_CustomerDunning').rows.find(r => r.Customer === payer)!
+    sim.store.table('A_CustomerDunning').update(record, { DunningBlock: 'X' })
+    await disputeAction(dispute, 'startProcessing')
+    await disputeAction(dispute, 'resolveDispute', { outcome: 'accepted', resolution: 'ok' })
+    await disputeAction(dispute, 'close')
+    await settled()
+    expect(record.DunningBlock).to.equal('X')
+    const [lift] = await operationsOf({ dispute_ID: dispute, event: 'escalationLifted' })
+    expect(lift).to.include({ status: 'Delivered' })
+    expect(lift.result).to.match(/set in S\/4HANA, not by invoice-crm: left as it is/)
+  })
+
+  it('checked the custom field mappings against the tenant metadata, refused the ones that cannot be written, and sets the usable one', async () => {
+    const { data } = await GET(`${INTEGRATION}/CustomFieldMappings`, as('admin'))
+    const byField = Object.fromEntries((data.value as { field: string; usable: boolean; reason: string | null }[]).map(m => [m.field, m]))
+    expect(byField[CUSTOM_FIELD]).to.include({ usable: true, reason: null })
+    expect(byField.YY1_NotInThisTenant_SDH.usable).to.equal(false)
+    expect(byField.YY1_NotInThisTenant_SDH.reason).to.match(/has no field YY1_NotInThisTenant_SDH in this tenant/)
+    expect(byField.TotalNetAmount.reason).to.match(/not updatable/)
+
+    const { invoice, orders } = await freshInvoice()
+    await confirmByPhone(invoice)
+    await settled()
+    const fieldOps = await operationsOf({ invoice_ID: invoice, target: 'customField' })
+    expect(fieldOps.map(o => JSON.parse(o.payload).field)).to.deep.equal(orders.map(() => CUSTOM_FIELD))
+    for (const order of orders) expect(sim.get('A_SalesOrder', order)![CUSTOM_FIELD]).to.equal('CONFIRMED')
+    const patches = writes(`A_SalesOrder('`).filter(r => r.method === 'PATCH')
+    expect(patches.every(r => r.headers['if-match']?.startsWith('W/"datetimeoffset'))).to.equal(true)
+  })
+
+  it('re-reads the sales order and applies the custom field again once when its ETag went stale (412)', async () => {
+    const { invoice, orders } = await freshInvoice(true)
+    const order = orders[0]
+    // The order's read is answered late; meanwhile someone changes the order in S/4, so our ETag is stale.
+    sim.faults.answerLateNext(1, 400, new RegExp(`^/sap/opu/odata/sap/API_SALES_ORDER_SRV/A_SalesOrder\\('${order}'\\)$`))
+    sim.resetRequests()
+    await confirmByPhone(invoice)
+    await eventually('the late read', async () => sim.requests.some(r => r.method === 'GET' && r.path.endsWith(`A_SalesOrder('${order}')`)))
+    sim.touch('A_SalesOrder', [{ SalesOrder: order }])
+    await settled()
+    const patches = sim.requests.filter(r => r.method === 'PATCH' && r.path.endsWith(`A_SalesOrder('${order}')`)).map(r => r.status)
+    expect(patches).to.deep.equal([412, 204])
+    const [op] = (await operationsOf({ invoice_ID: invoice, target: 'customField' })).filter(o => o.s4Object.startsWith(`A_SalesOrder('${order}')`))
+    expect(op).to.include({ status: 'Delivered', attempts: 1 })
+    expect(op.result).to.match(/after a concurrent change in S\/4HANA/)
+    expect(sim.get('A_SalesOrder', order)![CUSTOM_FIELD]).to.equal('CONFIRMED')
+  })
+
+  it('never writes twice when S/4 applied a change but the answer timed out or was lost', async () => {
+    const { invoice, orders } = await freshInvoice(true)
+    const order = orders[0]
+    // The text is created, but the answer comes after our timeout; the link is attached, but its answer is lost.
+    sim.faults.answerLateNext(1, settings.timeoutMs + 1000, `POST /sap/opu/odata/sap/API_SALES_ORDER_SRV/A_SalesOrder('${order}')/to_Text`)
+    sim.faults.loseResponseNext(1, `POST /sap/opu/odata/sap/API_CV_ATTACHMENT_SRV/CreateUrlAsAttachment`)
+    await confirmByPhone(invoice)
+    await settled()
+    const ops = (await operationsOf({ invoice_ID: invoice })).filter(o => o.s4Object.includes(order.padStart(10, '0')) || o.s4Object.includes(`'${order}'`))
+    const text = ops.find(o => o.target === 'salesOrderText')!
+    const link = ops.find(o => o.target === 'attachment')!
+    expect(occurrences(textOf(order), markerOf(text))).to.equal(1)
+    expect(attachmentsOf(order).filter(a => (a.FileName as string).includes(markerOf(link)))).to.have.length(1)
+    for (const op of [text, link]) {
+      expect(op).to.include({ status: 'Delivered', attempts: 2 })
+      expect(op.result).to.match(/already .* \(an earlier attempt got through\)/)
+      const log = (await SELECT.from(`${W}.WriteBackAttempts`).where({ operation_ID: op.ID }).orderBy('at')) as { outcome: string }[]
+      expect(log.map(a => a.outcome)).to.deep.equal(['retry', 'delivered'])
+    }
+  })
+
+  it('fetches a new CSRF token when S/4 expired the session mid-stream', async () => {
+    const invoices = [await freshInvoice(), await freshInvoice(), await freshInvoice()]
+    sim.resetRequests()
+    await confirmByPhone(invoices[0].invoice)
+    await settled()
+    sim.expireCsrfTokens()
+    for (const { invoice } of invoices.slice(1)) await confirmByPhone(invoice)
+    await settled()
+    const refused = sim.requests.filter(r => r.status === 403)
+    expect(refused.length).to.be.at.least(1)
+    const ops = await operationsOf({ invoice_ID: { in: invoices.map(i => i.invoice) } })
+    expect(ops.every(o => o.status === 'Delivered' && o.attempts === 1)).to.equal(true, JSON.stringify(ops.map(o => [o.status, o.errorMessage])))
+    for (const op of ops.filter(o => o.target === 'attachment'))
+      expect(attachmentsOf(JSON.parse(op.payload).objectKey).filter(a => (a.FileName as string).includes(markerOf(op)))).to.have.length(1)
+  })
+
+  it('parks a permanent error at once with S/4HANA\'s message; the admin lists it, retries it and discards another', async () => {
+    writeBackSettings().targets.attachment.objectType = 'VBRK'
+    const first = await freshInvoice()
+    const second = await freshInvoice()
+    try {
+      await confirmByPhone(first.invoice)
+      await confirmByPhone(second.invoice)
+      await settled()
+    } finally {
+      writeBackSettings().targets.attachment.objectType = 'BUS2032'
+    }
+    const [parked] = await operationsOf({ invoice_ID: first.invoice, target: 'attachment' })
+    expect(parked).to.include({ status: 'Failed', attempts: 1, httpStatus: 400, errorCode: 'CV/120' })
+    expect(parked.errorMessage).to.contain('Business object type VBRK is not enabled for attachments')
+
+    const { data: failed } = await GET(`${INTEGRATION}/WriteBackOperations?$filter=status eq 'Failed'&$orderby=createdAt`, as('admin'))
+    expect((failed.value as Operation[]).map(o => o.ID)).to.include(parked.ID)
+    const { data: detail } = await GET(`${INTEGRATION}/WriteBackOperations(${parked.ID})?$expand=log`, as('admin'))
+    expect(detail).to.include({ invoiceNumber: first.invoice, s4Object: `VBRK ${first.invoice.padStart(10, '0')}` })
+    expect(detail.log).to.have.length(1)
+    const { data: queue } = await GET(`${INTEGRATION}/WriteBackQueue`, as('admin'))
+    expect((queue.value as { status: string; operations: number }[]).find(q => q.status === 'Failed')!.operations).to.be.at.least(2)
+
+    const clerkTry = await POST(`${INTEGRATION}/WriteBackOperations(${parked.ID})/IntegrationService.retry`, {}, as('clerk')).catch((e: { response: { status: number } }) => e.response)
+    expect(clerkTry.status).to.equal(403)
+    // The tenant turns VBRK on; the admin sends the operation again.
+    sim.attachments.objectTypes.push('VBRK')
+    await POST(`${INTEGRATION}/WriteBackOperations(${parked.ID})/IntegrationService.retry`, {}, as('admin'))
+    await settled()
+    const [retried] = await operationsOf({ ID: parked.ID })
+    expect(retried).to.include({ status: 'Delivered' })
+    expect(sim.attachments.originals('VBRK', first.invoice.padStart(10, '0'))).to.have.length(1)
+
+    const [other] = await operationsOf({ invoice_ID: second.invoice, target: 'attachment' })
+    const noReason = await POST(`${INTEGRATION}/WriteBackOperations(${other.ID})/IntegrationService.discard`, { reason: ' ' }, as('admin')).catch((e: { response: { status: number } }) => e.response)
+    expect(noReason.status).to.equal(400)
+    await POST(`${INTEGRATION}/WriteBackOperations(${other.ID})/IntegrationService.discard`, { reason: 'Attached by hand in S/4' }, as('admin'))
+    const [discarded] = (await operationsOf({ ID: other.ID })) as (Operation & { discardedBy: string; discardReason: string })[]
+    expect(discarded).to.include({ status: 'Discarded', discardedBy: 'admin', discardReason: 'Attached by hand in S/4' })
+    const again = await POST(`${INTEGRATION}/WriteBackOperations(${other.ID})/IntegrationService.retry`, {}, as('admin')).catch((e: { response: { status: number } }) => e.response)
+    expect(again.status).to.equal(409)
+  })
+
+  it('parks an operation as failed after its retry budget when S/4 keeps answering 503', async () => {
+    const delivery = writeBackSettings().delivery
+    const budget = delivery.maxAttempts
+    delivery.maxAttempts = 3
+    sim.faults.set({ errorRate: 1, status503Share: 1, retryAfterSeconds: null })
+    try {
+      const { invoice } = await freshInvoice()
+      await confirmByPhone(invoice)
+      await settled()
+      const ops = await operationsOf({ invoice_ID: invoice })
+      expect(ops.length).to.be.greaterThan(0)
+      for (const op of ops) {
+        expect(op).to.include({ status: 'Failed', attempts: 3, httpStatus: 503 })
+        expect(op.errorMessage).to.contain('Service temporarily unavailable')
+      }
+    } finally {
+      delivery.maxAttempts = budget
+    }
+  })
+
+  it('loses and duplicates nothing over 500+ operations with 10% 503, 5% 429, dropped connections and lost answers', async function () {
+    this.timeout(240_000)
+    const rest = (await SELECT.from(`${M}.BillingDocuments`).columns('ID').where({ isCancelled: false })) as { ID: string }[]
+    const invoices = rest.map(r => r.ID).filter(id => !used.has(id))
+    sim.resetRequests()
+    sim.faults.set({ errorRate: 0.15, status503Share: 2 / 3, retryAfterSeconds: 0, dropRate: 0.03, lostResponseRate: 0.03 })
+    const before = (await SELECT.one.from(`${W}.WriteBackOperations`).columns('count(1) as n')) as { n: number }
+    for (const invoice of invoices) {
+      used.add(invoice)
+      await confirmByPhone(invoice)
+    }
+    await settled(200_000)
+    sim.faults.reset()
+    const ops = (await SELECT.from(`${W}.WriteBackOperations`).where({ invoice_ID: { in: invoices } })) as Operation[]
+    const total = (await SELECT.one.from(`${W}.WriteBackOperations`).columns('count(1) as n')) as { n: number }
+    expect(total.n - before.n).to.equal(ops.length)
+    expect(ops.length).to.be.at.least(500)
+    const notDelivered = ops.filter(o => o.status !== 'Delivered')
+    expect(notDelivered, JSON.stringify(notDelivered.slice(0, 3))).to.have.length(0)
+    // Every operation's change is in S/4 exactly once.
+    const counts = { salesOrderText: 0, attachment: 0, customField: 0 }
+    for (const op of ops) {
+      const payload = JSON.parse(op.payload) as { salesOrder?: string; objectKey?: string; entity?: string; key?: string; field?: string; value?: string }
+      if (op.target === 'salesOrderText') expect(occurrences(textOf(payload.salesOrder!), markerOf(op)), op.ID).to.equal(1)
+      if (op.target === 'attachment') expect(attachmentsOf(payload.objectKey!).filter(a => (a.FileName as string).includes(markerOf(op))), op.ID).to.have.length(1)
+      if (op.target === 'customField') expect(sim.get('A_SalesOrder', payload.key!)![payload.field!]).to.equal(payload.value)
+      counts[op.target as keyof typeof counts]++
+    }
+    const faults = sim.requests.reduce<Record<string, number>>((n, r) => ((n[r.fault ?? String(r.status)] = (n[r.fault ?? String(r.status)] ?? 0) + 1), n), {})
+    const retried = ops.filter(o => o.attempts > 1).length
+    process.stdout.write(`      ${ops.length} operations ${JSON.stringify(counts)}; ${sim.requests.length} requests ${JSON.stringify(faults)}; ${retried} operations needed more than one attempt\n`)
+    expect(faults.error ?? 0).to.be.greaterThan(0)
+    expect((faults.drop ?? 0) + (faults.lost ?? 0)).to.be.greaterThan(0)
+  })
+})
