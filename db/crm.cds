@@ -16,9 +16,14 @@ type DisputeOutcome : String(10) enum { accepted; rejected; };
 @assert.range
 type DisputeReason  : String(20) enum { wrongPrice; wrongQuantity; notReceived; wrongTax; wrongAddress; duplicate; other; };
 type SurveyTrigger  : String(15) enum { confirmation; disputeClosed; cleared; };
+/** Derived from FI: cleared, partly paid (something paid, something open) or open. */
+@assert.range
+type PaymentState   : String(15) enum { open; partiallyPaid; cleared; };
+@assert.range
+type Priority       : String(10) enum { low; medium; high; };
 type TimelineKind   : String(20) enum {
   mailSent; mailFailed; mailBounced; noEmail; linkOpened; confirmed; disputed; disputeStatus; comment;
-  contactProposed; surveySent; surveyAnswered; followUp;
+  contactProposed; surveySent; surveyAnswered; followUp; resendRequested;
 };
 
 /** The conversation about one invoice: its dispatch to the billing contact and the customer's confirmation. */
@@ -70,6 +75,10 @@ entity Disputes : cuid, managed {
   outcome         : DisputeOutcome @title: '{i18n>DisputeOutcome}';
   resolution      : String(2000) @title: '{i18n>Resolution}';
   processor       : String(255) @title: '{i18n>Processor}';
+  /** How urgently AR works it; set by the processor in the Manage Disputes app. */
+  priority        : Priority default 'medium' @title: '{i18n>Priority}';
+  /** AR's own working note; the customer never sees it. */
+  internalNote    : String(2000) @title: '{i18n>InternalNote}';
   slaDueAt        : Timestamp @title: '{i18n>SlaDueAt}';
   source          : Channel default 'web' @title: '{i18n>Source}';
   raisedBy        : String(241) @title: '{i18n>RaisedBy}' @PersonalData.IsPotentiallyPersonal;
@@ -108,6 +117,20 @@ entity ContactProposals : cuid {
   proposedEmail : EMailAddress @mandatory @PersonalData.IsPotentiallyPersonal @title: '{i18n>ProposedEmail}';
   proposedBy    : String(241) @PersonalData.IsPotentiallyPersonal @title: '{i18n>ProposedBy}';
   at            : Timestamp @title: '{i18n>At}';
+}
+
+/**
+ * A correction of a customer's contact data, kept by AR in the CRM: the mirror holds what S/4HANA says and is
+ * written by the sync only. A correction may come from a customer's ContactProposal that AR accepted.
+ */
+entity CustomerContacts : cuid, managed {
+  customer        : Association to mirror.Customers @mandatory @title: '{i18n>Customer}';
+  name            : String(81) @mandatory @PersonalData.IsPotentiallyPersonal @title: '{i18n>ContactName}';
+  email           : EMailAddress @PersonalData.IsPotentiallyPersonal @title: '{i18n>EMail}';
+  phone           : String(30) @PersonalData.IsPotentiallyPersonal @title: '{i18n>Phone}';
+  isBillingContact: Boolean default true @title: '{i18n>IsBillingContact}';
+  note            : String(500) @title: '{i18n>Note}';
+  proposal        : Association to ContactProposals @title: '{i18n>ContactProposal}';
 }
 
 entity SurveyInvitations : cuid {

@@ -57,8 +57,7 @@ service ReceivablesService {
   @readonly
   entity Conversations as projection on crm.InvoiceConversations;
 
-  /** Disputes, worked through their statuses by actions only. */
-  @readonly
+  /** Disputes, worked through their statuses by actions only; processing data (srv/receivables-apps.cds) in draft. */
   entity Disputes as projection on crm.Disputes actions {
     @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
     action startProcessing() returns Disputes;

@@ -1,8 +1,12 @@
 import cds from '@sap/cds'
-import { Invoice, Dispute } from '#cds-models/ReceivablesService'
+import { Invoice, Dispute, Disputes, DisputeLines, DisputeComments } from '#cds-models/ReceivablesService'
 import { ConversationError } from './crm/errors'
 import { confirmInvoice, raiseDispute } from './crm/conversations'
+import { resendInvoice } from './crm/dispatch'
 import { addComment, closeDispute, resolveDispute, startProcessing } from './crm/disputes'
+
+/** What a dispute's draft may change: the key and the processing data. */
+const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote', 'slaDueAt'])
 
 /** AR's view of the mirror and the conversation; what clerks record and how disputes move on. */
 export default class ReceivablesService extends cds.ApplicationService {
@@ -18,6 +22,21 @@ export default class ReceivablesService extends cds.ApplicationService {
       const { dispute } = await this.conversationStep(req, () => raiseDispute(this.key(req), { reason, comment, amount }, { by: req.user.id, channel: source }))
       return SELECT.one.from('ReceivablesService.Disputes').where({ ID: dispute })
     })
+
+    this.on(Invoice.actions.resendInvoice, async req => {
+      await this.conversationStep(req, () => resendInvoice(this.key(req), req.user.id))
+      return SELECT.one.from('ReceivablesService.Conversations').where({ invoice_ID: this.key(req) })
+    })
+
+    // Saving a dispute's draft writes only its processing data: status, comments and the rest move by actions,
+    // possibly while the draft is open, and the draft's older copy of them must not overwrite that.
+    this.before('UPDATE', Disputes, req => {
+      for (const field of Object.keys(req.data)) if (!DISPUTE_PROCESSING.has(field)) delete (req.data as Record<string, unknown>)[field]
+    })
+    // Editing a dispute is allowed, making one up is not: disputes come from the customer or from recordDispute.
+    this.before('NEW', [Disputes.drafts, DisputeLines.drafts, DisputeComments.drafts], req =>
+      req.reject(405, 'Disputes, their lines and comments are created by recordDispute, addComment or the customer, not by editing')
+    )
 
     this.on(Dispute.actions.startProcessing, req => this.disputeStep(req, id => startProcessing(id, req.user.id)))
     this.on(Dispute.actions.resolveDispute, req => this.disputeStep(req, id => resolveDispute(id, req.data.outcome, req.data.resolution ?? '', req.user.id)))

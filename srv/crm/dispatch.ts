@@ -2,6 +2,7 @@ import cds from '@sap/cds'
 import { crmSettings, dispatchSince } from './settings'
 import { recordTimeline } from './timeline'
 import { inviteToSurvey } from './surveys'
+import { ConversationError } from './errors'
 
 // New invoices in the mirror go to the customer's billing contact. The conversation row is the record that an
 // invoice was taken up (so it is sent once); the e-mail itself goes through the persistent queue, which
@@ -85,4 +86,32 @@ export async function surveyPaidInvoices(): Promise<number> {
       })
     if (paid.length < crmSettings().dispatch.batchSize) return invited
   }
+}
+
+/**
+ * Sends an invoice mail again on AR's request: after it was sent, failed for good or bounced, or once a customer
+ * without an address has one in S/4HANA. The retry budget starts afresh. The mail goes through the persistent
+ * queue in the caller's transaction, as the first one did.
+ */
+export async function resendInvoice(invoiceId: string, user: string): Promise<void> {
+  const invoice = (await SELECT.one.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID', 'isCancelled').where({ ID: invoiceId })) as
+    | { ID: string; payer_ID: string | null; isCancelled: boolean }
+    | undefined
+  if (!invoice) throw new ConversationError(404, `Invoice ${invoiceId} does not exist`)
+  if (invoice.isCancelled) throw new ConversationError(409, `Invoice ${invoiceId} was cancelled; it is not sent again`)
+  const conversation = (await SELECT.one.from(`${C}.InvoiceConversations`).columns('dispatchStatus').where({ invoice_ID: invoiceId })) as
+    | { dispatchStatus: string }
+    | undefined
+  if (!conversation) throw new ConversationError(409, `Invoice ${invoiceId} was never taken up for sending (it is older than the dispatch start date)`)
+  if (conversation.dispatchStatus === 'pending') throw new ConversationError(409, `Invoice ${invoiceId} is queued for sending already`)
+  const customer = (await SELECT.one.from(`${M}.Customers`).columns('billingEmail').where({ ID: invoice.payer_ID })) as { billingEmail?: string | null } | undefined
+  if (!customer?.billingEmail)
+    throw new ConversationError(409, `The customer of invoice ${invoiceId} has no billing e-mail address in S/4HANA; add one there and resend`)
+  // The status condition lets only one of two concurrent requests queue the mail.
+  const changed = await UPDATE(`${C}.InvoiceConversations`)
+    .set({ dispatchStatus: 'pending', dispatchAttempts: 0, dispatchError: null })
+    .where({ invoice_ID: invoiceId, dispatchStatus: conversation.dispatchStatus })
+  if (!changed) throw new ConversationError(409, `Invoice ${invoiceId} was changed meanwhile; reload it`)
+  await recordTimeline({ kind: 'resendRequested', invoice: invoiceId, customer: invoice.payer_ID, actor: user, text: `Resend requested (was ${conversation.dispatchStatus})` })
+  await cds.queued(await cds.connect.to('notifications')).send('invoiceMail', { invoice: invoiceId })
 }

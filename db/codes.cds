@@ -1,0 +1,33 @@
+// Code lists for the enums of the CRM: the Fiori apps show their texts (English, German, Simplified Chinese, from
+// db/data) instead of the codes, and offer them as fixed value helps in filters and action parameters.
+namespace invoicecrm.codes;
+
+using { sap } from '@sap/cds/common';
+using { invoicecrm.crm as crm } from './crm';
+
+entity PaymentStates    : sap.common.CodeList { key code : crm.PaymentState; }
+entity DispatchStatuses : sap.common.CodeList { key code : crm.DispatchStatus; }
+entity DisputeStatuses  : sap.common.CodeList { key code : crm.DisputeStatus; }
+entity DisputeReasons   : sap.common.CodeList { key code : crm.DisputeReason; }
+entity DisputeOutcomes  : sap.common.CodeList { key code : crm.DisputeOutcome; }
+entity Channels         : sap.common.CodeList { key code : crm.Channel; }
+entity Priorities       : sap.common.CodeList { key code : crm.Priority; }
+entity TimelineKinds    : sap.common.CodeList { key code : crm.TimelineKind; }
+
+// Unmanaged associations from the enum fields to their texts: no columns, only joins when a text is read.
+extend crm.Disputes with {
+  statusText   : Association to one DisputeStatuses on statusText.code = status;
+  reasonText   : Association to one DisputeReasons on reasonText.code = reason;
+  outcomeText  : Association to one DisputeOutcomes on outcomeText.code = outcome;
+  sourceText   : Association to one Channels on sourceText.code = source;
+  priorityText : Association to one Priorities on priorityText.code = priority;
+}
+
+extend crm.InvoiceConversations with {
+  dispatchStatusText      : Association to one DispatchStatuses on dispatchStatusText.code = dispatchStatus;
+  confirmationChannelText : Association to one Channels on confirmationChannelText.code = confirmationChannel;
+}
+
+extend crm.TimelineEntries with {
+  kindText : Association to one TimelineKinds on kindText.code = kind;
+}

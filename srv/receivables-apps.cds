@@ -1,0 +1,117 @@
+// What the Fiori apps of AR (Manage Invoices, Manage Disputes, Customer 360) need beyond the mirror: the CRM
+// state of each invoice as filterable columns, the aging of customers, contact corrections edited in draft,
+// the write-back status of an invoice, code lists with texts, and the actions that go with them.
+using { ReceivablesService } from './receivables-service';
+using { invoicecrm.crm as crm } from '../db/crm';
+using { invoicecrm.writeback as writeback } from '../db/writeback';
+using { invoicecrm.codes as codes } from '../db/codes';
+using from '../db/receivables';
+
+extend service ReceivablesService with {
+  /** What invoice-crm wrote or is writing back to S/4HANA about an invoice; the monitor app steers it. */
+  @readonly
+  @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }]
+  entity WriteBackOperations as projection on writeback.WriteBackOperations excluding { payload, log };
+
+  @readonly
+  @cds.redirection.target: false
+  entity CustomerAging as projection on crm.CustomerAging;
+
+  /** Contact data AR corrected; the mirror keeps what S/4HANA says. */
+  @restrict: [
+    { grant: 'READ', to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] },
+    { grant: [ 'CREATE', 'UPDATE', 'DELETE' ], to: [ 'ARClerk', 'ARManager' ] }
+  ]
+  entity CustomerContacts as projection on crm.CustomerContacts;
+
+  @readonly entity PaymentStates    as projection on codes.PaymentStates;
+  @readonly entity DispatchStatuses as projection on codes.DispatchStatuses;
+  @readonly entity DisputeStatuses  as projection on codes.DisputeStatuses;
+  @readonly entity DisputeReasons   as projection on codes.DisputeReasons;
+  @readonly entity DisputeOutcomes  as projection on codes.DisputeOutcomes;
+  @readonly entity Channels         as projection on codes.Channels;
+  @readonly entity Priorities       as projection on codes.Priorities;
+  @readonly entity TimelineKinds    as projection on codes.TimelineKinds;
+}
+
+extend ReceivablesService.Invoices with columns {
+  @title: '{i18n>PaymentState}'
+  case
+    when receivable.isCleared = true then 'cleared'
+    when receivable.openAmount > 0 and receivable.openAmount < grossAmount then 'partiallyPaid'
+    else 'open'
+  end as paymentState : crm.PaymentState,
+  paymentStateText : Association to one ReceivablesService.PaymentStates on paymentStateText.code = $self.paymentState,
+  @title: '{i18n>DispatchStatus}'
+  crmConversation.dispatchStatus as dispatchStatus,
+  dispatchStatusText : Association to one ReceivablesService.DispatchStatuses on dispatchStatusText.code = $self.dispatchStatus,
+  @title: '{i18n>Confirmed}'
+  (crmConversation.confirmedAt is not null) as isConfirmed : Boolean,
+  @title: '{i18n>ConfirmedAt}'
+  crmConversation.confirmedAt as confirmedAt,
+  @title: '{i18n>HasOpenDispute}'
+  (openDispute.ID is not null) as hasOpenDispute : Boolean,
+  @title: '{i18n>DisputeStatus}'
+  openDispute.status as disputeStatus,
+  disputeStatusText : Association to one ReceivablesService.DisputeStatuses on disputeStatusText.code = $self.disputeStatus,
+  @title: '{i18n>DunningBlock}'
+  payerDunning.dunningBlock as dunningBlock,
+  @title: '{i18n>HasDunningBlock}'
+  (coalesce(payerDunning.dunningBlock, '') <> '') as hasDunningBlock : Boolean,
+  case
+    when receivable.isCleared = true then 3
+    when receivable.daysOverdue > 30 then 1
+    when receivable.daysOverdue > 0 then 2
+    else 0
+  end as overdueCriticality : Integer,
+  writeBackOperations : Association to many ReceivablesService.WriteBackOperations on writeBackOperations.invoice.ID = $self.ID,
+}
+
+extend ReceivablesService.Invoices with actions {
+  /** Sends the invoice mail again, e.g. after the customer's mailbox was fixed or the mail went astray. */
+  @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+  action resendInvoice() returns ReceivablesService.Conversations;
+}
+
+annotate ReceivablesService.Disputes with @odata.draft.enabled;
+
+// Clerks and managers edit the processing data of a dispute (in draft); everything else moves by actions only.
+annotate ReceivablesService.Disputes with @restrict: [
+  { grant: 'READ', to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] },
+  { grant: 'UPDATE', to: [ 'ARClerk', 'ARManager' ] }
+];
+
+annotate ReceivablesService.Disputes with {
+  invoice @readonly; customer @readonly; reason @readonly; wholeInvoice @readonly; disputedAmount @readonly;
+  currency @readonly; customerComment @readonly; status @readonly; outcome @readonly; resolution @readonly;
+  source @readonly; raisedBy @readonly; raisedFrom @readonly; resolvedAt @readonly; closedAt @readonly;
+  escalated @readonly; escalatedAt @readonly; escalatedBy @readonly; escalationReason @readonly;
+}
+
+// Which status actions the dispute's status allows (srv/crm/disputes.ts), for the apps to offer only those.
+extend ReceivablesService.Disputes with columns {
+  (status = 'Open')      as canStartProcessing : Boolean,
+  (status = 'InProcess') as canResolve         : Boolean,
+  (status = 'Resolved')  as canClose           : Boolean,
+  (status <> 'Closed')   as canComment         : Boolean,
+  (status <> 'Closed' and coalesce(escalated, false) = false) as canEscalate : Boolean,
+  @title: '{i18n>SlaState}'
+  case
+    when status = 'Resolved' or status = 'Closed' then 0
+    when slaDueAt < $now then 1
+    when days_between($now, slaDueAt) < 1 then 2
+    else 3
+  end as slaCriticality : Integer,
+  case status when 'Open' then 2 when 'InProcess' then 5 when 'Resolved' then 3 else 0 end as statusCriticality : Integer,
+}
+
+extend ReceivablesService.Customers with columns {
+  aging             : Association to many ReceivablesService.CustomerAging on aging.customer = $self.ID,
+  contacts          : Association to many ReceivablesService.CustomerContacts on contacts.customer.ID = $self.ID,
+  contactProposals  : Association to many ReceivablesService.ContactProposals on contactProposals.customer.ID = $self.ID,
+  disputes          : Association to many ReceivablesService.Disputes on disputes.customer.ID = $self.ID,
+  surveyInvitations : Association to many ReceivablesService.SurveyInvitations on surveyInvitations.customer.ID = $self.ID,
+  timeline          : Association to many ReceivablesService.Timeline on timeline.customer.ID = $self.ID,
+}
+
+annotate ReceivablesService.CustomerContacts with @odata.draft.enabled;

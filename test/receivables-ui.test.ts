@@ -1,0 +1,290 @@
+// What the Fiori apps of AR read and do through ReceivablesService, over OData: the CRM state of invoices as
+// filterable columns, aging per customer, resending an invoice mail, draft editing of disputes and contact
+// corrections, and who may do what. The mirror is seeded directly, so every amount and date is known.
+import cds from '@sap/cds'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { eventually, sleep } from './support'
+
+const M = 'invoicecrm.mirror'
+const C = 'invoicecrm.crm'
+const API = '/odata/v4/receivables'
+
+const as = (user: string) => ({ auth: { username: user, password: user } })
+const clerk = as('clerk')
+const day = 86_400_000
+/** A date so many days before today (negative: after), as S/4HANA's net due dates are. */
+const daysAgo = (n: number) => new Date(Date.now() - n * day).toISOString().slice(0, 10)
+
+let docNo = 0
+/** One FI item of an invoice. */
+const fiItem = (invoice: string, customer: string, amount: number, dueDaysAgo: number, isCleared = false) => ({
+  companyCode: '1710',
+  fiscalYear: '2026',
+  accountingDocument: String(1_400_000_000 + ++docNo),
+  item: '001',
+  customer_ID: customer,
+  billingDocument_ID: invoice,
+  netDueDate: daysAgo(dueDaysAgo),
+  isCleared,
+  amount,
+  currency: 'EUR',
+})
+
+const invoice = (ID: string, payer: string, grossAmount = 100) => ({
+  ID,
+  type: 'F2',
+  payer_ID: payer,
+  soldTo_ID: payer,
+  grossAmount,
+  netAmount: grossAmount,
+  currency: 'EUR',
+  companyCode: '1710',
+  isCancelled: false,
+  createdOn: daysAgo(40),
+})
+
+describe('ReceivablesService for the Fiori apps', () => {
+  const { GET, POST, PATCH, expect, axios } = cds.test(__dirname + '/..')
+  const queued: { event: string; data: Record<string, unknown> }[] = []
+
+  /** The status of a request that may fail, and the error message if it did. */
+  const outcome = (request: Promise<{ status: number }>) =>
+    request.then(
+      r => ({ status: r.status, message: '' }),
+      (e: { response: { status: number; data?: { error?: { message?: string } } } }) => ({ status: e.response.status, message: e.response.data?.error?.message ?? '' })
+    )
+
+  before(async () => {
+    // What the actions queue is recorded here, not sent: sending is test/conversation.test.ts's business.
+    const notifications = await cds.connect.to('notifications')
+    notifications.prepend(() => notifications.on('*', req => void queued.push({ event: req.event, data: req.data as Record<string, unknown> })))
+
+    await INSERT.into(`${M}.Customers`).entries(
+      { ID: 'C1', name: 'Aging GmbH', billingEmail: 'ap@aging.example', language: 'DE' },
+      { ID: 'C2', name: 'No Mail Ltd', billingEmail: null, language: 'EN' },
+      { ID: 'C3', name: 'Blocked AG', billingEmail: 'ap@blocked.example', language: 'DE' }
+    )
+    await INSERT.into(`${M}.CustomerDunning`).entries(
+      { customer_ID: 'C3', companyCode: '1710', dunningArea: '01', dunningBlock: '' },
+      { customer_ID: 'C3', companyCode: '1710', dunningArea: '02', dunningBlock: 'R' },
+      { customer_ID: 'C1', companyCode: '1710', dunningArea: '01', dunningBlock: '' }
+    )
+    await INSERT.into(`${M}.BillingDocuments`).entries(
+      invoice('90000101', 'C1'), // open, due in the future
+      invoice('90000102', 'C1'), // partially paid
+      invoice('90000103', 'C1'), // cleared
+      invoice('90000104', 'C1'), // no FI item yet
+      invoice('90000105', 'C1'),
+      invoice('90000106', 'C1'),
+      invoice('90000107', 'C1'),
+      invoice('90000201', 'C2'),
+      invoice('90000301', 'C3', 80)
+    )
+    await INSERT.into(`${M}.ReceivableItems`).entries(
+      fiItem('90000101', 'C1', 100, -10),
+      fiItem('90000102', 'C1', 60, 5, true),
+      fiItem('90000102', 'C1', 40, 5),
+      fiItem('90000103', 'C1', 100, 20, true),
+      fiItem('90000105', 'C1', 100, 45),
+      fiItem('90000106', 'C1', 100, 75),
+      fiItem('90000107', 'C1', 100, 120),
+      // a credit memo's item, not due yet, lowers what is open
+      fiItem('90000107', 'C1', -30, 0),
+      fiItem('90000201', 'C2', 250, 3),
+      fiItem('90000301', 'C3', 80, 8)
+    )
+    await INSERT.into(`${C}.InvoiceConversations`).entries(
+      { invoice_ID: '90000101', customer_ID: 'C1', dispatchStatus: 'sent', sentAt: new Date().toISOString() },
+      { invoice_ID: '90000102', customer_ID: 'C1', dispatchStatus: 'bounced', dispatchAttempts: 1, dispatchError: '550 mailbox unavailable' },
+      { invoice_ID: '90000105', customer_ID: 'C1', dispatchStatus: 'pending' },
+      { invoice_ID: '90000106', customer_ID: 'C1', dispatchStatus: 'sent', confirmedAt: new Date().toISOString(), confirmedBy: 'clerk', confirmationChannel: 'phone' },
+      { invoice_ID: '90000201', customer_ID: 'C2', dispatchStatus: 'noEmail' }
+    )
+  })
+
+  describe('labels', () => {
+    const root = join(__dirname, '..')
+    const keysOf = (file: string) =>
+      new Set(readFileSync(join(root, 'db/_i18n', file), 'utf8').split(/\r?\n/).filter(l => /^[^#\s][^=]*=/.test(l)).map(l => l.split('=')[0]))
+    const cdsFiles = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap(e =>
+        e.isDirectory() ? (e.name === 'node_modules' ? [] : cdsFiles(join(dir, e.name))) : e.name.endsWith('.cds') ? [join(dir, e.name)] : []
+      )
+
+    it('has an English, German and Chinese text for every label the model uses', () => {
+      const used = new Set(['db', 'srv', 'app'].flatMap(cdsFiles).flatMap(f => [...readFileSync(join(root, f), 'utf8').matchAll(/\{i18n>(\w+)\}/g)].map(m => m[1])))
+      for (const file of ['i18n.properties', 'i18n_de.properties', 'i18n_zh_CN.properties']) {
+        const keys = keysOf(file)
+        expect([...used].filter(k => !keys.has(k)), file).to.deep.equal([])
+      }
+      const english = keysOf('i18n.properties')
+      for (const file of ['i18n_de.properties', 'i18n_zh_CN.properties']) expect([...english].filter(k => !keysOf(file).has(k)), file).to.deep.equal([])
+    })
+  })
+
+  describe('Manage Invoices', () => {
+    it('derives the payment state from FI: open, partially paid, cleared', async () => {
+      const { data } = await GET(`${API}/Invoices?$select=ID,paymentState,openAmount,grossAmount&$filter=payer_ID eq 'C1'&$orderby=ID`, clerk)
+      const states = Object.fromEntries(data.value.map((i: { ID: string; paymentState: string }) => [i.ID, i.paymentState]))
+      expect(states).to.deep.include({ '90000101': 'open', '90000102': 'partiallyPaid', '90000103': 'cleared', '90000104': 'open' })
+      const { data: partial } = await GET(`${API}/Invoices?$select=ID&$filter=paymentState eq 'partiallyPaid'&$orderby=ID`, clerk)
+      // 90000107: a credit memo's item settled part of it.
+      expect(partial.value.map((i: { ID: string }) => i.ID)).to.deep.equal(['90000102', '90000107'])
+    })
+
+    it('shows the payment state as text in the user language', async () => {
+      const text = async (language: string) =>
+        (await GET(`${API}/Invoices('90000102')?$select=ID&$expand=paymentStateText`, { ...clerk, headers: { 'accept-language': language } })).data.paymentStateText.name
+      expect(await text('en')).to.equal('Partially Paid')
+      expect(await text('de')).to.equal('Teilweise bezahlt')
+      expect(await text('zh-CN')).to.equal('部分付款')
+    })
+
+    it('filters by delivery, confirmation, dispute and dunning block', async () => {
+      const ids = async (filter: string) =>
+        (await GET(`${API}/Invoices?$select=ID&$orderby=ID&$filter=${encodeURIComponent(filter)}`, clerk)).data.value.map((i: { ID: string }) => i.ID)
+      expect(await ids(`dispatchStatus eq 'bounced'`)).to.deep.equal(['90000102'])
+      expect(await ids(`isConfirmed eq true`)).to.deep.equal(['90000106'])
+      expect(await ids(`hasDunningBlock eq true`)).to.deep.equal(['90000301'])
+      expect(await ids(`dunningBlock eq 'R'`)).to.deep.equal(['90000301'])
+      expect(await ids(`hasOpenDispute eq true and payer_ID eq 'C3'`)).to.deep.equal([])
+      await POST(`${API}/Invoices('90000301')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'wrongPrice' }, clerk)
+      expect(await ids(`hasOpenDispute eq true and payer_ID eq 'C3'`)).to.deep.equal(['90000301'])
+      expect(await ids(`disputeStatus eq 'Open' and payer_ID eq 'C3'`)).to.deep.equal(['90000301'])
+    })
+
+    it('resends an invoice mail that bounced: queued again, with a timeline entry and a fresh retry budget', async () => {
+      const before = queued.length
+      const { data } = await POST(`${API}/Invoices('90000102')/ReceivablesService.resendInvoice`, {}, clerk)
+      expect(data).to.include({ dispatchStatus: 'pending', dispatchAttempts: 0, dispatchError: null })
+      // The queue delivers the message once the action's transaction has committed.
+      await eventually('the invoice mail queued', async () => queued.slice(before).some(q => q.event === 'invoiceMail' && q.data.invoice === '90000102'))
+      const timeline = await SELECT.from(`${C}.TimelineEntries`).where({ invoice_ID: '90000102', kind: 'resendRequested' })
+      expect(timeline).to.have.length(1)
+      expect(timeline[0]).to.include({ actor: 'clerk', customer_ID: 'C1' })
+    })
+
+    it('refuses to resend what cannot be sent, with the reason', async () => {
+      const resend = (id: string, user = clerk) => outcome(POST(`${API}/Invoices('${id}')/ReceivablesService.resendInvoice`, {}, user))
+      const before = queued.length
+      expect(await resend('90000201')).to.deep.include({ status: 409 })
+      expect((await resend('90000201')).message).to.match(/no billing e-mail address/)
+      expect((await resend('90000105')).message).to.match(/queued for sending already/)
+      expect((await resend('90000103')).message).to.match(/never taken up/)
+      expect((await resend('99999999')).status).to.equal(404)
+      expect((await resend('90000101', as('admin'))).status).to.equal(403)
+      expect((await resend('90000101', as('outsider'))).status).to.equal(403)
+      // Give a wrongly queued message the time to arrive.
+      await sleep(300)
+      expect(queued.length).to.equal(before)
+      expect((await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: '90000101' })).dispatchStatus).to.equal('sent')
+    })
+
+    it("lists the invoice's write-back operations to AR, and not to others", async () => {
+      await INSERT.into('invoicecrm.writeback.WriteBackOperations').entries({
+        ID: cds.utils.uuid(),
+        target: 'salesOrderText',
+        event: 'confirmed',
+        invoice_ID: '90000106',
+        status: 'Failed',
+        attempts: 3,
+        errorMessage: 'Sales order 4711 is locked',
+        payload: '{}',
+      })
+      const { data } = await GET(`${API}/Invoices('90000106')/writeBackOperations`, clerk)
+      expect(data.value).to.have.length(1)
+      expect(data.value[0]).to.include({ target: 'salesOrderText', status: 'Failed', attempts: 3, errorMessage: 'Sales order 4711 is locked' })
+      expect(data.value[0]).not.to.have.property('payload')
+      expect((await outcome(GET(`${API}/WriteBackOperations`, as('admin')))).status).to.equal(403)
+      expect((await outcome(GET(`${API}/WriteBackOperations`, as('outsider')))).status).to.equal(403)
+    })
+  })
+
+  describe('Customer 360', () => {
+    it('sums the open items of a customer into aging buckets', async () => {
+      const { data } = await GET(`${API}/Customers('C1')?$expand=aging`, clerk)
+      expect(data.aging).to.have.length(1)
+      const aging = data.aging[0]
+      // 90000101 (100, due in 10 days) and the credit (-30, due today) are not due; 40 of 90000102 is 5 days over.
+      const buckets = { notDue: 70, overdue1to30: 40, overdue31to60: 100, overdue61to90: 100, overdueOver90: 100 }
+      for (const [bucket, amount] of Object.entries(buckets)) expect(Number(aging[bucket]), bucket).to.equal(amount)
+      expect(Number(aging.totalOpen)).to.equal(Object.values(buckets).reduce((a, b) => a + b))
+      expect(aging.currency).to.equal('EUR')
+      const { data: over } = await GET(`${API}/CustomerAging?$filter=overdue1to30 gt 100`, clerk)
+      expect(over.value.map((a: { customer: string }) => a.customer)).to.deep.equal(['C2'])
+    })
+
+    it('takes a contact correction in draft and keeps the mirror as S/4HANA has it', async () => {
+      const { data: draft } = await POST(`${API}/CustomerContacts`, { customer_ID: 'C2', name: 'Pat Payables', email: 'pat@nomail.example', phone: '+44 20 7946 0000' }, clerk)
+      expect(draft.IsActiveEntity).to.equal(false)
+      expect((await GET(`${API}/Customers('C2')/contacts`, clerk)).data.value).to.have.length(0)
+      await POST(`${API}/CustomerContacts(ID=${draft.ID},IsActiveEntity=false)/ReceivablesService.draftActivate`, {}, clerk)
+      const { data } = await GET(`${API}/Customers('C2')?$expand=contacts`, clerk)
+      expect(data.contacts).to.have.length(1)
+      expect(data.contacts[0]).to.include({ name: 'Pat Payables', email: 'pat@nomail.example', isBillingContact: true })
+      expect(data.billingEmail).to.equal(null)
+      expect((await SELECT.one.from(`${M}.Customers`).where({ ID: 'C2' })).billingEmail).to.equal(null)
+    })
+
+    it('refuses invalid contact data and contact edits by non-AR users', async () => {
+      const { data: draft } = await POST(`${API}/CustomerContacts`, { customer_ID: 'C2', name: 'Bad Mail', email: 'not-an-address' }, clerk)
+      const activate = await outcome(POST(`${API}/CustomerContacts(ID=${draft.ID},IsActiveEntity=false)/ReceivablesService.draftActivate`, {}, clerk))
+      expect(activate.status).to.equal(400)
+      expect((await outcome(POST(`${API}/CustomerContacts`, { customer_ID: 'C2', name: 'X' }, as('admin')))).status).to.equal(403)
+      expect((await outcome(POST(`${API}/CustomerContacts`, { customer_ID: 'C2', name: 'X' }, as('outsider')))).status).to.equal(403)
+      expect((await outcome(GET(`${API}/CustomerContacts`, as('admin')))).status).to.equal(200)
+    })
+
+    it('keeps the mirror read-only for everyone', async () => {
+      expect((await outcome(PATCH(`${API}/Customers('C1')`, { billingEmail: 'x@y.example' }, clerk))).status).to.be.oneOf([403, 405])
+      expect((await outcome(POST(`${API}/Invoices`, { ID: '1' }, as('manager')))).status).to.be.oneOf([403, 405])
+    })
+  })
+
+  describe('Manage Disputes', () => {
+    let dispute: string
+    const url = (active: boolean) => `${API}/Disputes(ID=${dispute},IsActiveEntity=${active})`
+
+    before(async () => {
+      const { data } = await POST(`${API}/Invoices('90000105')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'notReceived' }, clerk)
+      dispute = data.ID
+    })
+
+    it('offers the status actions the status allows', async () => {
+      const flags = async () => {
+        const { data } = await GET(`${url(true)}?$select=status,canStartProcessing,canResolve,canClose,canComment`, clerk)
+        return data
+      }
+      expect(await flags()).to.include({ status: 'Open', canStartProcessing: true, canResolve: false, canClose: false, canComment: true })
+      await POST(`${url(true)}/ReceivablesService.startProcessing`, {}, clerk)
+      expect(await flags()).to.include({ status: 'InProcess', canStartProcessing: false, canResolve: true, canClose: false, canComment: true })
+    })
+
+    it('saves the processing data edited in draft, and keeps what actions did meanwhile', async () => {
+      await POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, clerk)
+      const slaDueAt = new Date(Date.now() + 3 * day).toISOString().replace(/\.\d+Z$/, 'Z')
+      await PATCH(url(false), { processor: 'manager', priority: 'high', internalNote: 'Carrier says delivered', slaDueAt, status: 'Closed', reason: 'other' }, clerk)
+      // While the draft is open, the dispute moves on and takes a comment.
+      await POST(`${url(true)}/ReceivablesService.resolveDispute`, { outcome: 'accepted', resolution: 'Credit memo follows' }, clerk)
+      await POST(`${url(true)}/ReceivablesService.addComment`, { text: 'Credit memo requested', internal: true }, clerk)
+      await POST(`${url(false)}/ReceivablesService.draftActivate`, {}, clerk)
+
+      const { data } = await GET(`${url(true)}?$expand=comments`, clerk)
+      expect(data).to.include({ processor: 'manager', priority: 'high', internalNote: 'Carrier says delivered', status: 'Resolved', outcome: 'accepted', reason: 'notReceived' })
+      expect(Date.parse(data.slaDueAt)).to.equal(Date.parse(slaDueAt))
+      expect(data.comments.map((c: { text: string }) => c.text)).to.include('Credit memo requested')
+      expect((await outcome(GET(url(false), clerk))).status).to.equal(404)
+    })
+
+    it('lets only AR edit a dispute, and no one create or delete one directly', async () => {
+      const edit = (user: object) => outcome(POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, user))
+      expect((await edit(as('admin'))).status).to.equal(403)
+      expect((await edit(as('outsider'))).status).to.equal(403)
+      expect((await outcome(GET(`${API}/Disputes`, as('admin')))).status).to.equal(200)
+      expect((await outcome(POST(`${API}/Disputes`, { reason: 'other', invoice_ID: '90000104' }, clerk))).status).to.equal(405)
+      expect((await outcome(axios.delete(url(true), clerk))).status).to.equal(405)
+      expect((await outcome(POST(`${url(true)}/ReceivablesService.close`, {}, as('admin')))).status).to.equal(403)
+    })
+  })
+})
