@@ -1,7 +1,8 @@
 import cds from '@sap/cds'
-import { SyncStates, SyncJobs, WriteBackOperation, WriteBackOperations, CustomFieldMappings, runNow, pause, resume, type SyncState } from '#cds-models/IntegrationService'
+import { SyncState, SyncStates, SyncJobs, WriteBackOperation, WriteBackOperations, CustomFieldMappings, runNow, pause, resume } from '#cds-models/IntegrationService'
 import { customFieldChecks, discardOperation, retryOperation } from './writeback'
-import { entityName, entityNames, entityStatus, jobRunner, pauseSchedules, resumeSchedules, UnknownEntity, type JobRunner } from './jobs'
+import { entityName, entityNames, entityStatus, jobRunner, pauseSchedules, resumeSchedules, UnknownEntity, type JobRunner, type RunRequest } from './jobs'
+import type { SyncMode } from './sync'
 
 /** Operations on the sync: what the database knows, completed by what the job runner knows right now. */
 export default class IntegrationService extends cds.ApplicationService {
@@ -35,36 +36,24 @@ export default class IntegrationService extends cds.ApplicationService {
       return ID === undefined ? jobs : jobs.find(job => job.ID === ID)
     })
 
-    this.on(runNow, async req => {
-      const { entity, full } = req.data
-      const entities = this.entitiesOf(req, entity!)
-      const runner = this.runner(req)
-      const requests = []
-      // One after the other, so that 'all' queues customers before the documents that name them.
-      for (const name of entities) requests.push(await runner.runNow(name, full ? 'full' : 'delta'))
-      return requests
-    })
+    this.on(runNow, req => this.queueSyncs(req, this.entitiesOf(req, req.data.entity!), req.data.full ? 'full' : 'delta'))
+    this.on(pause, req => this.switchSchedules(this.entitiesOf(req, req.data.entity!), true))
+    this.on(resume, req => this.switchSchedules(this.entitiesOf(req, req.data.entity!), false))
 
-    this.on(pause, async req => {
-      const entities = this.entitiesOf(req, req.data.entity!)
-      await pauseSchedules(entities)
-      return this.read(SyncStates).where({ entity: { in: entities } })
-    })
-
-    this.on(resume, async req => {
-      const entities = this.entitiesOf(req, req.data.entity!)
-      await resumeSchedules(entities)
-      return this.read(SyncStates).where({ entity: { in: entities } })
-    })
+    // The same on the row of a sync state (the monitor app's buttons); each answers with the row as it is now.
+    this.on(SyncState.actions.runDelta, req => this.queueSyncOfRow(req, 'delta'))
+    this.on(SyncState.actions.runFull, req => this.queueSyncOfRow(req, 'full'))
+    this.on(SyncState.actions.pauseSchedule, async req => (await this.switchSchedules([this.entityOfRow(req)], true))[0])
+    this.on(SyncState.actions.resumeSchedule, async req => (await this.switchSchedules([this.entityOfRow(req)], false))[0])
 
     this.on(WriteBackOperation.actions.retry, async req => {
-      const ID = this.operationOf(req)
+      const ID = this.keyOf(req, 'ID')
       if (!(await retryOperation(ID))) return req.reject(409, `Write-back operation ${ID} is not failed; only failed operations are sent again`)
       return SELECT.one.from(WriteBackOperations).where({ ID })
     })
 
     this.on(WriteBackOperation.actions.discard, async req => {
-      const ID = this.operationOf(req)
+      const ID = this.keyOf(req, 'ID')
       if (!req.data.reason?.trim()) return req.reject(400, 'Say why the operation is discarded')
       if (!(await discardOperation(ID, req.data.reason, req.user.id)))
         return req.reject(409, `Write-back operation ${ID} is delivered or discarded already; only failed or pending operations can be discarded`)
@@ -78,9 +67,43 @@ export default class IntegrationService extends cds.ApplicationService {
     return super.init()
   }
 
-  private operationOf(req: cds.Request): string {
-    const ID = (req.params[0] as { ID?: string } | string | undefined) ?? ''
-    return typeof ID === 'string' ? ID : (ID.ID ?? '')
+  /** The key of the row a bound action was called on. */
+  private keyOf(req: cds.Request, name: 'ID' | 'entity'): string {
+    const key = (req.params[0] as Record<string, string> | string | undefined) ?? ''
+    return typeof key === 'string' ? key : (key[name] ?? '')
+  }
+
+  /** The synced entity of the SyncStates row a bound action was called on; 404 for a row that does not exist. */
+  private entityOfRow(req: cds.Request): string {
+    const entity = this.keyOf(req, 'entity')
+    return entityNames().includes(entity) ? entity : req.reject(404, `No sync state '${entity}'`)
+  }
+
+  private async queueSyncs(req: cds.Request, entities: string[], mode: SyncMode): Promise<RunRequest[]> {
+    const runner = this.runner(req)
+    const requests = []
+    // One after the other, so that 'all' queues customers before the documents that name them.
+    for (const name of entities) requests.push(await runner.runNow(name, mode))
+    return requests
+  }
+
+  /** Queues a sync of the row's entity and says so in a message; a request skipped because it syncs already is a warning. */
+  private async queueSyncOfRow(req: cds.Request, mode: SyncMode): Promise<SyncState> {
+    const entity = this.entityOfRow(req)
+    const [request] = await this.queueSyncs(req, [entity], mode)
+    if (request.status === 'queued') req.info(request.message)
+    else req.warn(request.message)
+    return (await this.statesOf([entity]))[0]
+  }
+
+  private async switchSchedules(entities: string[], paused: boolean): Promise<SyncState[]> {
+    await (paused ? pauseSchedules : resumeSchedules)(entities)
+    return this.statesOf(entities)
+  }
+
+  /** Read through this service, so that the schedule and the running job are filled in. */
+  private async statesOf(entities: string[]): Promise<SyncState[]> {
+    return this.read(SyncStates).where({ entity: { in: entities } })
   }
 
   /** The entities an action's `entity` names: one (spelled as in the sync descriptions), or all of them. */

@@ -148,6 +148,36 @@ describe('operations', () => {
       expect(resumed.value[0]).to.include({ paused: false, pausedAt: null })
       expect(resumed.value[0].nextRunAt).to.be.a('string')
     })
+
+    it("runs, pauses and resumes the entity of a SyncStates row through its bound actions (the monitor app's buttons)", async () => {
+      const row = (entity: string) => `/odata/v4/integration/SyncStates('${entity}')`
+      for (const action of ['runDelta', 'runFull', 'pauseSchedule', 'resumeSchedule'])
+        expect(await statusOf(POST(`${row('CustomerDunning')}/IntegrationService.${action}`, {}, clerk)), action).to.equal(403)
+      expect(await statusOf(POST(`${row('Invoices')}/IntegrationService.runDelta`, {}, admin))).to.equal(404)
+
+      const runsBefore = (await GET(`${row('CustomerDunning')}/runs`, admin)).data.value.length
+      // A page size of 1 (see before()): the second page, empty, ends the reconciliation.
+      nock(S4).get(DUNNING).query(true).reply(200, collection([dunning('17100002')]))
+      nock(S4).get(DUNNING).query(true).reply(200, collection([]))
+      const response = await POST(`${row('CustomerDunning')}/IntegrationService.runFull`, {}, admin)
+      expect(response.data).to.include({ entity: 'CustomerDunning' })
+      // The app shows the queued job as a message; its id is how the job is found.
+      const [message] = JSON.parse(response.headers['sap-messages'])
+      const jobId = /queued as job (\S+)$/.exec(message.message)?.[1]
+      expect(message.message, 'message').to.match(/^full sync of CustomerDunning queued as job /)
+      const job = await finished(jobId!)
+      expect(job).to.include({ state: 'completed', trigger: 'manual', mode: 'full' })
+      const { data: state } = await GET(`${row('CustomerDunning')}?$expand=runs($orderby=startedAt desc)`, admin)
+      expect(state.runs).to.have.length(runsBefore + 1)
+      expect(state.runs[0]).to.include({ ID: job.syncRunId, mode: 'full', status: 'succeeded', statusCriticality: 3 })
+      expect(state).to.include({ lastRunID: job.syncRunId, lastRunCriticality: 3 })
+
+      const { data: paused } = await POST(`${row('SalesOrders')}/IntegrationService.pauseSchedule`, {}, admin)
+      expect(paused).to.include({ entity: 'SalesOrders', paused: true, nextRunAt: null })
+      const { data: resumed } = await POST(`${row('SalesOrders')}/IntegrationService.resumeSchedule`, {}, admin)
+      expect(resumed).to.include({ entity: 'SalesOrders', paused: false })
+      expect(resumed.nextRunAt).to.be.a('string')
+    })
   })
 
   describe('logging', () => {

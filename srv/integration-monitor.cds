@@ -1,0 +1,40 @@
+// What the Integration Monitor app (app/monitor) needs beyond IntegrationService itself: the runs of each synced
+// entity, criticalities for the statuses, which write-back actions an operation allows, and actions bound to a
+// sync state, so that the app runs, pauses and resumes the entity of the row (the unbound actions stay for scripts).
+using { IntegrationService } from './integration-service';
+
+extend IntegrationService.SyncStates with columns {
+  runs : Association to many IntegrationService.SyncRuns on runs.entity = $self.entity,
+  case state.lastRun.status when 'failed' then 1 when 'running' then 2 when 'succeeded' then 3 else 0 end as lastRunCriticality : Integer,
+}
+
+extend IntegrationService.SyncStates with actions {
+  /** Queues a delta sync of this entity (skipped while it syncs already). */
+  @restrict: [{ to: 'IntegrationAdmin' }]
+  action runDelta() returns IntegrationService.SyncStates;
+  /** Queues a full reconciliation of this entity: also finds what was deleted in S/4HANA. */
+  @restrict: [{ to: 'IntegrationAdmin' }]
+  action runFull() returns IntegrationService.SyncStates;
+  @restrict: [{ to: 'IntegrationAdmin' }]
+  action pauseSchedule() returns IntegrationService.SyncStates;
+  @restrict: [{ to: 'IntegrationAdmin' }]
+  action resumeSchedule() returns IntegrationService.SyncStates;
+}
+
+extend IntegrationService.SyncRuns with columns {
+  case status when 'failed' then 1 when 'running' then 2 when 'succeeded' then 3 else 0 end as statusCriticality : Integer,
+}
+
+extend IntegrationService.WriteBackOperations with columns {
+  case status when 'Failed' then 1 when 'Pending' then 2 when 'Delivered' then 3 else 0 end as statusCriticality : Integer,
+  (status = 'Failed') as canRetry : Boolean,
+  (status = 'Failed' or status = 'Pending') as canDiscard : Boolean,
+}
+
+extend IntegrationService.WriteBackQueue with columns {
+  case status when 'Failed' then 1 when 'Pending' then 2 when 'Delivered' then 3 else 0 end as statusCriticality : Integer,
+}
+
+extend IntegrationService.WriteBackAttempts with columns {
+  case outcome when 'failed' then 1 when 'retry' then 2 when 'delivered' then 3 else 0 end as outcomeCriticality : Integer,
+}
