@@ -39,6 +39,9 @@ cds.on('bootstrap', app => {
 
 runJobsWithServer()
 followSyncs()
+// The persistent queue delivers what an earlier process left behind as soon as the server listens, and dead-letters
+// messages whose service is not connected by then: connect the queued services before that.
+cds.on('served', () => Promise.all(['notifications', 'writeback'].map(name => cds.connect.to(name))))
 // In the background: the app serves while the tenant's $metadata is read, and starts whatever the check finds.
 cds.on('served', () => void checkWriteBackTargets())
 
