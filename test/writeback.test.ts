@@ -130,6 +130,26 @@ describe('write-back to S/4HANA', () => {
     expect(fetches.length).to.be.at.most(2)
   })
 
+  it('uploads a PDF receipt instead of a link when configured', async () => {
+    const attachment = writeBackSettings().targets.attachment
+    attachment.mode = 'pdf'
+    try {
+      const { invoice, orders } = await freshInvoice()
+      await confirmByPhone(invoice)
+      await settled()
+      for (const order of orders) {
+        const [receipt] = attachmentsOf(order).filter(a => (a.FileName as string).startsWith(`Confirmation of invoice ${invoice}`))
+        expect(receipt).to.include({ MimeType: 'application/pdf', DocumentURL: '' })
+        expect(receipt.FileName).to.match(/\[crm:[0-9a-f-]{36}\]\.pdf$/)
+        const pdf = Buffer.from(receipt.Content as string, 'base64').toString('latin1')
+        expect(pdf).to.match(/^%PDF-1\.4/)
+        expect(pdf).to.contain(`Invoice ${invoice} confirmed by the customer`)
+      }
+    } finally {
+      attachment.mode = 'url'
+    }
+  })
+
   it('appends the dispute and its resolution to the same text; attaches the dispute summary once', async () => {
     const { invoice, orders } = await freshInvoice()
     const dispute = await disputeByPhone(invoice)
