@@ -166,9 +166,12 @@ describe('launchpad in Chromium', function () {
       const page = await fiori.launchpad(app.user)
       await page.openTile(app.tile)
       expect(page.page.url()).to.contain(app.hash)
-      // Every app is a Fiori elements app: its page (list report or object page) renders a title and a table or form.
-      await page.waitFor(page.page.locator('.sapFDynamicPageTitle, .sapUxAPObjectPageHeaderTitle, .sapFDynamicPage'), `${app.tile}: its page`)
-      await page.waitFor(page.page.locator('.sapMListTbl, .sapUiTable, .sapUiMdcTable, .sapUxAPObjectPageSection'), `${app.tile}: its table or sections`)
+      // Every app is a Fiori elements app: a list report with its table or an object page with its sections,
+      // once the shell's loading placeholder has made way for them.
+      await page.waitFor(page.page.locator('.sapUiMdcTable, .sapUxAPObjectPageLayout'), `${app.tile}: its table or object page`)
+      await page.waitFor(page.page.locator('.sapMTitle, .sapUxAPObjectPageHeaderTitle').filter({ hasText: /\S/ }), `${app.tile}: a title`)
+      const app_ = page.page.locator('.sapUiMdcTable, .sapUxAPObjectPageLayout').first()
+      expect((await app_.innerText()).trim(), `${app.tile} shows something`).not.to.equal('')
       await page.shot(`launchpad-${app.folder}`)
       await page.check()
     })
