@@ -5,8 +5,10 @@ import { deliveries, type Target } from './targets'
 import { writeBackSettings } from './settings'
 
 // Delivers write-back operations; callers reach this service through cds.queued(...) (see plan.ts). A message
-// names one operation; the handler works in the queue's transaction only (a second one would wait for SQLite's
-// single connection). An operation that fails transiently is scheduled again with growing delays until its retry
+// names one operation. The operation is read in a short transaction of its own, before the queue's transaction
+// first touches the database, so that no connection is held while S/4HANA answers (SQLite has just one: the app
+// would stand still for as long as S/4 takes). The outcome is written in the queue's transaction. An operation
+// that fails transiently is scheduled again with growing delays until its retry
 // budget is used up; then, or at once for a permanent error, it is parked as Failed with S/4's error for an
 // integration admin to retry or discard.
 
@@ -40,13 +42,15 @@ export function s4Session(): S4Session {
 }
 
 async function deliverOperation(writeback: cds.Service, id: string) {
-  const op = (await SELECT.one.from(`${W}.WriteBackOperations`).columns('ID', 'target', 'status', 'attempts', 's4Object', 'payload').where({ ID: id })) as OperationRow | undefined
+  const op = (await cds.tx(() => SELECT.one.from(`${W}.WriteBackOperations`).columns('ID', 'target', 'status', 'attempts', 's4Object', 'payload').where({ ID: id }))) as
+    | OperationRow
+    | undefined
   // Delivered, parked or discarded meanwhile (e.g. a message delivered again after a crash): nothing to do.
   if (!op || op.status !== 'Pending') return
   const attempt = op.attempts + 1
   const now = new Date().toISOString()
   try {
-    const result = await deliveries[op.target]({ ID: op.ID, payload: JSON.parse(op.payload) as never }, s4Session())
+    const result = await oneAtATime(op.s4Object, () => deliveries[op.target]({ ID: op.ID, payload: JSON.parse(op.payload) as never }, s4Session()))
     await UPDATE(`${W}.WriteBackOperations`)
       .set({ status: 'Delivered', attempts: attempt, lastAttemptAt: now, deliveredAt: now, nextAttemptAt: null, result, httpStatus: null, errorCode: null, errorMessage: null, errorTransaction: null })
       .where({ ID: id })
@@ -77,6 +81,23 @@ async function deliverOperation(writeback: cds.Service, id: string) {
       await scheduleDelivery(writeback, id, delay)
     } else LOG.error(`write-back ${id} (${op.target} ${op.s4Object}) parked as failed after ${attempt} attempt(s): ${message}`)
   }
+}
+
+const inFlight = new Map<string, Promise<unknown>>()
+
+/**
+ * The queue delivers several messages at once; writes to the same S/4 object wait for each other, since a text is
+ * read, extended and written back without an ETag to catch a concurrent append.
+ */
+function oneAtATime<T>(s4Object: string, deliver: () => Promise<T>): Promise<T> {
+  const before = inFlight.get(s4Object) ?? Promise.resolve()
+  const mine = before.catch(() => undefined).then(deliver)
+  const settled = mine.catch(() => undefined)
+  inFlight.set(s4Object, settled)
+  void settled.then(() => {
+    if (inFlight.get(s4Object) === settled) inFlight.delete(s4Object)
+  })
+  return mine
 }
 
 /** One pending message per operation: a task name is a singleton in the queue. (@cap-js/cds-types lacks .as.) */

@@ -49,7 +49,8 @@ export interface RequestOptions {
  * so the caller's next delivery attempt reads first and decides (see srv/writeback/targets).
  */
 export class S4Session {
-  private csrf = new Map<string, CsrfSession>()
+  /** Per service; a promise, so that concurrent writes share one fetch. */
+  private csrf = new Map<string, Promise<CsrfSession>>()
 
   constructor(
     private readonly destination: HttpDestinationOrFetchOptions,
@@ -86,7 +87,8 @@ export class S4Session {
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers }
     const service = serviceRoot(url)
     if (modifying) {
-      const session = this.csrf.get(service) ?? (await this.fetchCsrf(service))
+      if (!this.csrf.has(service)) this.csrf.set(service, this.fetchCsrf(service).catch(error => { this.csrf.delete(service); throw error }))
+      const session = await this.csrf.get(service)!
       headers['x-csrf-token'] = session.token
       if (session.cookies) headers.cookie = session.cookies
     }
@@ -116,9 +118,7 @@ export class S4Session {
       throw new S4WriteError(`${service}: S/4HANA sent no CSRF token`, response.status, false)
     const setCookie = response.headers['set-cookie']
     const cookies = (Array.isArray(setCookie) ? setCookie : typeof setCookie === 'string' ? [setCookie] : []).map(c => String(c).split(';')[0]).join('; ')
-    const session = { token, cookies }
-    this.csrf.set(service, session)
-    return session
+    return { token, cookies }
   }
 }
 

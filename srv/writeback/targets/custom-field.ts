@@ -28,7 +28,9 @@ export async function deliverCustomField(op: Operation<CustomFieldPayload>, s4: 
       await s4.write('patch', url, { body: { [field]: value }, headers: etag ? { 'If-Match': etag } : {} })
       return `${field} of ${entity} ${key} set to ${value}${round > 1 ? ' (after a concurrent change in S/4HANA)' : ''}`
     } catch (error) {
-      if (!(error instanceof S4WriteError) || error.httpStatus !== 412 || round > 1) throw error
+      if (!(error instanceof S4WriteError) || error.httpStatus !== 412) throw error
+      // Changed again meanwhile: a busy order, not a wrong request; the next delivery attempt tries later.
+      if (round > 1) throw new S4WriteError(error.message, error.httpStatus, true, error.code, error.transactionId)
     }
   }
 }
