@@ -67,6 +67,9 @@ service ReceivablesService {
     action close() returns Disputes;
     @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
     action addComment(text : String(2000) @mandatory, internal : Boolean) returns Disputes;
+    /** Stops S/4's dunning of the customer until the last escalated dispute is closed: an AR manager's decision. */
+    @(restrict: [{ to: 'ARManager' }])
+    action escalate(reason : String(1000) @mandatory) returns Disputes;
   };
   @readonly
   entity DisputeLines      as projection on crm.DisputeLines;

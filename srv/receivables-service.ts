@@ -3,7 +3,7 @@ import { Invoice, Dispute, Disputes, DisputeLines, DisputeComments } from '#cds-
 import { ConversationError } from './crm/errors'
 import { confirmInvoice, raiseDispute } from './crm/conversations'
 import { resendInvoice } from './crm/dispatch'
-import { addComment, closeDispute, resolveDispute, startProcessing } from './crm/disputes'
+import { addComment, closeDispute, escalateDispute, resolveDispute, startProcessing } from './crm/disputes'
 
 /** What a dispute's draft may change: the key and the processing data. */
 const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote', 'slaDueAt'])
@@ -42,6 +42,7 @@ export default class ReceivablesService extends cds.ApplicationService {
     this.on(Dispute.actions.resolveDispute, req => this.disputeStep(req, id => resolveDispute(id, req.data.outcome, req.data.resolution ?? '', req.user.id)))
     this.on(Dispute.actions.close, req => this.disputeStep(req, id => closeDispute(id, req.user.id)))
     this.on(Dispute.actions.addComment, req => this.disputeStep(req, id => addComment(id, req.data.text, Boolean(req.data.internal), req.user.id)))
+    this.on(Dispute.actions.escalate, req => this.disputeStep(req, id => escalateDispute(id, req.data.reason, req.user.id)))
 
     return super.init()
   }
