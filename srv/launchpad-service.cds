@@ -18,4 +18,14 @@ service LaunchpadService {
 
   @(restrict: [{ to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }])
   function kpis() returns Kpis;
+
+  /** One KPI as a dynamic launchpad tile reads it (Work Zone's dynamic app launcher: number and its state). */
+  type Tile {
+    number      : Integer;
+    numberState : String(10);
+  }
+
+  /** kpi: an element of Kpis, e.g. overdueInvoices. */
+  @(restrict: [{ to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }])
+  function tile(kpi : String(30) @mandatory) returns Tile;
 }

@@ -7,28 +7,40 @@ const DAY_MS = 24 * 60 * 60 * 1000
 
 const count = async (query: cds.ql.SELECT<unknown>) => Number(((await query) as { n?: number } | undefined)?.n ?? 0)
 
+type Kpis = { overdueInvoices: number; unconfirmedInvoices: number; disputesPastSla: number; failedWriteBacks: number }
+
 export default class LaunchpadService extends cds.ApplicationService {
   init() {
-    this.on('kpis', async () => {
-      const now = new Date()
-      const sentBefore = new Date(now.getTime() - UNCONFIRMED_AFTER_DAYS * DAY_MS).toISOString()
-      // Sequential on purpose: SQLite in tests has one connection, and the four are cheap index reads.
-      const overdueInvoices = await count(
-        SELECT.one.from('invoicecrm.mirror.BillingDocuments').columns('count(1) as n').where('receivable.isCleared = false and receivable.daysOverdue > 0')
-      )
-      // An invoice without FI items yet has no receivable: it is not cleared either.
-      const unconfirmedInvoices = await count(
-        SELECT.one
-          .from('invoicecrm.crm.InvoiceConversations')
-          .columns('count(1) as n')
-          .where`dispatchStatus = 'sent' and confirmedAt is null and sentAt < ${sentBefore} and (invoice.receivable.isCleared is null or invoice.receivable.isCleared = false)`
-      )
-      const disputesPastSla = await count(
-        SELECT.one.from('invoicecrm.crm.Disputes').columns('count(1) as n').where`status in ('Open', 'InProcess') and slaDueAt < ${now.toISOString()}`
-      )
-      const failedWriteBacks = await count(SELECT.one.from('invoicecrm.writeback.WriteBackOperations').columns('count(1) as n').where({ status: 'Failed' }))
-      return { overdueInvoices, unconfirmedInvoices, disputesPastSla, failedWriteBacks }
+    this.on('kpis', () => this.kpis())
+    this.on('tile', async req => {
+      const kpi = (req.data as { kpi: string }).kpi
+      const kpis = await this.kpis()
+      if (!Object.hasOwn(kpis, kpi)) return req.reject(400, `Unknown KPI '${kpi}': one of ${Object.keys(kpis).join(', ')}`)
+      const number = kpis[kpi as keyof Kpis]
+      // Each of them counts work that waits: any at all is bad news.
+      return { number, numberState: number ? 'Negative' : 'Neutral' }
     })
     return super.init()
+  }
+
+  async kpis(): Promise<Kpis> {
+    const now = new Date()
+    const sentBefore = new Date(now.getTime() - UNCONFIRMED_AFTER_DAYS * DAY_MS).toISOString()
+    // Sequential on purpose: SQLite in tests has one connection, and the four are cheap index reads.
+    const overdueInvoices = await count(
+      SELECT.one.from('invoicecrm.mirror.BillingDocuments').columns('count(1) as n').where('receivable.isCleared = false and receivable.daysOverdue > 0')
+    )
+    // An invoice without FI items yet has no receivable: it is not cleared either.
+    const unconfirmedInvoices = await count(
+      SELECT.one
+        .from('invoicecrm.crm.InvoiceConversations')
+        .columns('count(1) as n')
+        .where`dispatchStatus = 'sent' and confirmedAt is null and sentAt < ${sentBefore} and (invoice.receivable.isCleared is null or invoice.receivable.isCleared = false)`
+    )
+    const disputesPastSla = await count(
+      SELECT.one.from('invoicecrm.crm.Disputes').columns('count(1) as n').where`status in ('Open', 'InProcess') and slaDueAt < ${now.toISOString()}`
+    )
+    const failedWriteBacks = await count(SELECT.one.from('invoicecrm.writeback.WriteBackOperations').columns('count(1) as n').where({ status: 'Failed' }))
+    return { overdueInvoices, unconfirmedInvoices, disputesPastSla, failedWriteBacks }
   }
 }

@@ -126,12 +126,19 @@ describe('launchpad in Chromium', function () {
     await page.check()
   })
 
-  it('the service gives the same counts over OData, to every finance role and to nobody else', async () => {
+  it('the service gives the same counts over OData, also one by one for dynamic tiles, to every finance role and to nobody else', async () => {
     const expected = await expectedKpis()
     for (const user of ['clerk', 'manager', 'admin']) {
       const { data } = await fiori.test.GET('/odata/v4/launchpad/kpis()', { auth: { username: user, password: user } })
       expect(data, user).to.include(expected)
     }
+    // Work Zone's dynamic tiles read one KPI each, as number and state.
+    const clerk = { auth: { username: 'clerk', password: 'clerk' } }
+    for (const [kpi, number] of Object.entries(expected)) {
+      const { data } = await fiori.test.GET(`/odata/v4/launchpad/tile(kpi='${kpi}')`, clerk)
+      expect(data, kpi).to.include({ number, numberState: number ? 'Negative' : 'Neutral' })
+    }
+    await expect(fiori.test.GET(`/odata/v4/launchpad/tile(kpi='constructor')`, clerk)).to.be.rejectedWith(/400/)
     await expect(fiori.test.GET('/odata/v4/launchpad/kpis()', { auth: { username: 'outsider', password: 'outsider' } })).to.be.rejectedWith(/403/)
     await expect(fiori.test.GET('/odata/v4/launchpad/kpis()')).to.be.rejectedWith(/401/)
   })

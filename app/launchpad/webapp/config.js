@@ -1,4 +1,4 @@
-// Configuration of the sandbox launchpad: the apps (each a tile in the "Receivables" group and a navigation
+// Configuration of the sandbox launchpad from tiles.json: the apps (each a tile on the home page and a navigation
 // target) and the KPI tiles. The sandbox reads window["sap-ushell-config"] when its bootstrap script runs, before
 // UI5 is there to translate anything, so the texts come from the launchpad's i18n files read here, synchronously.
 (function () {
@@ -23,53 +23,61 @@
 		return texts;
 	}
 
-	function load(file) {
+	function get(path) {
 		var xhr = new XMLHttpRequest();
-		xhr.open("GET", "i18n/" + file, false);
+		xhr.open("GET", path, false);
 		xhr.overrideMimeType("text/plain; charset=utf-8");
 		xhr.send();
-		return xhr.status === 200 ? parseProperties(xhr.responseText) : {};
+		return xhr.status === 200 ? xhr.responseText : null;
+	}
+	function load(file) {
+		var text = get("i18n/" + file);
+		return text === null ? {} : parseProperties(text);
 	}
 
 	var lang = language();
 	var fallback = load("i18n.properties");
 	var texts = lang === "en" ? fallback : load("i18n_" + lang + ".properties");
 	function t(key) { return texts[key] || fallback[key] || key; }
+	var tiles = JSON.parse(get("tiles.json"));
 
-	function app(component, url, key, icon) {
+	function app(tile) {
 		return {
-			title: t(key + "Title"),
-			description: t(key + "Subtitle"),
-			icon: icon,
-			additionalInformation: "SAPUI5.Component=" + component,
+			title: t(tile.text + "Title"),
+			description: t(tile.text + "Subtitle"),
+			icon: tile.icon,
+			additionalInformation: "SAPUI5.Component=" + tile.component,
 			applicationType: "URL",
-			url: url
+			url: "/" + tile.folder + "/"
 		};
 	}
 
 	// A KPI tile is a small UI5 component of the launchpad (kpi/Component.js): it reads the count from
 	// LaunchpadService and keeps it current, which the sandbox's own DynamicTile does not do.
-	function kpi(id, kpiName, key, unitKey, target, icon, state) {
+	function kpi(tile) {
 		return {
-			id: id,
-			title: t(key + "Title"),
+			id: tile.id,
+			title: t(tile.text + "Title"),
 			size: "1x1",
 			namespace: "invoicecrm.launchpad.kpi",
 			path: "/launchpad/kpi",
 			moduleType: "UIComponent",
 			moduleName: "invoicecrm.launchpad.kpi",
 			properties: {
-				kpi: kpiName,
-				title: t(key + "Title"),
-				info: t(key + "Info"),
-				unit: t(unitKey),
+				kpi: tile.kpi,
+				title: t(tile.text + "Title"),
+				info: t(tile.text + "Info"),
+				unit: t(tile.unit),
 				unavailable: t("kpiUnavailable"),
-				icon: icon,
-				state: state,
-				targetURL: target
+				icon: tile.icon,
+				state: tile.state,
+				targetURL: "#" + tile.intent
 			}
 		};
 	}
+
+	var applications = {};
+	tiles.apps.forEach(function (tile) { applications[tile.intent] = app(tile); });
 
 	window["sap-ushell-config"] = {
 		defaultRenderer: "fiori2",
@@ -80,12 +88,7 @@
 				}
 			}
 		},
-		applications: {
-			"Invoice-manage": app("invoicecrm.invoices", "/invoices/", "invoices", "sap-icon://sales-document"),
-			"Dispute-manage": app("invoicecrm.disputes", "/disputes/", "disputes", "sap-icon://quality-issue"),
-			"Customer-display": app("invoicecrm.customers", "/customers/", "customers", "sap-icon://customer"),
-			"IntegrationMonitor-display": app("invoicecrm.monitor", "/monitor/", "monitor", "sap-icon://connected")
-		},
+		applications: applications,
 		services: {
 			LaunchPage: {
 				adapter: {
@@ -95,12 +98,7 @@
 							title: t("groupKpis"),
 							isPreset: true,
 							isVisible: true,
-							tiles: [
-								kpi("kpiOverdue", "overdueInvoices", "kpiOverdue", "kpiUnitInvoices", "#Invoice-manage", "sap-icon://alert", "Error"),
-								kpi("kpiUnconfirmed", "unconfirmedInvoices", "kpiUnconfirmed", "kpiUnitInvoices", "#Invoice-manage", "sap-icon://pending", "Critical"),
-								kpi("kpiDisputes", "disputesPastSla", "kpiDisputes", "kpiUnitDisputes", "#Dispute-manage", "sap-icon://quality-issue", "Error"),
-								kpi("kpiWriteBacks", "failedWriteBacks", "kpiWriteBacks", "kpiUnitOperations", "#IntegrationMonitor-display", "sap-icon://error", "Error")
-							]
+							tiles: tiles.kpis.map(kpi)
 						}]
 					}
 				}
