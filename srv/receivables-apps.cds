@@ -103,6 +103,9 @@ extend ReceivablesService.Disputes with columns {
     else 3
   end as slaCriticality : Integer,
   case status when 'Open' then 2 when 'InProcess' then 5 when 'Resolved' then 3 else 0 end as statusCriticality : Integer,
+  // The texts of what the status actions change, as columns: an action's answer carries them to the app.
+  statusText.name  as statusName  : String(255),
+  outcomeText.name as outcomeName : String(255),
 }
 
 extend ReceivablesService.Customers with columns {

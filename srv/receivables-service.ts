@@ -64,6 +64,7 @@ export default class ReceivablesService extends cds.ApplicationService {
 
   private async disputeStep(req: cds.Request, step: (id: string) => Promise<unknown>) {
     await this.conversationStep(req, () => step(this.key(req)))
-    return SELECT.one.from('ReceivablesService.Disputes').where({ ID: this.key(req) })
+    // The active dispute as the service shows it (with IsActiveEntity): Fiori puts it in place of what it shows.
+    return this.run(SELECT.one.from(Disputes).where({ ID: this.key(req), IsActiveEntity: true }))
   }
 }

@@ -1,0 +1,87 @@
+// Texts and value helps of the code fields, shared by the apps: each enum shows its text from a code list
+// (srv/receivables-apps.cds, db/codes.cds) and offers its values as a fixed list in filters and dialogs.
+using { ReceivablesService as srv } from '../srv/receivables-service';
+using from '../srv/receivables-apps';
+
+annotate srv.Invoices with {
+  ID             @Common.SemanticObject: 'Invoice';
+  payer          @Common.Text: payer.name @Common.TextArrangement: #TextFirst @Common.ValueList: {
+    CollectionPath: 'Customers',
+    Parameters: [
+      { $Type: 'Common.ValueListParameterInOut', LocalDataProperty: payer_ID, ValueListProperty: 'ID' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'city' }
+    ]
+  };
+  soldTo         @Common.Text: soldTo.name @Common.TextArrangement: #TextFirst;
+  paymentState   @Common.Text: paymentStateText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'PaymentStates',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: paymentState, ValueListProperty: 'code' }]
+  };
+  dispatchStatus @Common.Text: dispatchStatusText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'DispatchStatuses',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: dispatchStatus, ValueListProperty: 'code' }]
+  };
+  disputeStatus  @Common.Text: disputeStatusText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'DisputeStatuses',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: disputeStatus, ValueListProperty: 'code' }]
+  };
+}
+
+annotate srv.Disputes with {
+  status   @Common.Text: statusName @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'DisputeStatuses',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: status, ValueListProperty: 'code' }]
+  };
+  reason   @Common.Text: reasonText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'DisputeReasons',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: reason, ValueListProperty: 'code' }]
+  };
+  outcome  @Common.Text: outcomeName @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'DisputeOutcomes',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: outcome, ValueListProperty: 'code' }]
+  };
+  source   @Common.Text: sourceText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'Channels',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: source, ValueListProperty: 'code' }]
+  };
+  priority @Common.Text: priorityText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'Priorities',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: priority, ValueListProperty: 'code' }]
+  };
+  invoice  @Common.SemanticObject: 'Invoice';
+  customer @Common.Text: customer.name @Common.TextArrangement: #TextFirst @Common.ValueList: {
+    CollectionPath: 'Customers',
+    Parameters: [
+      { $Type: 'Common.ValueListParameterInOut', LocalDataProperty: customer_ID, ValueListProperty: 'ID' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' }
+    ]
+  };
+}
+
+annotate srv.Conversations with {
+  dispatchStatus      @Common.Text: dispatchStatusText.name @Common.TextArrangement: #TextOnly;
+  confirmationChannel @Common.Text: confirmationChannelText.name @Common.TextArrangement: #TextOnly;
+}
+
+annotate srv.Timeline with {
+  kind @Common.Text: kindText.name @Common.TextArrangement: #TextOnly;
+}
+
+// The code lists: the code is the key, the name is what people read.
+annotate srv.PaymentStates with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate srv.DispatchStatuses with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate srv.DisputeStatuses with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate srv.DisputeReasons with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate srv.DisputeOutcomes with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate srv.Channels with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate srv.Priorities with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+
+// Who may run an action is decided on the server; the apps offer the status actions only when the status allows.
+annotate srv.Disputes actions {
+  startProcessing @Core.OperationAvailable: in.canStartProcessing;
+  resolveDispute  @Core.OperationAvailable: in.canResolve;
+  close           @Core.OperationAvailable: in.canClose;
+  addComment      @Core.OperationAvailable: in.canComment @Common.SideEffects: { TargetEntities: ['in/comments'] };
+  escalate        @Core.OperationAvailable: in.canEscalate;
+}

@@ -1,0 +1,158 @@
+// Customer 360: find a customer (list report), then everything about it on one object page: contacts (as S/4HANA
+// has them, AR's corrections, the customers' proposals), open receivables and aging, invoices, orders, disputes,
+// survey answers and the timeline. Contact corrections are CRM data, edited in draft on their own page.
+using { ReceivablesService as srv } from '../../srv/receivables-service';
+using from '../../srv/receivables-apps';
+using from '../common';
+
+annotate srv.Customers with @(
+  UI.HeaderInfo: {
+    TypeName      : '{i18n>Customer}',
+    TypeNamePlural: '{i18n>Customers}',
+    Title         : { Value: name },
+    Description   : { Value: ID },
+  },
+  UI.SelectionFields: [ ID, name, city, country, billingEmail ],
+  UI.LineItem: [
+    { Value: ID },
+    { Value: name },
+    { Value: city },
+    { Value: country },
+    { Value: billingEmail },
+    { Value: isBlocked },
+  ],
+  UI.HeaderFacets: [
+    { $Type: 'UI.ReferenceFacet', ID: 'Contact', Target: '@UI.FieldGroup#Contact', Label: '{i18n>ContactInS4}' },
+  ],
+  UI.FieldGroup #Contact: { Data: [
+    { Value: billingEmail },
+    { Value: language },
+    { Value: city },
+    { Value: country },
+  ] },
+  UI.FieldGroup #Blocks: { Data: [
+    { Value: businessPartner },
+    { Value: category },
+    { Value: isBlocked },
+    { Value: orderBlock },
+    { Value: billingBlock },
+    { Value: deliveryBlock },
+    { Value: postingBlock },
+  ] },
+  UI.Facets: [
+    { $Type: 'UI.ReferenceFacet', ID: 'Aging', Label: '{i18n>Aging}', Target: 'aging/@UI.LineItem' },
+    { $Type: 'UI.CollectionFacet', ID: 'Contacts', Label: '{i18n>Contacts}', Facets: [
+      { $Type: 'UI.ReferenceFacet', ID: 'ContactS4', Label: '{i18n>ContactInS4}', Target: '@UI.FieldGroup#Contact' },
+      { $Type: 'UI.ReferenceFacet', ID: 'Corrections', Label: '{i18n>ContactCorrections}', Target: 'contacts/@UI.LineItem' },
+      { $Type: 'UI.ReferenceFacet', ID: 'Proposals', Label: '{i18n>ContactProposals}', Target: 'contactProposals/@UI.LineItem' },
+    ] },
+    { $Type: 'UI.ReferenceFacet', ID: 'Invoices', Label: '{i18n>Invoices}', Target: 'invoices/@UI.LineItem#OfCustomer' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Orders', Label: '{i18n>SalesOrders}', Target: 'salesOrders/@UI.LineItem' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Disputes', Label: '{i18n>Disputes}', Target: 'disputes/@UI.LineItem#OfCustomer' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Surveys', Label: '{i18n>SurveyAnswers}', Target: 'surveyInvitations/@UI.LineItem' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Timeline', Label: '{i18n>Timeline}', Target: 'timeline/@UI.LineItem' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Blocks', Label: '{i18n>MasterData}', Target: '@UI.FieldGroup#Blocks' },
+  ],
+);
+
+annotate srv.CustomerAging with @(UI.LineItem: [
+  { Value: currency },
+  { Value: notDue },
+  { Value: overdue1to30 },
+  { Value: overdue31to60 },
+  { Value: overdue61to90 },
+  { Value: overdueOver90 },
+  { Value: totalOpen },
+]);
+
+annotate srv.Invoices with @(
+  UI.LineItem #OfCustomer: [
+    { Value: ID },
+    { Value: documentDate },
+    { Value: grossAmount },
+    { Value: openAmount },
+    { Value: netDueDate },
+    { Value: daysOverdue, Criticality: overdueCriticality },
+    { Value: paymentState, Criticality: overdueCriticality },
+    { Value: dispatchStatus },
+    { Value: disputeStatus },
+  ],
+  UI.PresentationVariant #OfCustomer: { SortOrder: [{ Property: daysOverdue, Descending: true }], Visualizations: ['@UI.LineItem#OfCustomer'] },
+);
+
+annotate srv.SalesOrders with @(UI.LineItem: [
+  { Value: ID },
+  { Value: orderDate },
+  { Value: purchaseOrderByCustomer },
+  { Value: netAmount },
+  { Value: deliveryStatus },
+  { Value: billingStatus },
+]);
+
+annotate srv.Disputes with @(UI.LineItem #OfCustomer: [
+  { Value: invoice_ID },
+  { Value: reason },
+  { Value: disputedAmount },
+  { Value: status, Criticality: statusCriticality },
+  { Value: slaDueAt, Criticality: slaCriticality },
+]);
+
+annotate srv.SurveyInvitations with @(UI.LineItem: [
+  { Value: sentAt },
+  { Value: trigger },
+  { Value: invoice_ID },
+  { Value: answer.csat },
+  { Value: answer.nps },
+  { Value: answer.comment },
+  { Value: answer.answeredAt },
+]);
+
+annotate srv.ContactProposals with @(UI.LineItem: [
+  { Value: at },
+  { Value: proposedName },
+  { Value: proposedEmail },
+  { Value: proposedBy },
+  { Value: invoice_ID },
+]);
+
+annotate srv.CustomerContacts with @(
+  UI.HeaderInfo: {
+    TypeName      : '{i18n>ContactCorrection}',
+    TypeNamePlural: '{i18n>ContactCorrections}',
+    Title         : { Value: name },
+    Description   : { Value: customer.name },
+  },
+  UI.LineItem: [
+    { Value: name },
+    { Value: email },
+    { Value: phone },
+    { Value: isBillingContact },
+    { Value: note },
+    { Value: modifiedAt },
+    { Value: modifiedBy },
+  ],
+  UI.FieldGroup #Contact: { Data: [
+    { Value: customer_ID },
+    { Value: name },
+    { Value: email },
+    { Value: phone },
+    { Value: isBillingContact },
+    { Value: note },
+  ] },
+  UI.Facets: [{ $Type: 'UI.ReferenceFacet', ID: 'Contact', Label: '{i18n>Contact}', Target: '@UI.FieldGroup#Contact' }],
+);
+
+annotate srv.CustomerContacts with {
+  customer @Common.Text: customer.name @Common.TextArrangement: #TextFirst @Common.ValueList: {
+    CollectionPath: 'Customers',
+    Parameters: [
+      { $Type: 'Common.ValueListParameterInOut', LocalDataProperty: customer_ID, ValueListProperty: 'ID' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' }
+    ]
+  };
+  note @UI.MultiLineText;
+}
+
+annotate srv.SurveyInvitations with {
+  answer @title: '{i18n>SurveyAnswer}';
+}

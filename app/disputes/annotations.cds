@@ -1,0 +1,134 @@
+// Manage Disputes: the worklist with SLA and status, and one dispute with its lines, comments, status actions
+// (only those its status allows) and the processing data that AR edits in draft.
+using { ReceivablesService as srv } from '../../srv/receivables-service';
+using from '../../srv/receivables-apps';
+using from '../common';
+
+annotate srv.Disputes with @(
+  UI.HeaderInfo: {
+    TypeName      : '{i18n>Dispute}',
+    TypeNamePlural: '{i18n>Disputes}',
+    Title         : { Value: invoice_ID },
+    Description   : { Value: customer.name },
+  },
+  UI.SelectionFields: [ status, slaDueAt, customer_ID, invoice_ID, reason, priority, processor, escalated, source ],
+  UI.LineItem: [
+    { Value: invoice_ID },
+    { Value: customer_ID },
+    { Value: reason },
+    { Value: disputedAmount },
+    { Value: status, Criticality: statusCriticality },
+    { Value: slaDueAt, Criticality: slaCriticality },
+    { Value: priority },
+    { Value: processor },
+    { Value: escalated },
+    { Value: createdAt },
+  ],
+  UI.PresentationVariant: {
+    SortOrder     : [{ Property: slaDueAt, Descending: false }],
+    Visualizations: ['@UI.LineItem'],
+  },
+  UI.SelectionVariant #Unfinished: {
+    Text: '{i18n>UnfinishedDisputes}',
+    SelectOptions: [{ PropertyName: status, Ranges: [{ Sign: #E, Option: #EQ, Low: 'Closed' }] }],
+  },
+  UI.HeaderFacets: [
+    { $Type: 'UI.ReferenceFacet', ID: 'Status', Target: '@UI.FieldGroup#Status', Label: '{i18n>DisputeStatus}' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Amount', Target: '@UI.DataPoint#Amount' },
+  ],
+  UI.DataPoint #Amount: { Value: disputedAmount, Title: '{i18n>DisputedAmount}' },
+  UI.FieldGroup #Status: { Data: [
+    { Value: status, Criticality: statusCriticality },
+    { Value: slaDueAt, Criticality: slaCriticality },
+    { Value: escalated },
+  ] },
+  UI.FieldGroup #Dispute: { Data: [
+    { Value: invoice_ID },
+    { Value: customer_ID },
+    { Value: reason },
+    { Value: wholeInvoice },
+    { Value: disputedAmount },
+    { Value: source },
+    { Value: raisedBy },
+    { Value: createdAt },
+    { Value: customerComment },
+  ] },
+  UI.FieldGroup #Processing: { Data: [
+    { Value: processor },
+    { Value: priority },
+    { Value: slaDueAt, Criticality: slaCriticality },
+    { Value: internalNote },
+  ] },
+  UI.FieldGroup #Resolution: { Data: [
+    { Value: outcome },
+    { Value: resolution },
+    { Value: resolvedAt },
+    { Value: closedAt },
+    { Value: escalatedAt },
+    { Value: escalatedBy },
+    { Value: escalationReason },
+  ] },
+  UI.Facets: [
+    { $Type: 'UI.CollectionFacet', ID: 'Overview', Label: '{i18n>Overview}', Facets: [
+      { $Type: 'UI.ReferenceFacet', ID: 'Dispute', Label: '{i18n>DisputeDetails}', Target: '@UI.FieldGroup#Dispute' },
+      { $Type: 'UI.ReferenceFacet', ID: 'Processing', Label: '{i18n>Processing}', Target: '@UI.FieldGroup#Processing' },
+      { $Type: 'UI.ReferenceFacet', ID: 'Resolution', Label: '{i18n>Resolution}', Target: '@UI.FieldGroup#Resolution' },
+    ] },
+    { $Type: 'UI.ReferenceFacet', ID: 'Lines', Label: '{i18n>DisputedLines}', Target: 'lines/@UI.LineItem' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Comments', Label: '{i18n>Comments}', Target: 'comments/@UI.LineItem' },
+  ],
+  UI.Identification: [
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.startProcessing', Label: '{i18n>StartProcessing}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.resolveDispute', Label: '{i18n>ResolveDispute}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.close', Label: '{i18n>CloseDispute}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.addComment', Label: '{i18n>AddComment}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.escalate', Label: '{i18n>Escalate}' },
+  ],
+);
+
+annotate srv.Disputes with {
+  processor    @Common.FieldControl: #Optional;
+  internalNote @UI.MultiLineText;
+  resolution   @UI.MultiLineText;
+  customerComment @UI.MultiLineText;
+}
+
+annotate srv.Disputes actions {
+  resolveDispute(outcome @title: '{i18n>DisputeOutcome}' @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'DisputeOutcomes',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: outcome, ValueListProperty: 'code' }]
+  }, resolution @title: '{i18n>ResolutionForCustomer}' @UI.MultiLineText);
+  addComment(text @title: '{i18n>Comment}' @UI.MultiLineText, internal @title: '{i18n>Internal}');
+  escalate(reason @title: '{i18n>EscalationReason}' @UI.MultiLineText);
+}
+
+// Lines and comments are what the customer and the actions recorded: shown, never edited here.
+annotate srv.DisputeLines with @(
+  Capabilities.InsertRestrictions.Insertable: false,
+  Capabilities.UpdateRestrictions.Updatable  : false,
+  Capabilities.DeleteRestrictions.Deletable  : false,
+  UI.LineItem: [
+    { Value: item },
+    { Value: disputedAmount },
+    { Value: disputedQuantity },
+  ],
+);
+
+annotate srv.DisputeComments with @(
+  Capabilities.InsertRestrictions.Insertable: false,
+  Capabilities.UpdateRestrictions.Updatable  : false,
+  Capabilities.DeleteRestrictions.Deletable  : false,
+  UI.LineItem: [
+    { Value: createdAt },
+    { Value: createdBy },
+    { Value: fromCustomer },
+    { Value: internal },
+    { Value: text },
+  ],
+  UI.PresentationVariant: { SortOrder: [{ Property: createdAt, Descending: true }], Visualizations: ['@UI.LineItem'] },
+);
+
+annotate srv.Disputes with @(
+  Capabilities.InsertRestrictions.Insertable: false,
+  Capabilities.DeleteRestrictions.Deletable : false,
+);

@@ -1,0 +1,5 @@
+// The Fiori apps' annotations, one file per app; CAP serves them with the services' $metadata.
+using from './invoices/annotations';
+using from './disputes/annotations';
+using from './customers/annotations';
+using from './common';

@@ -1,0 +1,150 @@
+// The Fiori elements apps of AR in Chromium, opened from the launchpad as the mocked users: Manage Invoices
+// filtered to overdue invoices and one of them opened, a phone confirmation recorded there; a dispute worked
+// Open → In Process → Resolved → Closed with the object page's buttons, which follow the status; Customer 360
+// with the aging of a customer's open items. What the pages show is checked against the database.
+import cds from '@sap/cds'
+import type { Locator, Page } from 'playwright-core'
+import { startFiori, type FioriPage } from './browser/fiori'
+
+const C = 'invoicecrm.crm'
+const API = '/odata/v4/receivables'
+
+describe('Fiori apps in Chromium', function () {
+  this.timeout(240_000)
+  const fiori = startFiori()
+  const { expect } = fiori.test
+  const clerk = { auth: { username: 'clerk', password: 'clerk' } }
+
+  /** Rows of the page's visible responsive table (FE renders a spare row for growing: only rows with cells count). */
+  const rows = (page: Page) => page.locator('.sapMListTblRow:visible').filter({ has: page.locator('td.sapMListTblCell') })
+  /** The button of a bound action in the object page's header. */
+  const actionButton = (page: Page, action: string) => page.locator(`button[id$="ObjectPage--fe::DataFieldForAction::ReceivablesService.${action}"]:visible`)
+  /** A parameter field of the open action dialog. */
+  const parameter = (page: Page, name: string) => page.locator(`.sapMDialog:visible [id$="APD_::${name}-inner-inner"]`)
+  const dialogButton = (page: Page, action: string) => page.locator(`.sapMDialog:visible button[id$="APD_::ReceivablesService.${action}::Action::Ok"]`)
+  const objectPage = (page: Page) => page.locator('.sapUxAPObjectPageLayout:visible')
+
+  async function clickAndWait(fp: FioriPage, button: Locator, what: string) {
+    await fp.waitFor(button, what)
+    await button.first().click()
+  }
+
+  it('Manage Invoices: filters the list to overdue invoices and opens one with its items and timeline', async () => {
+    const overdue = (await SELECT.from('ReceivablesService.Invoices').columns('ID').where({ daysOverdue: { '>': 0 } })) as { ID: string }[]
+    expect(overdue.length, 'the simulator has overdue invoices').to.be.greaterThan(0)
+    const all = (await SELECT.one.from('ReceivablesService.Invoices').columns('count(1) as n')) as { n: number }
+    expect(all.n).to.be.greaterThan(overdue.length)
+
+    const fp = await fiori.launchpad('clerk')
+    await fp.openTile('Manage Invoices')
+    const { page } = fp
+    const daysOverdue = page.locator('input[id$="FilterField::daysOverdue-inner-inner"]')
+    await fp.waitFor(daysOverdue, 'the Days Overdue filter')
+    await daysOverdue.first().fill('>0')
+    await daysOverdue.first().press('Enter')
+    await clickAndWait(fp, page.locator('button:visible').filter({ hasText: /^\s*Go\s*$/ }), 'the Go button')
+    const title = page.locator('.sapMTitle:visible', { hasText: `Invoices (${overdue.length})` })
+    await fp.waitFor(title, `the list of ${overdue.length} overdue invoices`)
+    await fp.waitFor(rows(page), 'the rows of the list')
+    // The billing document number opens each row.
+    const shownIds = (await rows(page).allInnerTexts()).map(t => /\d+/.exec(t)?.[0])
+    expect(shownIds.length).to.be.greaterThan(0)
+    const overdueIds = new Set(overdue.map(o => o.ID))
+    expect(shownIds.filter(id => !overdueIds.has(id ?? '')), 'every row shown is overdue').to.deep.equal([])
+    await fp.shot('fiori-invoices-overdue')
+
+    const invoice = shownIds[0]!
+    await rows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2).click()
+    await fp.waitFor(objectPage(page).filter({ hasText: invoice }), `the object page of invoice ${invoice}`)
+    const items = (await SELECT.from('invoicecrm.mirror.BillingDocumentItems').columns('item', 'description').where({ billingDocument_ID: invoice })) as { item: string; description: string }[]
+    await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Items (${items.length})` }), 'the items of the invoice')
+    await fp.waitFor(page.locator('.sapMListTblRow:visible', { hasText: items[0].description }), 'an item row')
+
+    // A phone confirmation through the action's dialog lands on the invoice's timeline.
+    await clickAndWait(fp, actionButton(page, 'recordConfirmation'), 'the Record Confirmation button')
+    await fp.waitFor(parameter(page, 'source'), 'the confirmation dialog')
+    await parameter(page, 'source').fill('Phone')
+    await parameter(page, 'source').press('Enter')
+    await parameter(page, 'note').fill('Customer confirmed on the phone')
+    await dialogButton(page, 'recordConfirmation').click()
+    await page.locator('[id$="FacetSection::Timeline-anchor"]:visible').click()
+    await fp.waitFor(page.locator('.sapMListTblRow:visible', { hasText: 'Confirmed (phone)' }), 'the confirmation on the timeline')
+    await fp.shot('fiori-invoice-object-page')
+    const conversation = await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice })
+    expect(conversation).to.include({ confirmedBy: 'clerk', confirmationChannel: 'phone', confirmationNote: 'Customer confirmed on the phone' })
+    await fp.check()
+  })
+
+  it('Manage Disputes: works a dispute from Open to Closed with the buttons its status allows', async () => {
+    const invoice = ((await SELECT.one.from('ReceivablesService.Invoices').columns('ID').where({ hasOpenDispute: false, isCancelled: false, isConfirmed: false }).orderBy('ID desc')) as { ID: string }).ID
+    const { data: dispute } = await fiori.test.POST(`${API}/Invoices('${invoice}')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'wrongPrice', comment: 'Price list of March applies' }, clerk)
+
+    const fp = await fiori.launchpad('clerk')
+    await fp.openTile('Manage Disputes')
+    const { page } = fp
+    await fp.waitFor(rows(page).filter({ hasText: invoice }), `the dispute of invoice ${invoice} in the worklist`)
+    await fp.shot('fiori-disputes-worklist')
+    await rows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2).click()
+    await fp.waitFor(objectPage(page).filter({ hasText: invoice }), 'the object page of the dispute')
+
+    const status = async () => ((await SELECT.one.from(`${C}.Disputes`).columns('status').where({ ID: dispute.ID })) as { status: string }).status
+    const statusShown = (text: string) => page.locator('.sapUxAPObjectPageHeaderContent:visible, .sapFDynamicPageHeader:visible').filter({ hasText: text })
+
+    // Each status enables the button of the next step only.
+    const enabled = async () => {
+      const names = ['startProcessing', 'resolveDispute', 'close']
+      const states = await Promise.all(names.map(name => actionButton(page, name).isEnabled()))
+      return names.filter((_, i) => states[i])
+    }
+    const expectEnabled = async (expected: string[]) => {
+      const until = Date.now() + 10_000
+      while (JSON.stringify(await enabled()) !== JSON.stringify(expected) && Date.now() < until) await page.waitForTimeout(200)
+      expect(await enabled()).to.deep.equal(expected)
+    }
+    await fp.waitFor(actionButton(page, 'startProcessing'), 'the Start Processing button')
+    await expectEnabled(['startProcessing'])
+    await actionButton(page, 'startProcessing').click()
+    await fp.waitFor(statusShown('In Process'), 'status In Process')
+    expect(await status()).to.equal('InProcess')
+    await expectEnabled(['resolveDispute'])
+
+    await actionButton(page, 'resolveDispute').click()
+    await fp.waitFor(parameter(page, 'outcome'), 'the resolve dialog')
+    await parameter(page, 'outcome').fill('Rejected')
+    await parameter(page, 'outcome').press('Enter')
+    await parameter(page, 'resolution').fill('The March price list was superseded on 1 April.')
+    await dialogButton(page, 'resolveDispute').click()
+    await fp.waitFor(statusShown('Resolved'), 'status Resolved')
+    expect(await status()).to.equal('Resolved')
+    await expectEnabled(['close'])
+
+    await actionButton(page, 'close').click()
+    await fp.waitFor(statusShown('Closed'), 'status Closed')
+    expect(await status()).to.equal('Closed')
+    await expectEnabled([])
+    await fp.shot('fiori-dispute-closed')
+    const resolved = await SELECT.one.from(`${C}.Disputes`).where({ ID: dispute.ID })
+    expect(resolved).to.include({ outcome: 'rejected', resolution: 'The March price list was superseded on 1 April.', processor: 'clerk' })
+    await fp.check()
+  })
+
+  it('Customer 360: shows a customer with the aging of its open items', async () => {
+    const aging = (await SELECT.one.from('ReceivablesService.CustomerAging').orderBy('totalOpen desc')) as { customer: string; currency: string; totalOpen: string }
+    const customer = (await SELECT.one.from('ReceivablesService.Customers').columns('ID', 'name').where({ ID: aging.customer })) as { ID: string; name: string }
+
+    const fp = await fiori.launchpad('manager')
+    await fp.openTile('Customer 360')
+    const { page } = fp
+    await fp.waitFor(rows(page).filter({ hasText: customer.name }), `${customer.name} in the customer list`)
+    await rows(page).filter({ hasText: customer.name }).first().locator('td.sapMListTblCell').nth(1).click()
+    await fp.waitFor(objectPage(page).filter({ hasText: customer.name }), `the Customer 360 page of ${customer.name}`)
+    const agingSection = page.locator('.sapUxAPObjectPageSection:visible').filter({ hasText: 'Open Receivables and Aging' })
+    await fp.waitFor(agingSection.locator('.sapMListTblRow'), 'the aging table')
+    // The total as the page formats it, e.g. 12,345.67
+    const total = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(aging.totalOpen))
+    await fp.waitFor(agingSection.locator('.sapMListTblRow', { hasText: total }), `the total open amount ${total} ${aging.currency}`)
+    for (const bucket of ['Not Due', '1–30 Days Overdue', 'Over 90 Days Overdue']) expect(await agingSection.innerText()).to.contain(bucket)
+    await fp.shot('fiori-customer-360')
+    await fp.check()
+  })
+})
