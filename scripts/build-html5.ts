@@ -1,4 +1,5 @@
 // npm run build:html5 [-- <app folder> ...]
+// npm run build:html5 -- --cdm <file>
 // Builds the Fiori apps for the HTML5 application repository on BTP (mta.yaml deploys them; Work Zone shows them).
 // Every app of app/launchpad/webapp/tiles.json whose app/<folder>/webapp exists (or the ones named) becomes
 // gen/html5/<folder>/<app id without dots>.zip. The app's sources are not changed: a staged copy is adapted to run
@@ -7,6 +8,8 @@
 //   - sap.cloud (public, service name) so Work Zone's HTML5 content provider lists the app
 //   - the launchpad's KPI tiles as dynamic inbounds of the app they open (tiles.json), with their texts in the app's
 //     i18n files, reading LaunchpadService.tile(kpi) every five minutes: the same tiles as the local launchpad.
+// With --cdm it writes Work Zone's business content instead (CDM 3.0, deployed beside the apps as cdm.json): one
+// catalog with every tile, the groups of the local launchpad, and a role per finance role with its tiles.
 import { spawnSync } from 'node:child_process'
 import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -20,12 +23,14 @@ const CLOUD_SERVICE = 'invoicecrm'
 const SRV_DESTINATION = 'invoice-crm-srv'
 const KPI_REFRESH_SECONDS = 300
 
+type Role = 'ARClerk' | 'ARManager' | 'IntegrationAdmin'
 interface AppTile {
   intent: string
   component: string
   folder: string
   text: string
   icon: string
+  roles: Role[]
 }
 interface KpiTile {
   id: string
@@ -155,7 +160,51 @@ async function build(app: AppTile) {
   process.stdout.write(`${app.folder}: ${relative(root, archive)}\n`)
 }
 
+/** CDM texts: the default (English) and each language the launchpad has. */
+function texts(keys: Record<string, string>) {
+  const locales: [string, string][] = [['', ''], ['en', '_en'], ['de', '_de'], ['zh-CN', '_zh_CN']]
+  const fallback = properties(join(LAUNCHPAD, 'i18n/i18n.properties'))
+  return locales.map(([locale, suffix]) => {
+    const own = properties(join(LAUNCHPAD, 'i18n', `i18n${suffix}.properties`))
+    return { locale, textDictionary: Object.fromEntries(Object.entries(keys).map(([field, key]) => [field, own.get(key) ?? fallback.get(key) ?? key])) }
+  })
+}
+
+function cdm() {
+  const appIds = new Map(tiles.apps.map(a => [a.intent, a.component]))
+  const viz = (tile: { intent: string }, vizId: string) => ({ id: vizId, appId: appIds.get(tile.intent)!, vizId })
+  const appViz = tiles.apps.map(a => viz(a, a.intent))
+  const kpiViz = tiles.kpis.map(k => viz(k, k.id))
+  const entity = (id: string, entityType: string, titleKey: string, payload: unknown) => ({
+    _version: '3.0.0',
+    identification: { id, title: '{{title}}', entityType },
+    payload,
+    texts: texts({ title: titleKey }),
+  })
+  const roles: Role[] = ['ARClerk', 'ARManager', 'IntegrationAdmin']
+  return [
+    entity('invoicecrm.catalog', 'catalog', 'catalogTitle', { viz: [...appViz, ...kpiViz].map(({ appId, vizId }) => ({ appId, vizId })) }),
+    entity('invoicecrm.group.apps', 'group', 'groupAppsTitle', { viz: appViz }),
+    entity('invoicecrm.group.kpis', 'group', 'groupKpis', { viz: kpiViz }),
+    ...roles.map(role =>
+      entity(`invoicecrm.role.${role}`, 'role', `role${role}`, {
+        apps: tiles.apps.filter(a => a.roles.includes(role)).map(a => ({ id: a.component })),
+        catalogs: [{ id: 'invoicecrm.catalog' }],
+        groups: [{ id: 'invoicecrm.group.apps' }, { id: 'invoicecrm.group.kpis' }],
+      })
+    ),
+  ]
+}
+
 async function main() {
+  const cdmAt = process.argv.indexOf('--cdm')
+  if (cdmAt > 0) {
+    const file = join(process.cwd(), process.argv[cdmAt + 1])
+    mkdirSync(join(file, '..'), { recursive: true })
+    writeFileSync(file, JSON.stringify(cdm(), null, 2))
+    process.stdout.write(`Work Zone content: ${relative(root, file)}\n`)
+    return
+  }
   const named = process.argv.slice(2)
   const apps = tiles.apps.filter(a => (named.length ? named.includes(a.folder) : existsSync(join(root, 'app', a.folder, 'webapp/manifest.json'))))
   const unknown = named.filter(n => !apps.some(a => a.folder === n))
