@@ -18,8 +18,9 @@ export function ui5Version(project = ui5Project()): string {
   return version
 }
 
-/** Where the prebuilt framework of a version lives (git-ignored, rebuilt only when missing). */
-export const frameworkDir = (version = ui5Version()) => join(cds.root, '.ui5-framework', version)
+/** Where the prebuilt framework of a version lives (git-ignored, rebuilt only when missing); UI5_FRAMEWORK_DIR
+ * points elsewhere, e.g. at a CI cache or another build to compare. */
+export const frameworkDir = (version = ui5Version()) => process.env.UI5_FRAMEWORK_DIR || join(cds.root, '.ui5-framework', version)
 
 /** A build is complete once its version info is there: the build goes to a temporary folder and is renamed last. */
 export const isFrameworkBuilt = (dir = frameworkDir()) => existsSync(join(dir, 'resources/sap-ui-version.json'))
