@@ -2,4 +2,5 @@
 using from './invoices/annotations';
 using from './disputes/annotations';
 using from './customers/annotations';
+using from './monitor/annotations';
 using from './common';

@@ -1,11 +1,23 @@
 // What the Integration Monitor app (app/monitor) needs beyond IntegrationService itself: the runs of each synced
-// entity, criticalities for the statuses, which write-back actions an operation allows, and actions bound to a
-// sync state, so that the app runs, pauses and resumes the entity of the row (the unbound actions stay for scripts).
+// entity, the statuses' texts and criticalities, which actions a row allows, and actions bound to a sync state, so
+// that the app runs, pauses and resumes the entity of the row (the unbound actions stay for scripts).
 using { IntegrationService } from './integration-service';
+using { invoicecrm.codes as codes } from '../db/integration-codes';
+
+extend service IntegrationService with {
+  @readonly entity SyncRunStatuses   as projection on codes.SyncRunStatuses;
+  @readonly entity SyncModes         as projection on codes.SyncModes;
+  @readonly entity WriteBackStatuses as projection on codes.WriteBackStatuses;
+  @readonly entity WriteBackTargets  as projection on codes.WriteBackTargets;
+  @readonly entity WriteBackEvents   as projection on codes.WriteBackEvents;
+  @readonly entity AttemptOutcomes   as projection on codes.AttemptOutcomes;
+}
 
 extend IntegrationService.SyncStates with columns {
   runs : Association to many IntegrationService.SyncRuns on runs.entity = $self.entity,
   case state.lastRun.status when 'failed' then 1 when 'running' then 2 when 'succeeded' then 3 else 0 end as lastRunCriticality : Integer,
+  (coalesce(paused, false) = false) as canPause : Boolean,
+  lastRunStatusText : Association to one IntegrationService.SyncRunStatuses on lastRunStatusText.code = $self.lastRunStatus,
 }
 
 extend IntegrationService.SyncStates with actions {
@@ -23,18 +35,25 @@ extend IntegrationService.SyncStates with actions {
 
 extend IntegrationService.SyncRuns with columns {
   case status when 'failed' then 1 when 'running' then 2 when 'succeeded' then 3 else 0 end as statusCriticality : Integer,
+  statusText : Association to one IntegrationService.SyncRunStatuses on statusText.code = $self.status,
+  modeText   : Association to one IntegrationService.SyncModes on modeText.code = $self.mode,
 }
 
 extend IntegrationService.WriteBackOperations with columns {
   case status when 'Failed' then 1 when 'Pending' then 2 when 'Delivered' then 3 else 0 end as statusCriticality : Integer,
   (status = 'Failed') as canRetry : Boolean,
   (status = 'Failed' or status = 'Pending') as canDiscard : Boolean,
+  statusText : Association to one IntegrationService.WriteBackStatuses on statusText.code = $self.status,
+  targetText : Association to one IntegrationService.WriteBackTargets on targetText.code = $self.target,
+  eventText  : Association to one IntegrationService.WriteBackEvents on eventText.code = $self.event,
 }
 
 extend IntegrationService.WriteBackQueue with columns {
   case status when 'Failed' then 1 when 'Pending' then 2 when 'Delivered' then 3 else 0 end as statusCriticality : Integer,
+  statusText : Association to one IntegrationService.WriteBackStatuses on statusText.code = $self.status,
 }
 
 extend IntegrationService.WriteBackAttempts with columns {
   case outcome when 'failed' then 1 when 'retry' then 2 when 'delivered' then 3 else 0 end as outcomeCriticality : Integer,
+  outcomeText : Association to one IntegrationService.AttemptOutcomes on outcomeText.code = $self.outcome,
 }

@@ -87,11 +87,14 @@ export default class IntegrationService extends cds.ApplicationService {
     return requests
   }
 
-  /** Queues a sync of the row's entity and says so in a message; a request skipped because it syncs already is a warning. */
+  /**
+   * Queues a sync of the row's entity and says so: a success message (Fiori elements shows it as a toast), or a
+   * warning when the request is skipped because the entity syncs already.
+   */
   private async queueSyncOfRow(req: cds.Request, mode: SyncMode): Promise<SyncState> {
     const entity = this.entityOfRow(req)
     const [request] = await this.queueSyncs(req, [entity], mode)
-    if (request.status === 'queued') req.info(request.message)
+    if (request.status === 'queued') req.notify(request.message)
     else req.warn(request.message)
     return (await this.statesOf([entity]))[0]
   }

@@ -164,7 +164,8 @@ describe('operations', () => {
       // The app shows the queued job as a message; its id is how the job is found.
       const [message] = JSON.parse(response.headers['sap-messages'])
       const jobId = /queued as job (\S+)$/.exec(message.message)?.[1]
-      expect(message.message, 'message').to.match(/^full sync of CustomerDunning queued as job /)
+      expect(message, 'a success message').to.include({ numericSeverity: 1 })
+      expect(message.message).to.match(/^full sync of CustomerDunning queued as job /)
       const job = await finished(jobId!)
       expect(job).to.include({ state: 'completed', trigger: 'manual', mode: 'full' })
       const { data: state } = await GET(`${row('CustomerDunning')}?$expand=runs($orderby=startedAt desc)`, admin)

@@ -1,0 +1,166 @@
+// The Integration Monitor in Chromium, opened from the launchpad as the integration admin: the sync state of every
+// mirrored entity, a delta sync run from the list whose run then shows on the entity's page, and the write-back
+// list on its Failed view, where one failed operation is discarded with a reason and another is sent again and
+// reaches S/4HANA (the simulator). What the pages show is checked against the database.
+import cds from '@sap/cds'
+import type { Locator, Page } from 'playwright-core'
+import { startFiori, type FioriPage } from './browser/fiori'
+import { jobsSettings } from '../srv/jobs/config'
+import { entityNames, startJobs, stopJobs } from '../srv/jobs'
+import { eventually } from './support'
+
+const I = 'invoicecrm.integration'
+const W = 'invoicecrm.writeback'
+/** A cron that never fires while the test runs: only the test's own requests start syncs. */
+const NEVER_IN_A_TEST = '0 3 1 1 *'
+
+describe('Integration Monitor in Chromium', function () {
+  this.timeout(240_000)
+  const fiori = startFiori()
+  const { expect } = fiori.test
+
+  /** Rows of the page's visible responsive table (FE renders a spare row for growing: only rows with cells count). */
+  const rows = (page: Page) => page.locator('.sapMListTblRow:visible').filter({ has: page.locator('td.sapMListTblCell') })
+  const button = (scope: Page | Locator, text: string) => scope.locator('button:visible').filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) })
+  const objectPage = (page: Page) => page.locator('.sapUxAPObjectPageLayout:visible')
+  const header = (page: Page) => page.locator('.sapUxAPObjectPageHeaderContent:visible, .sapFDynamicPageHeader:visible')
+  /** An object page section, scrolled to with its anchor: the page loads a section's data once it is shown. */
+  async function section(fp: FioriPage, title: string): Promise<Locator> {
+    await click(fp, fp.page.getByRole('tab', { name: title, exact: true }), `the anchor of the section ${title}`)
+    return fp.page.locator('.sapUxAPObjectPageSection:visible').filter({ hasText: title })
+  }
+
+  async function click(fp: FioriPage, target: Locator, what: string) {
+    await fp.waitFor(target, what)
+    await target.first().click()
+  }
+
+  const runsOf = async (entity: string) => (await SELECT.from(`${I}.SyncRuns`).columns('ID', 'mode', 'status').where({ entity })) as { ID: string; mode: string; status: string }[]
+  const operation = async (ID: string) => (await SELECT.one.from(`${W}.WriteBackOperations`).where({ ID })) as Record<string, unknown>
+
+  // Two operations S/4HANA refused for good: a line for a sales order's text that is fine now (sent again, it is
+  // delivered), and one the admin gives up on.
+  const toRetry = cds.utils.uuid()
+  const toDiscard = cds.utils.uuid()
+
+  before(async () => {
+    // The fixture filled the mirror; the job runner (in-process without REDIS_URL) makes the monitor's actions work.
+    await startJobs({
+      ...jobsSettings(),
+      prefix: `test-monitor-${process.pid}`,
+      schedules: Object.fromEntries(entityNames().map(entity => [entity, { cron: NEVER_IN_A_TEST, fullCron: NEVER_IN_A_TEST }])),
+    })
+    const item = (await SELECT.one.from('invoicecrm.mirror.BillingDocumentItems').columns('billingDocument_ID', 'salesOrder_ID').where({ salesOrder_ID: { '!=': null } })) as {
+      billingDocument_ID: string
+      salesOrder_ID: string
+    }
+    const failed = { target: 'salesOrderText', event: 'confirmed', invoice_ID: item.billingDocument_ID, status: 'Failed', attempts: 8, httpStatus: 400, lastAttemptAt: new Date().toISOString() }
+    await INSERT.into(`${W}.WriteBackOperations`).entries(
+      {
+        ...failed,
+        ID: toRetry,
+        s4Object: `A_SalesOrderText(SalesOrder='${item.salesOrder_ID}',Language='EN',LongTextID='0002')`,
+        payload: JSON.stringify({ salesOrder: item.salesOrder_ID, language: 'EN', longTextId: '0002', line: '2026-11-22 Invoice confirmed (monitor test)' }),
+        errorCode: 'V1/302',
+        errorMessage: 'Sales order is being edited by MILLER',
+        errorTransaction: 'A1B2C3D4E5F6',
+        log: [{ ID: cds.utils.uuid(), outcome: 'failed', httpStatus: 400, message: 'Sales order is being edited by MILLER' }],
+      },
+      { ...failed, ID: toDiscard, event: 'disputed', payload: '{}', errorCode: 'SD/999', errorMessage: 'Text type 0002 is not allowed for this order type' }
+    )
+  })
+
+  after(stopJobs)
+
+  it('lists the sync state of every entity and runs a delta sync of one from the list; the run shows on its page', async () => {
+    const runsBefore = await runsOf('SalesOrders')
+    expect(runsBefore.length, 'the fixture synced sales orders').to.be.greaterThan(0)
+
+    const fp = await fiori.launchpad('admin')
+    await fp.openTile('Integration Monitor')
+    const { page } = fp
+    expect(page.url()).to.contain('#IntegrationMonitor-display')
+    await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Sync with S/4HANA (${entityNames().length})` }), 'the list of the synced entities')
+    for (const entity of entityNames()) await fp.waitFor(rows(page).filter({ hasText: entity }), `the row of ${entity}`)
+    // Every entity was synced by the fixture: its last run succeeded.
+    expect(await rows(page).filter({ hasText: 'SalesOrders' }).innerText()).to.contain('Succeeded')
+    await fp.shot('monitor-sync-states')
+
+    const row = rows(page).filter({ hasText: 'SalesOrders' }).first()
+    await row.locator('.sapMRb, .sapMCb').first().click()
+    await click(fp, button(page, 'Run Now'), 'the Run Now button')
+    await fp.waitFor(page.locator('.sapMMessageToast', { hasText: 'delta sync of SalesOrders queued' }), 'the message that the sync is queued')
+    const run = await eventually(
+      'the new sales order run to finish',
+      async () => (await runsOf('SalesOrders')).find(r => !runsBefore.some(b => b.ID === r.ID) && r.status !== 'running'),
+      30_000
+    )
+    expect(run).to.include({ mode: 'delta', status: 'succeeded' })
+    expect(await runsOf('SalesOrders')).to.have.length(runsBefore.length + 1)
+
+    await rows(page).filter({ hasText: 'SalesOrders' }).first().locator('td.sapMListTblCell').nth(1).click()
+    await fp.waitFor(objectPage(page).filter({ hasText: 'SalesOrders' }), 'the page of SalesOrders')
+    await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Runs (${runsBefore.length + 1})` }), `${runsBefore.length + 1} runs of SalesOrders`)
+    await fp.shot('monitor-sync-state-runs')
+    await fp.check()
+  })
+
+  it('discards one failed write-back with a reason and sends another again, which S/4HANA then has', async () => {
+    const fp = await fiori.launchpad('admin')
+    await fp.openTile('Integration Monitor')
+    const { page } = fp
+    await click(fp, button(page, 'Write-Back to S/4HANA'), 'the button to the write-back list')
+    const failedCount = ((await SELECT.from(`${W}.WriteBackOperations`).where({ status: 'Failed' })) as unknown[]).length
+    // The Failed view comes first and counts what needs the admin.
+    await fp.waitFor(page.locator('.sapMITBFilter:visible', { hasText: 'Failed' }).filter({ hasText: String(failedCount) }), `the Failed view with ${failedCount} operations`)
+    await fp.waitFor(rows(page).filter({ hasText: 'Sales order is being edited by MILLER' }), 'the operation to send again')
+    await fp.waitFor(rows(page).filter({ hasText: 'Text type 0002 is not allowed' }), 'the operation to discard')
+    expect(await rows(page).filter({ hasText: /Delivered|Discarded|Pending/ }).count(), 'only failed operations in the Failed view').to.equal(0)
+    await fp.shot('monitor-writeback-failed')
+
+    // Discard: the page shows S/4HANA's error; the reason is asked for in the action's dialog.
+    await rows(page).filter({ hasText: 'Text type 0002 is not allowed' }).first().locator('td.sapMListTblCell').nth(2).click()
+    await fp.waitFor(objectPage(page).filter({ hasText: 'SD/999' }), "the operation's page with S/4HANA's error code")
+    await click(fp, button(page.locator('.sapUxAPObjectPageHeaderIdentifierActions, .sapFDynamicPageTitleActionsBar'), 'Discard'), 'the Discard button')
+    const dialog = page.locator('.sapMDialog:visible')
+    await fp.waitFor(dialog.filter({ hasText: 'Discard Reason' }), 'the discard dialog asking for the reason')
+    await dialog.locator('textarea').first().fill('Order type ZOR takes no texts; agreed with AR')
+    await button(dialog.locator('.sapMDialogFooter'), 'Discard').click()
+    await fp.waitFor(header(page).filter({ hasText: 'Discarded' }), 'status Discarded')
+    expect(await operation(toDiscard)).to.include({ status: 'Discarded', discardedBy: 'admin', discardReason: 'Order type ZOR takes no texts; agreed with AR' })
+    await fp.waitFor((await section(fp, 'Discarded')).filter({ hasText: 'Order type ZOR takes no texts' }), 'the reason on the page')
+    // The object page's buttons stay where they are; those the status does not allow are disabled.
+    expect(await button(page, 'Retry').first().isDisabled(), 'Retry disabled for a discarded operation').to.equal(true)
+    await fp.shot('monitor-writeback-discarded')
+
+    // Retry: sent again with a fresh budget, and delivered by the simulator.
+    await page.goBack()
+    await fp.waitFor(rows(page).filter({ hasText: 'Sales order is being edited by MILLER' }), 'the list again')
+    await rows(page).filter({ hasText: 'Sales order is being edited by MILLER' }).first().locator('td.sapMListTblCell').nth(2).click()
+    await fp.waitFor(objectPage(page).filter({ hasText: 'V1/302' }), "the other operation's page")
+    await fp.waitFor((await section(fp, 'Delivery Attempts')).locator('.sapMListTblRow', { hasText: 'Failed' }), 'its earlier attempt')
+    await click(fp, button(page.locator('.sapUxAPObjectPageHeaderIdentifierActions, .sapFDynamicPageTitleActionsBar'), 'Retry'), 'the Retry button')
+    await eventually('the operation to be delivered', async () => (await operation(toRetry)).status === 'Delivered', 30_000)
+    await page.reload()
+    await fp.waitFor(header(page).filter({ hasText: 'Delivered' }), 'status Delivered after a reload')
+    await fp.shot('monitor-writeback-delivered')
+    await fp.check()
+  })
+
+  it("shows the write-back queue's counts per status", async () => {
+    const counts = (await SELECT.from(`${W}.WriteBackOperations`).columns('status', 'count(1) as n').groupBy('status')) as { status: string; n: number }[]
+    expect(counts.length, 'the arranged operations are counted').to.be.greaterThan(0)
+    const fp = await fiori.launchpad('admin')
+    await fp.openTile('Integration Monitor')
+    const { page } = fp
+    await click(fp, button(page, 'Write-Back to S/4HANA'), 'the button to the write-back list')
+    await click(fp, page.locator('.sapMITBFilter:visible', { hasText: 'Queue by Status' }), 'the queue view')
+    for (const { status, n } of counts) {
+      const row = rows(page).filter({ hasText: status })
+      await fp.waitFor(row, `the queue's row for ${status}`)
+      expect((await row.first().locator('td.sapMListTblCell').nth(1).innerText()).trim(), status).to.equal(String(n))
+    }
+    await fp.shot('monitor-writeback-queue')
+    await fp.check()
+  })
+})
