@@ -12,7 +12,7 @@
 // catalog with every tile, the groups of the local launchpad, and a role per finance role with its tiles.
 import { spawnSync } from 'node:child_process'
 import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { ZipFile } from 'yazl'
 
 const root = join(__dirname, '..')
@@ -199,7 +199,7 @@ function cdm() {
 async function main() {
   const cdmAt = process.argv.indexOf('--cdm')
   if (cdmAt > 0) {
-    const file = join(process.cwd(), process.argv[cdmAt + 1])
+    const file = resolve(process.argv[cdmAt + 1])
     mkdirSync(join(file, '..'), { recursive: true })
     writeFileSync(file, JSON.stringify(cdm(), null, 2))
     process.stdout.write(`Work Zone content: ${relative(root, file)}\n`)

@@ -25,6 +25,10 @@ service LaunchpadService {
     numberState : String(10);
   }
 
+  /** The finance roles of the user: the local launchpad shows the tiles of these roles' apps. */
+  @(restrict: [{ to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }])
+  function myRoles() returns many String(20);
+
   /** kpi: an element of Kpis, e.g. overdueInvoices. */
   @(restrict: [{ to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }])
   function tile(kpi : String(30) @mandatory) returns Tile;

@@ -5,6 +5,8 @@ export const UNCONFIRMED_AFTER_DAYS = 7
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
+const FINANCE_ROLES = ['ARClerk', 'ARManager', 'IntegrationAdmin']
+
 const count = async (query: cds.ql.SELECT<unknown>) => Number(((await query) as { n?: number } | undefined)?.n ?? 0)
 
 type Kpis = { overdueInvoices: number; unconfirmedInvoices: number; disputesPastSla: number; failedWriteBacks: number }
@@ -12,6 +14,7 @@ type Kpis = { overdueInvoices: number; unconfirmedInvoices: number; disputesPast
 export default class LaunchpadService extends cds.ApplicationService {
   init() {
     this.on('kpis', () => this.kpis())
+    this.on('myRoles', req => FINANCE_ROLES.filter(role => req.user.is(role)))
     this.on('tile', async req => {
       const kpi = (req.data as { kpi: string }).kpi
       const kpis = await this.kpis()

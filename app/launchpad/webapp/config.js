@@ -76,8 +76,14 @@
 		};
 	}
 
+	// Each user sees the apps of their roles (as Work Zone's roles do, tiles.json), and the KPI tiles of those apps.
+	var roles = JSON.parse(get("/odata/v4/launchpad/myRoles()") || '{"value":[]}').value;
+	var mine = tiles.apps.filter(function (tile) {
+		return tile.roles.some(function (role) { return roles.indexOf(role) >= 0; });
+	});
+	var intents = mine.map(function (tile) { return tile.intent; });
 	var applications = {};
-	tiles.apps.forEach(function (tile) { applications[tile.intent] = app(tile); });
+	mine.forEach(function (tile) { applications[tile.intent] = app(tile); });
 
 	window["sap-ushell-config"] = {
 		defaultRenderer: "fiori2",
@@ -98,7 +104,7 @@
 							title: t("groupKpis"),
 							isPreset: true,
 							isVisible: true,
-							tiles: tiles.kpis.map(kpi)
+							tiles: tiles.kpis.filter(function (tile) { return intents.indexOf(tile.intent) >= 0; }).map(kpi)
 						}]
 					}
 				}
