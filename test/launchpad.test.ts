@@ -180,6 +180,13 @@ describe('launchpad in Chromium', function () {
     await chinese.check()
   })
 
+  it('fails a page that cannot open an app, as the fixture promises', async () => {
+    const page = await fiori.launchpad('clerk')
+    await page.page.evaluate('window.location.hash = "#Nothing-here"')
+    await page.waitFor(page.page.getByText(/couldn't be opened|could not open app/i), 'the shell saying so', 15_000).catch(() => undefined)
+    await expect(page.check()).to.be.rejectedWith(/Could not open app|couldn't be opened/)
+  })
+
   for (const app of APPS) {
     const exists = existsSync(join(__dirname, '../app', app.folder, 'webapp/manifest.json'))
     if (!exists) continue

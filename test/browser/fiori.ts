@@ -33,7 +33,7 @@ export type FinanceUser = keyof typeof USERS
 export const LAUNCHPAD = '/launchpad/index.html'
 
 /** What the shell shows or logs when an app fails to start. */
-const APP_FAILED = /could not open app|failed to load ui5 component|cannot load component/i
+const APP_FAILED = /could not open app|app couldn't be opened|failed to load ui5 component|cannot load component/i
 
 export interface FioriPage extends FencedPage {
   user: FinanceUser

@@ -10,7 +10,7 @@ sap.ui.define([
 	"use strict";
 
 	return UIComponent.extend("invoicecrm.launchpad.kpi.Component", {
-		metadata: { interfaces: ["sap.ui.core.IAsyncContentCreation"] },
+		metadata: { manifest: "json", interfaces: ["sap.ui.core.IAsyncContentCreation"] },
 
 		createContent: function () {
 			var p = this.getComponentData().properties;
