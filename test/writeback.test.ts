@@ -92,7 +92,8 @@ describe('write-back to S/4HANA', () => {
       mappings: [
         { entity: 'A_SalesOrder', field: CUSTOM_FIELD, values: { confirmed: 'CONFIRMED', disputed: 'DISPUTED' } },
         { entity: 'A_SalesOrder', field: 'YY1_NotInThisTenant_SDH', values: { confirmed: 'X' } },
-        { entity: 'A_SalesOrder', field: 'TotalNetAmount', values: { confirmed: '0' } },
+        { entity: 'A_SalesOrder', field: 'YY1_OrderScore_SDH', values: { confirmed: '1' } },
+        { entity: 'A_SalesOrder', field: 'DeliveryBlockReason', values: { disputed: '01' } },
       ],
     })
     await checkCustomFieldMappings(s4Session())
@@ -240,7 +241,8 @@ describe('write-back to S/4HANA', () => {
     expect(byField[CUSTOM_FIELD]).to.include({ usable: true, reason: null })
     expect(byField.YY1_NotInThisTenant_SDH.usable).to.equal(false)
     expect(byField.YY1_NotInThisTenant_SDH.reason).to.match(/has no field YY1_NotInThisTenant_SDH in this tenant/)
-    expect(byField.TotalNetAmount.reason).to.match(/not updatable/)
+    expect(byField.YY1_OrderScore_SDH.reason).to.match(/A_SalesOrder.YY1_OrderScore_SDH is not updatable/)
+    expect(byField.DeliveryBlockReason.reason).to.match(/not a tenant custom field/)
 
     const { invoice, orders } = await freshInvoice()
     await confirmByPhone(invoice)

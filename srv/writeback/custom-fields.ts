@@ -39,6 +39,8 @@ export async function checkCustomFieldMappings(s4: S4Session): Promise<MappingCh
 }
 
 function fieldCheck(xml: string, { entity, field }: CustomFieldMapping): { usable: boolean; reason?: string } {
+  // Standard fields belong to S/4's own processes (blocks, dunning, clearing): only a tenant's own fields are ours.
+  if (!/^YY1_\w+$/.test(field)) return { usable: false, reason: `${field} is not a tenant custom field (YY1_…); invoice-crm writes no standard fields` }
   const set = new RegExp(`<EntitySet\\s[^>]*Name="${entity}"[^>]*>`).exec(xml)?.[0]
   const type = set && /EntityType="(?:[^"]*\.)?([^".]+)"/.exec(set)?.[1]
   if (!set || !type) return { usable: false, reason: `the tenant's metadata has no entity set ${entity}` }
