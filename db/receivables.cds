@@ -39,3 +39,8 @@ extend mirror.BillingDocuments with {
   openDispute     : Association to one crm.Disputes on openDispute.invoice = $self and openDispute.status <> 'Closed';
   payerDunning    : Association to one CustomerDunningBlocks on payerDunning.customer = payer.ID and payerDunning.companyCode = companyCode;
 }
+
+extend crm.ContactProposals with {
+  /** The contact correction AR made of this proposal, once accepted. */
+  acceptedAs : Association to one crm.CustomerContacts on acceptedAs.proposal = $self;
+}

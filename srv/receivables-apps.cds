@@ -94,6 +94,7 @@ extend ReceivablesService.Disputes with columns {
   (status = 'InProcess') as canResolve         : Boolean,
   (status = 'Resolved')  as canClose           : Boolean,
   (status <> 'Closed')   as canComment         : Boolean,
+  (status = 'Closed')    as isClosed           : Boolean,
   (status <> 'Closed' and coalesce(escalated, false) = false) as canEscalate : Boolean,
   @title: '{i18n>SlaState}'
   case
@@ -118,3 +119,13 @@ extend ReceivablesService.Customers with columns {
 }
 
 annotate ReceivablesService.CustomerContacts with @odata.draft.enabled;
+
+extend ReceivablesService.ContactProposals with columns {
+  (acceptedAs.ID is null) as canAccept : Boolean,
+}
+
+extend ReceivablesService.ContactProposals with actions {
+  /** Takes the contact a customer proposed as a contact correction, to be completed in draft like any other. */
+  @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+  action accept() returns ReceivablesService.CustomerContacts;
+}

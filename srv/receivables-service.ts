@@ -1,8 +1,9 @@
 import cds from '@sap/cds'
-import { Invoice, Dispute, Disputes, DisputeLines, DisputeComments } from '#cds-models/ReceivablesService'
+import { Invoice, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts } from '#cds-models/ReceivablesService'
 import { ConversationError } from './crm/errors'
 import { confirmInvoice, raiseDispute } from './crm/conversations'
 import { resendInvoice } from './crm/dispatch'
+import { acceptContactProposal } from './crm/contacts'
 import { addComment, closeDispute, escalateDispute, resolveDispute, startProcessing } from './crm/disputes'
 
 /** What a dispute's draft may change: the key and the processing data. */
@@ -28,10 +29,19 @@ export default class ReceivablesService extends cds.ApplicationService {
       return SELECT.one.from('ReceivablesService.Conversations').where({ invoice_ID: this.key(req) })
     })
 
+    this.on(ContactProposal.actions.accept, async req => {
+      const ID = await this.conversationStep(req, () => acceptContactProposal(this.key(req)))
+      return this.run(SELECT.one.from(CustomerContacts).where({ ID, IsActiveEntity: true }))
+    })
+
     // Saving a dispute's draft writes only its processing data: status, comments and the rest move by actions,
     // possibly while the draft is open, and the draft's older copy of them must not overwrite that.
     this.before('UPDATE', Disputes, req => {
       for (const field of Object.keys(req.data)) if (!DISPUTE_PROCESSING.has(field)) delete (req.data as Record<string, unknown>)[field]
+    })
+    this.before('EDIT', Disputes, async req => {
+      const dispute = (await SELECT.one.from(Disputes).columns('status').where({ ID: this.key(req) })) as { status: string } | undefined
+      if (dispute?.status === 'Closed') req.reject(409, 'A closed dispute is not edited any more')
     })
     // Editing a dispute is allowed, making one up is not: disputes come from the customer or from recordDispute.
     this.before('NEW', [Disputes.drafts, DisputeLines.drafts, DisputeComments.drafts], req =>

@@ -1,10 +1,12 @@
 // The Fiori elements apps of AR in Chromium, opened from the launchpad as the mocked users: Manage Invoices
-// filtered to overdue invoices and one of them opened, a phone confirmation recorded there; a dispute worked
-// Open → In Process → Resolved → Closed with the object page's buttons, which follow the status; Customer 360
-// with the aging of a customer's open items. What the pages show is checked against the database.
+// filtered to overdue invoices and one of them opened, a phone confirmation recorded there; a dispute's processing
+// data edited in draft, then the dispute worked Open → In Process → Resolved → Closed with the object page's
+// buttons, which follow the status; Customer 360 with the aging of a customer's open items, and a contact
+// correction created in draft. What the pages show and do is checked against the database.
 import cds from '@sap/cds'
 import type { Locator, Page } from 'playwright-core'
 import { startFiori, type FioriPage } from './browser/fiori'
+import { eventually } from './support'
 
 const C = 'invoicecrm.crm'
 const API = '/odata/v4/receivables'
@@ -75,7 +77,7 @@ describe('Fiori apps in Chromium', function () {
     await fp.check()
   })
 
-  it('Manage Disputes: works a dispute from Open to Closed with the buttons its status allows', async () => {
+  it('Manage Disputes: edits the processing data in draft and works the dispute from Open to Closed with the buttons its status allows', async () => {
     const invoice = ((await SELECT.one.from('ReceivablesService.Invoices').columns('ID').where({ hasOpenDispute: false, isCancelled: false, isConfirmed: false }).orderBy('ID desc')) as { ID: string }).ID
     const { data: dispute } = await fiori.test.POST(`${API}/Invoices('${invoice}')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'wrongPrice', comment: 'Price list of March applies' }, clerk)
 
@@ -102,6 +104,22 @@ describe('Fiori apps in Chromium', function () {
       expect(await enabled()).to.deep.equal(expected)
     }
     await fp.waitFor(actionButton(page, 'startProcessing'), 'the Start Processing button')
+    await expectEnabled(['startProcessing'])
+
+    // The processing data is edited in draft and saved; the status moves by the actions only.
+    await page.locator('button[id$="StandardAction::Edit"]:visible').click()
+    const priority = page.locator('[id*="FormElement::DataField::priority::Field-edit"] input:visible')
+    await fp.waitFor(priority, 'the dispute in edit mode')
+    await priority.fill('High')
+    await priority.press('Enter')
+    await page.locator('[id*="FormElement::DataField::internalNote::Field-edit"] textarea:visible').fill('Sales confirms the April price list')
+    await page.locator('button[id$="FooterBar::StandardAction::Save"]:visible').click()
+    await fp.waitFor(page.locator('button[id$="StandardAction::Edit"]:visible'), 'the saved dispute')
+    expect(await SELECT.one.from(`${C}.Disputes`).columns('priority', 'internalNote', 'status').where({ ID: dispute.ID })).to.deep.equal({
+      priority: 'high',
+      internalNote: 'Sales confirms the April price list',
+      status: 'Open',
+    })
     await expectEnabled(['startProcessing'])
     await actionButton(page, 'startProcessing').click()
     await fp.waitFor(statusShown('In Process'), 'status In Process')
@@ -145,6 +163,31 @@ describe('Fiori apps in Chromium', function () {
     await fp.waitFor(agingSection.locator('.sapMListTblRow', { hasText: total }), `the total open amount ${total} ${aging.currency}`)
     for (const bucket of ['Not Due', '1–30 Days Overdue', 'Over 90 Days Overdue']) expect(await agingSection.innerText()).to.contain(bucket)
     await fp.shot('fiori-customer-360')
+    await fp.check()
+  })
+
+  it('Customer 360: creates a contact correction in draft, and the mirror keeps what S/4HANA says', async () => {
+    const customer = (await SELECT.one.from('ReceivablesService.Customers').columns('ID', 'billingEmail').orderBy('ID')) as { ID: string; billingEmail: string | null }
+    const fp = await fiori.launchpad('clerk')
+    await fp.openTile('Customer 360')
+    const { page } = fp
+    await clickAndWait(fp, page.locator('[role="tab"]:visible', { hasText: 'Contact Corrections' }), 'the Contact Corrections tab')
+    await clickAndWait(fp, page.locator('button[id$="table::contacts::LineItem::StandardAction::Create"]:visible'), 'the Create button')
+    const field = (name: string) => page.locator(`[id*="FormElement::DataField::${name}::Field-edit"] input:visible`)
+    await fp.waitFor(field('name'), 'the new contact correction in edit mode')
+    await field('name').fill('Pat Payables')
+    await field('email').fill('pat.payables@example.com')
+    await field('phone').fill('+44 20 7946 0000')
+    // Last: the field looks the customer up and shows its name, and typing elsewhere meanwhile could land in it.
+    await field('customer_ID').fill(customer.ID)
+    await field('customer_ID').press('Tab')
+    await eventually('the customer found', async () => (await field('customer_ID').inputValue()).includes(`(${customer.ID})`), 15_000)
+    await page.locator('button[id$="FooterBar::StandardAction::Save"]:visible').click()
+    await fp.waitFor(page.locator('button[id$="StandardAction::Edit"]:visible'), 'the saved contact correction')
+    await fp.shot('fiori-contact-correction')
+    const saved = await SELECT.one.from(`${C}.CustomerContacts`).where({ customer_ID: customer.ID, name: 'Pat Payables' })
+    expect(saved).to.include({ email: 'pat.payables@example.com', phone: '+44 20 7946 0000', createdBy: 'clerk' })
+    expect(((await SELECT.one.from('invoicecrm.mirror.Customers').where({ ID: customer.ID })) as { billingEmail: string | null }).billingEmail).to.equal(customer.billingEmail)
     await fp.check()
   })
 })

@@ -236,6 +236,21 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect((await outcome(GET(`${API}/CustomerContacts`, as('admin')))).status).to.equal(200)
     })
 
+    it("takes a customer's contact proposal as a contact correction, once, and only from AR", async () => {
+      const ID = cds.utils.uuid()
+      await INSERT.into(`${C}.ContactProposals`).entries({ ID, customer_ID: 'C1', invoice_ID: '90000101', proposedName: 'Erika Mustermann', proposedEmail: 'erika@aging.example', proposedBy: 'ap@aging.example' })
+      const accept = (user: object) => outcome(POST(`${API}/ContactProposals(${ID})/ReceivablesService.accept`, {}, user))
+      expect((await accept(as('admin'))).status).to.equal(403)
+      expect((await GET(`${API}/ContactProposals(${ID})?$select=canAccept`, clerk)).data.canAccept).to.equal(true)
+      const { data } = await POST(`${API}/ContactProposals(${ID})/ReceivablesService.accept`, {}, clerk)
+      expect(data).to.include({ customer_ID: 'C1', name: 'Erika Mustermann', email: 'erika@aging.example', proposal_ID: ID, IsActiveEntity: true })
+      expect((await GET(`${API}/ContactProposals(${ID})?$select=canAccept`, clerk)).data.canAccept).to.equal(false)
+      const again = await accept(clerk)
+      expect(again.status).to.equal(409)
+      expect(again.message).to.match(/accepted already/)
+      expect((await SELECT.from(`${C}.CustomerContacts`).where({ proposal_ID: ID })).length).to.equal(1)
+    })
+
     it('keeps the mirror read-only for everyone', async () => {
       expect((await outcome(PATCH(`${API}/Customers('C1')`, { billingEmail: 'x@y.example' }, clerk))).status).to.be.oneOf([403, 405])
       expect((await outcome(POST(`${API}/Invoices`, { ID: '1' }, as('manager')))).status).to.be.oneOf([403, 405])
@@ -275,6 +290,13 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(Date.parse(data.slaDueAt)).to.equal(Date.parse(slaDueAt))
       expect(data.comments.map((c: { text: string }) => c.text)).to.include('Credit memo requested')
       expect((await outcome(GET(url(false), clerk))).status).to.equal(404)
+    })
+
+    it('takes no more edits once a dispute is closed', async () => {
+      await POST(`${url(true)}/ReceivablesService.close`, {}, clerk)
+      const edit = await outcome(POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, clerk))
+      expect(edit).to.deep.equal({ status: 409, message: 'A closed dispute is not edited any more' })
+      expect((await GET(`${url(true)}?$select=isClosed`, clerk)).data.isClosed).to.equal(true)
     })
 
     it('lets only AR edit a dispute, and no one create or delete one directly', async () => {

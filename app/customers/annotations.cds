@@ -13,6 +13,12 @@ annotate srv.Customers with @(
     Description   : { Value: ID },
   },
   UI.SelectionFields: [ ID, name, city, country, billingEmail ],
+  // The list report's two tabs: the customers, and AR's contact corrections (created and edited there, in draft).
+  UI.SelectionPresentationVariant #Customers: {
+    Text               : '{i18n>Customers}',
+    SelectionVariant   : { SelectOptions: [] },
+    PresentationVariant: { Visualizations: ['@UI.LineItem'] },
+  },
   UI.LineItem: [
     { Value: ID },
     { Value: name },
@@ -113,7 +119,16 @@ annotate srv.ContactProposals with @(UI.LineItem: [
   { Value: proposedEmail },
   { Value: proposedBy },
   { Value: invoice_ID },
+  { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.accept', Label: '{i18n>AcceptProposal}', Inline: true },
 ]);
+
+annotate srv.ContactProposals with {
+  invoice @title: '{i18n>BillingDocument}';
+}
+
+annotate srv.ContactProposals actions {
+  accept @Core.OperationAvailable: in.canAccept @Common.SideEffects: { TargetEntities: ['in/customer/contacts'], TargetProperties: ['in/canAccept'] };
+}
 
 annotate srv.CustomerContacts with @(
   UI.HeaderInfo: {
@@ -130,6 +145,19 @@ annotate srv.CustomerContacts with @(
     { Value: note },
     { Value: modifiedAt },
     { Value: modifiedBy },
+  ],
+  UI.SelectionPresentationVariant #Corrections: {
+    Text               : '{i18n>ContactCorrections}',
+    SelectionVariant   : { SelectOptions: [] },
+    PresentationVariant: { Visualizations: ['@UI.LineItem#Corrections'] },
+  },
+  UI.LineItem #Corrections: [
+    { Value: customer_ID },
+    { Value: name },
+    { Value: email },
+    { Value: phone },
+    { Value: isBillingContact },
+    { Value: modifiedAt },
   ],
   UI.FieldGroup #Contact: { Data: [
     { Value: customer_ID },
@@ -154,5 +182,6 @@ annotate srv.CustomerContacts with {
 }
 
 annotate srv.SurveyInvitations with {
-  answer @title: '{i18n>SurveyAnswer}';
+  answer  @title: '{i18n>SurveyAnswer}';
+  invoice @title: '{i18n>BillingDocument}';
 }
