@@ -5,6 +5,7 @@ using { ReceivablesService } from './receivables-service';
 using { invoicecrm.crm as crm } from '../db/crm';
 using { invoicecrm.writeback as writeback } from '../db/writeback';
 using { invoicecrm.codes as codes } from '../db/codes';
+using from '../db/integration-codes';
 using from '../db/receivables';
 
 extend service ReceivablesService with {
@@ -32,6 +33,15 @@ extend service ReceivablesService with {
   @readonly entity Channels         as projection on codes.Channels;
   @readonly entity Priorities       as projection on codes.Priorities;
   @readonly entity TimelineKinds    as projection on codes.TimelineKinds;
+  @readonly entity WriteBackStatuses as projection on codes.WriteBackStatuses;
+  @readonly entity WriteBackTargets  as projection on codes.WriteBackTargets;
+  @readonly entity WriteBackEvents   as projection on codes.WriteBackEvents;
+}
+
+extend ReceivablesService.WriteBackOperations with columns {
+  statusText : Association to one ReceivablesService.WriteBackStatuses on statusText.code = $self.status,
+  targetText : Association to one ReceivablesService.WriteBackTargets on targetText.code = $self.target,
+  eventText  : Association to one ReceivablesService.WriteBackEvents on eventText.code = $self.event,
 }
 
 extend ReceivablesService.Invoices with columns {

@@ -196,6 +196,8 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(data.value).to.have.length(1)
       expect(data.value[0]).to.include({ target: 'salesOrderText', status: 'Failed', attempts: 3, errorMessage: 'Sales order 4711 is locked' })
       expect(data.value[0]).not.to.have.property('payload')
+      const { data: german } = await GET(`${API}/Invoices('90000106')/writeBackOperations?$expand=statusText`, { ...clerk, headers: { 'accept-language': 'de' } })
+      expect(german.value[0].statusText.name).to.equal('Fehlgeschlagen')
       expect((await outcome(GET(`${API}/WriteBackOperations`, as('admin')))).status).to.equal(403)
       expect((await outcome(GET(`${API}/WriteBackOperations`, as('outsider')))).status).to.equal(403)
     })

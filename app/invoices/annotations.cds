@@ -185,3 +185,9 @@ annotate srv.WriteBackOperations with @(UI.LineItem: [
   { Value: errorMessage },
   { Value: deliveredAt },
 ]);
+
+annotate srv.WriteBackOperations with {
+  status @Common.Text: statusText.name @Common.TextArrangement: #TextOnly;
+  target @Common.Text: targetText.name @Common.TextArrangement: #TextOnly;
+  event  @Common.Text: eventText.name @Common.TextArrangement: #TextOnly;
+}
