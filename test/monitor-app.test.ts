@@ -30,6 +30,19 @@ describe('Integration Monitor in Chromium', function () {
     return fp.page.locator('.sapUxAPObjectPageSection:visible').filter({ hasText: title })
   }
 
+  /**
+   * A screenshot once Fiori elements has taken away its loading placeholder, which it lays over a page it navigates
+   * to until the page's data is there (the elements under it count as visible already).
+   */
+  async function shot(fp: FioriPage, name: string) {
+    await fp.page.waitForFunction(
+      "![...document.querySelectorAll('.sapFePlaceholderContainer')].some(e => e.offsetParent !== null)",
+      undefined,
+      { timeout: 30_000 }
+    )
+    await fp.shot(name)
+  }
+
   async function click(fp: FioriPage, target: Locator, what: string) {
     await fp.waitFor(target, what)
     await target.first().click()
@@ -84,7 +97,7 @@ describe('Integration Monitor in Chromium', function () {
     for (const entity of entityNames()) await fp.waitFor(rows(page).filter({ hasText: entity }), `the row of ${entity}`)
     // Every entity was synced by the fixture: its last run succeeded.
     expect(await rows(page).filter({ hasText: 'SalesOrders' }).innerText()).to.contain('Succeeded')
-    await fp.shot('monitor-sync-states')
+    await shot(fp, 'monitor-sync-states')
 
     const row = rows(page).filter({ hasText: 'SalesOrders' }).first()
     await row.locator('.sapMRb, .sapMCb').first().click()
@@ -101,7 +114,7 @@ describe('Integration Monitor in Chromium', function () {
     await rows(page).filter({ hasText: 'SalesOrders' }).first().locator('td.sapMListTblCell').nth(1).click()
     await fp.waitFor(objectPage(page).filter({ hasText: 'SalesOrders' }), 'the page of SalesOrders')
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Runs (${runsBefore.length + 1})` }), `${runsBefore.length + 1} runs of SalesOrders`)
-    await fp.shot('monitor-sync-state-runs')
+    await shot(fp, 'monitor-sync-state-runs')
     await fp.check()
   })
 
@@ -116,7 +129,7 @@ describe('Integration Monitor in Chromium', function () {
     await fp.waitFor(rows(page).filter({ hasText: 'Sales order is being edited by MILLER' }), 'the operation to send again')
     await fp.waitFor(rows(page).filter({ hasText: 'Text type 0002 is not allowed' }), 'the operation to discard')
     expect(await rows(page).filter({ hasText: /Delivered|Discarded|Pending/ }).count(), 'only failed operations in the Failed view').to.equal(0)
-    await fp.shot('monitor-writeback-failed')
+    await shot(fp, 'monitor-writeback-failed')
 
     // Discard: the page shows S/4HANA's error; the reason is asked for in the action's dialog.
     await rows(page).filter({ hasText: 'Text type 0002 is not allowed' }).first().locator('td.sapMListTblCell').nth(2).click()
@@ -131,7 +144,7 @@ describe('Integration Monitor in Chromium', function () {
     await fp.waitFor((await section(fp, 'Discarded')).filter({ hasText: 'Order type ZOR takes no texts' }), 'the reason on the page')
     // The object page's buttons stay where they are; those the status does not allow are disabled.
     expect(await button(page, 'Retry').first().isDisabled(), 'Retry disabled for a discarded operation').to.equal(true)
-    await fp.shot('monitor-writeback-discarded')
+    await shot(fp, 'monitor-writeback-discarded')
 
     // Retry: sent again with a fresh budget, and delivered by the simulator.
     await page.goBack()
@@ -143,8 +156,28 @@ describe('Integration Monitor in Chromium', function () {
     await eventually('the operation to be delivered', async () => (await operation(toRetry)).status === 'Delivered', 30_000)
     await page.reload()
     await fp.waitFor(header(page).filter({ hasText: 'Delivered' }), 'status Delivered after a reload')
-    await fp.shot('monitor-writeback-delivered')
+    await shot(fp, 'monitor-writeback-delivered')
     await fp.check()
+  })
+
+  it('speaks German and Chinese: titles, buttons and the statuses as texts', async () => {
+    const languages = [
+      { locale: 'de-DE', tile: 'Integrationsmonitor', title: 'Synchronisation mit S/4HANA', button: 'Jetzt ausführen', status: 'Erfolgreich', writeBack: 'Rückschreiben nach S/4HANA', view: 'Fehlgeschlagen' },
+      { locale: 'zh-CN', tile: '集成监控', title: '与 S/4HANA 同步', button: '立即运行', status: '成功', writeBack: '回写到 S/4HANA', view: '失败' },
+    ]
+    for (const language of languages) {
+      const fp = await fiori.launchpad('admin', { width: 1440, height: 900, locale: language.locale })
+      await fp.openTile(language.tile)
+      const { page } = fp
+      await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: language.title }), `${language.locale}: the list's title`)
+      await fp.waitFor(rows(page).filter({ hasText: 'SalesOrders' }).filter({ hasText: language.status }), `${language.locale}: the last run's status as text`)
+      await fp.waitFor(button(page, language.button), `${language.locale}: the Run Now button`)
+      await click(fp, button(page, language.writeBack), `${language.locale}: the button to the write-back list`)
+      await fp.waitFor(page.locator('.sapMITBFilter:visible', { hasText: language.view }), `${language.locale}: the Failed view`)
+      await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: language.writeBack }), `${language.locale}: the write-back list's title`)
+      await shot(fp, `monitor-${language.locale}`)
+      await fp.check()
+    }
   })
 
   it("shows the write-back queue's counts per status", async () => {
@@ -160,7 +193,7 @@ describe('Integration Monitor in Chromium', function () {
       await fp.waitFor(row, `the queue's row for ${status}`)
       expect((await row.first().locator('td.sapMListTblCell').nth(1).innerText()).trim(), status).to.equal(String(n))
     }
-    await fp.shot('monitor-writeback-queue')
+    await shot(fp, 'monitor-writeback-queue')
     await fp.check()
   })
 })

@@ -167,14 +167,15 @@ annotate srv.WriteBackOperations with @(
   },
   UI.SelectionFields: [ status, target, event, invoiceNumber, customerNumber ],
   UI.LineItem: [
+    // Widths for the code columns: Fiori elements would size them for their texts' 255 characters and push the
+    // rest of the row out of sight.
     { Value: createdAt },
-    { Value: status, Criticality: statusCriticality },
-    { Value: target },
-    { Value: event },
-    { Value: invoiceNumber },
-    { Value: customerNumber },
-    { Value: attempts },
-    { Value: errorCode },
+    { Value: status, Criticality: statusCriticality, ![@HTML5.CssDefaults]: { width: '8rem' } },
+    { Value: target, ![@HTML5.CssDefaults]: { width: '10rem' } },
+    { Value: event, ![@HTML5.CssDefaults]: { width: '9rem' } },
+    { Value: invoiceNumber, ![@HTML5.CssDefaults]: { width: '8rem' } },
+    { Value: customerNumber, ![@HTML5.CssDefaults]: { width: '7rem' } },
+    { Value: attempts, ![@HTML5.CssDefaults]: { width: '6rem' } },
     { Value: errorMessage, ![@UI.Importance]: #High },
     { $Type: 'UI.DataFieldForAction', Action: 'IntegrationService.retry', Label: '{i18n>RetryWriteBack}' },
     { $Type: 'UI.DataFieldForAction', Action: 'IntegrationService.discard', Label: '{i18n>DiscardWriteBack}' },
