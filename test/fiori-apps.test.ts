@@ -1,8 +1,9 @@
 // The Fiori elements apps of AR in Chromium, opened from the launchpad as the mocked users: Manage Invoices
 // filtered to overdue invoices and one of them opened, a phone confirmation recorded there; a dispute's processing
 // data edited in draft, then the dispute worked Open → In Process → Resolved → Closed with the object page's
-// buttons, which follow the status; Customer 360 with the aging of a customer's open items, and a contact
-// correction created in draft. What the pages show and do is checked against the database.
+// buttons, which follow the status; another one escalated by an AR manager; Customer 360 with the aging of a
+// customer's open items, and a contact correction created in draft. What the pages show and do is checked
+// against the database.
 import cds from '@sap/cds'
 import type { Locator, Page } from 'playwright-core'
 import { startFiori, type FioriPage } from './browser/fiori'
@@ -47,16 +48,19 @@ describe('Fiori apps in Chromium', function () {
     await clickAndWait(fp, page.locator('button:visible').filter({ hasText: /^\s*Go\s*$/ }), 'the Go button')
     const title = page.locator('.sapMTitle:visible', { hasText: `Invoices (${overdue.length})` })
     await fp.waitFor(title, `the list of ${overdue.length} overdue invoices`)
-    await fp.waitFor(rows(page), 'the rows of the list')
-    // The billing document number opens each row.
-    const shownIds = (await rows(page).allInnerTexts()).map(t => /\d+/.exec(t)?.[0])
+    // The list is a grid table; the billing document number opens each of its rows.
+    const listRows = page.locator('tr.sapUiTableContentRow:visible').filter({ hasText: /\d{8}/ })
+    await fp.waitFor(listRows, 'the rows of the list')
+    const shownIds = (await listRows.allInnerTexts()).map(t => /\d+/.exec(t)?.[0])
     expect(shownIds.length).to.be.greaterThan(0)
     const overdueIds = new Set(overdue.map(o => o.ID))
     expect(shownIds.filter(id => !overdueIds.has(id ?? '')), 'every row shown is overdue').to.deep.equal([])
     await fp.shot('fiori-invoices-overdue')
 
     const invoice = shownIds[0]!
-    await rows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2).click()
+    // A grid row opens from its navigation arrow, a cell of its own beside the row.
+    const rowIndex = await listRows.filter({ hasText: invoice }).first().getAttribute('data-sap-ui-rowindex')
+    await page.locator(`[id$="LineItem-innerTable-rowact${rowIndex}"]:visible`).click()
     await fp.waitFor(objectPage(page).filter({ hasText: invoice }), `the object page of invoice ${invoice}`)
     const items = (await SELECT.from('invoicecrm.mirror.BillingDocumentItems').columns('item', 'description').where({ billingDocument_ID: invoice })) as { item: string; description: string }[]
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Items (${items.length})` }), 'the items of the invoice')
@@ -143,6 +147,26 @@ describe('Fiori apps in Chromium', function () {
     await fp.shot('fiori-dispute-closed')
     const resolved = await SELECT.one.from(`${C}.Disputes`).where({ ID: dispute.ID })
     expect(resolved).to.include({ outcome: 'rejected', resolution: 'The March price list was superseded on 1 April.', processor: 'clerk' })
+    await fp.check()
+  })
+
+  it('Manage Disputes: an AR manager escalates a dispute with a reason, once', async () => {
+    const invoice = ((await SELECT.one.from('ReceivablesService.Invoices').columns('ID').where({ hasOpenDispute: false, isCancelled: false, isConfirmed: false }).orderBy('ID')) as { ID: string }).ID
+    const { data: dispute } = await fiori.test.POST(`${API}/Invoices('${invoice}')/ReceivablesService.recordDispute`, { source: 'email', reason: 'notReceived' }, clerk)
+
+    const fp = await fiori.launchpad('manager')
+    await fp.openTile('Manage Disputes')
+    const { page } = fp
+    await fp.waitFor(rows(page).filter({ hasText: invoice }), `the dispute of invoice ${invoice} in the worklist`)
+    await rows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2).click()
+    await clickAndWait(fp, actionButton(page, 'escalate'), 'the Escalate button')
+    await fp.waitFor(parameter(page, 'reason'), 'the escalation dialog')
+    await parameter(page, 'reason').fill('Goods held at customs for three weeks')
+    await dialogButton(page, 'escalate').click()
+    await eventually('the Escalate button disabled', async () => !(await actionButton(page, 'escalate').isEnabled()), 15_000)
+    await fp.shot('fiori-dispute-escalated')
+    const escalated = await SELECT.one.from(`${C}.Disputes`).columns('escalated', 'escalatedBy', 'escalationReason').where({ ID: dispute.ID })
+    expect(escalated).to.deep.equal({ escalated: true, escalatedBy: 'manager', escalationReason: 'Goods held at customs for three weeks' })
     await fp.check()
   })
 
