@@ -115,6 +115,26 @@ describe('Integration Monitor in Chromium', function () {
     await fp.waitFor(objectPage(page).filter({ hasText: 'SalesOrders' }), 'the page of SalesOrders')
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Runs (${runsBefore.length + 1})` }), `${runsBefore.length + 1} runs of SalesOrders`)
     await shot(fp, 'monitor-sync-state-runs')
+
+    // The newest run opens with its counters and its sections for S/4HANA's errors and the rejected records.
+    const runRows = page.locator('.sapUxAPObjectPageSection:visible', { hasText: 'Runs (' }).locator('.sapMListTblRow:visible').filter({ has: page.locator('td.sapMListTblCell') })
+    await runRows.first().locator('td.sapMListTblCell').nth(1).click()
+    await fp.waitFor(page.getByRole('tab', { name: 'Errors from S/4HANA', exact: true }), "the run's page")
+    await fp.waitFor(header(page).filter({ hasText: 'Delta' }).filter({ hasText: 'Succeeded' }), 'the delta run, succeeded')
+    await shot(fp, 'monitor-sync-run')
+    await page.goBack()
+    await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: 'Runs (' }), 'the page of SalesOrders again')
+
+    // Pause and resume from the entity's page: each button only while it applies; the database keeps the switch.
+    const paused = async () => ((await SELECT.one.from(`${I}.SyncSchedules`).columns('paused').where({ entity: 'SalesOrders' })) as { paused: boolean }).paused
+    const actions = page.locator('.sapUxAPObjectPageHeaderIdentifierActions, .sapFDynamicPageTitleActionsBar')
+    expect(await button(actions, 'Resume').first().isDisabled(), 'no Resume while scheduled').to.equal(true)
+    await click(fp, button(actions, 'Pause'), 'the Pause button')
+    await eventually('SalesOrders paused', async () => (await paused()) === true)
+    await eventually('the Resume button enabled', () => button(actions, 'Resume').first().isEnabled())
+    expect(await button(actions, 'Pause').first().isDisabled(), 'no Pause while paused').to.equal(true)
+    await button(actions, 'Resume').first().click()
+    await eventually('SalesOrders resumed', async () => (await paused()) === false)
     await fp.check()
   })
 
