@@ -89,7 +89,7 @@ export function startFiori(options: FioriOptions = {}): Fiori {
 
   before(async function () {
     this.timeout(180_000)
-    if (!isFrameworkBuilt()) throw new Error(`No prebuilt SAPUI5 at ${frameworkDir()}: run 'npm run ui5:framework' first (bash .ci/run does)`)
+    if (!isFrameworkBuilt()) throw new Error(`No prebuilt SAPUI5 at ${frameworkDir()}: run 'npm run ui5:framework' first (npm test and npm start do)`)
     const service = await cds.connect.to('notifications')
     service.prepend(() => service.on('*', req => void notifications.push(req.event)))
     sim = createSimulator({ volume: 'small', ...options.simulator })
