@@ -36,7 +36,6 @@ interface KpiTile {
   id: string
   kpi: string
   text: string
-  unit: string
   intent: string
   icon: string
   state: string

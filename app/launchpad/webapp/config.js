@@ -67,7 +67,6 @@
 				kpi: tile.kpi,
 				title: t(tile.text + "Title"),
 				info: t(tile.text + "Info"),
-				unit: t(tile.unit),
 				unavailable: t("kpiUnavailable"),
 				icon: tile.icon,
 				state: tile.state,

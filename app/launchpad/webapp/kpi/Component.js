@@ -28,7 +28,6 @@ sap.ui.define([
 				},
 				tileContent: new TileContent({
 					footer: p.info,
-					unit: p.unit,
 					content: new NumericContent({
 						value: valueBinding,
 						valueColor: {

@@ -3,12 +3,12 @@
 sap.ui.define(["sap/ui/model/json/JSONModel"], function (JSONModel) {
 	"use strict";
 
-	var URL = "/odata/v4/launchpad/kpis()";
+	var KPIS_URL = "/odata/v4/launchpad/kpis()";
 	var REFRESH_MS = 60000;
 	var model;
 
 	function refresh() {
-		return fetch(URL, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+		return fetch(KPIS_URL, { headers: { Accept: "application/json" }, credentials: "same-origin" })
 			.then(function (response) {
 				if (!response.ok) throw new Error("LaunchpadService answered " + response.status);
 				return response.json();
