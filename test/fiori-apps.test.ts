@@ -1,9 +1,9 @@
 // The Fiori elements apps of AR in Chromium, opened from the launchpad as the mocked users: Manage Invoices
-// filtered to overdue invoices and one of them opened, a phone confirmation recorded there; a dispute's processing
-// data edited in draft, then the dispute worked Open → In Process → Resolved → Closed with the object page's
-// buttons, which follow the status; another one escalated by an AR manager; Customer 360 with the aging of a
-// customer's open items, and a contact correction created in draft. What the pages show and do is checked
-// against the database.
+// filtered to overdue invoices and one of them opened, a confirmation and a dispute by phone recorded there and the
+// dispute opened in Manage Disputes; a dispute's processing data edited in draft, then the dispute worked
+// Open → In Process → Resolved → Closed with the object page's buttons, which follow the status; another one
+// escalated by an AR manager; Customer 360 with the aging of a customer's open items, and a contact correction
+// created in draft. What the pages show and do is checked against the database.
 import cds from '@sap/cds'
 import type { Locator, Page } from 'playwright-core'
 import { startFiori, type FioriPage } from './browser/fiori'
@@ -32,7 +32,7 @@ describe('Fiori apps in Chromium', function () {
     await button.first().click()
   }
 
-  it('Manage Invoices: filters the list to overdue invoices and opens one with its items and timeline', async () => {
+  it('Manage Invoices: filters the list to overdue invoices, opens one with its items and timeline, records answers by phone, opens the dispute', async () => {
     const overdue = (await SELECT.from('ReceivablesService.Invoices').columns('ID').where({ daysOverdue: { '>': 0 } })) as { ID: string }[]
     expect(overdue.length, 'the simulator has overdue invoices').to.be.greaterThan(0)
     const all = (await SELECT.one.from('ReceivablesService.Invoices').columns('count(1) as n')) as { n: number }
@@ -65,6 +65,9 @@ describe('Fiori apps in Chromium', function () {
     const items = (await SELECT.from('invoicecrm.mirror.BillingDocumentItems').columns('item', 'description').where({ billingDocument_ID: invoice })) as { item: string; description: string }[]
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Items (${items.length})` }), 'the items of the invoice')
     await fp.waitFor(page.locator('.sapMListTblRow:visible', { hasText: items[0].description }), 'an item row')
+    // "Open Dispute" leads to Manage Disputes when there is a dispute to open.
+    const { hasOpenDispute } = (await SELECT.one.from('ReceivablesService.Invoices').columns('hasOpenDispute').where({ ID: invoice })) as { hasOpenDispute: boolean }
+    expect(await page.locator('button[id$="DataFieldForIntentBasedNavigation::Dispute::manage"]:visible').count()).to.equal(hasOpenDispute ? 1 : 0)
 
     // A phone confirmation through the action's dialog lands on the invoice's timeline.
     await clickAndWait(fp, actionButton(page, 'recordConfirmation'), 'the Record Confirmation button')
@@ -78,6 +81,21 @@ describe('Fiori apps in Chromium', function () {
     await fp.shot('fiori-invoice-object-page')
     const conversation = await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice })
     expect(conversation).to.include({ confirmedBy: 'clerk', confirmationChannel: 'phone', confirmationNote: 'Customer confirmed on the phone' })
+
+    // Later the customer calls again, about the quantity: a dispute, which "Open Dispute" then shows in Manage Disputes.
+    await clickAndWait(fp, actionButton(page, 'recordDispute'), 'the Record Dispute button')
+    await fp.waitFor(parameter(page, 'reason'), 'the dispute dialog')
+    for (const [name, value] of [['source', 'Phone'], ['reason', 'Wrong Quantity']]) {
+      await parameter(page, name).fill(value)
+      await parameter(page, name).press('Enter')
+    }
+    await dialogButton(page, 'recordDispute').click()
+    const openDispute = page.locator('button[id$="DataFieldForIntentBasedNavigation::Dispute::manage"]:visible')
+    await fp.waitFor(openDispute, 'the Open Dispute button')
+    expect(await SELECT.one.from(`${C}.Disputes`).columns('reason', 'source', 'status').where({ invoice_ID: invoice })).to.deep.equal({ reason: 'wrongQuantity', source: 'phone', status: 'Open' })
+    await openDispute.click()
+    await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: 'Disputes (1)' }), 'Manage Disputes with the dispute of the invoice')
+    await fp.waitFor(rows(page).filter({ hasText: invoice }), 'the dispute of the invoice')
     await fp.check()
   })
 

@@ -100,7 +100,8 @@ annotate srv.Invoices with @(
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.recordConfirmation', Label: '{i18n>RecordConfirmation}' },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.recordDispute', Label: '{i18n>RecordDispute}' },
     { $Type: 'UI.DataFieldForIntentBasedNavigation', SemanticObject: 'Dispute', Action: 'manage', Label: '{i18n>OpenDispute}',
-      Mapping: [{ LocalProperty: ID, SemanticObjectProperty: 'invoice_ID' }] },
+      Mapping: [{ LocalProperty: ID, SemanticObjectProperty: 'invoice_ID' }],
+      ![@UI.Hidden]: { $edmJson: { $Not: { $Path: 'hasOpenDispute' } } } },
   ],
 );
 
