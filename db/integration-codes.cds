@@ -6,10 +6,13 @@ using { sap } from '@sap/cds/common';
 using { invoicecrm.integration as integration } from './integration';
 using { invoicecrm.writeback as writeback } from './writeback';
 
-entity SyncRunStatuses   : sap.common.CodeList { key code : integration.RunStatus; }
+/** How a status shows, as UI.CriticalityType: 0 neutral (grey), 1 negative (red), 2 critical (yellow), 3 positive (green). */
+aspect WithCriticality { criticality : Integer default 0; }
+
+entity SyncRunStatuses   : sap.common.CodeList, WithCriticality { key code : integration.RunStatus; }
 entity SyncModes         : sap.common.CodeList { key code : integration.SyncMode; }
-entity WriteBackStatuses : sap.common.CodeList { key code : writeback.OperationStatus; }
+entity WriteBackStatuses : sap.common.CodeList, WithCriticality { key code : writeback.OperationStatus; }
 entity WriteBackTargets  : sap.common.CodeList { key code : writeback.Target; }
 entity WriteBackEvents   : sap.common.CodeList { key code : writeback.Event; }
 /** The outcomes of a delivery attempt (writeback.WriteBackAttempts.outcome). */
-entity AttemptOutcomes   : sap.common.CodeList { key code : String(20); }
+entity AttemptOutcomes   : sap.common.CodeList, WithCriticality { key code : String(20); }

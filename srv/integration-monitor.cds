@@ -1,6 +1,7 @@
 // What the Integration Monitor app (app/monitor) needs beyond IntegrationService itself: the runs of each synced
-// entity, the statuses' texts and criticalities, which actions a row allows, and actions bound to a sync state, so
-// that the app runs, pauses and resumes the entity of the row (the unbound actions stay for scripts).
+// entity, the code lists that give the statuses their texts and criticalities, which actions a row allows, and
+// actions bound to a sync state, so that the app runs, pauses and resumes the entity of the row (the unbound
+// actions stay for scripts).
 using { IntegrationService } from './integration-service';
 using { invoicecrm.codes as codes } from '../db/integration-codes';
 
@@ -15,7 +16,6 @@ extend service IntegrationService with {
 
 extend IntegrationService.SyncStates with columns {
   runs : Association to many IntegrationService.SyncRuns on runs.entity = $self.entity,
-  case state.lastRun.status when 'failed' then 1 when 'running' then 2 when 'succeeded' then 3 else 0 end as lastRunCriticality : Integer,
   (coalesce(paused, false) = false) as canPause : Boolean,
   lastRunStatusText : Association to one IntegrationService.SyncRunStatuses on lastRunStatusText.code = $self.lastRunStatus,
 }
@@ -34,13 +34,11 @@ extend IntegrationService.SyncStates with actions {
 }
 
 extend IntegrationService.SyncRuns with columns {
-  case status when 'failed' then 1 when 'running' then 2 when 'succeeded' then 3 else 0 end as statusCriticality : Integer,
   statusText : Association to one IntegrationService.SyncRunStatuses on statusText.code = $self.status,
   modeText   : Association to one IntegrationService.SyncModes on modeText.code = $self.mode,
 }
 
 extend IntegrationService.WriteBackOperations with columns {
-  case status when 'Failed' then 1 when 'Pending' then 2 when 'Delivered' then 3 else 0 end as statusCriticality : Integer,
   (status = 'Failed') as canRetry : Boolean,
   (status = 'Failed' or status = 'Pending') as canDiscard : Boolean,
   statusText : Association to one IntegrationService.WriteBackStatuses on statusText.code = $self.status,
@@ -49,11 +47,9 @@ extend IntegrationService.WriteBackOperations with columns {
 }
 
 extend IntegrationService.WriteBackQueue with columns {
-  case status when 'Failed' then 1 when 'Pending' then 2 when 'Delivered' then 3 else 0 end as statusCriticality : Integer,
   statusText : Association to one IntegrationService.WriteBackStatuses on statusText.code = $self.status,
 }
 
 extend IntegrationService.WriteBackAttempts with columns {
-  case outcome when 'failed' then 1 when 'retry' then 2 when 'delivered' then 3 else 0 end as outcomeCriticality : Integer,
   outcomeText : Association to one IntegrationService.AttemptOutcomes on outcomeText.code = $self.outcome,
 }

@@ -168,10 +168,13 @@ describe('operations', () => {
       expect(message.message).to.match(/^full sync of CustomerDunning queued as job /)
       const job = await finished(jobId!)
       expect(job).to.include({ state: 'completed', trigger: 'manual', mode: 'full' })
-      const { data: state } = await GET(`${row('CustomerDunning')}?$expand=runs($orderby=startedAt desc)`, admin)
+      const { data: state } = await GET(`${row('CustomerDunning')}?$expand=lastRunStatusText,runs($orderby=startedAt desc;$expand=statusText)`, admin)
       expect(state.runs).to.have.length(runsBefore + 1)
-      expect(state.runs[0]).to.include({ ID: job.syncRunId, mode: 'full', status: 'succeeded', statusCriticality: 3 })
-      expect(state).to.include({ lastRunID: job.syncRunId, lastRunCriticality: 3 })
+      expect(state.runs[0]).to.include({ ID: job.syncRunId, mode: 'full', status: 'succeeded' })
+      // The monitor shows a status with its code list's text and criticality (3: positive).
+      expect(state.runs[0].statusText).to.include({ name: 'Succeeded', criticality: 3 })
+      expect(state).to.include({ lastRunID: job.syncRunId })
+      expect(state.lastRunStatusText).to.include({ name: 'Succeeded', criticality: 3 })
 
       const { data: paused } = await POST(`${row('SalesOrders')}/IntegrationService.pauseSchedule`, {}, admin)
       expect(paused).to.include({ entity: 'SalesOrders', paused: true, nextRunAt: null })

@@ -95,8 +95,8 @@ describe('Integration Monitor in Chromium', function () {
     expect(page.url()).to.contain('#IntegrationMonitor-display')
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Sync with S/4HANA (${entityNames().length})` }), 'the list of the synced entities')
     for (const entity of entityNames()) await fp.waitFor(rows(page).filter({ hasText: entity }), `the row of ${entity}`)
-    // Every entity was synced by the fixture: its last run succeeded.
-    expect(await rows(page).filter({ hasText: 'SalesOrders' }).innerText()).to.contain('Succeeded')
+    // Every entity was synced by the fixture: its last run succeeded, shown green as its code list's criticality says.
+    await fp.waitFor(rows(page).filter({ hasText: 'SalesOrders' }).locator('.sapMObjStatusSuccess', { hasText: 'Succeeded' }), 'the last run of SalesOrders, succeeded and green')
     await shot(fp, 'monitor-sync-states')
 
     const row = rows(page).filter({ hasText: 'SalesOrders' }).first()
@@ -148,6 +148,7 @@ describe('Integration Monitor in Chromium', function () {
     await fp.waitFor(page.locator('.sapMITBFilter:visible', { hasText: 'Failed' }).filter({ hasText: String(failedCount) }), `the Failed view with ${failedCount} operations`)
     await fp.waitFor(rows(page).filter({ hasText: 'Sales order is being edited by MILLER' }), 'the operation to send again')
     await fp.waitFor(rows(page).filter({ hasText: 'Text type 0002 is not allowed' }), 'the operation to discard')
+    expect(await rows(page).locator('.sapMObjStatusError', { hasText: 'Failed' }).count(), 'Failed shown red in each row').to.equal(failedCount)
     expect(await rows(page).filter({ hasText: /Delivered|Discarded|Pending/ }).count(), 'only failed operations in the Failed view').to.equal(0)
     await shot(fp, 'monitor-writeback-failed')
 

@@ -14,7 +14,7 @@ annotate srv.SyncStates with @(
   UI.LineItem: [
     { Value: entity },
     { Value: paused },
-    { Value: lastRunStatus, Criticality: lastRunCriticality },
+    { Value: lastRunStatus, Criticality: lastRunStatusText.criticality },
     { Value: lastSuccessAt },
     { Value: nextRunAt },
     { Value: running },
@@ -40,7 +40,7 @@ annotate srv.SyncStates with @(
     { $Type: 'UI.ReferenceFacet', ID: 'Progress', Target: '@UI.FieldGroup#Progress', Label: '{i18n>Progress}' },
   ],
   UI.FieldGroup #LastRun: { Data: [
-    { Value: lastRunStatus, Criticality: lastRunCriticality },
+    { Value: lastRunStatus, Criticality: lastRunStatusText.criticality },
     { Value: lastSuccessAt },
     { Value: lastChangeStamp },
   ] },
@@ -77,8 +77,7 @@ annotate srv.SyncStates with @(
 annotate srv.SyncStates with {
   entity    @title: '{i18n>SyncEntity}';
   lastRunID @UI.Hidden;
-  canPause           @UI.Hidden;
-  lastRunCriticality @UI.Hidden;
+  canPause  @UI.Hidden;
 };
 
 // Pause what runs on its schedule, resume what is paused; afterwards the row and its runs are read again.
@@ -99,7 +98,7 @@ annotate srv.SyncRuns with @(
   UI.LineItem: [
     { Value: startedAt },
     { Value: mode },
-    { Value: status, Criticality: statusCriticality },
+    { Value: status, Criticality: statusText.criticality },
     { Value: durationMs },
     { Value: pages },
     { Value: rowsRead },
@@ -117,7 +116,7 @@ annotate srv.SyncRuns with @(
     { $Type: 'UI.ReferenceFacet', ID: 'Outcome', Target: '@UI.FieldGroup#Outcome', Label: '{i18n>SyncRun}' },
   ],
   UI.FieldGroup #Outcome: { Data: [
-    { Value: status, Criticality: statusCriticality },
+    { Value: status, Criticality: statusText.criticality },
     { Value: mode },
     { Value: startedAt },
     { Value: finishedAt },
@@ -140,8 +139,7 @@ annotate srv.SyncRuns with @(
 );
 
 annotate srv.SyncRuns with {
-  ID                @UI.Hidden;
-  statusCriticality @UI.Hidden;
+  ID @UI.Hidden;
 };
 
 annotate srv.SyncRunErrors with @(UI.LineItem: [
@@ -170,7 +168,7 @@ annotate srv.WriteBackOperations with @(
     // Widths for the code columns: Fiori elements would size them for their texts' 255 characters and push the
     // rest of the row out of sight.
     { Value: createdAt },
-    { Value: status, Criticality: statusCriticality, ![@HTML5.CssDefaults]: { width: '8rem' } },
+    { Value: status, Criticality: statusText.criticality, ![@HTML5.CssDefaults]: { width: '8rem' } },
     { Value: target, ![@HTML5.CssDefaults]: { width: '10rem' } },
     { Value: event, ![@HTML5.CssDefaults]: { width: '9rem' } },
     { Value: invoiceNumber, ![@HTML5.CssDefaults]: { width: '8rem' } },
@@ -201,7 +199,7 @@ annotate srv.WriteBackOperations with @(
     { $Type: 'UI.ReferenceFacet', ID: 'Delivery', Target: '@UI.FieldGroup#Delivery', Label: '{i18n>WriteBackDelivery}' },
   ],
   UI.FieldGroup #Delivery: { Data: [
-    { Value: status, Criticality: statusCriticality },
+    { Value: status, Criticality: statusText.criticality },
     { Value: attempts },
     { Value: lastAttemptAt },
     { Value: nextAttemptAt },
@@ -244,7 +242,6 @@ annotate srv.WriteBackOperations with @(
 
 annotate srv.WriteBackOperations with {
   ID                @UI.Hidden;
-  statusCriticality @UI.Hidden;
   canRetry          @UI.Hidden;
   canDiscard        @UI.Hidden;
   invoiceNumber  @title: '{i18n>BillingDocument}';
@@ -263,7 +260,7 @@ annotate srv.WriteBackOperations actions {
 annotate srv.WriteBackAttempts with @(
   UI.LineItem: [
     { Value: at },
-    { Value: outcome, Criticality: outcomeCriticality },
+    { Value: outcome, Criticality: outcomeText.criticality },
     { Value: httpStatus },
     { Value: message },
   ],
@@ -274,13 +271,12 @@ annotate srv.WriteBackAttempts with @(
 );
 
 annotate srv.WriteBackAttempts with {
-  ID                 @UI.Hidden;
-  outcomeCriticality @UI.Hidden;
+  ID @UI.Hidden;
 };
 
 annotate srv.WriteBackQueue with @(
   UI.LineItem: [
-    { Value: status, Criticality: statusCriticality },
+    { Value: status, Criticality: statusText.criticality },
     { Value: operations },
     { Value: oldest },
   ],
@@ -293,7 +289,6 @@ annotate srv.WriteBackQueue with @(
 
 annotate srv.WriteBackQueue with {
   status            @title: '{i18n>WriteBackStatus}';
-  statusCriticality @UI.Hidden;
 };
 
 // Codes show as texts in the user's language (srv/integration-monitor.cds, db/integration-codes.cds); the filters
