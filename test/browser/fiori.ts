@@ -83,6 +83,9 @@ export function startFiori(options: FioriOptions = {}): Fiori {
   const originalUrl = settings.url
   const notifications: string[] = []
   const pages: FioriPage[] = []
+  const findProblems = new Map<FioriPage, () => Promise<string[]>>()
+  /** Pages whose check() has thrown: the test dealt with their problems. */
+  const refused = new Set<FioriPage>()
   let sim: Simulator | undefined
   let browser: Browser | undefined
   let base = ''
@@ -101,8 +104,14 @@ export function startFiori(options: FioriOptions = {}): Fiori {
     base = test.axios.defaults.baseURL!
   })
 
-  afterEach(async () => {
+  // The fence holds even where a test forgot to check: a page with problems fails the test's after-each hook,
+  // unless the test failed already or saw its check() fail (and expected it to).
+  afterEach(async function () {
+    const found: string[] = []
+    const failed = this.currentTest?.state === 'failed'
+    if (!failed) for (const page of pages) if (!refused.has(page)) found.push(...(await findProblems.get(page)!()))
     while (pages.length) await pages.pop()!.close()
+    if (found.length) throw new Error(`A page of this test was not clean:\n  ${found.join('\n  ')}`)
   })
 
   after(async () => {
@@ -140,7 +149,9 @@ export function startFiori(options: FioriOptions = {}): Fiori {
       appFailures,
       async check() {
         const found = await problems()
-        if (found.length) throw new Error(`The page was not clean (${user}, ${page.url()}):\n  ${found.join('\n  ')}`)
+        if (!found.length) return
+        refused.add(fiori)
+        throw new Error(`The page was not clean (${user}, ${page.url()}):\n  ${found.join('\n  ')}`)
       },
       async waitFor(locator, what, timeoutMs = 60_000) {
         const until = Date.now() + timeoutMs
@@ -171,6 +182,7 @@ export function startFiori(options: FioriOptions = {}): Fiori {
       shot: name => screenshot(page, name),
     }
     pages.push(fiori)
+    findProblems.set(fiori, problems)
     await page.goto(base + path, { waitUntil: 'domcontentloaded' })
     return fiori
   }
