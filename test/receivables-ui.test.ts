@@ -278,6 +278,19 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(await flags()).to.include({ status: 'InProcess', canStartProcessing: false, canResolve: true, canClose: false, canComment: true })
     })
 
+    it('marks the SLA red when past, yellow within a day, green before; neutral once resolved', async () => {
+      const sla = async (dueInHours: number, status = 'Open') => {
+        await UPDATE(`${C}.Disputes`).set({ slaDueAt: new Date(Date.now() + dueInHours * 3_600_000).toISOString(), status }).where({ ID: dispute })
+        return (await GET(`${url(true)}?$select=slaCriticality`, clerk)).data.slaCriticality
+      }
+      const status = (await SELECT.one.from(`${C}.Disputes`).columns('status', 'slaDueAt').where({ ID: dispute })) as { status: string; slaDueAt: string }
+      expect(await sla(-1)).to.equal(1)
+      expect(await sla(12)).to.equal(2)
+      expect(await sla(50)).to.equal(3)
+      expect(await sla(-1, 'Resolved')).to.equal(0)
+      await UPDATE(`${C}.Disputes`).set(status).where({ ID: dispute })
+    })
+
     it('saves the processing data edited in draft, and keeps what actions did meanwhile', async () => {
       await POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, clerk)
       const slaDueAt = new Date(Date.now() + 3 * day).toISOString().replace(/\.\d+Z$/, 'Z')

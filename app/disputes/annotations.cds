@@ -12,14 +12,15 @@ annotate srv.Disputes with @(
     Description   : { Value: customer.name },
   },
   UI.SelectionFields: [ status, slaDueAt, customer_ID, invoice_ID, reason, priority, processor, escalated, source ],
+  // What decides the next step first: a narrow screen shows the leading columns.
   UI.LineItem: [
     { Value: invoice_ID },
-    { Value: customer_ID },
-    { Value: reason },
-    { Value: disputedAmount },
     { Value: status, Criticality: statusCriticality },
     { Value: slaDueAt, Criticality: slaCriticality },
     { Value: priority },
+    { Value: customer_ID },
+    { Value: reason },
+    { Value: disputedAmount },
     { Value: processor },
     { Value: escalated },
     { Value: createdAt },
@@ -28,9 +29,16 @@ annotate srv.Disputes with @(
     SortOrder     : [{ Property: slaDueAt, Descending: false }],
     Visualizations: ['@UI.LineItem'],
   },
-  UI.SelectionVariant #Unfinished: {
-    Text: '{i18n>UnfinishedDisputes}',
-    SelectOptions: [{ PropertyName: status, Ranges: [{ Sign: #E, Option: #EQ, Low: 'Closed' }] }],
+  // The worklist opens on the disputes not closed yet, the most urgent SLA first.
+  UI.SelectionPresentationVariant #Worklist: {
+    Text            : '{i18n>UnfinishedDisputes}',
+    SelectionVariant: {
+      SelectOptions: [{ PropertyName: status, Ranges: [{ Sign: #E, Option: #EQ, Low: 'Closed' }] }],
+    },
+    PresentationVariant: {
+      SortOrder     : [{ Property: slaDueAt, Descending: false }],
+      Visualizations: ['@UI.LineItem'],
+    },
   },
   UI.HeaderFacets: [
     { $Type: 'UI.ReferenceFacet', ID: 'Status', Target: '@UI.FieldGroup#Status', Label: '{i18n>DisputeStatus}' },
