@@ -253,6 +253,13 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect((await SELECT.from(`${C}.CustomerContacts`).where({ proposal_ID: ID })).length).to.equal(1)
     })
 
+    it('shows aging, code lists and contacts to the finance roles only', async () => {
+      for (const path of ['CustomerAging', 'PaymentStates', 'DisputeStatuses', 'CustomerContacts', "Customers('C1')/aging"]) {
+        expect((await outcome(GET(`${API}/${path}`, as('outsider')))).status, path).to.equal(403)
+        expect((await outcome(GET(`${API}/${path}`, as('manager')))).status, path).to.equal(200)
+      }
+    })
+
     it('keeps the mirror read-only for everyone', async () => {
       expect((await outcome(PATCH(`${API}/Customers('C1')`, { billingEmail: 'x@y.example' }, clerk))).status).to.be.oneOf([403, 405])
       expect((await outcome(POST(`${API}/Invoices`, { ID: '1' }, as('manager')))).status).to.be.oneOf([403, 405])
