@@ -15,7 +15,7 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFile
 import { join, relative, resolve } from 'node:path'
 import { ZipFile } from 'yazl'
 
-const root = join(__dirname, '..')
+const root = join(__dirname, '../..')
 const LAUNCHPAD = join(root, 'app/launchpad/webapp')
 /** The business solution the apps belong to in Work Zone (sap.cloud.service; mta.yaml names it for the destinations). */
 const CLOUD_SERVICE = 'invoicecrm'
@@ -109,7 +109,7 @@ function addTexts(webapp: string, manifest: Manifest, kpis: KpiTile[]) {
     const ours = properties(join(LAUNCHPAD, 'i18n', `i18n${suffix}.properties`))
     const fallback = properties(join(LAUNCHPAD, 'i18n/i18n.properties'))
     const lines = keys.map(key => `${key}=${escapeNonAscii(ours.get(key) ?? fallback.get(key) ?? key)}`)
-    writeFileSync(join(dir, file), `${readFileSync(join(dir, file), 'utf8').trimEnd()}\n\n# Launchpad KPI tiles (added by scripts/build-html5.ts)\n${lines.join('\n')}\n`)
+    writeFileSync(join(dir, file), `${readFileSync(join(dir, file), 'utf8').trimEnd()}\n\n# Launchpad KPI tiles (added by app/build/build-html5.ts)\n${lines.join('\n')}\n`)
   }
 }
 

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { frameworkDir, isFrameworkBuilt, ui5Project, ui5Version } from '../srv/ui5-framework'
+import { frameworkDir, isFrameworkBuilt, ui5Project, ui5Version } from '../../srv/ui5-framework'
 
 const force = process.argv.includes('--force')
 const version = ui5Version()
