@@ -105,7 +105,8 @@ extend ReceivablesService.Disputes with columns {
   (status = 'Resolved')  as canClose           : Boolean,
   (status <> 'Closed')   as canComment         : Boolean,
   (status = 'Closed')    as isClosed           : Boolean,
-  (status <> 'Closed' and coalesce(escalated, false) = false) as canEscalate : Boolean,
+  // ReceivablesService.ts turns it off for anyone but an AR manager.
+  (status in ('Open', 'InProcess') and coalesce(escalated, false) = false) as canEscalate : Boolean,
   @title: '{i18n>SlaState}'
   case
     when status = 'Resolved' or status = 'Closed' then 0

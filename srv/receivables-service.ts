@@ -36,6 +36,12 @@ export default class ReceivablesService extends cds.ApplicationService {
 
     // Saving a dispute's draft writes only its processing data: status, comments and the rest move by actions,
     // possibly while the draft is open, and the draft's older copy of them must not overwrite that.
+    // Escalating is an AR manager's decision: the apps offer it to them alone.
+    this.after('READ', Disputes, (result, req) => {
+      if (req.user.is('ARManager')) return
+      for (const dispute of [result ?? []].flat() as { canEscalate?: boolean }[]) if (dispute && 'canEscalate' in dispute) dispute.canEscalate = false
+    })
+
     this.before('UPDATE', Disputes, req => {
       for (const field of Object.keys(req.data)) if (!DISPUTE_PROCESSING.has(field)) delete (req.data as Record<string, unknown>)[field]
     })

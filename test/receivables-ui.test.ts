@@ -285,6 +285,15 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(await flags()).to.include({ status: 'InProcess', canStartProcessing: false, canResolve: true, canClose: false, canComment: true })
     })
 
+    it('offers escalation to AR managers only, and only while the dispute is open or in process', async () => {
+      const canEscalate = async (user: string) => (await GET(`${url(true)}?$select=canEscalate`, as(user))).data.canEscalate
+      expect(await canEscalate('clerk')).to.equal(false)
+      expect(await canEscalate('manager')).to.equal(true)
+      await UPDATE(`${C}.Disputes`).set({ status: 'Resolved' }).where({ ID: dispute })
+      expect(await canEscalate('manager')).to.equal(false)
+      await UPDATE(`${C}.Disputes`).set({ status: 'InProcess' }).where({ ID: dispute })
+    })
+
     it('marks the SLA red when past, yellow within a day, green before; neutral once resolved', async () => {
       const sla = async (dueInHours: number, status = 'Open') => {
         await UPDATE(`${C}.Disputes`).set({ slaDueAt: new Date(Date.now() + dueInHours * 3_600_000).toISOString(), status }).where({ ID: dispute })
