@@ -110,6 +110,8 @@ export function startFiori(options: FioriOptions = {}): Fiori {
     const found: string[] = []
     const failed = this.currentTest?.state === 'failed'
     if (!failed) for (const page of pages) if (!refused.has(page)) found.push(...(await findProblems.get(page)!()))
+    // What the page showed when the test failed, for whoever reads the CI output.
+    else for (const [i, { page }] of pages.entries()) await screenshot(page, `failed-${this.currentTest!.title.slice(0, 60)}-${i + 1}`).catch(() => undefined)
     while (pages.length) await pages.pop()!.close()
     if (found.length) throw new Error(`A page of this test was not clean:\n  ${found.join('\n  ')}`)
   })
