@@ -8,6 +8,7 @@ import cds from '@sap/cds'
 import type { Locator, Page } from 'playwright-core'
 import { startFiori, type FioriPage } from './browser/fiori'
 import { eventually } from './support'
+import { writeBackSettings } from '../srv/writeback'
 
 const C = 'invoicecrm.crm'
 const API = '/odata/v4/receivables'
@@ -96,6 +97,14 @@ describe('Fiori apps in Chromium', function () {
     await openDispute.click()
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: 'Disputes (1)' }), 'Manage Disputes with the dispute of the invoice')
     await fp.waitFor(rows(page).filter({ hasText: invoice }), 'the dispute of the invoice')
+    await fp.check()
+  })
+
+  it("opens the invoice from the link that write-back attaches in S/4HANA", async () => {
+    const { ID: invoice } = (await SELECT.one.from('ReceivablesService.Invoices').columns('ID').orderBy('ID desc')) as { ID: string }
+    const link = new URL(writeBackSettings().targets.attachment.recordUrl.replace('{invoice}', encodeURIComponent(invoice)))
+    const fp = await fiori.open('clerk', `${link.pathname}${link.hash}`)
+    await fp.waitFor(objectPage(fp.page).filter({ hasText: invoice }), `the object page of invoice ${invoice}`)
     await fp.check()
   })
 

@@ -120,7 +120,7 @@ describe('write-back to S/4HANA', () => {
       expect(text).to.match(new RegExp(`\\d{4}-\\d{2}-\\d{2} Invoice ${invoice} confirmed by the customer \\(phone\\)`))
       const links = attachmentsOf(order)
       expect(links).to.have.length(1)
-      expect(links[0].DocumentURL).to.equal(`http://localhost:4004/invoices/index.html#/Invoices('${invoice}')`)
+      expect(links[0].DocumentURL).to.equal(`http://localhost:4004/launchpad/index.html#Invoice-manage&/Invoices('${invoice}')`)
       expect(links[0].FileName).to.contain(`Confirmation of invoice ${invoice}`)
     }
     const fetches = sim.requests.filter(r => r.headers['x-csrf-token']?.toLowerCase() === 'fetch')
