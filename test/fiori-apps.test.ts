@@ -6,7 +6,7 @@
 // created in draft. What the pages show and do is checked against the database.
 import cds from '@sap/cds'
 import type { Locator, Page } from 'playwright-core'
-import { startFiori, type FioriPage } from './browser/fiori'
+import { objectPage, startFiori, tableRows, type FioriPage } from './browser/fiori'
 import { eventually } from './support'
 import { writeBackSettings } from '../srv/writeback'
 
@@ -19,14 +19,11 @@ describe('Fiori apps in Chromium', function () {
   const { expect } = fiori.test
   const clerk = { auth: { username: 'clerk', password: 'clerk' } }
 
-  /** Rows of the page's visible responsive table (FE renders a spare row for growing: only rows with cells count). */
-  const rows = (page: Page) => page.locator('.sapMListTblRow:visible').filter({ has: page.locator('td.sapMListTblCell') })
   /** The button of a bound action in the object page's header. */
   const actionButton = (page: Page, action: string) => page.locator(`button[id$="ObjectPage--fe::DataFieldForAction::ReceivablesService.${action}"]:visible`)
   /** A parameter field of the open action dialog. */
   const parameter = (page: Page, name: string) => page.locator(`.sapMDialog:visible [id$="APD_::${name}-inner-inner"]`)
   const dialogButton = (page: Page, action: string) => page.locator(`.sapMDialog:visible button[id$="APD_::ReceivablesService.${action}::Action::Ok"]`)
-  const objectPage = (page: Page) => page.locator('.sapUxAPObjectPageLayout:visible')
 
   async function clickAndWait(fp: FioriPage, button: Locator, what: string) {
     await fp.waitFor(button, what)
@@ -96,7 +93,7 @@ describe('Fiori apps in Chromium', function () {
     expect(await SELECT.one.from(`${C}.Disputes`).columns('reason', 'source', 'status').where({ invoice_ID: invoice })).to.deep.equal({ reason: 'wrongQuantity', source: 'phone', status: 'Open' })
     await openDispute.click()
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: 'Disputes (1)' }), 'Manage Disputes with the dispute of the invoice')
-    await fp.waitFor(rows(page).filter({ hasText: invoice }), 'the dispute of the invoice')
+    await fp.waitFor(tableRows(page).filter({ hasText: invoice }), 'the dispute of the invoice')
     await fp.check()
   })
 
@@ -115,9 +112,9 @@ describe('Fiori apps in Chromium', function () {
     const fp = await fiori.launchpad('clerk')
     await fp.openTile('Manage Disputes')
     const { page } = fp
-    await fp.waitFor(rows(page).filter({ hasText: invoice }), `the dispute of invoice ${invoice} in the worklist`)
+    await fp.waitFor(tableRows(page).filter({ hasText: invoice }), `the dispute of invoice ${invoice} in the worklist`)
     await fp.shot('fiori-disputes-worklist')
-    await rows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2).click()
+    await tableRows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2).click()
     await fp.waitFor(objectPage(page).filter({ hasText: invoice }), 'the object page of the dispute')
 
     const status = async () => ((await SELECT.one.from(`${C}.Disputes`).columns('status').where({ ID: dispute.ID })) as { status: string }).status
@@ -190,8 +187,8 @@ describe('Fiori apps in Chromium', function () {
     const fp = await fiori.launchpad('manager')
     await fp.openTile('Manage Disputes')
     const { page } = fp
-    await fp.waitFor(rows(page).filter({ hasText: invoice }), `the dispute of invoice ${invoice} in the worklist`)
-    await rows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2).click()
+    await fp.waitFor(tableRows(page).filter({ hasText: invoice }), `the dispute of invoice ${invoice} in the worklist`)
+    await tableRows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2).click()
     await clickAndWait(fp, actionButton(page, 'escalate'), 'the Escalate button')
     await fp.waitFor(parameter(page, 'reason'), 'the escalation dialog')
     await parameter(page, 'reason').fill('Goods held at customs for three weeks')
@@ -210,8 +207,8 @@ describe('Fiori apps in Chromium', function () {
     const fp = await fiori.launchpad('manager')
     await fp.openTile('Customer 360')
     const { page } = fp
-    await fp.waitFor(rows(page).filter({ hasText: customer.name }), `${customer.name} in the customer list`)
-    await rows(page).filter({ hasText: customer.name }).first().locator('td.sapMListTblCell').nth(1).click()
+    await fp.waitFor(tableRows(page).filter({ hasText: customer.name }), `${customer.name} in the customer list`)
+    await tableRows(page).filter({ hasText: customer.name }).first().locator('td.sapMListTblCell').nth(1).click()
     await fp.waitFor(objectPage(page).filter({ hasText: customer.name }), `the Customer 360 page of ${customer.name}`)
     const agingSection = page.locator('.sapUxAPObjectPageSection:visible').filter({ hasText: 'Open Receivables and Aging' })
     await fp.waitFor(agingSection.locator('.sapMListTblRow'), 'the aging table')

@@ -4,7 +4,7 @@
 // reaches S/4HANA (the simulator). What the pages show is checked against the database.
 import cds from '@sap/cds'
 import type { Locator, Page } from 'playwright-core'
-import { startFiori, type FioriPage } from './browser/fiori'
+import { objectPage, startFiori, tableRows, type FioriPage } from './browser/fiori'
 import { jobsSettings } from '../srv/jobs/config'
 import { entityNames, startJobs, stopJobs } from '../srv/jobs'
 import { eventually } from './support'
@@ -19,10 +19,7 @@ describe('Integration Monitor in Chromium', function () {
   const fiori = startFiori()
   const { expect } = fiori.test
 
-  /** Rows of the page's visible responsive table (FE renders a spare row for growing: only rows with cells count). */
-  const rows = (page: Page) => page.locator('.sapMListTblRow:visible').filter({ has: page.locator('td.sapMListTblCell') })
   const button = (scope: Page | Locator, text: string) => scope.locator('button:visible').filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) })
-  const objectPage = (page: Page) => page.locator('.sapUxAPObjectPageLayout:visible')
   const header = (page: Page) => page.locator('.sapUxAPObjectPageHeaderContent:visible, .sapFDynamicPageHeader:visible')
   /** An object page section, scrolled to with its anchor: the page loads a section's data once it is shown. */
   async function section(fp: FioriPage, title: string): Promise<Locator> {
@@ -94,12 +91,12 @@ describe('Integration Monitor in Chromium', function () {
     const { page } = fp
     expect(page.url()).to.contain('#IntegrationMonitor-display')
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Sync with S/4HANA (${entityNames().length})` }), 'the list of the synced entities')
-    for (const entity of entityNames()) await fp.waitFor(rows(page).filter({ hasText: entity }), `the row of ${entity}`)
+    for (const entity of entityNames()) await fp.waitFor(tableRows(page).filter({ hasText: entity }), `the row of ${entity}`)
     // Every entity was synced by the fixture: its last run succeeded, shown green as its code list's criticality says.
-    await fp.waitFor(rows(page).filter({ hasText: 'SalesOrders' }).locator('.sapMObjStatusSuccess', { hasText: 'Succeeded' }), 'the last run of SalesOrders, succeeded and green')
+    await fp.waitFor(tableRows(page).filter({ hasText: 'SalesOrders' }).locator('.sapMObjStatusSuccess', { hasText: 'Succeeded' }), 'the last run of SalesOrders, succeeded and green')
     await shot(fp, 'monitor-sync-states')
 
-    const row = rows(page).filter({ hasText: 'SalesOrders' }).first()
+    const row = tableRows(page).filter({ hasText: 'SalesOrders' }).first()
     await row.locator('.sapMRb, .sapMCb').first().click()
     await click(fp, button(page, 'Run Now'), 'the Run Now button')
     await fp.waitFor(page.locator('.sapMMessageToast', { hasText: 'delta sync of SalesOrders queued' }), 'the message that the sync is queued')
@@ -111,13 +108,13 @@ describe('Integration Monitor in Chromium', function () {
     expect(run).to.include({ mode: 'delta', status: 'succeeded' })
     expect(await runsOf('SalesOrders')).to.have.length(runsBefore.length + 1)
 
-    await rows(page).filter({ hasText: 'SalesOrders' }).first().locator('td.sapMListTblCell').nth(1).click()
+    await tableRows(page).filter({ hasText: 'SalesOrders' }).first().locator('td.sapMListTblCell').nth(1).click()
     await fp.waitFor(objectPage(page).filter({ hasText: 'SalesOrders' }), 'the page of SalesOrders')
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Runs (${runsBefore.length + 1})` }), `${runsBefore.length + 1} runs of SalesOrders`)
     await shot(fp, 'monitor-sync-state-runs')
 
     // The newest run opens with its counters and its sections for S/4HANA's errors and the rejected records.
-    const runRows = page.locator('.sapUxAPObjectPageSection:visible', { hasText: 'Runs (' }).locator('.sapMListTblRow:visible').filter({ has: page.locator('td.sapMListTblCell') })
+    const runRows = tableRows(page.locator('.sapUxAPObjectPageSection:visible', { hasText: 'Runs (' }))
     await runRows.first().locator('td.sapMListTblCell').nth(1).click()
     await fp.waitFor(page.getByRole('tab', { name: 'Errors from S/4HANA', exact: true }), "the run's page")
     await fp.waitFor(header(page).filter({ hasText: 'Delta' }).filter({ hasText: 'Succeeded' }), 'the delta run, succeeded')
@@ -146,14 +143,14 @@ describe('Integration Monitor in Chromium', function () {
     const failedCount = ((await SELECT.from(`${W}.WriteBackOperations`).where({ status: 'Failed' })) as unknown[]).length
     // The Failed view comes first and counts what needs the admin.
     await fp.waitFor(page.locator('.sapMITBFilter:visible', { hasText: 'Failed' }).filter({ hasText: String(failedCount) }), `the Failed view with ${failedCount} operations`)
-    await fp.waitFor(rows(page).filter({ hasText: 'Sales order is being edited by MILLER' }), 'the operation to send again')
-    await fp.waitFor(rows(page).filter({ hasText: 'Text type 0002 is not allowed' }), 'the operation to discard')
-    expect(await rows(page).locator('.sapMObjStatusError', { hasText: 'Failed' }).count(), 'Failed shown red in each row').to.equal(failedCount)
-    expect(await rows(page).filter({ hasText: /Delivered|Discarded|Pending/ }).count(), 'only failed operations in the Failed view').to.equal(0)
+    await fp.waitFor(tableRows(page).filter({ hasText: 'Sales order is being edited by MILLER' }), 'the operation to send again')
+    await fp.waitFor(tableRows(page).filter({ hasText: 'Text type 0002 is not allowed' }), 'the operation to discard')
+    expect(await tableRows(page).locator('.sapMObjStatusError', { hasText: 'Failed' }).count(), 'Failed shown red in each row').to.equal(failedCount)
+    expect(await tableRows(page).filter({ hasText: /Delivered|Discarded|Pending/ }).count(), 'only failed operations in the Failed view').to.equal(0)
     await shot(fp, 'monitor-writeback-failed')
 
     // Discard: the page shows S/4HANA's error; the reason is asked for in the action's dialog.
-    await rows(page).filter({ hasText: 'Text type 0002 is not allowed' }).first().locator('td.sapMListTblCell').nth(2).click()
+    await tableRows(page).filter({ hasText: 'Text type 0002 is not allowed' }).first().locator('td.sapMListTblCell').nth(2).click()
     await fp.waitFor(objectPage(page).filter({ hasText: 'SD/999' }), "the operation's page with S/4HANA's error code")
     await click(fp, button(page.locator('.sapUxAPObjectPageHeaderIdentifierActions, .sapFDynamicPageTitleActionsBar'), 'Discard'), 'the Discard button')
     const dialog = page.locator('.sapMDialog:visible')
@@ -169,8 +166,8 @@ describe('Integration Monitor in Chromium', function () {
 
     // Retry: sent again with a fresh budget, and delivered by the simulator.
     await page.goBack()
-    await fp.waitFor(rows(page).filter({ hasText: 'Sales order is being edited by MILLER' }), 'the list again')
-    await rows(page).filter({ hasText: 'Sales order is being edited by MILLER' }).first().locator('td.sapMListTblCell').nth(2).click()
+    await fp.waitFor(tableRows(page).filter({ hasText: 'Sales order is being edited by MILLER' }), 'the list again')
+    await tableRows(page).filter({ hasText: 'Sales order is being edited by MILLER' }).first().locator('td.sapMListTblCell').nth(2).click()
     await fp.waitFor(objectPage(page).filter({ hasText: 'V1/302' }), "the other operation's page")
     await fp.waitFor((await section(fp, 'Delivery Attempts')).locator('.sapMListTblRow', { hasText: 'Failed' }), 'its earlier attempt')
     await click(fp, button(page.locator('.sapUxAPObjectPageHeaderIdentifierActions, .sapFDynamicPageTitleActionsBar'), 'Retry'), 'the Retry button')
@@ -191,7 +188,7 @@ describe('Integration Monitor in Chromium', function () {
       await fp.openTile(language.tile)
       const { page } = fp
       await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: language.title }), `${language.locale}: the list's title`)
-      await fp.waitFor(rows(page).filter({ hasText: 'SalesOrders' }).filter({ hasText: language.status }), `${language.locale}: the last run's status as text`)
+      await fp.waitFor(tableRows(page).filter({ hasText: 'SalesOrders' }).filter({ hasText: language.status }), `${language.locale}: the last run's status as text`)
       await fp.waitFor(button(page, language.button), `${language.locale}: the Run Now button`)
       await click(fp, button(page, language.writeBack), `${language.locale}: the button to the write-back list`)
       await fp.waitFor(page.locator('.sapMITBFilter:visible', { hasText: language.view }), `${language.locale}: the Failed view`)
@@ -210,7 +207,7 @@ describe('Integration Monitor in Chromium', function () {
     await click(fp, button(page, 'Write-Back to S/4HANA'), 'the button to the write-back list')
     await click(fp, page.locator('.sapMITBFilter:visible', { hasText: 'Queue by Status' }), 'the queue view')
     for (const { status, n } of counts) {
-      const row = rows(page).filter({ hasText: status })
+      const row = tableRows(page).filter({ hasText: status })
       await fp.waitFor(row, `the queue's row for ${status}`)
       expect((await row.first().locator('td.sapMListTblCell').nth(1).innerText()).trim(), status).to.equal(String(n))
     }

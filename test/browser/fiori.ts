@@ -15,7 +15,7 @@
 //     })
 //   })
 import cds from '@sap/cds'
-import type { Browser, Locator } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { createSimulator, type Simulator, type SimulatorOptions } from '../s4/simulator'
 import { runSync } from '../../srv/sync'
 import { s4Settings } from '../../srv/sync/s4-destination'
@@ -31,6 +31,13 @@ export const USERS = {
 export type FinanceUser = keyof typeof USERS
 
 export const LAUNCHPAD = '/launchpad/index.html'
+
+/** Rows of the visible responsive tables in scope (FE renders a spare row for growing: only rows with cells count). */
+export const tableRows = (scope: Page | Locator) =>
+  scope.locator('.sapMListTblRow:visible').filter({ has: ('page' in scope ? scope.page() : scope).locator('td.sapMListTblCell') })
+
+/** The object page on screen. */
+export const objectPage = (page: Page) => page.locator('.sapUxAPObjectPageLayout:visible')
 
 /** What the shell shows or logs when an app fails to start. */
 const APP_FAILED = /could not open app|app couldn't be opened|failed to load ui5 component|cannot load component/i
