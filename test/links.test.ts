@@ -13,6 +13,7 @@ import {
   isBlocked,
   issueLink,
   linkSecret,
+  linkSettings,
   rateLimit,
   recordFailure,
   revokeLinks,
@@ -20,7 +21,7 @@ import {
   verifyLink,
   verifyLinkFrom,
 } from '../srv/links'
-import { MIN_SECRET_LENGTH } from '../srv/links/config'
+import { MIN_SECRET_BITS, MIN_SECRET_LENGTH, estimatedSecretBits } from '../srv/links/config'
 import { TokenBuckets, resetFailures } from '../srv/links/rate-limit'
 import { encodeToken, parseToken } from '../srv/links/token-format'
 import { sleep } from './support'
@@ -228,14 +229,44 @@ describe('secure links', () => {
   })
 
   describe('the secret', () => {
-    const good = 'x'.repeat(MIN_SECRET_LENGTH)
-    it('is required: a clear error naming the environment variable', () => {
-      for (const production of [true, false]) expect(() => linkSecret({}, production)).to.throw(/CDS_REQUIRES_LINKS_SECRET/)
+    // Random bytes from a fixed seed (a hash chain), so that every run checks the same secrets.
+    const seeded = (seed: string, length: number) => createHash('sha512').update(seed).digest().subarray(0, length)
+    // Like what `openssl rand -base64 24` prints: the shortest secret production takes.
+    const good = seeded('good', 24).toString('base64')
+    it('is required: a clear error naming the environment variable and the service to bind', () => {
+      for (const production of [true, false]) expect(() => linkSecret({}, production)).to.throw(/CDS_REQUIRES_LINKS_SECRET.*invoice-crm-links|invoice-crm-links.*CDS_REQUIRES_LINKS_SECRET/)
     })
     it('in production: not short, not the development placeholder', () => {
       expect(() => linkSecret({ secret: 'short' }, true)).to.throw(/not fit for production/)
-      expect(() => linkSecret({ secret: `dev-only-${good}` }, true)).to.throw(/not fit for production/)
+      expect(() => linkSecret({ secret: `dev-only-${good}` }, true)).to.throw(/not fit for production: it is the development placeholder/)
+      expect(() => linkSecret({ secret: linkSettings().secret }, true)).to.throw(/not fit for production/)
       expect(linkSecret({ secret: good }, true)).to.equal(good)
+    })
+    it('in production: long enough is not enough, repeats, few characters and sequences are refused without showing the secret', () => {
+      const guessable = ['x'.repeat(64), 'abcd1234'.repeat(4), 'abcdefghijklmnopqrstuvwxyz012345', 'password'.repeat(4), '01'.repeat(32)]
+      for (const secret of guessable) {
+        expect(secret.length).to.be.at.least(MIN_SECRET_LENGTH)
+        expect(estimatedSecretBits(secret), secret).to.be.below(MIN_SECRET_BITS)
+        const error = (() => {
+          try {
+            linkSecret({ secret }, true)
+          } catch (e) {
+            return e as Error
+          }
+        })()
+        expect(error?.message, secret).to.match(/not fit for production: it is too predictable \(about \d+ bits/)
+        expect(error?.message).not.to.contain(secret)
+      }
+    })
+    it('in production: random secrets pass, in every form the README suggests', () => {
+      for (let i = 0; i < 500; i++)
+        for (const secret of [seeded(`${i}`, 24).toString('base64'), seeded(`${i}`, 48).toString('base64'), seeded(`${i}`, 32).toString('hex')])
+          expect(linkSecret({ secret }, true)).to.equal(secret)
+    })
+    it('comes from the bound service invoice-crm-links when there is one', () => {
+      const bound = seeded('bound', 48).toString('base64')
+      expect(linkSecret({ secret: linkSettings().secret, credentials: { secret: bound } }, true)).to.equal(bound)
+      expect(() => linkSecret({ credentials: { secret: 'y'.repeat(40) } }, true)).to.throw(/too predictable/)
     })
     it('in development and test, any secret will do', () => {
       expect(linkSecret({ secret: 'dev-only' }, false)).to.equal('dev-only')
