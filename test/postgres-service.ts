@@ -1,8 +1,9 @@
-// The database service of the PostgreSQL test pass (test/postgres.ts): @cap-js/postgres, with SQLite's `:memory:`
-// meaning on PostgreSQL. `database: ':memory:'` makes `cds serve` (and so cds.test) deploy the model at start-up; this
-// service turns it into a database of its own, created when the first connection is needed and dropped when the
-// service disconnects (cds.shutdown, the end of every cds.test suite), so suites never see each other's rows.
-import { createTestDatabase, dropTestDatabase, type Credentials } from './postgres-database'
+// The database service of the PostgreSQL test pass (test/postgres.ts): @cap-js/postgres on a database of its own
+// per server. Without a database in its credentials, the first connection after a (re)connect creates one as a copy
+// of the run's template (the deployed schema), so every cds.test suite starts like on SQLite's `:memory:`. They
+// are dropped at the end of the run: dropping one at the suite's shutdown would kill the connections of work the
+// old server still finishes.
+import { createTestDatabase, type Credentials } from './postgres-database'
 
 interface Factory { create(): Promise<unknown>; [option: string]: unknown }
 interface PostgresLike {
@@ -21,7 +22,7 @@ class PostgresDatabasePerServer extends PostgresService {
       ...options,
       create: async () => {
         const credentials = this.options.credentials
-        if (credentials.database === ':memory:') this.options.credentials = { ...credentials, database: await (this.database ??= createTestDatabase(credentials)) }
+        if (!credentials.database) this.options.credentials = { ...credentials, database: await (this.database ??= createTestDatabase(credentials)) }
         return create()
       },
     }
@@ -29,11 +30,8 @@ class PostgresDatabasePerServer extends PostgresService {
 
   async disconnect(tenant?: string) {
     await super.disconnect(tenant)
-    if (!this.database) return
-    const name = await this.database
     this.database = undefined
-    this.options.credentials = { ...this.options.credentials, database: ':memory:' }
-    await dropTestDatabase(this.options.credentials, name)
+    this.options.credentials = { ...this.options.credentials, database: undefined }
   }
 }
 

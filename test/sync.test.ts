@@ -192,7 +192,10 @@ describe('sync against the S/4HANA simulator over HTTP', () => {
       })
     )
     sim.faults.reset()
-    expect(crashed).to.include({ status: 'failed', pages: 2 })
+    // The page read ahead while the second was written may have got through before the fault: on a database that
+    // writes asynchronously (PostgreSQL) that is the third page.
+    expect(crashed.status).to.equal('failed')
+    expect(crashed.pages).to.be.within(2, 3)
     expect(crashed.rowsRead).to.be.within(1, 29)
 
     const resumed = only(await runSync('BillingDocuments'))
