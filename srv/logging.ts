@@ -59,8 +59,26 @@ export function loggerFactory({ json = process.env.NODE_ENV === 'production', st
   }
 }
 
+/**
+ * A request CAP refused with a 4xx, as its error middleware logs it (`403 - <error>`): one line with the method and
+ * the path (no query, whose values may be personal data) and the error's code, not the error's stack trace, nor its
+ * message, which may quote what the client sent.
+ */
+function refusal(error: Error & { status?: unknown; code?: unknown; target?: unknown; token_payload?: unknown }): string | undefined {
+  // CAP's JWT authentication logs a rejected token with the token's payload (names, e-mail address) attached.
+  const status = error.token_payload ? 401 : Number(error.status)
+  if (!(status >= 400 && status < 500)) return
+  const request = cds.context?.http?.req
+  const where = request ? ` ${request.method} ${request.originalUrl.split('?')[0]}` : ''
+  const target = typeof error.target === 'string' ? ` on ${error.target}` : ''
+  return `refused${where} (${error.token_payload ? error.message : (error.code ?? status)}${target})`
+}
+
 /** What one log call says: its text, and the fields of a trailing plain object such as { run: id }. */
 function entry(label: string, args: unknown[]) {
+  // CAP's error middleware logs `log(status, '-', error)`; its JWT authentication `warn('Unauthenticated request:', error)`.
+  const fromErrorMiddleware = typeof args[0] === 'number' && args[1] === '-'
+  args = args.map(arg => (arg instanceof Error && (fromErrorMiddleware || 'token_payload' in arg) && refusal(arg)) || arg)
   const last = args.at(-1)
   const fields = args.length > 1 && isPlainObject(last) ? { ...(args.pop() as Record<string, unknown>) } : {}
   for (const [key, mask] of Object.entries(QUERY_TEXT)) if (typeof fields[key] === 'string') fields[key] = mask(fields[key] as string)

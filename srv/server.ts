@@ -6,6 +6,7 @@ import { followSyncs } from './crm/workflows'
 import { checkWriteBackTargets } from './writeback'
 import { linkSettings, rateLimit } from './links'
 import { respondInput } from './respond-input'
+import { installRequestGuards } from './request-guards'
 import { isS4Configured, s4Settings } from './sync/s4-destination'
 import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './sync/simulator-module'
 
@@ -21,6 +22,10 @@ if (settings.simulator && !isS4Configured(settings) && !settings.url) {
     cds.on('shutdown', () => simulator.close())
   })
 }
+
+// CAP 10.1.1 stops the whole server when one malformed OData request (the body null, $apply on a function) trips
+// a TypeError inside its OData adapter: refuse those with 400, and answer any other error of a request with 500.
+installRequestGuards()
 
 // The customers' side: no login, so every request is throttled per client, and the page allows nothing foreign.
 cds.on('bootstrap', app => {

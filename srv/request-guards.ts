@@ -1,0 +1,110 @@
+import cds from '@sap/cds'
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express'
+
+// Why this module: in CAP 10.1.1 a few malformed OData requests make CAP's own OData adapter throw a TypeError
+// (libx/odata/parse/afterburner.js for $apply or a lambda on a function's result, middleware/create.js for the body
+// null, middleware/update.js for PATCH with $apply on a collection). Express catches it, and CAP's final error
+// middleware (lib/srv/middlewares/errors.js) treats every TypeError, ReferenceError, RangeError … as a programming
+// error and, with cds.env.server.shutdown_on_uncaught_errors (on by default), stops the whole server: one request of
+// any authenticated user, also inside a $batch, ended the process.
+//
+// Two parts:
+// - refuseMalformedOData (before the protocol adapters) answers the known cases with 400 and a translated message
+//   before CAP's parser sees them;
+// - keepServingOnRequestErrors (first of CAP's error middlewares, which CAP also runs for $batch sub-requests, where
+//   no middleware of ours runs before the adapter) refuses the known cases there, and turns any other error a request
+//   raised into a 500 that CAP logs with its stack and correlation id, instead of a shutdown. Such an error stays in
+//   that request: nothing outside it is left half-done (its transaction is rolled back). Errors that are not caught
+//   by a request (process 'uncaughtException' / 'unhandledRejection') still stop the server as CAP decides, since
+//   then nobody knows what state the process is in.
+
+type Refusal = { status: number; message: string; args?: unknown[] }
+type Definition = { name: string; actions?: Record<string, unknown> }
+type Service = cds.Service & { path?: string; definition?: Definition; actions?: Record<string, unknown>; entities: Record<string, Definition> }
+type ODataRequest = Pick<Request, 'method' | 'path' | 'query' | 'body'>
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH'])
+const LAMBDA = /\/\s*(any|all)\s*\(/
+
+/** The operation (action or function) a request path calls, if its last segment is one: name(…), Service.name(…) */
+function operationCalled(service: Service, path: string): string | undefined {
+  const last = decodeURIComponent(path.split('/').filter(Boolean).at(-1) ?? '')
+  const name = /^([\w.]+)\(.*\)$/s.exec(last)?.[1]?.split('.').at(-1)
+  if (!name) return
+  if (service.actions?.[name]) return name
+  if (Object.values(service.entities).some(entity => entity.actions?.[name])) return name
+}
+
+/**
+ * Why the request is malformed in a way CAP 10.1.1 does not answer with a 4xx itself, if it is. The body only counts
+ * where it was parsed already ($batch sub-requests, and requests that reached CAP's body parser).
+ */
+export function malformedODataRequest(service: Service, req: ODataRequest): Refusal | undefined {
+  const query = req.query as Record<string, unknown>
+  if ('$apply' in query && req.method !== 'GET') return { status: 400, message: 'APPLY_ONLY_FOR_READS', args: [req.method] }
+  const operation = operationCalled(service, req.path)
+  if (operation) {
+    if ('$apply' in query) return { status: 400, message: 'APPLY_NOT_FOR_OPERATIONS', args: [operation] }
+    if (typeof query.$filter === 'string' && LAMBDA.test(query.$filter)) return { status: 400, message: 'LAMBDA_NOT_FOR_OPERATIONS', args: [operation] }
+  }
+  if (WRITES.has(req.method) && req.body !== undefined && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)))
+    return { status: 400, message: 'BODY_NOT_AN_OBJECT' }
+}
+
+/** A refusal of ours: its message is a key of _i18n/messages*.properties, which CAP translates for the user. */
+class MalformedRequest extends Error {
+  status: number
+  args?: unknown[]
+  constructor({ status, message, args }: Refusal) {
+    super(message)
+    this.status = status
+    this.args = args
+  }
+}
+
+/** The OData service an (outer) request addresses, by its path. */
+const serviceAt = (baseUrl: string) =>
+  (Object.values(cds.services) as Service[]).find(srv => srv.path === baseUrl && srv instanceof cds.ApplicationService)
+
+/** Refuses the known malformed requests before CAP's OData adapter parses them. */
+export const refuseMalformedOData: RequestHandler = (req, _res, next) => {
+  const service = serviceAt(req.baseUrl)
+  const refusal = service && malformedODataRequest(service, req)
+  next(refusal ? new MalformedRequest(refusal) : undefined)
+}
+
+/** CAP's HTTP adapter, to which CAP binds the error middlewares it runs after it. */
+type Adapter = { service?: Service; kind?: string; normalized: (error: Error) => Error; logger: ReturnType<typeof cds.log> }
+
+/** Whether CAP's error middleware would take the error for a programming error and shut the server down. */
+const isSystemError = (error: unknown): error is Error => (cds.error as unknown as { isSystemError: (e: unknown) => boolean }).isSystemError(error)
+
+/** A request failed in a way nobody foresaw: answered 500, logged with its stack by CAP, and the server goes on. */
+class UnexpectedRequestError extends Error {
+  status = 500
+  constructor(cause: Error) {
+    super(`${cause.name}: ${cause.message}`, { cause })
+    this.name = 'UnexpectedRequestError'
+  }
+}
+
+export const keepServingOnRequestErrors: ErrorRequestHandler = function (this: Adapter | undefined, error, req, _res, next) {
+  const status = (error as { status?: unknown })?.status ?? error
+  // CAP's error middleware answers 401 without a log line; a refused login is one line, as a 403 is. With
+  // credentials, the authentication middleware has written that line already (the token's rejection).
+  if (status == 401 && !req.headers.authorization) this?.logger?.warn(401, '-', Object.assign(new Error('Unauthorized'), { status: 401, code: '401' }))
+  // Refusals of refuseMalformedOData come here without having passed the adapter's normalization, which looks up
+  // the message's translation.
+  if (error instanceof MalformedRequest) return next(this?.normalized ? this.normalized(error) : error)
+  if (!isSystemError(error)) return next(error)
+  const refusal = this?.service && malformedODataRequest(this.service, req)
+  if (refusal) return next(this?.normalized ? this.normalized(new MalformedRequest(refusal)) : new MalformedRequest(refusal))
+  next(new UnexpectedRequestError(error))
+}
+
+/** Puts both guards in place: before CAP serves the services, which mounts the middlewares it finds then. */
+export function installRequestGuards(): void {
+  // At the end of CAP's middlewares before the adapters: after authentication, so that a stranger gets 401 first.
+  cds.middlewares.add(refuseMalformedOData)
+  ;(cds.middlewares as unknown as { after: ErrorRequestHandler[] }).after.unshift(keepServingOnRequestErrors)
+}
