@@ -26,6 +26,8 @@ export interface WriteBackCause {
 interface Planned {
   target: Target
   s4Object: string
+  /** what S/4 locks while s4Object is written: writes to one document are never sent at the same time */
+  s4Document: string
   payload: SalesOrderTextPayload | AttachmentPayload | DunningBlockPayload | CustomFieldPayload
 }
 
@@ -41,7 +43,8 @@ export async function planWriteBack(event: WriteBackEvent, cause: WriteBackCause
   const planned = event === 'escalated' || event === 'escalationLifted' ? await dunningOperations(event, invoice) : await documentOperations(event, invoice, cause)
   planned.push(...(await customFieldOperations(event, invoice)))
   if (!planned.length) return 0
-  const operations = planned.map(p => ({
+  const first = await nextSequence(planned)
+  const operations = planned.map((p, i) => ({
     ID: cds.utils.uuid(),
     target: p.target,
     event,
@@ -49,6 +52,8 @@ export async function planWriteBack(event: WriteBackEvent, cause: WriteBackCause
     dispute_ID: cause.dispute ?? null,
     customer_ID: invoice.payer_ID,
     s4Object: p.s4Object,
+    s4Document: p.s4Document,
+    sequence: first + i,
     payload: JSON.stringify(p.payload),
     status: 'Pending',
   }))
@@ -57,6 +62,23 @@ export async function planWriteBack(event: WriteBackEvent, cause: WriteBackCause
   for (const { ID } of operations) await queue.send('deliver', { operation: ID })
   return operations.length
 }
+
+let lastSequence = 0
+
+/**
+ * The sequence of this CRM change's operations (a hybrid logical clock, in µs): after every operation planned on their
+ * S/4 objects so far, even when this instance's clock is behind another's, and after everything this instance planned.
+ */
+async function nextSequence(planned: Planned[]): Promise<number> {
+  const latest = (await SELECT.one.from(`${W}.WriteBackOperations`).columns('max(sequence) as sequence').where({ s4Object: { in: planned.map(p => p.s4Object) } })) as
+    | { sequence: number | string | null }
+    | undefined
+  const first = Math.max(Date.now() * 1000, lastSequence + 1, Number(latest?.sequence ?? 0) + 1)
+  lastSequence = first + planned.length - 1
+  return first
+}
+
+const salesOrderDocument = (salesOrder: string) => `A_SalesOrder('${salesOrder}')`
 
 async function salesOrdersOf(invoice: string): Promise<string[]> {
   const rows = (await SELECT.distinct.from(`${M}.BillingDocumentItems`).columns('salesOrder_ID').where({ billingDocument_ID: invoice, salesOrder_ID: { '!=': null } })) as {
@@ -78,6 +100,7 @@ async function documentOperations(event: WriteBackEvent, invoice: InvoiceFacts, 
       planned.push({
         target: 'salesOrderText',
         s4Object: `A_SalesOrderText(SalesOrder='${salesOrder}',Language='${salesOrderText.language}',LongTextID='${salesOrderText.longTextId}')`,
+        s4Document: salesOrderDocument(salesOrder),
         payload: { salesOrder, language: salesOrderText.language, longTextId: salesOrderText.longTextId, line: `${today} ${cause.summary}` },
       })
   // Evidence of the customer's own answer: the confirmation or the dispute, not its later resolution.
@@ -88,6 +111,7 @@ async function documentOperations(event: WriteBackEvent, invoice: InvoiceFacts, 
       planned.push({
         target: 'attachment',
         s4Object: `${attachment.objectType} ${objectKey}`,
+        s4Document: attachment.objectType === 'VBRK' ? `A_BillingDocument('${object}')` : salesOrderDocument(object),
         payload: {
           objectType: attachment.objectType,
           objectKey,
@@ -110,17 +134,21 @@ async function dunningOperations(event: WriteBackEvent, invoice: InvoiceFacts): 
   }[]
   // A customer without dunning areas has one record with an empty area.
   const dunningAreas = areas.length ? areas.map(a => a.dunningArea ?? '') : ['']
-  return dunningAreas.map(dunningArea => ({
-    target: 'dunningBlock' as const,
-    s4Object: `A_CustomerDunning(Customer='${invoice.payer_ID}',CompanyCode='${invoice.companyCode}',DunningArea='${dunningArea}')`,
-    payload: {
-      customer: invoice.payer_ID!,
-      companyCode: invoice.companyCode!,
-      dunningArea,
-      block: event === 'escalated' ? dunningBlock.blockReason : '',
-      ourReason: dunningBlock.blockReason,
-    },
-  }))
+  return dunningAreas.map(dunningArea => {
+    const record = `A_CustomerDunning(Customer='${invoice.payer_ID}',CompanyCode='${invoice.companyCode}',DunningArea='${dunningArea}')`
+    return {
+      target: 'dunningBlock' as const,
+      s4Object: record,
+      s4Document: record,
+      payload: {
+        customer: invoice.payer_ID!,
+        companyCode: invoice.companyCode!,
+        dunningArea,
+        block: event === 'escalated' ? dunningBlock.blockReason : '',
+        ourReason: dunningBlock.blockReason,
+      },
+    }
+  })
 }
 
 async function customFieldOperations(event: WriteBackEvent, invoice: InvoiceFacts): Promise<Planned[]> {
@@ -130,7 +158,12 @@ async function customFieldOperations(event: WriteBackEvent, invoice: InvoiceFact
     if (value === undefined) continue
     const keys = mapping.entity === 'A_SalesOrder' ? await salesOrdersOf(invoice.ID) : invoice.payer_ID ? [invoice.payer_ID] : []
     for (const key of keys)
-      planned.push({ target: 'customField', s4Object: `${mapping.entity}('${key}').${mapping.field}`, payload: { entity: mapping.entity, key, field: mapping.field, value } })
+      planned.push({
+        target: 'customField',
+        s4Object: `${mapping.entity}('${key}').${mapping.field}`,
+        s4Document: `${mapping.entity}('${key}')`,
+        payload: { entity: mapping.entity, key, field: mapping.field, value },
+      })
   }
   return planned
 }

@@ -25,7 +25,13 @@ export interface WriteBackSettings {
     dunningBlock: { enabled: boolean; blockReason: string }
     customFields: { enabled: boolean; mappings: CustomFieldMapping[] }
   }
-  delivery: { maxAttempts: number; retryDelayMs: number; maxRetryDelayMs: number }
+  delivery: {
+    maxAttempts: number
+    retryDelayMs: number
+    maxRetryDelayMs: number
+    /** how long a delivery holds an S/4 document without renewing (renewed every third of it while S/4 answers) */
+    documentLeaseMs: number
+  }
 }
 
 export const writeBackSettings = () => cds.env.requires.writeback as WriteBackSettings

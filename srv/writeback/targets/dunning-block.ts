@@ -1,5 +1,5 @@
 import { entityOf, type S4Session } from '../s4-session'
-import { BUSINESS_PARTNER_API, literal, type Operation } from '.'
+import { BUSINESS_PARTNER_API, literal, type Delivered, type Operation } from '.'
 
 export interface DunningBlockPayload {
   customer: string
@@ -13,16 +13,21 @@ export interface DunningBlockPayload {
 
 /**
  * Sets or lifts A_CustomerDunning.DunningBlock, the only dunning field invoice-crm writes (dunning level and last
- * dunning date belong to S/4's dunning run). Setting and lifting are idempotent by value.
+ * dunning date belong to S/4's dunning run). Setting and lifting are idempotent by value. Answers the block S/4 holds
+ * afterwards, for the mirror (CustomerDunning), so that the apps show it before the next reconciliation.
  */
-export async function deliverDunningBlock(op: Operation<DunningBlockPayload>, s4: S4Session): Promise<string> {
+export async function deliverDunningBlock(op: Operation<DunningBlockPayload>, s4: S4Session): Promise<Delivered> {
   const { customer, companyCode, dunningArea, block, ourReason } = op.payload
   const url = `${BUSINESS_PARTNER_API}/A_CustomerDunning(Customer=${literal(customer)},CompanyCode=${literal(companyCode)},DunningArea=${literal(dunningArea)})`
   const where = `customer ${customer} in company code ${companyCode}${dunningArea ? `, dunning area ${dunningArea}` : ''}`
   const current = entityOf<{ DunningBlock?: string }>(await s4.read(url)).DunningBlock ?? ''
-  if (current === block) return block ? `dunning already blocked (${block}) for ${where}` : `dunning not blocked for ${where}: nothing to lift`
-  if (block && current) return `dunning already blocked for ${where} with reason ${current}, set in S/4HANA: left as it is`
-  if (!block && current !== ourReason) return `dunning block ${current} for ${where} was set in S/4HANA, not by invoice-crm: left as it is`
+  const holds = (dunningBlock: string, result: string): Delivered => ({
+    result,
+    mirror: { entity: 'invoicecrm.mirror.CustomerDunning', where: { customer_ID: customer, companyCode, dunningArea }, set: { dunningBlock } },
+  })
+  if (current === block) return holds(current, block ? `dunning already blocked (${block}) for ${where}` : `dunning not blocked for ${where}: nothing to lift`)
+  if (block && current) return holds(current, `dunning already blocked for ${where} with reason ${current}, set in S/4HANA: left as it is`)
+  if (!block && current !== ourReason) return holds(current, `dunning block ${current} for ${where} was set in S/4HANA, not by invoice-crm: left as it is`)
   await s4.write('patch', url, { body: { DunningBlock: block } })
-  return block ? `dunning blocked (${block}) for ${where}` : `dunning block lifted for ${where}`
+  return holds(block, block ? `dunning blocked (${block}) for ${where}` : `dunning block lifted for ${where}`)
 }
