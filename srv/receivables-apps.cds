@@ -19,10 +19,7 @@ extend service ReceivablesService with {
   entity CustomerAging as projection on crm.CustomerAging;
 
   /** Contact data AR corrected; the mirror keeps what S/4HANA says. */
-  @restrict: [
-    { grant: 'READ', to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] },
-    { grant: [ 'CREATE', 'UPDATE', 'DELETE' ], to: [ 'ARClerk', 'ARManager' ] }
-  ]
+  @restrict: [{ grant: [ 'READ', 'CREATE', 'UPDATE', 'DELETE' ], to: [ 'ARClerk', 'ARManager' ] }]
   entity CustomerContacts as projection on crm.CustomerContacts;
 
   @readonly entity PaymentStates    as projection on codes.PaymentStates;
@@ -85,11 +82,9 @@ extend ReceivablesService.Invoices with actions {
 
 annotate ReceivablesService.Disputes with @odata.draft.enabled;
 
-// Clerks and managers edit the processing data of a dispute (in draft); everything else moves by actions only.
-annotate ReceivablesService.Disputes with @restrict: [
-  { grant: 'READ', to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] },
-  { grant: 'UPDATE', to: [ 'ARClerk', 'ARManager' ] }
-];
+// Clerks and managers edit the processing data of a dispute in draft (UPDATE grants draftEdit and the activation;
+// ReceivablesService.ts refuses changing the active dispute directly); everything else moves by actions only.
+annotate ReceivablesService.Disputes with @restrict: [{ grant: [ 'READ', 'UPDATE' ], to: [ 'ARClerk', 'ARManager' ] }];
 
 annotate ReceivablesService.Disputes with {
   invoice @readonly; customer @readonly; reason @readonly; wholeInvoice @readonly; disputedAmount @readonly;

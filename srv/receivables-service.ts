@@ -42,7 +42,11 @@ export default class ReceivablesService extends cds.ApplicationService {
       for (const dispute of [result ?? []].flat() as { canEscalate?: boolean }[]) if (dispute && 'canEscalate' in dispute) dispute.canEscalate = false
     })
 
-    this.before('UPDATE', Disputes, req => {
+    // The active dispute changes by its draft's activation and by actions, never by a PATCH or PUT of its own (CAP
+    // 10.1.1 lets those through to draft-enabled entities: cds.fiori.bypass_draft). The activation is the one UPDATE
+    // of an active dispute while it has a draft: CAP refuses a direct one then (409).
+    this.before('UPDATE', Disputes, async req => {
+      if (!(await SELECT.one.from(Disputes.drafts).columns('ID').where({ ID: this.key(req) ?? null }))) return req.reject(405, 'DISPUTE_CHANGED_IN_DRAFT_ONLY')
       for (const field of Object.keys(req.data)) if (!DISPUTE_PROCESSING.has(field)) delete (req.data as Record<string, unknown>)[field]
     })
     this.before('EDIT', Disputes, async req => {

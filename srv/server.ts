@@ -6,6 +6,7 @@ import { followSyncs } from './crm/workflows'
 import { checkWriteBackTargets } from './writeback'
 import { linkSettings, rateLimit } from './links'
 import { respondInput } from './respond-input'
+import { refuseReadsThroughAssociations } from './association-reads'
 import { installRequestGuards } from './request-guards'
 import { isS4Configured, s4Settings } from './sync/s4-destination'
 import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './sync/simulator-module'
@@ -40,6 +41,11 @@ cds.on('bootstrap', app => {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     next()
   })
+})
+
+// What a user may not read directly stays out of reach through $expand and $filter of another entity too.
+cds.on('serving', srv => {
+  if (srv instanceof cds.ApplicationService) refuseReadsThroughAssociations(srv)
 })
 
 runJobsWithServer()

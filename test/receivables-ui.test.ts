@@ -235,7 +235,8 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(activate.status).to.equal(400)
       expect((await outcome(POST(`${API}/CustomerContacts`, { customer_ID: 'C2', name: 'X' }, as('admin')))).status).to.equal(403)
       expect((await outcome(POST(`${API}/CustomerContacts`, { customer_ID: 'C2', name: 'X' }, as('outsider')))).status).to.equal(403)
-      expect((await outcome(GET(`${API}/CustomerContacts`, as('admin')))).status).to.equal(200)
+      // Contact corrections are personal data of the conversation, not the sync's: the integration admin does not read them.
+      expect((await outcome(GET(`${API}/CustomerContacts`, as('admin')))).status).to.equal(403)
     })
 
     it("takes a customer's contact proposal as a contact correction, once, and only from AR", async () => {
@@ -323,6 +324,16 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect((await outcome(GET(url(false), clerk))).status).to.equal(404)
     })
 
+    it('changes the active dispute by draft and actions only, never by PATCH or PUT', async () => {
+      const before = await SELECT.one.from(`${C}.Disputes`).where({ ID: dispute })
+      for (const write of [PATCH, axios.put.bind(axios)]) {
+        const answer = await outcome(write(url(true), { priority: 'low', internalNote: 'written past the draft', status: 'Closed' }, clerk))
+        expect(answer.status).to.equal(405)
+        expect(answer.message).to.match(/draft/)
+      }
+      expect(await SELECT.one.from(`${C}.Disputes`).where({ ID: dispute })).to.deep.equal(before)
+    })
+
     it('takes no more edits once a dispute is closed', async () => {
       await POST(`${url(true)}/ReceivablesService.close`, {}, clerk)
       const edit = await outcome(POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, clerk))
@@ -334,7 +345,7 @@ describe('ReceivablesService for the Fiori apps', () => {
       const edit = (user: object) => outcome(POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, user))
       expect((await edit(as('admin'))).status).to.equal(403)
       expect((await edit(as('outsider'))).status).to.equal(403)
-      expect((await outcome(GET(`${API}/Disputes`, as('admin')))).status).to.equal(200)
+      expect((await outcome(GET(`${API}/Disputes`, as('admin')))).status).to.equal(403)
       expect((await outcome(POST(`${API}/Disputes`, { reason: 'other', invoice_ID: '90000104' }, clerk))).status).to.equal(405)
       expect((await outcome(axios.delete(url(true), clerk))).status).to.equal(405)
       expect((await outcome(POST(`${url(true)}/ReceivablesService.close`, {}, as('admin')))).status).to.equal(403)
