@@ -1,3 +1,4 @@
+import cds from '@sap/cds'
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 
 // The customers' endpoints are public: their input is checked here, before CAP sees it, so that anything malformed
@@ -54,18 +55,23 @@ const lines: Check = (value, field) => {
 
 const token = text(200, { required: true })
 
+/** One of the reasons the model lists: CAP's own enum check would quote the value it refuses. */
+const disputeReason: Check = (value, field) =>
+  text(20, { required: true })(value, field) ??
+  (Object.hasOwn((cds.model?.definitions['invoicecrm.crm.DisputeReason'] as { enum?: object } | undefined)?.enum ?? {}, value as string) ? undefined : `${field} is not one of the reasons offered`)
+
 const ACTIONS: Record<string, Record<string, Check>> = {
   view: { token },
   confirm: { token },
-  dispute: { token, reason: text(20, { required: true }), comment: text(2000, { multiline: true }), lines, amount },
+  dispute: { token, reason: disputeReason, comment: text(2000, { multiline: true }), lines, amount },
   proposeContact: { token, name: text(81, { required: true }), email },
   answerSurvey: { token, csat: integer(1, 5, true), nps: integer(0, 10), comment: text(1000, { multiline: true }) },
 }
 
 function fields(body: unknown, checks: Record<string, Check>, prefix = ''): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return `${prefix || 'The request'} must be a JSON object`
-  const unknown = Object.keys(body).find(name => !Object.hasOwn(checks, name))
-  if (unknown !== undefined) return `${prefix ? prefix + '.' : ''}${unknown.slice(0, 40)} is not expected here`
+  // Not the field's name: it is the client's text, and an answer never quotes that.
+  if (Object.keys(body).some(name => !Object.hasOwn(checks, name))) return `${prefix || 'The request'} has a field that is not expected here`
   for (const [name, check] of Object.entries(checks)) {
     const problem = check((body as Record<string, unknown>)[name], prefix ? `${prefix}.${name}` : name)
     if (problem) return problem

@@ -27,6 +27,8 @@ service RespondService {
     taxAmount   : Decimal(14, 3);
     grossAmount : Decimal(17, 3);
     openAmount  : Decimal(24, 3);
+    isCleared   : Boolean;
+    daysOverdue : Integer;
     items       : many InvoiceLine;
   }
 

@@ -4,6 +4,7 @@ import { ConversationError } from './crm/errors'
 import { confirmInvoice, markOpened, proposeContact, raiseDispute, type Speaker } from './crm/conversations'
 import { answerSurvey } from './crm/surveys'
 import { invoiceSummary } from './crm/invoice-summary'
+import { answerWithoutEcho } from './respond-errors'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -31,6 +32,7 @@ export default class RespondService extends cds.ApplicationService {
         return answerSurvey(link.invitationId!, { csat, nps, comment }, speaker.by)
       })
     )
+    answerWithoutEcho(this)
     return super.init()
   }
 

@@ -58,6 +58,8 @@ describe('customer conversation, end to end', () => {
     settings.url = await sim.listen(0)
     cds.env.requires.mail = { ...cds.env.requires.mail, smtp: { host: '127.0.0.1', port: smtp.port, secure: false } }
     Object.assign(cds.env.requires.crm.dispatch, { since: '2000-01-01', retryDelayMs: 100 })
+    // Surveys right after the invoice mail, so that this test sees them (test/dispatch.test.ts checks the distance).
+    Object.assign(cds.env.requires.crm.surveys, { minHoursAfterInvoiceMail: 0 })
     // The very first mail meets a busy server and must be retried.
     smtp.failNext(1)
     await runSync('all')

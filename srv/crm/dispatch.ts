@@ -14,7 +14,12 @@ const C = 'invoicecrm.crm'
 
 let warnedUnconfigured = false
 
-/** Takes up every new, valid invoice not yet taken up; returns how many were queued and how many lack an address. */
+/**
+ * Takes up every new, valid invoice not yet taken up whose customer is mirrored; returns how many were queued and how
+ * many lack an address. An invoice whose customer the sync has not brought yet (billing documents and business
+ * partners sync on their own schedules) waits for the customer sync, which calls this again: judged without its
+ * customer, it would be marked noEmail.
+ */
 export async function dispatchNewInvoices(): Promise<{ queued: number; noEmail: number }> {
   const since = dispatchSince()
   if (!since) {
@@ -26,11 +31,17 @@ export async function dispatchNewInvoices(): Promise<{ queued: number; noEmail: 
   for (;;) {
     const invoices = (await SELECT.from(`${M}.BillingDocuments`)
       .columns('ID', 'payer_ID')
-      .where({ createdOn: { '>=': since }, isCancelled: false, removedInS4: false, ID: { 'not in': SELECT('invoice_ID').from(`${C}.InvoiceConversations`) } })
+      .where({
+        createdOn: { '>=': since },
+        isCancelled: false,
+        removedInS4: false,
+        ID: { 'not in': SELECT('invoice_ID').from(`${C}.InvoiceConversations`) },
+        payer_ID: { in: SELECT('ID').from(`${M}.Customers`) },
+      })
       // cancellation documents name the invoice they cancel: nothing to send there
       .and(`cancelledDocument is null or cancelledDocument = ''`)
       .orderBy('ID')
-      .limit(crmSettings().dispatch.batchSize)) as { ID: string; payer_ID: string | null }[]
+      .limit(crmSettings().dispatch.batchSize)) as { ID: string; payer_ID: string }[]
     if (!invoices.length) break
     let failed = 0
     for (const invoice of invoices) {
@@ -49,7 +60,7 @@ export async function dispatchNewInvoices(): Promise<{ queued: number; noEmail: 
   return result
 }
 
-async function takeUp(invoice: { ID: string; payer_ID: string | null }): Promise<'queued' | 'noEmail'> {
+async function takeUp(invoice: { ID: string; payer_ID: string }): Promise<'queued' | 'noEmail'> {
   return cds.tx(async () => {
     const customer = (await SELECT.one.from(`${M}.Customers`).columns('billingEmail').where({ ID: invoice.payer_ID })) as { billingEmail?: string } | undefined
     const email = customer?.billingEmail
@@ -62,9 +73,45 @@ async function takeUp(invoice: { ID: string; payer_ID: string | null }): Promise
       await recordTimeline({ kind: 'noEmail', invoice: invoice.ID, customer: invoice.payer_ID, text: 'Not sent: the customer has no billing e-mail address in S/4HANA' })
       return 'noEmail'
     }
-    await cds.queued(await cds.connect.to('notifications')).send('invoiceMail', { invoice: invoice.ID })
+    await queueInvoiceMail(invoice.ID)
     return 'queued'
   })
+}
+
+const queueInvoiceMail = async (invoice: string) => cds.queued(await cds.connect.to('notifications')).send('invoiceMail', { invoice })
+
+/**
+ * Invoices in the dispatch window left without a mail because their customer had no billing e-mail address: once the
+ * customer sync brings one, each is queued after all (recorded on the timeline). Returns how many were queued.
+ */
+export async function dispatchToNewAddresses(): Promise<number> {
+  const since = dispatchSince()
+  if (!since) return 0
+  let queued = 0
+  for (;;) {
+    const waiting = (await SELECT.from(`${C}.InvoiceConversations`)
+      .columns('invoice_ID', 'customer_ID')
+      .where({
+        dispatchStatus: 'noEmail',
+        customer_ID: { in: SELECT('ID').from(`${M}.Customers`).where(`billingEmail is not null and billingEmail != ''`) },
+        invoice_ID: { in: SELECT('ID').from(`${M}.BillingDocuments`).where({ createdOn: { '>=': since }, isCancelled: false, removedInS4: false }) },
+      })
+      .limit(crmSettings().dispatch.batchSize)) as { invoice_ID: string; customer_ID: string }[]
+    for (const { invoice_ID, customer_ID } of waiting)
+      await cds.tx(async () => {
+        // The status condition lets only one instance (or a resend by AR meanwhile) queue the mail.
+        const changed = await UPDATE(`${C}.InvoiceConversations`)
+          .set({ dispatchStatus: 'pending', dispatchAttempts: 0, dispatchError: null })
+          .where({ invoice_ID, dispatchStatus: 'noEmail' })
+        if (!changed) return
+        await recordTimeline({ kind: 'addressFound', invoice: invoice_ID, customer: customer_ID, text: 'Queued: the customer has a billing e-mail address in S/4HANA now' })
+        await queueInvoiceMail(invoice_ID)
+        queued++
+      })
+    if (waiting.length < crmSettings().dispatch.batchSize) break
+  }
+  if (queued) LOG.info(`Invoice dispatch: ${queued} invoices queued for customers who have a billing e-mail address now`)
+  return queued
 }
 
 /** Invoices the customer has paid since we sent them: time to ask how it went (at most once per contact and period). */

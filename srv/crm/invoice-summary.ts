@@ -10,6 +10,9 @@ export interface InvoiceSummary {
   taxAmount: string
   grossAmount: string
   openAmount: string | null
+  /** From FI: paid in full; and how many days past its due date an open invoice is today. */
+  isCleared: boolean | null
+  daysOverdue: number | null
   payer_ID: string | null
   items: { item: string; description: string; quantity: string; unit: string; netAmount: string }[]
 }
@@ -17,7 +20,7 @@ export interface InvoiceSummary {
 export async function invoiceSummary(id: string): Promise<InvoiceSummary | undefined> {
   const header = (await SELECT.one
     .from('ReceivablesService.Invoices')
-    .columns('ID as number', 'documentDate as date', 'netDueDate as dueDate', 'currency', 'netAmount', 'taxAmount', 'grossAmount', 'openAmount', 'payer_ID')
+    .columns('ID as number', 'documentDate as date', 'netDueDate as dueDate', 'currency', 'netAmount', 'taxAmount', 'grossAmount', 'openAmount', 'isCleared', 'daysOverdue', 'payer_ID')
     .where({ ID: id })) as Omit<InvoiceSummary, 'items'> | undefined
   if (!header) return undefined
   const items = (await SELECT.from('invoicecrm.mirror.BillingDocumentItems')

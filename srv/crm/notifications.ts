@@ -80,7 +80,7 @@ async function sendInvoice(notifications: cds.Service, invoiceId: string) {
           invoice: { ...invoice, dueDate: invoice.dueDate ?? invoice.date },
           link,
         }),
-      { attachments: pdf ? [{ filename: `invoice-${invoiceId}.pdf`, content: pdf, contentType: 'application/pdf' }] : [], reference: invoiceId }
+      { attachments: pdf ? [{ filename: `invoice-${invoiceId}.pdf`, content: pdf, contentType: 'application/pdf' }] : [], reference: invoiceId, attempt }
     )
   } catch (error) {
     if (!(error instanceof MailError)) throw error

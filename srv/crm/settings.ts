@@ -13,7 +13,12 @@ export interface CrmSettings {
     retryDelayMs: number
   }
   disputes: { slaDays: number }
-  surveys: { minDaysBetweenInvitations: number; followUpBelow: number }
+  surveys: {
+    minDaysBetweenInvitations: number
+    followUpBelow: number
+    /** No invitation sooner than this after the invoice's mail (default 24). */
+    minHoursAfterInvoiceMail?: number
+  }
 }
 
 export const crmSettings = () => cds.env.requires.crm as CrmSettings

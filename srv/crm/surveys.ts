@@ -27,18 +27,41 @@ export async function inviteToSurvey(request: SurveyRequest): Promise<string | u
   const recent = await SELECT.one.from(`${C}.SurveyInvitations`).columns('ID').where({ contactEmail, sentAt: { '>=': since } })
   if (recent) return undefined
   const ID = cds.utils.uuid()
+  const sentAt = await surveyTime(request.invoice)
   await INSERT.into(`${C}.SurveyInvitations`).entries({
     ID,
     customer_ID: request.customer,
     contactEmail,
     invoice_ID: request.invoice,
     trigger: request.trigger,
-    sentAt: new Date().toISOString(),
+    sentAt: sentAt.toISOString(),
   })
-  const notifications = cds.queued(await cds.connect.to('notifications'))
-  await notifications.send('surveyInvitation', { invitation: ID })
-  await recordTimeline({ kind: 'surveySent', invoice: request.invoice, customer: request.customer, text: `Satisfaction survey sent (${request.trigger})` })
+  const delay = sentAt.getTime() - Date.now()
+  const notifications = await cds.connect.to('notifications')
+  // A scheduled message waits in the persistent queue, so a restart meanwhile loses nothing. Its task name is a
+  // singleton in the queue: one per invitation. (@cap-js/cds-types does not know .as and .after yet.)
+  if (delay > 0) {
+    const task = notifications.schedule('surveyInvitation', { invitation: ID }) as unknown as { as(name: string): { after(ms: number): Promise<unknown> } }
+    await task.as(`surveyInvitation ${ID}`).after(delay)
+  } else await cds.queued(notifications).send('surveyInvitation', { invitation: ID })
+  const when = delay > 0 ? ` for ${sentAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, not sooner after the invoice mail` : ''
+  await recordTimeline({ kind: 'surveySent', invoice: request.invoice, customer: request.customer, text: `Satisfaction survey sent (${request.trigger})${when}` })
   return ID
+}
+
+/**
+ * When the invitation may go out: not within cds.requires.crm.surveys.minHoursAfterInvoiceMail of the invoice mail
+ * (a customer who pays or confirms at once would otherwise get the survey minutes after the invoice), counted from
+ * now while that mail is still on its way.
+ */
+async function surveyTime(invoice: string): Promise<Date> {
+  const minMs = (crmSettings().surveys.minHoursAfterInvoiceMail ?? 24) * 3_600_000
+  const mail = (await SELECT.one.from(`${C}.InvoiceConversations`).columns('dispatchStatus', 'sentAt').where({ invoice_ID: invoice })) as
+    | { dispatchStatus: string; sentAt: string | null }
+    | undefined
+  const now = Date.now()
+  if (mail?.dispatchStatus === 'pending' || mail?.dispatchStatus === 'failed') return new Date(now + minMs)
+  return new Date(Math.max(now, mail?.sentAt ? Date.parse(mail.sentAt) + minMs : 0))
 }
 
 async function billingContactOf(customer: string | null): Promise<string | null> {

@@ -5,6 +5,7 @@ import cds from '@sap/cds'
 export type TimelineKind =
   | 'mailSent' | 'mailFailed' | 'mailBounced' | 'noEmail' | 'linkOpened' | 'confirmed' | 'disputed' | 'disputeStatus'
   | 'comment' | 'contactProposed' | 'surveySent' | 'surveyAnswered' | 'followUp' | 'resendRequested' | 'disputeEscalated'
+  | 'addressFound'
 
 export interface TimelineEvent {
   kind: TimelineKind

@@ -1,14 +1,16 @@
 import cds from '@sap/cds'
 import { syncEvents, type RunSummary } from '../sync'
-import { dispatchNewInvoices, surveyPaidInvoices } from './dispatch'
+import { dispatchNewInvoices, dispatchToNewAddresses, surveyPaidInvoices } from './dispatch'
 
 // What follows in the conversation from what the mirror just learned: new invoices are sent, paid ones
-// surveyed. Both look at the whole mirror, not only at the run's rows, so nothing is missed after a restart.
+// surveyed. All look at the whole mirror, not only at the run's rows, so nothing is missed after a restart.
 
 const LOG = cds.log('crm')
 
 const FOLLOW_UPS: Record<string, () => Promise<unknown>> = {
   BillingDocuments: dispatchNewInvoices,
+  // Invoices that waited for their customer to be mirrored, and those of customers who have an address now.
+  Customers: () => dispatchNewInvoices().then(dispatchToNewAddresses),
   ReceivableItems: surveyPaidInvoices,
 }
 

@@ -47,6 +47,8 @@ export interface OutgoingMail {
   attachments?: { filename: string; content: Buffer; contentType?: string }[]
   /** What the mail is about, for the log (an invoice number); never a name or an address. */
   reference?: string
+  /** Which try this is, for the log, where the caller counts them (the invoice mail's retries). */
+  attempt?: number
 }
 
 export interface SentMail {
@@ -83,13 +85,16 @@ const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTim
 export async function sendMail(message: OutgoingMail): Promise<SentMail> {
   const settings = mailSettings()
   if (!settings?.from) throw new MailError('Mail not sent: cds.requires.mail (from, smtp) is not configured', { permanent: false, code: 'ECONFIG' })
-  const { reference, ...mail } = message
+  const { reference, attempt, ...mail } = message
   try {
     const info = await transporter(transportOptions(settings)).sendMail({ ...mail, from: settings.from })
     LOG.info('Mail sent', { messageId: loggable(info.messageId), reference, recipients: info.accepted.length, rejected: info.rejected.length || undefined })
     return { messageId: info.messageId, rejected: info.rejected.map(String) }
   } catch (error) {
-    throw mailError(error as NodemailerError)
+    const failure = mailError(error as NodemailerError)
+    // One line per failed send, for operations: what, how the server answered, which try; never whom to.
+    LOG.warn('Mail not sent', { reference, smtpCode: failure.smtpCode, code: failure.code, attempt, permanent: failure.permanent, reason: failure.message })
+    throw failure
   }
 }
 

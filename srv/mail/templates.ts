@@ -15,6 +15,9 @@ interface Texts {
     subject(number: string): string
     intro(number: string, date: string): string
     due(grossAmount: string, dueDate: string): string
+    /** FI cleared the invoice before the mail went out: nothing to pay. */
+    paid: string
+    overdue(openAmount: string, dueDate: string, days: number): string
     number: string
     date: string
     dueDate: string
@@ -53,6 +56,10 @@ const TEXTS: Record<MailLanguage, Texts> = {
       subject: number => `Your invoice ${number}`,
       intro: (number, date) => `Thank you for your order. Please find below a summary of invoice ${number} dated ${date}.`,
       due: (gross, dueDate) => `The total of ${gross} is due for payment by ${dueDate}.`,
+      paid: 'Our records show that this invoice has already been paid. Thank you very much; there is nothing more for you to do.',
+      overdue: (open, dueDate, days) =>
+        `The amount of ${open} was due for payment on ${dueDate} and is ${days === 1 ? '1 day' : `${days} days`} overdue. ` +
+        'Please arrange payment promptly; if you have paid in the meantime, please disregard this note.',
       number: 'Invoice number',
       date: 'Invoice date',
       dueDate: 'Due date',
@@ -92,6 +99,10 @@ const TEXTS: Record<MailLanguage, Texts> = {
       subject: number => `Ihre Rechnung ${number}`,
       intro: (number, date) => `vielen Dank für Ihren Auftrag. Nachfolgend finden Sie die Übersicht zur Rechnung ${number} vom ${date}.`,
       due: (gross, dueDate) => `Der Gesamtbetrag von ${gross} ist zahlbar bis zum ${dueDate}.`,
+      paid: 'Laut unseren Unterlagen ist diese Rechnung bereits bezahlt. Vielen Dank; Sie müssen nichts weiter tun.',
+      overdue: (open, dueDate, days) =>
+        `Der Betrag von ${open} war am ${dueDate} fällig und ist seit ${days === 1 ? '1 Tag' : `${days} Tagen`} überfällig. ` +
+        'Bitte begleichen Sie ihn umgehend; sollten Sie inzwischen gezahlt haben, betrachten Sie diesen Hinweis bitte als gegenstandslos.',
       number: 'Rechnungsnummer',
       date: 'Rechnungsdatum',
       dueDate: 'Fällig am',
@@ -132,6 +143,8 @@ const TEXTS: Record<MailLanguage, Texts> = {
       subject: number => `您的发票 ${number}`,
       intro: (number, date) => `感谢您的惠顾。以下是 ${date} 开具的发票 ${number} 的摘要。`,
       due: (gross, dueDate) => `发票总额为 ${gross}，请于 ${dueDate} 前付款。`,
+      paid: '根据我们的记录，此发票已经付清。非常感谢，您无需再采取任何行动。',
+      overdue: (open, dueDate, days) => `金额 ${open} 已于 ${dueDate} 到期，现已逾期 ${days} 天。请尽快安排付款；如您已付款，请忽略此提示。`,
       number: '发票号码',
       date: '发票日期',
       dueDate: '付款到期日',
@@ -177,6 +190,10 @@ export interface InvoiceMailInput {
     taxAmount: Amount
     grossAmount: Amount
     items: { description: string; quantity: Amount; unit: string; netAmount: Amount }[]
+    /** What FI says when the mail is written: cleared (paid), or still open and overdue by that many days. */
+    isCleared?: boolean | null
+    daysOverdue?: number | null
+    openAmount?: Amount | null
   }
   /** The customer's signed link to the response page for this invoice. */
   link: string
@@ -213,7 +230,7 @@ export function invoiceMail({ language, customerName, invoice, link }: InvoiceMa
             { label: t.grossAmount, value: money(invoice.grossAmount), strong: true },
           ],
         },
-        paragraph(t.due(money(invoice.grossAmount), format.date(invoice.dueDate))),
+        paragraph(paymentNote(t, invoice, money, format)),
         { kind: 'action', label: t.action, href: link },
         paragraph(t.actionNote),
         paragraph(t.questions),
@@ -221,6 +238,14 @@ export function invoiceMail({ language, customerName, invoice, link }: InvoiceMa
       ],
     }
   })
+}
+
+/** What the mail says about paying: only what is true when it is written. */
+function paymentNote(t: Texts['invoice'], invoice: InvoiceMailInput['invoice'], money: (amount: Amount) => string, format: LocaleFormat): string {
+  if (invoice.isCleared) return t.paid
+  const dueDate = format.date(invoice.dueDate)
+  if (invoice.daysOverdue && invoice.daysOverdue > 0) return t.overdue(money(invoice.openAmount ?? invoice.grossAmount), dueDate, invoice.daysOverdue)
+  return t.due(money(invoice.grossAmount), dueDate)
 }
 
 export interface DisputeResolvedMailInput {

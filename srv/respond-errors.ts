@@ -1,0 +1,33 @@
+import cds from '@sap/cds'
+
+// The public endpoint's error answers never quote what the customer sent (a name, an address, a comment, even a
+// field's name): CAP 10.1.1's own input checks do ("Value 'x' is not a valid …": ASSERT_* errors with the value as
+// argument), and so could a message about a disputed line. srv/respond-input.ts refuses most bad input before CAP;
+// this is the net behind it. The logs see the same scrubbed error: CAP logs it after these handlers ran.
+
+const INVALID_ANSWER = 'Your answer could not be taken. Please check it and send it again from the page in the e-mail.'
+/** Shorter texts (a csat of "5", a line "10") occur in any message; they say nothing about the customer. */
+const QUOTABLE = 3
+
+type ServiceError = Error & { status?: number; code?: string; details?: { message?: string }[]; target?: unknown; args?: unknown; element?: unknown; value?: unknown }
+
+/** Every text in the request body, keys included, at any depth. */
+function textsOf(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value)
+  else if (typeof value === 'number') into.push(String(value))
+  else if (value && typeof value === 'object') for (const [key, nested] of Object.entries(value)) (into.push(key), textsOf(nested, into))
+  return into
+}
+
+/** Answers an error that would quote the customer's input with a plain one of the same status. */
+export function answerWithoutEcho(srv: cds.Service): void {
+  srv.on('error', (error: ServiceError) => {
+    const sent = textsOf(cds.context?.http?.req?.body).filter(text => text.length >= QUOTABLE)
+    const texts = [error.message, ...(error.details ?? []).map(detail => detail.message ?? '')]
+    const quotes = texts.some(message => sent.some(text => message.includes(text)))
+    if (!quotes && !String(error.code).startsWith('ASSERT_') && !error.details) return
+    error.message = INVALID_ANSWER
+    error.code = 'invalid-answer'
+    for (const field of ['details', 'target', 'args', 'element', 'value'] as const) delete error[field]
+  })
+}
