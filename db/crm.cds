@@ -142,6 +142,15 @@ entity SurveyInvitations : cuid {
   answer       : Association to one SurveyAnswers on answer.invitation = $self;
 }
 
+/**
+ * Every contact ever considered for a survey invitation: a lock row, nothing more (a column would be overwritten by a
+ * concurrent UPSERT in CAP 10.1.1, which computes it from the snapshot before the other one's commit). Locking it
+ * makes "at most one invitation per contact per period" hold across connections (srv/crm/surveys.ts).
+ */
+entity SurveyRecipients {
+  key contactEmail : EMailAddress @PersonalData.IsPotentiallyPersonal;
+}
+
 /** One answer per invitation (the key); CSAT 1–5, optional NPS 0–10. */
 entity SurveyAnswers {
   key invitation : Association to SurveyInvitations;

@@ -77,7 +77,7 @@ export default class ReceivablesService extends cds.ApplicationService {
     try {
       return await step()
     } catch (error) {
-      if (error instanceof ConversationError) return req.reject(error.status, error.message)
+      if (error instanceof ConversationError) return req.reject({ status: error.status, message: error.message, args: error.args })
       throw error
     }
   }

@@ -49,7 +49,7 @@ export default class RespondService extends cds.ApplicationService {
       }
       // The code lets the response page say it in the customer's language.
       if (error instanceof LinkError) return req.reject({ status: error.status, code: error.code, message: error.message })
-      if (error instanceof ConversationError) return req.reject(error.status, error.message)
+      if (error instanceof ConversationError) return req.reject({ status: error.status, message: error.message, args: error.args })
       throw error
     }
   }

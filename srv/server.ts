@@ -6,6 +6,7 @@ import { followSyncs } from './crm/workflows'
 import { checkWriteBackTargets } from './writeback'
 import { linkSettings, rateLimit } from './links'
 import { respondInput } from './respond-input'
+import { admission, answerPoolTimeoutsWith503 } from './saturation'
 import { refuseReadsThroughAssociations } from './association-reads'
 import { installRequestGuards } from './request-guards'
 import { isS4Configured, s4Settings } from './sync/s4-destination'
@@ -34,7 +35,7 @@ cds.on('bootstrap', app => {
   // than there are, since clients can write X-Forwarded-For themselves.
   const hops = linkSettings().trustProxyHops
   if (hops) app.set('trust proxy', hops)
-  app.use('/rest/respond', rateLimit({ windowMs: 60_000, max: 60 }), ...respondInput)
+  app.use('/rest/respond', rateLimit({ windowMs: 60_000, max: 60 }), admission(), ...respondInput)
   app.use('/respond', (_req, res, next) => {
     res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
     res.setHeader('Referrer-Policy', 'no-referrer')
@@ -47,6 +48,9 @@ cds.on('bootstrap', app => {
 cds.on('serving', srv => {
   if (srv instanceof cds.ApplicationService) refuseReadsThroughAssociations(srv)
 })
+
+// A saturated database means 503 with Retry-After, never 500 (srv/saturation.ts).
+answerPoolTimeoutsWith503()
 
 runJobsWithServer()
 followSyncs()

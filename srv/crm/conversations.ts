@@ -40,13 +40,16 @@ export async function invoiceOf(id: string): Promise<Invoice> {
   return invoice
 }
 
-/** The conversation of an invoice, created when first needed (e.g. a confirmation by phone before any e-mail). */
+/**
+ * The conversation of an invoice, created when first needed (e.g. a confirmation by phone before any e-mail), and
+ * locked until the transaction ends. It is the invoice's lock row: whatever is said about one invoice (confirmation,
+ * dispute) happens one at a time on every connection, so a check like "no open dispute" still holds at the commit.
+ * SQLite has one connection and needs no lock; PostgreSQL and HANA lock the row (SELECT … FOR UPDATE).
+ */
 export async function conversationOf(invoice: Invoice) {
-  const existing = await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice.ID })
-  if (existing) return existing as Record<string, unknown>
-  const created = { invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus: 'pending' }
-  await INSERT.into(`${C}.InvoiceConversations`).entries(created)
-  return created as Record<string, unknown>
+  // An UPSERT, as two first answers may come at once: neither fails on the key (the second waits for the first).
+  await UPSERT.into(`${C}.InvoiceConversations`).entries({ invoice_ID: invoice.ID, customer_ID: invoice.payer_ID })
+  return (await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice.ID }).forUpdate()) as Record<string, unknown>
 }
 
 const openDisputeOf = (invoice: string) =>
@@ -57,8 +60,8 @@ export async function confirmInvoice(invoiceId: string, speaker: Speaker): Promi
   if (invoice.isCancelled) throw new ConversationError(409, `Invoice ${invoiceId} was cancelled; there is nothing to confirm`)
   const conversation = await conversationOf(invoice)
   if (conversation.confirmedAt) return { status: 'alreadyConfirmed', at: conversation.confirmedAt as string }
-  if (await openDisputeOf(invoiceId))
-    throw new ConversationError(409, `Invoice ${invoiceId} is in dispute; it can be confirmed once the dispute is resolved`)
+  // Never confirmed and in dispute at once: a dispute raised meanwhile waited for this lock, or this one for it.
+  if (await openDisputeOf(invoiceId)) throw new ConversationError(409, 'INVOICE_IN_DISPUTE', [invoiceId])
   const at = new Date().toISOString()
   // The condition makes a concurrent second confirmation a no-op rather than an overwrite.
   const changed = await UPDATE(`${C}.InvoiceConversations`)
@@ -81,6 +84,8 @@ export interface DisputeInput {
 export async function raiseDispute(invoiceId: string, input: DisputeInput, speaker: Speaker): Promise<Outcome & { dispute: string }> {
   const invoice = await invoiceOf(invoiceId)
   if (invoice.isCancelled) throw new ConversationError(409, `Invoice ${invoiceId} was cancelled; there is nothing to dispute`)
+  // One open dispute per invoice: a concurrent dispute or confirmation of this invoice waits for this lock.
+  const conversation = await conversationOf(invoice)
   const open = (await openDisputeOf(invoiceId)) as { ID: string; createdAt: string } | undefined
   if (open) return { status: 'alreadyDisputed', at: open.createdAt, dispute: open.ID }
   const lines = await checkedLines(invoiceId, input.lines ?? [])
@@ -108,8 +113,11 @@ export async function raiseDispute(invoiceId: string, input: DisputeInput, speak
     lines: lines.map(({ item, disputedAmount, disputedQuantity }) => ({ ID: cds.utils.uuid(), item, disputedAmount, disputedQuantity })),
     comments: input.comment ? [{ ID: cds.utils.uuid(), fromCustomer: speaker.channel === 'web', text: input.comment }] : [],
   })
-  await conversationOf(invoice)
-  await recordTimeline({ kind: 'disputed', invoice: invoiceId, customer: invoice.payer_ID, dispute: ID, actor: speaker.by, text: `Disputed: ${input.reason} (${speaker.channel})` })
+  // A dispute after a confirmation withdraws it: the customer has changed their mind, and the invoice is never
+  // confirmed and in dispute at once. The timeline keeps both.
+  if (conversation.confirmedAt) await withdrawConfirmation(invoiceId)
+  const withdrawal = conversation.confirmedAt ? `; withdraws the confirmation of ${String(conversation.confirmedAt).slice(0, 10)} (${conversation.confirmationChannel})` : ''
+  await recordTimeline({ kind: 'disputed', invoice: invoiceId, customer: invoice.payer_ID, dispute: ID, actor: speaker.by, text: `Disputed: ${input.reason} (${speaker.channel})${withdrawal}` })
   await planWriteBack('disputed', {
     invoice: invoiceId,
     dispute: ID,
@@ -118,6 +126,11 @@ export async function raiseDispute(invoiceId: string, input: DisputeInput, speak
   })
   return { status: 'disputed', at: now.toISOString(), dispute: ID }
 }
+
+const withdrawConfirmation = (invoiceId: string) =>
+  UPDATE(`${C}.InvoiceConversations`)
+    .set({ confirmedAt: null, confirmedBy: null, confirmedFrom: null, confirmationChannel: null, confirmationNote: null })
+    .where({ invoice_ID: invoiceId })
 
 /** The disputed lines must be lines of this invoice, each at most once, within its amount and quantity. */
 async function checkedLines(invoiceId: string, lines: NonNullable<DisputeInput['lines']>) {

@@ -24,6 +24,7 @@ export async function inviteToSurvey(request: SurveyRequest): Promise<string | u
   if (!contactEmail) return undefined
   const { minDaysBetweenInvitations } = crmSettings().surveys
   const since = new Date(Date.now() - minDaysBetweenInvitations * 86_400_000).toISOString()
+  await lockSurveyRecipient(contactEmail)
   const recent = await SELECT.one.from(`${C}.SurveyInvitations`).columns('ID').where({ contactEmail, sentAt: { '>=': since } })
   if (recent) return undefined
   const ID = cds.utils.uuid()
@@ -62,6 +63,17 @@ async function surveyTime(invoice: string): Promise<Date> {
   const now = Date.now()
   if (mail?.dispatchStatus === 'pending' || mail?.dispatchStatus === 'failed') return new Date(now + minMs)
   return new Date(Math.max(now, mail?.sentAt ? Date.parse(mail.sentAt) + minMs : 0))
+}
+
+/**
+ * Locks the contact's row until the caller's transaction ends, so that two triggers at once (a confirmation and a
+ * payment, 98 ms apart) do not both find no recent invitation on PostgreSQL or HANA: the second waits here, and its
+ * check then sees the first one's invitation.
+ */
+async function lockSurveyRecipient(contactEmail: string) {
+  // An UPSERT of the key alone (ON CONFLICT DO NOTHING): creates the row once; a concurrent creator waits for it.
+  await UPSERT.into(`${C}.SurveyRecipients`).entries({ contactEmail })
+  await SELECT.one.from(`${C}.SurveyRecipients`).where({ contactEmail }).forUpdate()
 }
 
 async function billingContactOf(customer: string | null): Promise<string | null> {
