@@ -23,7 +23,7 @@ type PaymentState   : String(15) enum { open; partiallyPaid; cleared; };
 type Priority       : String(10) enum { low; medium; high; };
 type TimelineKind   : String(20) enum {
   mailSent; mailFailed; mailBounced; noEmail; linkOpened; confirmed; disputed; disputeStatus; comment;
-  contactProposed; surveySent; surveyAnswered; followUp; resendRequested; disputeEscalated; addressFound;
+  contactProposed; surveySent; surveyAnswered; followUp; resendRequested; disputeEscalated; linksRevoked; addressFound;
 };
 
 /** The conversation about one invoice: its dispatch to the billing contact and the customer's confirmation. */

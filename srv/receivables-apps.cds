@@ -78,6 +78,9 @@ extend ReceivablesService.Invoices with actions {
   /** Sends the invoice mail again, e.g. after the customer's mailbox was fixed or the mail went astray. */
   @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
   action resendInvoice() returns ReceivablesService.Conversations;
+  /** Stops every link to the invoice sent so far, e.g. after a mail reached the wrong person. */
+  @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+  action revokeLinks() returns ReceivablesService.Conversations;
 }
 
 annotate ReceivablesService.Disputes with @odata.draft.enabled;

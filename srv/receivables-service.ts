@@ -3,7 +3,7 @@ import { Invoice, Dispute, Disputes, DisputeLines, DisputeComments, ContactPropo
 import { ConversationError } from './crm/errors'
 import { confirmInvoice, raiseDispute } from './crm/conversations'
 import { resendInvoice } from './crm/dispatch'
-import { acceptContactProposal } from './crm/contacts'
+import { acceptContactProposal, revokeInvoiceLinks } from './crm/contacts'
 import { addComment, closeDispute, escalateDispute, resolveDispute, startProcessing } from './crm/disputes'
 
 /** What a dispute's draft may change: the key and the processing data. */
@@ -26,11 +26,18 @@ export default class ReceivablesService extends cds.ApplicationService {
 
     this.on(Invoice.actions.resendInvoice, async req => {
       await this.conversationStep(req, () => resendInvoice(this.key(req), req.user.id))
+      // The new mail brings a new link (issued when it is sent); the ones before it stop working.
+      await revokeInvoiceLinks(this.key(req), req.user.id, 'invoice resent')
+      return SELECT.one.from('ReceivablesService.Conversations').where({ invoice_ID: this.key(req) })
+    })
+
+    this.on(Invoice.actions.revokeLinks, async req => {
+      if (!(await revokeInvoiceLinks(this.key(req), req.user.id, 'revoked by AR'))) return req.reject({ status: 409, message: 'NO_LINKS_TO_REVOKE', args: [this.key(req)] })
       return SELECT.one.from('ReceivablesService.Conversations').where({ invoice_ID: this.key(req) })
     })
 
     this.on(ContactProposal.actions.accept, async req => {
-      const ID = await this.conversationStep(req, () => acceptContactProposal(this.key(req)))
+      const ID = await this.conversationStep(req, () => acceptContactProposal(this.key(req), req.user.id))
       return this.run(SELECT.one.from(CustomerContacts).where({ ID, IsActiveEntity: true }))
     })
 

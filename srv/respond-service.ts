@@ -5,6 +5,7 @@ import { confirmInvoice, markOpened, proposeContact, raiseDispute, type Speaker 
 import { answerSurvey } from './crm/surveys'
 import { invoiceSummary } from './crm/invoice-summary'
 import { answerWithoutEcho } from './respond-errors'
+import { checkContactProposalBudget } from './crm/contacts'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -21,8 +22,9 @@ export default class RespondService extends cds.ApplicationService {
       })
     )
     this.on('proposeContact', req =>
-      this.answer(req, ['invoiceResponse'], (link, speaker) => {
+      this.answer(req, ['invoiceResponse'], async (link, speaker) => {
         const { name, email } = req.data as { name: string; email: string }
+        await checkContactProposalBudget(link.invoiceId!, speaker.by)
         return proposeContact(link.invoiceId!, { name: name.trim(), email: email.trim() }, speaker)
       })
     )

@@ -28,6 +28,7 @@ annotate srv.Invoices with @(
     { Value: disputeStatus },
     { Value: dunningBlock },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.resendInvoice', Label: '{i18n>ResendInvoice}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.revokeLinks', Label: '{i18n>RevokeLinks}' },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.recordConfirmation', Label: '{i18n>RecordConfirmation}' },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.recordDispute', Label: '{i18n>RecordDispute}' },
   ],
@@ -97,6 +98,7 @@ annotate srv.Invoices with @(
   ],
   UI.Identification: [
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.resendInvoice', Label: '{i18n>ResendInvoice}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.revokeLinks', Label: '{i18n>RevokeLinks}' },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.recordConfirmation', Label: '{i18n>RecordConfirmation}' },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.recordDispute', Label: '{i18n>RecordDispute}' },
     { $Type: 'UI.DataFieldForIntentBasedNavigation', SemanticObject: 'Dispute', Action: 'manage', Label: '{i18n>OpenDispute}',
@@ -111,6 +113,7 @@ annotate srv.Invoices actions {
     TargetProperties: ['in/dispatchStatus'],
     TargetEntities  : ['in/dispatchStatusText', 'in/crmConversation', 'in/timeline'],
   };
+  revokeLinks @Common.SideEffects: { TargetEntities: ['in/timeline'] };
   recordConfirmation @Common.SideEffects: {
     TargetProperties: ['in/isConfirmed', 'in/confirmedAt'],
     TargetEntities  : ['in/crmConversation', 'in/timeline'],

@@ -1,12 +1,34 @@
 import cds from '@sap/cds'
 import { ConversationError } from './errors'
+import { linkSettings, revokeLinks } from '../links'
+import { recordTimeline } from './timeline'
 
 // Contact corrections are CRM data beside the mirror: what S/4HANA says stays as the sync brings it.
 
 const C = 'invoicecrm.crm'
 
-/** Makes a customer's contact proposal a contact correction, once; returns the correction's ID. */
-export async function acceptContactProposal(proposalId: string): Promise<string> {
+/**
+ * Refuses a contact's further contact proposals about an invoice once it made cds.requires.links.maxContactProposals
+ * (default 3) of them: whoever holds a link must not flood AR with addresses.
+ */
+export async function checkContactProposalBudget(invoiceId: string, by: string): Promise<void> {
+  const max = linkSettings().maxContactProposals ?? 3
+  const { made } = (await SELECT.one.from(`${C}.ContactProposals`).columns('count(1) as made').where({ invoice_ID: invoiceId, proposedBy: by })) as { made: number }
+  if (made >= max) throw new ConversationError(409, 'CONTACT_PROPOSALS_EXHAUSTED', [max])
+}
+
+/** Revokes every link to an invoice that still works, on the invoice's timeline; returns how many. */
+export async function revokeInvoiceLinks(invoiceId: string, actor: string, why: string): Promise<number> {
+  const revoked = await revokeLinks({ invoice: invoiceId })
+  if (revoked) await recordTimeline({ kind: 'linksRevoked', invoice: invoiceId, actor, text: `${revoked} link(s) revoked: ${why}` })
+  return revoked
+}
+
+/**
+ * Makes a customer's contact proposal a contact correction, once; returns the correction's ID. The links to the
+ * invoice went to the contact that was wrong: they stop working.
+ */
+export async function acceptContactProposal(proposalId: string, actor: string): Promise<string> {
   const proposal = (await SELECT.one.from(`${C}.ContactProposals`).where({ ID: proposalId })) as
     | { customer_ID: string | null; proposedName: string; proposedEmail: string; invoice_ID: string | null }
     | undefined
@@ -24,5 +46,6 @@ export async function acceptContactProposal(proposalId: string): Promise<string>
     proposal_ID: proposalId,
     note: proposal.invoice_ID ? `Proposed by the customer on invoice ${proposal.invoice_ID}` : null,
   })
+  if (proposal.invoice_ID) await revokeInvoiceLinks(proposal.invoice_ID, actor, 'contact correction accepted')
   return ID
 }

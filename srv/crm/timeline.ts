@@ -5,7 +5,7 @@ import cds from '@sap/cds'
 export type TimelineKind =
   | 'mailSent' | 'mailFailed' | 'mailBounced' | 'noEmail' | 'linkOpened' | 'confirmed' | 'disputed' | 'disputeStatus'
   | 'comment' | 'contactProposed' | 'surveySent' | 'surveyAnswered' | 'followUp' | 'resendRequested' | 'disputeEscalated'
-  | 'addressFound'
+  | 'addressFound' | 'linksRevoked'
 
 export interface TimelineEvent {
   kind: TimelineKind

@@ -15,6 +15,8 @@ export interface LinkSettings {
   validDays?: number
   /** Failed verifications (bad signature, unknown link) one client IP may cause per window before it gets 429. */
   failures?: { max?: number; windowMs?: number }
+  /** Contact corrections the contact of one invoice may propose through its links (default 3): a link is no mailbox. */
+  maxContactProposals?: number
   /** Proxies in front of the app whose X-Forwarded-For is trusted for the client IP (1: Cloud Foundry's router). */
   trustProxyHops?: number
 }
