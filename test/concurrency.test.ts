@@ -22,14 +22,14 @@ interface Answer { status: number; retryAfter?: string; body: string; ms: number
 
 let address = 0
 /** A POST from a loopback address of its own: to the server, another client. */
-function post(port: number, path: string, body: unknown): Promise<Answer> {
+function post(port: number, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const n = ++address
   const localAddress = `127.88.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`
   const payload = JSON.stringify(body)
   const started = performance.now()
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path, localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      { host: '127.0.0.1', port, method: 'POST', path, localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } },
       res => {
         let text = ''
         res.setEncoding('utf8')
@@ -138,16 +138,7 @@ describe('at the same moment (races and load)', function () {
     }
     // A confirmation while the dispute is open: refused, in the customer's language.
     const [{ ID }] = raced
-    const again = await new Promise<Answer>((resolve, reject) => {
-      const payload = JSON.stringify({ token: tokens[0] })
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/rest/respond/confirm', localAddress: '127.88.249.1', headers: { 'content-type': 'application/json', 'accept-language': 'de' } }, res => {
-        let text = ''
-        res.on('data', chunk => (text += chunk))
-        res.on('end', () => resolve({ status: res.statusCode!, body: text, ms: 0 }))
-      })
-      req.on('error', reject)
-      req.end(payload)
-    })
+    const again = await post(port, '/rest/respond/confirm', { token: tokens[0] }, { 'accept-language': 'de' })
     expect(again.status).to.equal(409)
     expect(JSON.parse(again.body).error.message).to.equal(`Die Rechnung ${ID} wird reklamiert; sie kann bestätigt werden, sobald die Reklamation erledigt ist`)
   })
