@@ -1,0 +1,104 @@
+// `npm run build` writes gen/srv as Cloud Foundry runs it: `npm start` there must be the production server with the
+// runtime dependencies only (the project's own start script is the development server and needs cds-typer), serve
+// the customers' response page, and refuse a guessable link secret at start-up with a clear message.
+import { expect } from 'chai'
+import { execFile, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+
+const ROOT = join(__dirname, '..')
+const GEN = join(ROOT, 'gen/srv')
+const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'))
+
+interface Started {
+  url?: string
+  exitCode?: number | null
+  output: string
+  stop(): Promise<void>
+}
+
+/** `npm start` in gen/srv, production profile, until it listens or exits. */
+function start(env: Record<string, string>): Promise<Started> {
+  const child = spawn('npm', ['start', '--', '--port', '0'], {
+    cwd: GEN,
+    env: {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME!,
+      NODE_ENV: 'production',
+      // What BTP binds, played locally: an in-memory database, mocked users, no Redis-backed schedules.
+      CDS_REQUIRES_DB: JSON.stringify({ kind: 'sqlite', credentials: { url: ':memory:' } }),
+      CDS_REQUIRES_AUTH: JSON.stringify({ kind: 'mocked', users: { clerk: { password: 'clerk', roles: ['ARClerk'] } } }),
+      cds_requires_jobs_autoStart: 'false',
+      ...env,
+    },
+    detached: true,
+  })
+  const stopped = new Promise<number | null>(resolve => child.on('exit', resolve))
+  const started: Started = {
+    output: '',
+    async stop() {
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM')
+      await stopped
+    },
+  }
+  return new Promise(resolve => {
+    const read = (chunk: Buffer) => {
+      started.output += chunk.toString()
+      const url = /server listening on[^\n]*?(http:\/\/localhost:\d+)/.exec(started.output)?.[1]
+      if (url && !started.url) resolve(Object.assign(started, { url }))
+    }
+    child.stdout.on('data', read)
+    child.stderr.on('data', read)
+    void stopped.then(code => resolve(Object.assign(started, { exitCode: code })))
+  })
+}
+
+describe('npm run build', function () {
+  // The whole build: cds-typer, cds build --production (HANA artifacts), tsc, and the production package.json.
+  this.timeout(300_000)
+  const secret = createHash('sha512').update('build test').digest('base64')
+
+  before(async () => {
+    await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 })
+  })
+
+  it('writes a package.json that starts the production server with the runtime dependencies only', () => {
+    const project = json(join(ROOT, 'package.json'))
+    const built = json(join(GEN, 'package.json'))
+    expect(built.scripts).to.deep.equal({ start: 'cds-serve' })
+    expect(built.dependencies).to.deep.equal(project.dependencies)
+    expect(built).not.to.have.property('devDependencies')
+    const locked = Object.keys(json(join(GEN, 'package-lock.json')).packages)
+    for (const dev of Object.keys(project.devDependencies)) expect(locked, dev).not.to.include(`node_modules/${dev}`)
+    expect(existsSync(join(GEN, 'srv/server.js'))).to.equal(true)
+    expect(existsSync(join(GEN, 'app/respond/index.html')), 'the response page the mails link to').to.equal(true)
+  })
+
+  it('starts in production: serves the services, the response page and its endpoint', async () => {
+    const server = await start({ CDS_REQUIRES_LINKS_SECRET: secret })
+    try {
+      expect(server.url, server.output).to.be.a('string')
+      expect((await fetch(`${server.url}/respond/index.html`)).status).to.equal(200)
+      expect((await fetch(`${server.url}/odata/v4/receivables/Invoices`)).status).to.equal(401)
+      const clerk = { authorization: `Basic ${Buffer.from('clerk:clerk').toString('base64')}` }
+      const invoices = await fetch(`${server.url}/odata/v4/receivables/Invoices?$top=1`, { headers: clerk })
+      expect(invoices.status).to.equal(200)
+      const answer = await fetch(`${server.url}/rest/respond/view`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"token":"not-a-token"}' })
+      expect(answer.status).to.equal(400)
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('refuses to start with a guessable link secret, saying why and what to do, without showing it', async () => {
+    const weak = 'invoice'.repeat(6)
+    const server = await start({ CDS_REQUIRES_LINKS_SECRET: weak })
+    await server.stop()
+    expect(server.url, 'must not listen').to.equal(undefined)
+    expect(server.exitCode).not.to.equal(0)
+    expect(server.output).to.match(/not fit for production: it is too predictable/).and.to.contain('invoice-crm-links')
+    expect(server.output).not.to.contain(weak)
+  })
+})
