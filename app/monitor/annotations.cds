@@ -211,6 +211,10 @@ annotate srv.WriteBackOperations with @(
     { Value: invoiceNumber },
     { Value: customerNumber },
     { Value: s4Object },
+    { Value: s4Document },
+    // The order of the CRM changes on the S/4 object, and the newer operation that replaced this one (Superseded).
+    { Value: sequence },
+    { Value: supersededBy_ID },
     { Value: createdAt },
     { Value: createdBy },
     { Value: result },
@@ -247,6 +251,7 @@ annotate srv.WriteBackOperations with {
   invoiceNumber  @title: '{i18n>BillingDocument}';
   customerNumber @title: '{i18n>Customer}';
   payload        @title: '{i18n>Payload}' @UI.MultiLineText;
+  supersededBy   @title: '{i18n>SupersededBy}';
 };
 
 // Retry and discard only where the status allows them; the server refuses the others anyway. Afterwards the page
