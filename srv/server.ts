@@ -6,9 +6,10 @@ import { followSyncs } from './crm/workflows'
 import { checkWriteBackTargets } from './writeback'
 import { linkSettings, rateLimit } from './links'
 import { respondInput } from './respond-input'
+import { recoverQueues } from './queue-recovery'
 import { admission, answerPoolTimeoutsWith503 } from './saturation'
-import { refuseReadsThroughAssociations } from './association-reads'
 import { installRequestGuards } from './request-guards'
+import { refuseReadsThroughAssociations } from './association-reads'
 import { isS4Configured, s4Settings } from './sync/s4-destination'
 import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './sync/simulator-module'
 
@@ -57,6 +58,8 @@ followSyncs()
 // The persistent queue delivers what an earlier process left behind as soon as the server listens, and dead-letters
 // messages whose service is not connected by then: connect the queued services before that.
 cds.on('served', () => Promise.all(['notifications', 'writeback'].map(name => cds.connect.to(name))))
+// CAP 10.1.1 never takes up again what was in flight when an instance stopped: srv/queue-recovery.ts does.
+recoverQueues(['notifications', 'writeback'])
 // In the background: the app serves while the tenant's $metadata is read, and starts whatever the check finds.
 cds.on('served', () => void checkWriteBackTargets())
 
