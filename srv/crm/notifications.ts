@@ -7,8 +7,11 @@ import { invoiceSummary } from './invoice-summary'
 import { crmSettings } from './settings'
 
 // The mails of the conversation. Callers reach this service through cds.queued(...): each mail is a message in the
-// persistent queue, written in the caller's transaction. Each handler works in the queue's transaction only (a
-// second one would wait for SQLite's single connection). An invoice mail that fails is recorded as failed on its
+// persistent queue, written in the caller's transaction. A handler reads, and issues its link, in short transactions
+// of its own, committed before the mail leaves: the link works even if the process dies before the queue's
+// transaction commits (the message then runs again and sends a second mail, with a second working link). It writes
+// the outcome in the queue's transaction, which touches the database only after those (opened earlier, it would hold
+// SQLite's single connection, and they would wait for it). An invoice mail that fails is recorded as failed on its
 // conversation and scheduled again with growing delays, until it is sent or its attempts are used up; a refused
 // recipient (SMTP 5xx) is final: recorded as bounced, not retried.
 
@@ -38,8 +41,8 @@ async function customerOf(id: string | null): Promise<{ name: string; language: 
 }
 
 /**
- * Issues the link and sends the mail with it. The link commits with the queue's transaction: if the mail fails,
- * the link is revoked (permanent failure) or rolled back with the retried message.
+ * Issues the link, committed at once, and sends the mail with it. If the mail fails, the link is revoked in the
+ * queue's transaction (the retried message issues a new one).
  */
 async function sendWithLink(
   link: { purpose: LinkPurpose; invoice?: string; invitation?: string },
@@ -47,7 +50,7 @@ async function sendWithLink(
   compose: (url: string) => RenderedMail,
   extras: Partial<OutgoingMail>
 ) {
-  const { token, linkId } = await issueLink({ ...link, contactEmail: to.email })
+  const { token, linkId } = await cds.tx(() => issueLink({ ...link, contactEmail: to.email }))
   const url = `${mailSettings()?.publicUrl ?? ''}/respond/#t=${token}`
   try {
     return await sendMail({ to: { name: to.name, address: to.email }, ...compose(url), ...extras })
@@ -58,15 +61,18 @@ async function sendWithLink(
 }
 
 async function sendInvoice(notifications: cds.Service, invoiceId: string) {
-  const conversation = (await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoiceId })) as
-    | { dispatchStatus: string; customer_ID: string | null; dispatchAttempts: number }
-    | undefined
-  // Sent already (a message redelivered after a crash), or taken back: nothing to do.
-  if (!conversation || ['sent', 'noEmail', 'bounced'].includes(conversation.dispatchStatus)) return
-  const customer = await customerOf(conversation.customer_ID)
-  if (!customer.billingEmail) return
-  const invoice = await invoiceSummary(invoiceId)
-  if (!invoice) return
+  const facts = await cds.tx(async () => {
+    const conversation = (await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoiceId })) as
+      | { dispatchStatus: string; customer_ID: string | null; dispatchAttempts: number }
+      | undefined
+    // Sent already (a message redelivered after a crash), or taken back: nothing to do.
+    if (!conversation || ['sent', 'noEmail', 'bounced'].includes(conversation.dispatchStatus)) return
+    const customer = await customerOf(conversation.customer_ID)
+    const invoice = customer.billingEmail && (await invoiceSummary(invoiceId))
+    return invoice ? { conversation, customer: { ...customer, billingEmail: customer.billingEmail! }, invoice } : undefined
+  })
+  if (!facts) return
+  const { conversation, customer, invoice } = facts
   const pdf = await invoicePdf(invoiceId)
   const attempt = conversation.dispatchAttempts + 1
   try {
@@ -130,11 +136,14 @@ async function sendDisputeResolution(disputeId: string) {
 }
 
 async function sendSurveyInvitation(invitationId: string) {
-  const invitation = (await SELECT.one.from(`${C}.SurveyInvitations`).where({ ID: invitationId })) as
-    | { contactEmail: string; customer_ID: string | null; invoice_ID: string | null }
-    | undefined
-  if (!invitation) return
-  const customer = await customerOf(invitation.customer_ID)
+  const facts = await cds.tx(async () => {
+    const invitation = (await SELECT.one.from(`${C}.SurveyInvitations`).where({ ID: invitationId })) as
+      | { contactEmail: string; customer_ID: string | null; invoice_ID: string | null }
+      | undefined
+    return invitation && { invitation, customer: await customerOf(invitation.customer_ID) }
+  })
+  if (!facts) return
+  const { invitation, customer } = facts
   await sendWithLink(
     { purpose: 'survey', invitation: invitationId },
     { email: invitation.contactEmail, name: customer.name, language: customer.language },
