@@ -105,7 +105,7 @@ service IntegrationService {
     invoice.ID  as invoiceNumber : String(10),
     customer.ID as customerNumber : String(10),
   } excluding { invoice, customer, dispute } actions {
-    /** Sends a failed operation again, with a fresh retry budget. */
+    /** Sends a failed operation again, with a fresh retry budget; or a pending one that no queue message will deliver. */
     @restrict: [{ to: 'IntegrationAdmin' }]
     action retry() returns WriteBackOperations;
     /** Gives up on a failed or pending operation, saying why; it stays listed as discarded. */

@@ -52,7 +52,7 @@ export default class IntegrationService extends cds.ApplicationService {
         const op = (await SELECT.one.from(WriteBackOperations).columns('status', 'supersededBy_ID').where({ ID })) as { status: string; supersededBy_ID: string } | undefined
         // Sending an older state again would overwrite the newer one S/4HANA has (or is about to get).
         if (op?.status === 'Superseded') return req.reject(409, 'WRITEBACK_SUPERSEDED', [ID, op.supersededBy_ID])
-        return req.reject(409, `Write-back operation ${ID} is not failed; only failed operations are sent again`)
+        return req.reject(409, `Write-back operation ${ID} is neither failed nor stuck; only those are sent again`)
       }
       return SELECT.one.from(WriteBackOperations).where({ ID })
     })

@@ -3,6 +3,7 @@ import { crmSettings, dispatchSince } from './settings'
 import { recordTimeline } from './timeline'
 import { inviteToSurvey } from './surveys'
 import { ConversationError } from './errors'
+import { clearStuckMessages } from '../queue-recovery'
 
 // New invoices in the mirror go to the customer's billing contact. The conversation row is the record that an
 // invoice was taken up (so it is sent once); the e-mail itself goes through the persistent queue, which
@@ -150,7 +151,9 @@ export async function resendInvoice(invoiceId: string, user: string): Promise<vo
     | { dispatchStatus: string }
     | undefined
   if (!conversation) throw new ConversationError(409, `Invoice ${invoiceId} was never taken up for sending (it is older than the dispatch start date)`)
-  if (conversation.dispatchStatus === 'pending') throw new ConversationError(409, `Invoice ${invoiceId} is queued for sending already`)
+  // Pending, but stuck (its message stranded by a stopped instance, overdue or dead-lettered): AR may send it again.
+  if (conversation.dispatchStatus === 'pending' && !(await clearStuckMessages('notifications', 'invoiceMail', { invoice: invoiceId })))
+    throw new ConversationError(409, `Invoice ${invoiceId} is queued for sending already`)
   const customer = (await SELECT.one.from(`${M}.Customers`).columns('billingEmail').where({ ID: invoice.payer_ID })) as { billingEmail?: string | null } | undefined
   if (!customer?.billingEmail)
     throw new ConversationError(409, `The customer of invoice ${invoiceId} has no billing e-mail address in S/4HANA; add one there and resend`)

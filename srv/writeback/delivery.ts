@@ -2,6 +2,7 @@ import cds from '@sap/cds'
 import { s4Destination, s4Settings } from '../sync/s4-destination'
 import { S4Session } from './s4-session'
 import { deliverInOrder } from './in-order'
+import { clearStuckMessages } from '../queue-recovery'
 
 // Delivers write-back operations; callers reach this service through cds.queued(...) (see plan.ts). A message
 // names one operation; in-order.ts delivers it after the older operations on its S/4 document, without holding a
@@ -43,9 +44,16 @@ export async function retryOperation(id: string) {
   const changed = await UPDATE(`${W}.WriteBackOperations`)
     .set({ status: 'Pending', attempts: 0, nextAttemptAt: null })
     .where({ ID: id, status: 'Failed' })
-  if (!changed) return false
+  // Or one stuck Pending: no message of the queue will deliver it (stranded by a stopped instance, overdue, dead).
+  if (!changed && !(await retryStuck(id))) return false
   await cds.queued(await cds.connect.to('writeback')).send('deliver', { operation: id })
   return true
+}
+
+async function retryStuck(id: string) {
+  const op = (await SELECT.one.from(`${W}.WriteBackOperations`).columns('status').where({ ID: id })) as { status: string } | undefined
+  if (op?.status !== 'Pending' || !(await clearStuckMessages('writeback', 'deliver', { operation: id }))) return false
+  return (await UPDATE(`${W}.WriteBackOperations`).set({ attempts: 0, nextAttemptAt: null }).where({ ID: id, status: 'Pending' })) > 0
 }
 
 /** An integration admin gives up on an operation S/4 should not or cannot get, saying why. */
