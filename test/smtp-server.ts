@@ -9,6 +9,8 @@ export interface SmtpServerOptions {
   rejectRecipients?: RegExp
   /** So many transactions from the start fail with 451. */
   failNext?: number
+  /** Each message is answered (and kept) only this long after it arrived: a slow server, for crash tests. */
+  delayMs?: number
 }
 
 export interface TestSmtpServer {
@@ -27,7 +29,7 @@ export interface TestSmtpServer {
 /** smtp-server answers an error with its responseCode and its message. */
 const reply = (responseCode: number, text: string) => Object.assign(new Error(text), { responseCode })
 
-export async function startSmtpServer({ rejectRecipients, failNext = 0 }: SmtpServerOptions = {}): Promise<TestSmtpServer> {
+export async function startSmtpServer({ rejectRecipients, failNext = 0, delayMs = 0 }: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const messages: ParsedMail[] = []
   const logins: string[] = []
   const failures = { remaining: failNext, code: 451 }
@@ -57,7 +59,8 @@ export async function startSmtpServer({ rejectRecipients, failNext = 0 }: SmtpSe
     onData(stream, _session, callback) {
       // Accept only once the message is parsed, so that it is in `messages` when the client's send resolves.
       simpleParser(stream).then(
-        mail => {
+        async mail => {
+          if (delayMs) await new Promise(resolve => setTimeout(resolve, delayMs))
           messages.push(mail)
           for (const notify of arrived) notify()
           callback()

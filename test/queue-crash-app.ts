@@ -1,0 +1,52 @@
+// The set-up half of the queue crash test (test/queue-crash.test.ts), in a process of its own: it mirrors S/4HANA
+// into an SQLite file and, through the app's own code, takes up every invoice for sending and plans write-backs.
+// What it leaves is what an instance leaves that committed those changes and stopped before its persistent queue
+// ran: messages in the queue, none processed. It does not process them itself (the real server under test does):
+// the queue's processing is started by the scheduling service after each commit, so that is switched off here.
+// Usage: node --require tsx/cjs test/queue-crash-app.ts <simulator url> <sqlite file> <invoices with write-backs>
+import fs from 'node:fs'
+import cds from '@sap/cds'
+import { runSync } from '../srv/sync'
+import { s4Settings } from '../srv/sync/s4-destination'
+import { crmSettings } from '../srv/crm/settings'
+import { dispatchNewInvoices } from '../srv/crm/dispatch'
+import { planWriteBack } from '../srv/writeback/plan'
+
+async function main() {
+  const [url, file, writeBackInvoices] = process.argv.slice(2)
+  s4Settings().url = url
+  cds.env.requires.db = { ...cds.env.requires.db, kind: 'sqlite', credentials: { url: file } }
+  const csn = await cds.load('*')
+  cds.model = cds.compile.for.nodejs(csn)
+  const db = await cds.connect.to('db')
+  // cds.deploy is missing from @cap-js/cds-types.
+  const { deploy } = cds as unknown as { deploy: (model: unknown) => { to: (db: unknown) => Promise<unknown> } }
+  await deploy(csn).to(db)
+  const scheduler = (await cds.connect.to('scheduling')) as unknown as { scheduleFlush: () => void }
+  scheduler.scheduleFlush = () => undefined
+  await runSync('all')
+
+  crmSettings().dispatch.since = '2000-01-01'
+  // As after a sync (srv/crm/workflows.ts): without a transaction around it, as each invoice is taken up in one of its own.
+  cds.context = new cds.EventContext({ user: new cds.User.Privileged() } as never)
+  const { queued } = await dispatchNewInvoices()
+  const invoices = (await SELECT.distinct
+    .from('invoicecrm.mirror.BillingDocumentItems')
+    .columns('billingDocument_ID')
+    .where({ salesOrder_ID: { '!=': null } })
+    .orderBy('billingDocument_ID')
+    .limit(Number(writeBackInvoices))) as { billingDocument_ID: string }[]
+  let writeBacks = 0
+  for (const { billingDocument_ID: invoice } of invoices)
+    writeBacks += await cds.tx({ user: new cds.User.Privileged() }, () =>
+      planWriteBack('confirmed', { invoice, summary: `Invoice ${invoice} confirmed by the customer (phone)`, title: `Confirmation of invoice ${invoice}` })
+    )
+  fs.writeSync(1, `set-up: ${JSON.stringify({ queued, writeBacks })}\n`)
+  // Everything is committed; leave before anything else could run.
+  process.exit(0)
+}
+
+main().catch(error => {
+  fs.writeSync(2, `${(error as Error).stack}\n`)
+  process.exit(1)
+})
