@@ -55,6 +55,11 @@ describe('at the same moment (races and load)', function () {
   let invoices: { ID: string; email: string; customer: string }[]
 
   const take = (n: number) => invoices.splice(0, n)
+  /** A 2xx (or one of the statuses named), or on a saturated machine 503 with Retry-After; never anything else. */
+  const expectAnsweredOrBusy = (answer: { status: number; headers?: Record<string, unknown>; retryAfter?: string; data?: unknown; body?: string }, also: number[] = []) => {
+    if (answer.status === 503) expect(Number(answer.retryAfter ?? answer.headers?.['retry-after']), 'Retry-After').to.be.greaterThan(0)
+    else if (!also.includes(answer.status)) expect(answer.status, answer.body ?? JSON.stringify(answer.data)).to.be.within(200, 299)
+  }
   const tokenFor = async (invoice: { ID: string; email: string }) => (await issueLink({ purpose: 'invoiceResponse', invoice: invoice.ID, contactEmail: invoice.email })).token
   const recordDispute = (invoice: string) =>
     test.POST(`/odata/v4/receivables/Invoices('${invoice}')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'wrongPrice' }, clerk)
@@ -97,8 +102,10 @@ describe('at the same moment (races and load)', function () {
     const answers = await Promise.all(
       raced.flatMap((invoice, i) => [post(port, '/rest/respond/dispute', { token: tokens[i], reason: 'wrongQuantity' }), recordDispute(invoice.ID)])
     )
-    for (const answer of answers) expect(answer.status, JSON.stringify(answer)).to.be.within(200, 299)
-    for (const invoice of raced) {
+    for (const answer of answers) expectAnsweredOrBusy(answer)
+    for (const [i, invoice] of raced.entries()) {
+      // Both told to come back later (a saturated machine): nothing to compare.
+      if (answers.slice(2 * i, 2 * i + 2).every(a => a.status === 503)) continue
       const open = await openDisputes(invoice.ID)
       expect(open, `open disputes of invoice ${invoice.ID}`).to.have.length(1)
       expect(await timeline(invoice.ID, 'disputed')).to.have.length(1)
@@ -122,16 +129,17 @@ describe('at the same moment (races and load)', function () {
       })
     )
     for (const { invoice, confirmation, dispute } of answers) {
-      expect(dispute.status, JSON.stringify(dispute.data)).to.equal(200)
+      expectAnsweredOrBusy(dispute)
+      expectAnsweredOrBusy(confirmation, [409])
+      if (dispute.status === 503) continue
       expect(await openDisputes(invoice)).to.have.length(1)
       expect((await conversation(invoice))?.confirmedAt ?? null, `invoice ${invoice} is in dispute, so not confirmed`).to.equal(null)
       const disputed = await timeline(invoice, 'disputed')
       if (confirmation.status === 409) {
         expect(JSON.parse(confirmation.body).error.message).to.equal(`Invoice ${invoice} is in dispute; it can be confirmed once the dispute is resolved`)
         expect(await timeline(invoice, 'confirmed')).to.have.length(0)
-      } else {
+      } else if (confirmation.status === 200) {
         // Confirmed first: the dispute withdrew it, and the timeline says so.
-        expect(confirmation.status, confirmation.body).to.equal(200)
         expect(await timeline(invoice, 'confirmed')).to.have.length(1)
         expect(disputed[0].text).to.contain('withdraws the confirmation')
       }

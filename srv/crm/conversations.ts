@@ -40,16 +40,25 @@ export async function invoiceOf(id: string): Promise<Invoice> {
   return invoice
 }
 
-/**
- * The conversation of an invoice, created when first needed (e.g. a confirmation by phone before any e-mail), and
- * locked until the transaction ends. It is the invoice's lock row: whatever is said about one invoice (confirmation,
- * dispute) happens one at a time on every connection, so a check like "no open dispute" still holds at the commit.
- * SQLite has one connection and needs no lock; PostgreSQL and HANA lock the row (SELECT … FOR UPDATE).
- */
+/** The conversation of an invoice, created when first needed (e.g. a confirmation by phone before any e-mail). */
 export async function conversationOf(invoice: Invoice) {
-  // An UPSERT, as two first answers may come at once: neither fails on the key (the second waits for the first).
-  await UPSERT.into(`${C}.InvoiceConversations`).entries({ invoice_ID: invoice.ID, customer_ID: invoice.payer_ID })
-  return (await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice.ID }).forUpdate()) as Record<string, unknown>
+  const existing = await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice.ID })
+  if (existing) return existing as Record<string, unknown>
+  const created = { invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus: 'pending' }
+  await INSERT.into(`${C}.InvoiceConversations`).entries(created)
+  return created as Record<string, unknown>
+}
+
+/**
+ * Locks the invoice until the transaction ends: whatever is said about one invoice (confirmation, dispute) happens
+ * one at a time on every connection, so a check like "no open dispute" still holds at the commit, and the
+ * conversation is created once. The lock row is the invoice's mirror row, which always exists (it is not written):
+ * SELECT … FOR UPDATE on PostgreSQL and HANA; SQLite has one connection and needs none. Not the conversation row:
+ * it may not exist yet, and CAP 10.1.1's UPSERT, run by two transactions at once, writes the second one's values
+ * computed before the first one's commit over what the first one wrote.
+ */
+async function lockInvoice(invoiceId: string) {
+  await SELECT.one.from(`${M}.BillingDocuments`).columns('ID').where({ ID: invoiceId }).forUpdate()
 }
 
 const openDisputeOf = (invoice: string) =>
@@ -58,6 +67,7 @@ const openDisputeOf = (invoice: string) =>
 export async function confirmInvoice(invoiceId: string, speaker: Speaker): Promise<Outcome> {
   const invoice = await invoiceOf(invoiceId)
   if (invoice.isCancelled) throw new ConversationError(409, `Invoice ${invoiceId} was cancelled; there is nothing to confirm`)
+  await lockInvoice(invoiceId)
   const conversation = await conversationOf(invoice)
   if (conversation.confirmedAt) return { status: 'alreadyConfirmed', at: conversation.confirmedAt as string }
   // Never confirmed and in dispute at once: a dispute raised meanwhile waited for this lock, or this one for it.
@@ -85,6 +95,7 @@ export async function raiseDispute(invoiceId: string, input: DisputeInput, speak
   const invoice = await invoiceOf(invoiceId)
   if (invoice.isCancelled) throw new ConversationError(409, `Invoice ${invoiceId} was cancelled; there is nothing to dispute`)
   // One open dispute per invoice: a concurrent dispute or confirmation of this invoice waits for this lock.
+  await lockInvoice(invoiceId)
   const conversation = await conversationOf(invoice)
   const open = (await openDisputeOf(invoiceId)) as { ID: string; createdAt: string } | undefined
   if (open) return { status: 'alreadyDisputed', at: open.createdAt, dispute: open.ID }
