@@ -21,14 +21,43 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express'
 type Refusal = { status: number; message: string; args?: unknown[] }
 type Definition = { name: string; actions?: Record<string, unknown> }
 type Service = cds.Service & { path?: string; definition?: Definition; actions?: Record<string, unknown>; entities: Record<string, Definition> }
-type ODataRequest = Pick<Request, 'method' | 'path' | 'query' | 'body'>
+type ODataRequest = Pick<Request, 'method' | 'path' | 'query' | 'body' | 'headers'>
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH'])
 const LAMBDA = /\/\s*(any|all)\s*\(/
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** A path segment as written, or as it came where it is not valid percent-encoding (CAP's parser refuses it then). */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
+
+/** $apply transformations CAP 10.1.1's parser accepts but its databases do not implement: sent as SQL functions. */
+const UNIMPLEMENTED_TRANSFORMATION = /\b(top|bottom)(count|percent|sum)\s*\(/
+
+/**
+ * An element of the entity set a request path starts with that CAP 10.1.1 answers 500 for when an expression uses
+ * it: a virtual element anywhere, an association as a value (`localized eq null`) rather than a path.
+ */
+function unusableElementIn(service: Service, path: string, expressions: string): { name: string; message: string } | undefined {
+  const set = /^\/?(\w+)/.exec(path)?.[1]
+  const entity = set ? (service.entities[set] as Definition & { elements?: Record<string, { virtual?: boolean; isAssociation?: boolean }> }) : undefined
+  for (const [name, element] of Object.entries(entity?.elements ?? {})) {
+    if (element.virtual && new RegExp(`\\b${name}\\b`).test(expressions)) return { name, message: 'VIRTUAL_ELEMENT_NOT_IN_EXPRESSIONS' }
+    const comparison = `(?:eq|ne|gt|ge|lt|le)`
+    if (element.isAssociation && new RegExp(`(?<![/\\w])${name}\\s+${comparison}\\b|\\b${comparison}\\s+${name}\\b(?!/)`).test(expressions))
+      return { name, message: 'ASSOCIATION_NOT_A_VALUE' }
+  }
+}
+
 /** The operation (action or function) a request path calls, if its last segment is one: name(…), Service.name(…) */
 function operationCalled(service: Service, path: string): string | undefined {
-  const last = decodeURIComponent(path.split('/').filter(Boolean).at(-1) ?? '')
+  const last = decoded(path.split('/').filter(Boolean).at(-1) ?? '')
   const name = /^([\w.]+)\(.*\)$/s.exec(last)?.[1]?.split('.').at(-1)
   if (!name) return
   if (service.actions?.[name]) return name
@@ -41,14 +70,22 @@ function operationCalled(service: Service, path: string): string | undefined {
  */
 export function malformedODataRequest(service: Service, req: ODataRequest): Refusal | undefined {
   const query = req.query as Record<string, unknown>
+  const batch = req.path === '/$batch'
+  // CAP's parser lets multipart bodies through to its $batch handler, unparsed: to an entity they arrive as nothing.
+  if (WRITES.has(req.method) && !batch && /multipart\//i.test(req.headers['content-type'] ?? '')) return { status: 415, message: 'MULTIPART_ONLY_FOR_BATCH' }
+  if (batch && isObject(req.body) && !(Array.isArray(req.body.requests) && req.body.requests.every(r => isObject(r) && typeof r.method === 'string' && typeof r.url === 'string')))
+    return { status: 400, message: 'BATCH_REQUESTS_MALFORMED' }
+  if (typeof query.$apply === 'string' && UNIMPLEMENTED_TRANSFORMATION.test(query.$apply)) return { status: 501, message: 'APPLY_TRANSFORMATION_NOT_SUPPORTED' }
+  const expressions = ['$filter', '$orderby', '$apply'].map(option => query[option]).filter(value => typeof value === 'string').join(' ')
+  const unusable = expressions ? unusableElementIn(service, req.path, expressions) : undefined
+  if (unusable) return { status: 400, message: unusable.message, args: [unusable.name] }
   if ('$apply' in query && req.method !== 'GET') return { status: 400, message: 'APPLY_ONLY_FOR_READS', args: [req.method] }
   const operation = operationCalled(service, req.path)
   if (operation) {
     if ('$apply' in query) return { status: 400, message: 'APPLY_NOT_FOR_OPERATIONS', args: [operation] }
     if (typeof query.$filter === 'string' && LAMBDA.test(query.$filter)) return { status: 400, message: 'LAMBDA_NOT_FOR_OPERATIONS', args: [operation] }
   }
-  if (WRITES.has(req.method) && req.body !== undefined && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)))
-    return { status: 400, message: 'BODY_NOT_AN_OBJECT' }
+  if (WRITES.has(req.method) && !batch && req.body !== undefined && !isObject(req.body)) return { status: 400, message: 'BODY_NOT_AN_OBJECT' }
 }
 
 /** A refusal of ours: its message is a key of _i18n/messages*.properties, which CAP translates for the user. */
@@ -96,10 +133,17 @@ export const keepServingOnRequestErrors: ErrorRequestHandler = function (this: A
   // Refusals of refuseMalformedOData come here without having passed the adapter's normalization, which looks up
   // the message's translation.
   if (error instanceof MalformedRequest) return next(this?.normalized ? this.normalized(error) : error)
-  if (!isSystemError(error)) return next(error)
-  const refusal = this?.service && malformedODataRequest(this.service, req)
+  // What CAP did not foresee either fails as a programming error, or as a 5xx of its query builder (PUT of "text").
+  const status5xx = Number((error as { status?: unknown })?.status) >= 500
+  if (!isSystemError(error) && !status5xx) return next(error)
+  let refusal: Refusal | undefined
+  try {
+    refusal = this?.service && malformedODataRequest(this.service, req)
+  } catch (failure) {
+    this?.logger?.error('request guard failed', failure)
+  }
   if (refusal) return next(this?.normalized ? this.normalized(new MalformedRequest(refusal)) : new MalformedRequest(refusal))
-  next(new UnexpectedRequestError(error))
+  next(isSystemError(error) ? new UnexpectedRequestError(error) : error)
 }
 
 /** Puts both guards in place: before CAP serves the services, which mounts the middlewares it finds then. */
