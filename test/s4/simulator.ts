@@ -57,6 +57,8 @@ export interface RequestLogEntry {
   path: string
   /** HTTP status sent; 0 = connection dropped (fault) */
   status: number
+  /** when the request came in (Date.now()); with durationMs, the time S/4 was busy with it */
+  startedAt: number
   durationMs: number
   /** drop: no answer, nothing done; lost: done, answer lost; late: done, answer held back */
   fault?: 'drop' | 'error' | 'lost' | 'late'
@@ -199,7 +201,7 @@ export class Simulator {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const headers: Record<string, string> = {}
     for (const h of LOGGED_HEADERS) { const v = req.headers[h]; if (v !== undefined) headers[h] = String(v) }
-    const entry: RequestLogEntry = { method: req.method ?? 'GET', url: req.url ?? '/', path: url.pathname, status: 0, durationMs: 0, headers }
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', url: req.url ?? '/', path: url.pathname, status: 0, startedAt: Date.now(), durationMs: 0, headers }
     const admin = url.pathname.startsWith('/__sim')
     if (!admin) {
       this.requests.push(entry)
