@@ -5,16 +5,15 @@
 // escalated by an AR manager; Customer 360 with the aging of a customer's open items, and a contact correction
 // created in draft. What the pages show and do is checked against the database.
 import cds from '@sap/cds'
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { objectPage, startFiori, tableRows, type FioriPage } from './browser/fiori'
-import { eventually } from './support'
 import { writeBackSettings } from '../srv/writeback'
 
 const C = 'invoicecrm.crm'
 const API = '/odata/v4/receivables'
 
 describe('Fiori apps in Chromium', function () {
-  this.timeout(240_000)
+  this.timeout(600_000)
   const fiori = startFiori()
   const { expect } = fiori.test
   const clerk = { auth: { username: 'clerk', password: 'clerk' } }
@@ -24,10 +23,11 @@ describe('Fiori apps in Chromium', function () {
   /** A parameter field of the open action dialog. */
   const parameter = (page: Page, name: string) => page.locator(`.sapMDialog:visible [id$="APD_::${name}-inner-inner"]`)
   const dialogButton = (page: Page, action: string) => page.locator(`.sapMDialog:visible button[id$="APD_::ReceivablesService.${action}::Action::Ok"]`)
-
-  async function clickAndWait(fp: FioriPage, button: Locator, what: string) {
-    await fp.waitFor(button, what)
-    await button.first().click()
+  /** A bound action in the object page's header: its dialog is open, waited for, and settled (ready to type into). */
+  const openActionDialog = async (fp: FioriPage, action: string, what: string) => {
+    await fp.press(actionButton(fp.page, action), `the ${what} button`)
+    await fp.waitFor(dialogButton(fp.page, action), `the ${what} dialog`)
+    await fp.settled(`the ${what} dialog`)
   }
 
   it('Manage Invoices: filters the list to overdue invoices, opens one with its items and timeline, records answers by phone, opens the dispute', async () => {
@@ -40,10 +40,10 @@ describe('Fiori apps in Chromium', function () {
     await fp.openTile('Manage Invoices')
     const { page } = fp
     const daysOverdue = page.locator('input[id$="FilterField::daysOverdue-inner-inner"]')
-    await fp.waitFor(daysOverdue, 'the Days Overdue filter')
-    await daysOverdue.first().fill('>0')
-    await daysOverdue.first().press('Enter')
-    await clickAndWait(fp, page.locator('button:visible').filter({ hasText: /^\s*Go\s*$/ }), 'the Go button')
+    // Committed with Enter, the condition becomes a token of the filter field, whose input is empty again.
+    await fp.fill([{ field: daysOverdue, value: '>0', what: 'the Days Overdue filter', commit: 'Enter', shows: /^$/ }])
+    // Enter searched already; Go once that answer is in (the title below waits for the filtered list).
+    await fp.press(page.locator('button:visible').filter({ hasText: /^\s*Go\s*$/ }), 'the Go button')
     const title = page.locator('.sapMTitle:visible', { hasText: `Invoices (${overdue.length})` })
     await fp.waitFor(title, `the list of ${overdue.length} overdue invoices`)
     // The list is a grid table; the billing document number opens each of its rows.
@@ -58,40 +58,40 @@ describe('Fiori apps in Chromium', function () {
     const invoice = shownIds[0]!
     // A grid row opens from its navigation arrow, a cell of its own beside the row.
     const rowIndex = await listRows.filter({ hasText: invoice }).first().getAttribute('data-sap-ui-rowindex')
-    await page.locator(`[id$="LineItem-innerTable-rowact${rowIndex}"]:visible`).click()
+    await fp.press(page.locator(`[id$="LineItem-innerTable-rowact${rowIndex}"]:visible`), `the navigation arrow of invoice ${invoice}`)
     await fp.waitFor(objectPage(page).filter({ hasText: invoice }), `the object page of invoice ${invoice}`)
     const items = (await SELECT.from('invoicecrm.mirror.BillingDocumentItems').columns('item', 'description').where({ billingDocument_ID: invoice })) as { item: string; description: string }[]
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Items (${items.length})` }), 'the items of the invoice')
     await fp.waitFor(page.locator('.sapMListTblRow:visible', { hasText: items[0].description }), 'an item row')
     // "Open Dispute" leads to Manage Disputes when there is a dispute to open.
+    await fp.settled('the object page of the invoice')
     const { hasOpenDispute } = (await SELECT.one.from('ReceivablesService.Invoices').columns('hasOpenDispute').where({ ID: invoice })) as { hasOpenDispute: boolean }
     expect(await page.locator('button[id$="DataFieldForIntentBasedNavigation::Dispute::manage"]:visible').count()).to.equal(hasOpenDispute ? 1 : 0)
 
     // A phone confirmation through the action's dialog lands on the invoice's timeline.
-    await clickAndWait(fp, actionButton(page, 'recordConfirmation'), 'the Record Confirmation button')
-    await fp.waitFor(parameter(page, 'source'), 'the confirmation dialog')
-    await parameter(page, 'source').fill('Phone')
-    await parameter(page, 'source').press('Enter')
-    await parameter(page, 'note').fill('Customer confirmed on the phone')
-    await dialogButton(page, 'recordConfirmation').click()
-    await page.locator('[id$="FacetSection::Timeline-anchor"]:visible').click()
+    await openActionDialog(fp, 'recordConfirmation', 'Record Confirmation')
+    await fp.fill([
+      { field: parameter(page, 'source'), value: 'Phone', what: 'the source of the confirmation', commit: 'Enter' },
+      { field: parameter(page, 'note'), value: 'Customer confirmed on the phone', what: 'the note of the confirmation' },
+    ])
+    await fp.press(dialogButton(page, 'recordConfirmation'), 'OK in the confirmation dialog', 'ReceivablesService.recordConfirmation')
+    await fp.press(page.locator('[id$="FacetSection::Timeline-anchor"]:visible'), 'the anchor of the timeline')
     await fp.waitFor(page.locator('.sapMListTblRow:visible', { hasText: 'Confirmed (phone)' }), 'the confirmation on the timeline')
     await fp.shot('fiori-invoice-object-page')
     const conversation = await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice })
     expect(conversation).to.include({ confirmedBy: 'clerk', confirmationChannel: 'phone', confirmationNote: 'Customer confirmed on the phone' })
 
     // Later the customer calls again, about the quantity: a dispute, which "Open Dispute" then shows in Manage Disputes.
-    await clickAndWait(fp, actionButton(page, 'recordDispute'), 'the Record Dispute button')
-    await fp.waitFor(parameter(page, 'reason'), 'the dispute dialog')
-    for (const [name, value] of [['source', 'Phone'], ['reason', 'Wrong Quantity']]) {
-      await parameter(page, name).fill(value)
-      await parameter(page, name).press('Enter')
-    }
-    await dialogButton(page, 'recordDispute').click()
+    await openActionDialog(fp, 'recordDispute', 'Record Dispute')
+    await fp.fill([
+      { field: parameter(page, 'source'), value: 'Phone', what: 'the source of the dispute', commit: 'Enter' },
+      { field: parameter(page, 'reason'), value: 'Wrong Quantity', what: 'the reason of the dispute', commit: 'Enter' },
+    ])
+    await fp.press(dialogButton(page, 'recordDispute'), 'OK in the dispute dialog', 'ReceivablesService.recordDispute')
     const openDispute = page.locator('button[id$="DataFieldForIntentBasedNavigation::Dispute::manage"]:visible')
     await fp.waitFor(openDispute, 'the Open Dispute button')
     expect(await SELECT.one.from(`${C}.Disputes`).columns('reason', 'source', 'status').where({ invoice_ID: invoice })).to.deep.equal({ reason: 'wrongQuantity', source: 'phone', status: 'Open' })
-    await openDispute.click()
+    await fp.press(openDispute, 'the Open Dispute button')
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: 'Disputes (1)' }), 'Manage Disputes with the dispute of the invoice')
     await fp.waitFor(tableRows(page).filter({ hasText: invoice }), 'the dispute of the invoice')
     await fp.check()
@@ -114,40 +114,35 @@ describe('Fiori apps in Chromium', function () {
     const { page } = fp
     await fp.waitFor(tableRows(page).filter({ hasText: invoice }), `the dispute of invoice ${invoice} in the worklist`)
     await fp.shot('fiori-disputes-worklist')
-    await tableRows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2).click()
+    await fp.press(tableRows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2), `the dispute of invoice ${invoice}`)
     await fp.waitFor(objectPage(page).filter({ hasText: invoice }), 'the object page of the dispute')
 
     const status = async () => ((await SELECT.one.from(`${C}.Disputes`).columns('status').where({ ID: dispute.ID })) as { status: string }).status
     const statusShown = (text: string) => page.locator('.sapUxAPObjectPageHeaderContent:visible, .sapFDynamicPageHeader:visible').filter({ hasText: text })
 
-    // Each status enables the button of the next step only.
+    // Each status enables the button of the next step only (Fiori elements sets it from the dispute it read back).
+    const steps = ['startProcessing', 'resolveDispute', 'close']
     const enabled = async () => {
-      const names = ['startProcessing', 'resolveDispute', 'close']
-      const states = await Promise.all(names.map(name => actionButton(page, name).isEnabled()))
-      return names.filter((_, i) => states[i])
+      const states = await Promise.all(steps.map(name => actionButton(page, name).isEnabled()))
+      return steps.filter((_, i) => states[i])
     }
     const expectEnabled = async (expected: string[]) => {
-      const until = Date.now() + 10_000
-      while (JSON.stringify(await enabled()) !== JSON.stringify(expected) && Date.now() < until) await page.waitForTimeout(200)
+      await fp.settled(`the buttons of ${expected.join(', ') || 'no step'}`)
       expect(await enabled()).to.deep.equal(expected)
     }
     await fp.waitFor(actionButton(page, 'startProcessing'), 'the Start Processing button')
     await expectEnabled(['startProcessing'])
 
     // The processing data is edited in draft and saved; the status moves by the actions only.
-    await page.locator('button[id$="StandardAction::Edit"]:visible').click()
+    const edit = page.locator('button[id$="StandardAction::Edit"]:visible')
+    await fp.press(edit, 'the Edit button', 'draftEdit')
     const priority = page.locator('[id*="FormElement::DataField::priority::Field-edit"] input:visible')
     await fp.waitFor(priority, 'the dispute in edit mode')
-    await priority.fill('High')
-    await priority.press('Enter')
-    await page.locator('[id*="FormElement::DataField::internalNote::Field-edit"] textarea:visible').fill('Sales confirms the April price list')
-    // A click that only closes the priority's open suggestion list saves nothing: click again while Save is there.
-    const save = page.locator('button[id$="FooterBar::StandardAction::Save"]:visible')
-    const edit = page.locator('button[id$="StandardAction::Edit"]:visible')
-    for (let click = 1; click <= 3 && (await save.count()) > 0; click++) {
-      await save.click()
-      await edit.waitFor({ timeout: 15_000 }).catch(() => undefined)
-    }
+    await fp.fill([
+      { field: priority, value: 'High', what: 'the priority', commit: 'Enter' },
+      { field: page.locator('[id*="FormElement::DataField::internalNote::Field-edit"] textarea:visible'), value: 'Sales confirms the April price list', what: 'the internal note' },
+    ])
+    await fp.press(page.locator('button[id$="FooterBar::StandardAction::Save"]:visible'), 'the Save button', 'draftActivate')
     await fp.waitFor(edit, 'the saved dispute')
     expect(await SELECT.one.from(`${C}.Disputes`).columns('priority', 'internalNote', 'status').where({ ID: dispute.ID })).to.deep.equal({
       priority: 'high',
@@ -155,22 +150,22 @@ describe('Fiori apps in Chromium', function () {
       status: 'Open',
     })
     await expectEnabled(['startProcessing'])
-    await actionButton(page, 'startProcessing').click()
+    await fp.press(actionButton(page, 'startProcessing'), 'the Start Processing button', 'ReceivablesService.startProcessing')
     await fp.waitFor(statusShown('In Process'), 'status In Process')
     expect(await status()).to.equal('InProcess')
     await expectEnabled(['resolveDispute'])
 
-    await actionButton(page, 'resolveDispute').click()
-    await fp.waitFor(parameter(page, 'outcome'), 'the resolve dialog')
-    await parameter(page, 'outcome').fill('Rejected')
-    await parameter(page, 'outcome').press('Enter')
-    await parameter(page, 'resolution').fill('The March price list was superseded on 1 April.')
-    await dialogButton(page, 'resolveDispute').click()
+    await openActionDialog(fp, 'resolveDispute', 'Resolve')
+    await fp.fill([
+      { field: parameter(page, 'outcome'), value: 'Rejected', what: 'the outcome', commit: 'Enter' },
+      { field: parameter(page, 'resolution'), value: 'The March price list was superseded on 1 April.', what: 'the resolution' },
+    ])
+    await fp.press(dialogButton(page, 'resolveDispute'), 'OK in the resolve dialog', 'ReceivablesService.resolveDispute')
     await fp.waitFor(statusShown('Resolved'), 'status Resolved')
     expect(await status()).to.equal('Resolved')
     await expectEnabled(['close'])
 
-    await actionButton(page, 'close').click()
+    await fp.press(actionButton(page, 'close'), 'the Close button', 'ReceivablesService.close')
     await fp.waitFor(statusShown('Closed'), 'status Closed')
     expect(await status()).to.equal('Closed')
     await expectEnabled([])
@@ -188,12 +183,12 @@ describe('Fiori apps in Chromium', function () {
     await fp.openTile('Manage Disputes')
     const { page } = fp
     await fp.waitFor(tableRows(page).filter({ hasText: invoice }), `the dispute of invoice ${invoice} in the worklist`)
-    await tableRows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2).click()
-    await clickAndWait(fp, actionButton(page, 'escalate'), 'the Escalate button')
-    await fp.waitFor(parameter(page, 'reason'), 'the escalation dialog')
-    await parameter(page, 'reason').fill('Goods held at customs for three weeks')
-    await dialogButton(page, 'escalate').click()
-    await eventually('the Escalate button disabled', async () => !(await actionButton(page, 'escalate').isEnabled()), 15_000)
+    await fp.press(tableRows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2), `the dispute of invoice ${invoice}`)
+    await openActionDialog(fp, 'escalate', 'Escalate')
+    await fp.fill([{ field: parameter(page, 'reason'), value: 'Goods held at customs for three weeks', what: 'the reason of the escalation' }])
+    await fp.press(dialogButton(page, 'escalate'), 'OK in the escalation dialog', 'ReceivablesService.escalate')
+    // Escalated once: the button is disabled for the escalated dispute read back.
+    expect(await actionButton(page, 'escalate').isEnabled(), 'the Escalate button after the escalation').to.equal(false)
     await fp.shot('fiori-dispute-escalated')
     const escalated = await SELECT.one.from(`${C}.Disputes`).columns('escalated', 'escalatedBy', 'escalationReason').where({ ID: dispute.ID })
     expect(escalated).to.deep.equal({ escalated: true, escalatedBy: 'manager', escalationReason: 'Goods held at customs for three weeks' })
@@ -208,7 +203,7 @@ describe('Fiori apps in Chromium', function () {
     await fp.openTile('Customer 360')
     const { page } = fp
     await fp.waitFor(tableRows(page).filter({ hasText: customer.name }), `${customer.name} in the customer list`)
-    await tableRows(page).filter({ hasText: customer.name }).first().locator('td.sapMListTblCell').nth(1).click()
+    await fp.press(tableRows(page).filter({ hasText: customer.name }).first().locator('td.sapMListTblCell').nth(1), customer.name)
     await fp.waitFor(objectPage(page).filter({ hasText: customer.name }), `the Customer 360 page of ${customer.name}`)
     const agingSection = page.locator('.sapUxAPObjectPageSection:visible').filter({ hasText: 'Open Receivables and Aging' })
     await fp.waitFor(agingSection.locator('.sapMListTblRow'), 'the aging table')
@@ -225,18 +220,18 @@ describe('Fiori apps in Chromium', function () {
     const fp = await fiori.launchpad('clerk')
     await fp.openTile('Customer 360')
     const { page } = fp
-    await clickAndWait(fp, page.locator('[role="tab"]:visible', { hasText: 'Contact Corrections' }), 'the Contact Corrections tab')
-    await clickAndWait(fp, page.locator('button[id$="table::contacts::LineItem::StandardAction::Create"]:visible'), 'the Create button')
+    await fp.press(page.locator('[role="tab"]:visible', { hasText: 'Contact Corrections' }), 'the Contact Corrections tab')
+    await fp.press(page.locator('button[id$="table::contacts::LineItem::StandardAction::Create"]:visible'), 'the Create button', 'CustomerContacts')
     const field = (name: string) => page.locator(`[id*="FormElement::DataField::${name}::Field-edit"] input:visible`)
     await fp.waitFor(field('name'), 'the new contact correction in edit mode')
-    await field('name').fill('Pat Payables')
-    await field('email').fill('pat.payables@example.com')
-    await field('phone').fill('+44 20 7946 0000')
-    // Last: the field looks the customer up and shows its name, and typing elsewhere meanwhile could land in it.
-    await field('customer_ID').fill(customer.ID)
-    await field('customer_ID').press('Tab')
-    await eventually('the customer found', async () => (await field('customer_ID').inputValue()).includes(`(${customer.ID})`), 15_000)
-    await page.locator('button[id$="FooterBar::StandardAction::Save"]:visible').click()
+    await fp.fill([
+      { field: field('name'), value: 'Pat Payables', what: 'the name' },
+      { field: field('email'), value: 'pat.payables@example.com', what: 'the e-mail address' },
+      { field: field('phone'), value: '+44 20 7946 0000', what: 'the phone number' },
+      // Leaving the field looks the customer up: it then shows the name with the ID.
+      { field: field('customer_ID'), value: customer.ID, what: 'the customer', commit: 'Tab', shows: new RegExp(`\\(${customer.ID}\\)`) },
+    ])
+    await fp.press(page.locator('button[id$="FooterBar::StandardAction::Save"]:visible'), 'the Save button', 'draftActivate')
     await fp.waitFor(page.locator('button[id$="StandardAction::Edit"]:visible'), 'the saved contact correction')
     await fp.shot('fiori-contact-correction')
     const saved = await SELECT.one.from(`${C}.CustomerContacts`).where({ customer_ID: customer.ID, name: 'Pat Payables' })

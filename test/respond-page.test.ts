@@ -11,7 +11,7 @@ import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/sync/s4-destination'
 import { issueLink, revokeLinks } from '../srv/links'
 import { resetFailures } from '../srv/links/rate-limit'
-import { launchBrowser, newPage, screenshot, type FencedPage, type PageOptions } from './browser/chromium'
+import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
 import { measure } from './browser/checks'
 
 const M = 'invoicecrm.mirror'
@@ -33,7 +33,7 @@ interface Candidate {
 }
 
 describe('customer response page in Chromium', function () {
-  this.timeout(120_000)
+  this.timeout(300_000)
   const { expect, axios } = cds.test(__dirname + '/..')
   const settings = s4Settings()
   const originalUrl = settings.url
@@ -71,7 +71,9 @@ describe('customer response page in Chromium', function () {
     settings.url = originalUrl
     Object.assign(crm().dispatch, dispatch)
   })
-  afterEach(async () => {
+  afterEach(async function () {
+    // What the pages showed when the test failed, attached to its error for whoever reads the CI output.
+    if (this.currentTest?.state === 'failed') await shootFailure(this.currentTest, pages.map(p => p.page))
     while (pages.length) await pages.pop()!.close()
   })
 
@@ -107,7 +109,8 @@ describe('customer response page in Chromium', function () {
   /** Waits for the page to reach a state (main[data-state]); on timeout says which one it is in, and why. */
   async function state(page: Page, value: string) {
     try {
-      await page.waitForSelector(`main[data-state="${value}"]`, { timeout: 15_000 })
+      // A bound for a loaded CI machine, not a pace: the page answers as soon as the server did.
+      await page.waitForSelector(`main[data-state="${value}"]`, { timeout: 120_000 })
     } catch (error) {
       const now = await page.locator('main').getAttribute('data-state').catch(() => '?')
       const fenced = pages.find(p => p.page === page)
@@ -410,12 +413,15 @@ describe('customer response page in Chromium', function () {
     pages.push(fenced)
     const { page } = fenced
     // The server's answers that a test cannot provoke on cue are played in the browser; the rest is the real app.
+    // The page's clock stands still from the 429 on: the button's countdown moves only when the test says so, however
+    // slowly a loaded machine runs the checks in between.
+    await page.clock.install()
     let throttle = 1
-    await page.route('**/rest/respond/view', route =>
-      throttle-- > 0
-        ? route.fulfill({ status: 429, headers: { 'Retry-After': '2' }, contentType: 'application/json', body: JSON.stringify({ error: { code: '429', message: 'Too many requests.' } }) })
-        : route.fallback()
-    )
+    await page.route('**/rest/respond/view', async route => {
+      if (throttle-- <= 0) return route.fallback()
+      await page.clock.pauseAt(Date.now() + 1000)
+      return route.fulfill({ status: 429, headers: { 'Retry-After': '2' }, contentType: 'application/json', body: JSON.stringify({ error: { code: '429', message: 'Too many requests.' } }) })
+    })
     await page.goto(`${base}/respond/#t=${token}`)
     await state(page, 'error-busy')
     await page.getByRole('heading', { level: 1, name: 'Please wait a moment' }).waitFor()
@@ -423,7 +429,10 @@ describe('customer response page in Chromium', function () {
     const retry = page.getByRole('button', { name: /Try again/ })
     expect(await retry.isDisabled()).to.equal(true)
     await shots(page, 'error-busy-en')
-    await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('main button')!.disabled, undefined, { timeout: 5000 })
+    expect(await retry.isDisabled(), 'still waiting while the 2 seconds have not passed').to.equal(true)
+    await page.clock.runFor(2000)
+    await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('main button')!.disabled)
+    await page.clock.resume()
     await retry.click()
     await state(page, 'invoice')
 

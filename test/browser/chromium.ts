@@ -86,6 +86,8 @@ export async function newPage(browser: Browser, { width, height, locale = 'en-GB
     return ws.close()
   })
 
+  // Bounds, not paces: Playwright's 30 s for an action or a wait is too short on a loaded CI machine.
+  context.setDefaultTimeout(120_000)
   const page = await context.newPage()
   page.on('pageerror', error => pageErrors.push(error))
   page.on('console', (message: ConsoleMessage) => {
@@ -108,6 +110,29 @@ export async function newPage(browser: Browser, { width, height, locale = 'en-GB
     },
     close: () => context.close(),
   }
+}
+
+/**
+ * Screenshots of the pages a failed test left open, named after the test, attached to its error: mocha prints the
+ * error of a failed test at the end of the run, and the paths then stand next to the failure they show. Returns
+ * the paths (none when the pages could not be shot, e.g. closed already).
+ */
+export async function shootFailure(test: Mocha.Runnable | undefined, pages: Page[]): Promise<string[]> {
+  const files: string[] = []
+  for (const [i, page] of pages.entries()) {
+    const file = await screenshot(page, `failed-${(test?.title ?? 'test').slice(0, 60)}-${i + 1}`).catch(() => undefined)
+    if (file) files.push(file)
+  }
+  const err = (test as { err?: Error } | undefined)?.err
+  if (err && files.length) {
+    const note = `Screenshot${files.length > 1 ? 's' : ''} of the page${files.length > 1 ? 's' : ''}: ${files.map(f => relative(process.cwd(), f) || f).join(', ')}`
+    // Mocha prints the stack's lines before its first frame as the message: the note goes there.
+    const stack = err.stack ?? err.message
+    const frames = stack.search(/\n\s+at\s/)
+    err.stack = frames < 0 ? `${stack}\n${note}` : `${stack.slice(0, frames)}\n${note}${stack.slice(frames)}`
+    err.message = `${err.message}\n${note}`
+  }
+  return files
 }
 
 /** A full-page PNG under .test-output/screenshots/<name>.png; prints and returns its path. */

@@ -15,12 +15,12 @@
 //     })
 //   })
 import cds from '@sap/cds'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Browser, Locator, Page, Request } from 'playwright-core'
 import { createSimulator, type Simulator, type SimulatorOptions } from '../s4/simulator'
 import { runSync } from '../../srv/sync'
 import { s4Settings } from '../../srv/sync/s4-destination'
 import { frameworkDir, isFrameworkBuilt } from '../../srv/ui5-framework'
-import { launchBrowser, newPage, screenshot, type FencedPage, type PageOptions } from './chromium'
+import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './chromium'
 
 /** The mocked users of the test profile (.cdsrc.json), one per finance role. */
 export const USERS = {
@@ -39,6 +39,65 @@ export const tableRows = (scope: Page | Locator) =>
 /** The object page on screen. */
 export const objectPage = (page: Page) => page.locator('.sapUxAPObjectPageLayout:visible')
 
+/**
+ * UI5's own test support tells when the UI has nothing left to do: sap/ui/test/autowaiter/_autoWaiter (what OPA
+ * waits on) counts pending XHRs and fetches, timeouts, promises, navigation, animations, rendering and module loads.
+ * It hooks XHR and timers when it loads, so every page loads it as soon as UI5's core is ready. Pages without UI5
+ * (none of the launchpad's) are left alone.
+ */
+const LOAD_AUTOWAITER = `document.addEventListener('DOMContentLoaded', function () {
+  var ui = window.sap && window.sap.ui
+  if (!ui || typeof ui.require !== 'function') return
+  ui.require(['sap/ui/core/Core'], function (Core) {
+    Core.ready(function () { ui.require(['sap/ui/test/autowaiter/_autoWaiter']) })
+  })
+})`
+
+/**
+ * True once the autowaiter has nothing to wait for and no busy indicator or Fiori elements loading placeholder is
+ * shown (a control is set busy before the request it waits for is sent).
+ */
+const UI5_SETTLED = `(function () {
+  var waiter = window.sap && window.sap.ui && window.sap.ui.require && window.sap.ui.require('sap/ui/test/autowaiter/_autoWaiter')
+  if (!waiter || waiter.hasToWait()) return false
+  var shown = function (e) { return e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden' }
+  return !Array.prototype.some.call(document.querySelectorAll('.sapUiLocalBusyIndicator, #sapUiBusyIndicator, .sapFePlaceholderContainer'), shown)
+})()`
+
+/** No field's value list (the suggestions typing opens) is open. */
+const NO_VALUE_LIST_OPEN = `!document.querySelector('input[aria-expanded="true"], textarea[aria-expanded="true"]')`
+
+/** Every KPI tile shows a number (not the '–' of a tile still loading). */
+const KPIS_SHOWN = `(function () {
+  var tiles = document.querySelectorAll('.sapMGT[data-kpi]')
+  return tiles.length > 0 && Array.prototype.every.call(tiles, function (t) {
+    var value = t.querySelector('.sapMNCValue')
+    return !!value && /^\\s*\\d+\\s*$/.test(value.textContent || '')
+  })
+})()`
+
+/**
+ * How long a single wait for the page's state lasts before the page is checked for problems again. Each slice
+ * looks at the state once without a time limit first: on a loaded machine a round trip to the browser alone can
+ * take longer than a slice, and a wait that times out before its first look would never see the state.
+ */
+const SLICE_MS = 5000
+
+/** A field of a form or dialog and the value to enter in it. */
+export interface Entry {
+  field: Locator
+  value: string
+  /** For the messages: which field this is. */
+  what: string
+  /**
+   * The key that commits the value once typed: Enter takes the matching entry of a field's value list (it opens
+   * while one types), Tab leaves the field (and makes it look the value up). Without it the value stays typed.
+   */
+  commit?: 'Enter' | 'Tab'
+  /** What the field shows once committed when that is not the typed value (e.g. a name looked up for an ID). */
+  shows?: RegExp
+}
+
 /** What the shell shows or logs when an app fails to start. */
 const APP_FAILED = /could not open app|app couldn't be opened|failed to load ui5 component|cannot load component/i
 
@@ -54,6 +113,26 @@ export interface FioriPage extends FencedPage {
   tile(title: string): Locator
   /** The number a KPI tile shows ('–' while it has none); kpi is the LaunchpadService.Kpis element. */
   kpiValue(kpi: string): Promise<string>
+  /** Waits until a JavaScript expression is true in the page; fails at once when the page fails meanwhile. */
+  waitUntil(what: string, expression: string, timeoutMs?: number): Promise<void>
+  /**
+   * Waits until UI5 is idle: no request, timer, promise, animation, rendering or module load pending, nothing busy.
+   * Fails at once when the page fails meanwhile.
+   */
+  settled(what: string, timeoutMs?: number): Promise<void>
+  /**
+   * Types each entry's value into its field once the UI is settled, commits it, and then makes sure every field holds
+   * its value: a field that lost it because the focus moved while typing (a closing value list gives it back to its
+   * own field) is typed into again; one that still does not hold it fails the test.
+   */
+  fill(entries: Entry[]): Promise<void>
+  /**
+   * Clicks a button once it is visible and UI5 is idle (Playwright waits for it to be enabled and steady). With
+   * `sends` (part of the URL or, in a $batch, of the body, e.g. the action's name) waits for the request the click
+   * must send and fails unless the server accepted it and every part of the answer succeeded; then waits until the
+   * UI settled on the answer. Returns the answer's body.
+   */
+  press(button: Locator, what: string, sends?: string): Promise<string>
   /** Clicks a tile and waits for the shell to leave the home page. */
   openTile(title: string): Promise<void>
   /** Back to the launchpad's home page (as the shell's Home button does). */
@@ -115,12 +194,15 @@ export function startFiori(options: FioriOptions = {}): Fiori {
   // unless the test failed already or saw its check() fail (and expected it to).
   afterEach(async function () {
     const found: string[] = []
-    const failed = this.currentTest?.state === 'failed'
-    if (!failed) for (const page of pages) if (!refused.has(page)) found.push(...(await findProblems.get(page)!()))
-    // What the page showed when the test failed, for whoever reads the CI output.
-    else for (const [i, { page }] of pages.entries()) await screenshot(page, `failed-${this.currentTest!.title.slice(0, 60)}-${i + 1}`).catch(() => undefined)
+    if (this.currentTest?.state === 'failed') {
+      // What the pages showed when the test failed, attached to its error for whoever reads the CI output.
+      await shootFailure(this.currentTest, pages.map(p => p.page))
+    } else {
+      for (const page of pages) if (!refused.has(page)) found.push(...(await findProblems.get(page)!()))
+    }
+    const shots = found.length ? await shootFailure(undefined, pages.map(p => p.page)) : []
     while (pages.length) await pages.pop()!.close()
-    if (found.length) throw new Error(`A page of this test was not clean:\n  ${found.join('\n  ')}`)
+    if (found.length) throw new Error(`A page of this test was not clean:\n  ${found.join('\n  ')}${shots.length ? `\n  screenshots: ${shots.join(', ')}` : ''}`)
   })
 
   after(async () => {
@@ -132,6 +214,7 @@ export function startFiori(options: FioriOptions = {}): Fiori {
   async function open(user: FinanceUser, path = LAUNCHPAD, pageOptions = options.page): Promise<FioriPage> {
     if (!browser) throw new Error('startFiori(): the browser is not up; open pages in tests or hooks after its before()')
     const fenced = await newPage(browser, { width: 1440, height: 900, locale: 'en-GB', ...pageOptions, httpCredentials: USERS[user] })
+    await fenced.page.addInitScript(LOAD_AUTOWAITER)
     const appFailures: string[] = []
     fenced.page.on('console', message => {
       if (APP_FAILED.test(message.text())) appFailures.push(message.text())
@@ -162,27 +245,51 @@ export function startFiori(options: FioriOptions = {}): Fiori {
         refused.add(fiori)
         throw new Error(`The page was not clean (${user}, ${page.url()}):\n  ${found.join('\n  ')}`)
       },
-      async waitFor(locator, what, timeoutMs = 60_000) {
-        const until = Date.now() + timeoutMs
-        for (;;) {
-          if (await locator.first().isVisible().catch(() => false)) return
-          const found = await problems()
-          if (found.length) throw new Error(`While waiting for ${what} (${user}, ${page.url()}):\n  ${found.join('\n  ')}`)
-          if (Date.now() > until) {
-            await fiori.shot(`timeout-${what}`).catch(() => undefined)
-            throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (${user}, ${page.url()})`)
+      waitFor: (locator, what, timeoutMs) =>
+        until(what, async slice => (await locator.first().isVisible()) || locator.first().waitFor({ state: 'visible', timeout: slice }), timeoutMs),
+      waitUntil: (what, expression, timeoutMs) =>
+        until(what, async slice => (await page.evaluate(expression)) || page.waitForFunction(expression, undefined, { polling: 100, timeout: slice }), timeoutMs),
+      settled: (what, timeoutMs) => fiori.waitUntil(what, UI5_SETTLED, timeoutMs),
+      async fill(entries) {
+        await fiori.settled(`the form before typing into ${entries.map(e => e.what).join(', ')}`)
+        for (const entry of entries) await enter(entry)
+        for (let round = 1; ; round++) {
+          await fiori.settled(`the form after typing into ${entries.map(e => e.what).join(', ')}`)
+          const wrong: { entry: Entry; holds: string }[] = []
+          for (const entry of entries) {
+            const holds = await entry.field.first().inputValue()
+            if (entry.shows ? !entry.shows.test(holds) : holds !== entry.value) wrong.push({ entry, holds })
           }
-          await page.waitForTimeout(200)
+          if (!wrong.length) return
+          const report = wrong.map(w => `${w.entry.what} holds ${JSON.stringify(w.holds)}, not ${JSON.stringify(w.entry.value)}`).join('; ')
+          if (round > 2) throw new Error(`The form does not hold what was typed (${user}, ${page.url()}): ${report}`)
+          // Straight to stdout (cds.test silences console.*): a retyped field is worth knowing about.
+          process.stdout.write(`      typed again: ${report}\n`)
+          for (const { entry } of wrong) await enter(entry)
         }
+      },
+      async press(button, what, sends) {
+        await fiori.waitFor(button, what)
+        await fiori.settled(`the page before clicking ${what}`)
+        if (!sends) {
+          await button.first().click()
+          return ''
+        }
+        const sent = (request: Request) => request.method() !== 'GET' && `${request.url()}\n${request.postData() ?? ''}`.includes(sends)
+        const [response] = await Promise.all([page.waitForResponse(response => sent(response.request()), { timeout: 120_000 }), button.first().click()])
+        const body = await response.text()
+        // A $batch answers 200 as a whole; each of its parts has a status line of its own.
+        const statuses = [response.status(), ...[...body.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map(m => Number(m[1]))]
+        if (statuses.some(status => status >= 400)) throw new Error(`Clicking ${what} sent ${sends}, which the server refused (${statuses.join(', ')}): ${body.slice(0, 1000)}`)
+        await fiori.settled(`the page after the server answered ${what}`)
+        return body
       },
       tile: title => page.locator('.sapMGT').filter({ has: page.locator('.sapMGTHdrTxt', { hasText: title }) }),
       kpiValue: async kpi => ((await page.locator(`.sapMGT[data-kpi="${kpi}"] .sapMNCValue`).first().innerText()) || '').trim(),
       async openTile(title) {
-        const tile = fiori.tile(title)
-        await fiori.waitFor(tile, `the tile "${title}"`)
         const before = page.url()
-        await tile.first().click()
-        await page.waitForURL(url => url.toString() !== before && !/#Shell-home$|#$/.test(url.toString()), { timeout: 15_000 })
+        await fiori.press(fiori.tile(title), `the tile "${title}"`)
+        await page.waitForURL(url => url.toString() !== before && !/#Shell-home$|#$/.test(url.toString()), { timeout: 120_000 })
       },
       async home() {
         await page.evaluate('window.location.hash = "#Shell-home"')
@@ -190,6 +297,35 @@ export function startFiori(options: FioriOptions = {}): Fiori {
       },
       shot: name => screenshot(page, name),
     }
+
+    /**
+     * Waits for the page's state in slices, each a wait in the browser for that state, and checks the page for
+     * problems between them: a page that fails says why at once instead of timing out.
+     */
+    async function until(what: string, attempt: (sliceMs: number) => Promise<unknown>, timeoutMs = 120_000) {
+      const end = Date.now() + timeoutMs
+      for (;;) {
+        if (await attempt(SLICE_MS).then(() => true, () => false)) return
+        const found = await problems()
+        if (found.length) throw new Error(`While waiting for ${what} (${user}, ${page.url()}):\n  ${found.join('\n  ')}`)
+        if (Date.now() > end) {
+          await fiori.shot(`timeout-${what}`).catch(() => undefined)
+          throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (${user}, ${page.url()})`)
+        }
+      }
+    }
+
+    async function enter({ field, value, what, commit }: Entry) {
+      const input = field.first()
+      await fiori.waitFor(input, what)
+      // fill() waits until the field is enabled and editable, focuses it, and replaces what it holds.
+      await input.fill(value)
+      if (!commit) return
+      await input.press(commit)
+      // The value list that typing opened closes again (and gives the focus back to its field when it does).
+      await fiori.waitUntil(`the value list of ${what} closed`, `${NO_VALUE_LIST_OPEN} && ${UI5_SETTLED}`)
+    }
+
     pages.push(fiori)
     findProblems.set(fiori, problems)
     await page.goto(base + path, { waitUntil: 'domcontentloaded' })
@@ -198,14 +334,9 @@ export function startFiori(options: FioriOptions = {}): Fiori {
 
   async function launchpad(user: FinanceUser, pageOptions = options.page): Promise<FioriPage> {
     const fiori = await open(user, LAUNCHPAD, pageOptions)
-    const numbers = fiori.page.locator('.sapMGT[data-kpi] .sapMNCValue').filter({ hasText: /^\s*\d+\s*$/ })
-    const until = Date.now() + 60_000
     await fiori.waitFor(fiori.page.locator('.sapMGT[data-kpi]'), 'the KPI tiles')
-    while ((await numbers.count()) < (await fiori.page.locator('.sapMGT[data-kpi]').count())) {
-      await fiori.check()
-      if (Date.now() > until) throw new Error(`The KPI tiles did not all show a number within 60 s (${user})`)
-      await fiori.page.waitForTimeout(100)
-    }
+    await fiori.waitUntil('a number on every KPI tile', KPIS_SHOWN)
+    await fiori.settled('the launchpad home page')
     return fiori
   }
 
