@@ -476,7 +476,8 @@ describe('write-back to S/4HANA', () => {
       await disputeAction(dispute, 'resolveDispute', { outcome: 'accepted', resolution: 'Credit memo follows' })
       await settled()
       expect(fieldOf(order)).to.equal('RESOLVED')
-      expect((await operationsOf({ ID: disputed.ID }))[0]).to.include({ status: 'Superseded' })
+      // Folded into the resolution, or (on a slow machine, when its next attempt came before the resolution) delivered first.
+      expect(['Superseded', 'Delivered']).to.include((await operationsOf({ ID: disputed.ID }))[0].status)
       expect(await fieldOperation(invoices[1], 'disputeResolved', order)).to.include({ status: 'Delivered' })
       // The dispute's lines on the order's text are there, in the order of the changes.
       const lines = textOf(order).split('\n')
@@ -555,7 +556,8 @@ describe('write-back to S/4HANA', () => {
         expect(requests.length).to.be.greaterThan(0)
         expect(requests.filter(r => r.startedAt < until), order).to.deep.equal([])
       }
-      expect(await SELECT.from(`${W}.WriteBackDocumentLeases`).where({ document: { in: orders.map(order => `A_SalesOrder('${order}')`) } })).to.deep.equal([])
+      // Given back after the last outcome was written.
+      await eventually('the leases to be given back', async () => !(await SELECT.one.from(`${W}.WriteBackDocumentLeases`).where({ document: { in: orders.map(order => `A_SalesOrder('${order}')`) } })))
     })
   })
 
