@@ -51,8 +51,8 @@ export default class IntegrationService extends cds.ApplicationService {
       if (!(await retryOperation(ID))) {
         const op = (await SELECT.one.from(WriteBackOperations).columns('status', 'supersededBy_ID').where({ ID })) as { status: string; supersededBy_ID: string } | undefined
         // Sending an older state again would overwrite the newer one S/4HANA has (or is about to get).
-        if (op?.status === 'Superseded') return req.reject(409, 'WRITEBACK_SUPERSEDED', [ID, op.supersededBy_ID])
-        return req.reject(409, `Write-back operation ${ID} is neither failed nor stuck; only those are sent again`)
+        if (op?.status === 'Superseded') return req.reject({ status: 409, message: 'WRITEBACK_SUPERSEDED', args: [ID, op.supersededBy_ID] })
+        return req.reject({ status: 409, message: 'WRITEBACK_NOT_RETRYABLE', args: [ID] })
       }
       return SELECT.one.from(WriteBackOperations).where({ ID })
     })

@@ -14,7 +14,7 @@ describe('secure links that are out', () => {
   const linkTo = async (invoiceId: string) => (await issueLink({ purpose: 'invoiceResponse', invoice: invoiceId, contactEmail: 'ap@links.example' })).token
   /** The customer opening the page with the link: its status (410 once revoked). */
   const open = async (token: string) => (await POST('/rest/respond/view', { token })).status
-  const revocations = (invoiceId: string) => SELECT.from(`${C}.TimelineEntries`).where({ invoice_ID: invoiceId, kind: 'linksRevoked' }) as Promise<{ actor: string; text: string }[]>
+  const revocations = (invoiceId: string) => SELECT.from(`${C}.TimelineEntries`).where({ invoice_ID: invoiceId, kind: 'linksRevoked' }) as unknown as Promise<{ actor: string; text: string }[]>
 
   before(async () => {
     axios.defaults.validateStatus = () => true
@@ -28,7 +28,7 @@ describe('secure links that are out', () => {
     )
   })
 
-  afterEach(() => void delete (cds.env.requires as { links: { maxContactProposals?: number } }).links.maxContactProposals)
+  afterEach(() => void delete (cds.env.requires as unknown as { links: { maxContactProposals?: number } }).links.maxContactProposals)
 
   it('takes a few contact proposals through one invoice\'s links, then refuses with a clear message', async () => {
     const token = await linkTo('90000901')
@@ -41,7 +41,7 @@ describe('secure links that are out', () => {
     expect((await POST('/rest/respond/proposeContact', { token: await linkTo('90000901'), name: 'Contact 5', email: 'contact5@links.example' })).status).to.equal(409)
     expect(await SELECT.from(`${C}.ContactProposals`).where({ invoice_ID: '90000901' })).to.have.length(3)
     // The limit is cds.requires.links.maxContactProposals.
-    ;(cds.env.requires as { links: { maxContactProposals?: number } }).links.maxContactProposals = 4
+    ;(cds.env.requires as unknown as { links: { maxContactProposals?: number } }).links.maxContactProposals = 4
     expect((await propose(4)).data).to.include({ status: 'proposed' })
   })
 
