@@ -71,7 +71,7 @@ describe('Fiori apps in Chromium', function () {
     // A phone confirmation through the action's dialog lands on the invoice's timeline.
     await openActionDialog(fp, 'recordConfirmation', 'Record Confirmation')
     await fp.fill([
-      { field: parameter(page, 'source'), value: 'Phone', what: 'the source of the confirmation', commit: 'Enter' },
+      { field: parameter(page, 'source'), value: 'Phone', what: 'the source of the confirmation', commit: 'Enter', list: true },
       { field: parameter(page, 'note'), value: 'Customer confirmed on the phone', what: 'the note of the confirmation' },
     ])
     await fp.press(dialogButton(page, 'recordConfirmation'), 'OK in the confirmation dialog', 'ReceivablesService.recordConfirmation')
@@ -84,8 +84,8 @@ describe('Fiori apps in Chromium', function () {
     // Later the customer calls again, about the quantity: a dispute, which "Open Dispute" then shows in Manage Disputes.
     await openActionDialog(fp, 'recordDispute', 'Record Dispute')
     await fp.fill([
-      { field: parameter(page, 'source'), value: 'Phone', what: 'the source of the dispute', commit: 'Enter' },
-      { field: parameter(page, 'reason'), value: 'Wrong Quantity', what: 'the reason of the dispute', commit: 'Enter' },
+      { field: parameter(page, 'source'), value: 'Phone', what: 'the source of the dispute', commit: 'Enter', list: true },
+      { field: parameter(page, 'reason'), value: 'Wrong Quantity', what: 'the reason of the dispute', commit: 'Enter', list: true },
     ])
     await fp.press(dialogButton(page, 'recordDispute'), 'OK in the dispute dialog', 'ReceivablesService.recordDispute')
     const openDispute = page.locator('button[id$="DataFieldForIntentBasedNavigation::Dispute::manage"]:visible')
@@ -139,7 +139,7 @@ describe('Fiori apps in Chromium', function () {
     const priority = page.locator('[id*="FormElement::DataField::priority::Field-edit"] input:visible')
     await fp.waitFor(priority, 'the dispute in edit mode')
     await fp.fill([
-      { field: priority, value: 'High', what: 'the priority', commit: 'Enter' },
+      { field: priority, value: 'High', what: 'the priority', commit: 'Enter', list: true },
       { field: page.locator('[id*="FormElement::DataField::internalNote::Field-edit"] textarea:visible'), value: 'Sales confirms the April price list', what: 'the internal note' },
     ])
     await fp.press(page.locator('button[id$="FooterBar::StandardAction::Save"]:visible'), 'the Save button', 'draftActivate')
@@ -157,7 +157,7 @@ describe('Fiori apps in Chromium', function () {
 
     await openActionDialog(fp, 'resolveDispute', 'Resolve')
     await fp.fill([
-      { field: parameter(page, 'outcome'), value: 'Rejected', what: 'the outcome', commit: 'Enter' },
+      { field: parameter(page, 'outcome'), value: 'Rejected', what: 'the outcome', commit: 'Enter', list: true },
       { field: parameter(page, 'resolution'), value: 'The March price list was superseded on 1 April.', what: 'the resolution' },
     ])
     await fp.press(dialogButton(page, 'resolveDispute'), 'OK in the resolve dialog', 'ReceivablesService.resolveDispute')

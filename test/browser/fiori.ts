@@ -94,6 +94,11 @@ export interface Entry {
    * while one types), Tab leaves the field (and makes it look the value up). Without it the value stays typed.
    */
   commit?: 'Enter' | 'Tab'
+  /**
+   * The field offers a value list while one types (a value help's type-ahead): Enter is pressed once that list is
+   * open. Pressed earlier, Enter finds no list to take from, and the list opens afterwards and stays open.
+   */
+  list?: boolean
   /** What the field shows once committed when that is not the typed value (e.g. a name looked up for an ID). */
   shows?: RegExp
 }
@@ -315,11 +320,18 @@ export function startFiori(options: FioriOptions = {}): Fiori {
       }
     }
 
-    async function enter({ field, value, what, commit }: Entry) {
+    async function enter({ field, value, what, commit, list }: Entry) {
       const input = field.first()
       await fiori.waitFor(input, what)
       // fill() waits until the field is enabled and editable, focuses it, and replaces what it holds.
       await input.fill(value)
+      if (list) {
+        const element = await input.elementHandle()
+        await until(`the value list of ${what} open`, async slice =>
+          (await input.getAttribute('aria-expanded')) === 'true' || page.waitForFunction(e => e?.getAttribute('aria-expanded') === 'true', element, { polling: 100, timeout: slice })
+        )
+        await fiori.settled(`the value list of ${what}`)
+      }
       if (!commit) return
       await input.press(commit)
       // The value list that typing opened closes again (and gives the focus back to its field when it does).
