@@ -170,6 +170,10 @@ describe('ReceivablesService for the Fiori apps', () => {
       const before = queued.length
       expect(await resend('90000201')).to.deep.include({ status: 409 })
       expect((await resend('90000201')).message).to.match(/no billing e-mail address/)
+      // A mail the queue will still deliver (its next attempt in an hour) is not queued twice; one whose message is
+      // gone (stuck) may be resent: see queue-recovery.test.ts.
+      const notifications = (await cds.connect.to('notifications')) as unknown as { schedule(event: string, data: object): { after(ms: number): Promise<unknown> } }
+      await notifications.schedule('invoiceMail', { invoice: '90000105' }).after(3_600_000)
       expect((await resend('90000105')).message).to.match(/queued for sending already/)
       expect((await resend('90000103')).message).to.match(/never taken up/)
       expect((await resend('99999999')).status).to.equal(404)
