@@ -5,19 +5,12 @@
 import fs from 'node:fs'
 import cds from '@sap/cds'
 import { runSync } from '../srv/sync'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { deployIntoSqliteFile } from './sqlite-file-app'
 import { confirmInvoice } from '../srv/crm/conversations'
 
 async function main() {
   const [url, file] = process.argv.slice(2)
-  s4Settings().url = url
-  cds.env.requires.db = { ...cds.env.requires.db, kind: 'sqlite', credentials: { url: file } }
-  const csn = await cds.load('*')
-  cds.model = cds.compile.for.nodejs(csn)
-  const db = await cds.connect.to('db')
-  // cds.deploy is missing from @cap-js/cds-types.
-  const { deploy } = cds as unknown as { deploy: (model: unknown) => { to: (db: unknown) => Promise<unknown> } }
-  await deploy(csn).to(db)
+  await deployIntoSqliteFile(url, file)
   await runSync('all')
   const { billingDocument_ID: invoice } = (await SELECT.one.from('invoicecrm.mirror.BillingDocumentItems').columns('billingDocument_ID').where({ salesOrder_ID: { '!=': null } })) as {
     billingDocument_ID: string
