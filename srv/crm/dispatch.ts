@@ -163,5 +163,5 @@ export async function resendInvoice(invoiceId: string, user: string): Promise<vo
     .where({ invoice_ID: invoiceId, dispatchStatus: conversation.dispatchStatus })
   if (!changed) throw new ConversationError(409, `Invoice ${invoiceId} was changed meanwhile; reload it`)
   await recordTimeline({ kind: 'resendRequested', invoice: invoiceId, customer: invoice.payer_ID, actor: user, text: `Resend requested (was ${conversation.dispatchStatus})` })
-  await cds.queued(await cds.connect.to('notifications')).send('invoiceMail', { invoice: invoiceId })
+  await queueInvoiceMail(invoiceId)
 }
