@@ -5,7 +5,8 @@ import cds from '@sap/cds'
 // argument), and so could a message about a disputed line. srv/respond-input.ts refuses most bad input before CAP;
 // this is the net behind it. The logs see the same scrubbed error: CAP logs it after these handlers ran.
 
-const INVALID_ANSWER = 'Your answer could not be taken. Please check it and send it again from the page in the e-mail.'
+/** A key of _i18n/messages*.properties: CAP translates it for the customer when it answers. */
+const INVALID_ANSWER = 'INVALID_ANSWER'
 /** Shorter texts (a csat of "5", a line "10") occur in any message; they say nothing about the customer. */
 const QUOTABLE = 3
 

@@ -49,11 +49,16 @@ describe('error answers of /rest/respond', () => {
 
   it('answers every refused field without quoting it, and logs none of it', async () => {
     const echoes: string[] = []
+    let scrubbed = 0
     for (const [action, body] of cases()) {
       const { status, data } = await POST(`/rest/respond/${action}`, body)
       expect(status, `${action} ${JSON.stringify(body)}`).to.be.within(400, 499)
       if (JSON.stringify(data).includes(MARKER)) echoes.push(`${action} ${JSON.stringify(body)}: ${JSON.stringify(data)}`)
+      // A sentence for the customer, not a message key that was left untranslated.
+      expect(data.error.message, `${action} ${JSON.stringify(body)}`).to.not.match(/^[A-Z_]+$/)
+      if (data.error.code === 'invalid-answer') scrubbed++
     }
+    expect(scrubbed, 'answers replaced by the plain one').to.be.greaterThan(0)
     const raw = await axios.post('/rest/respond/dispute', `{"token":"${MARKER}`, { headers: { 'content-type': 'application/json' } })
     expect(raw.status).to.equal(400)
     if (JSON.stringify(raw.data).includes(MARKER)) echoes.push(`unreadable body: ${JSON.stringify(raw.data)}`)
