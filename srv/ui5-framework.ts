@@ -2,10 +2,14 @@
 //   /ui5/resources, /ui5/test-resources  the framework prebuilt by `npm run ui5:framework` (.ui5-framework/<version>)
 //   /<app>/                              app/<app>/webapp of every app with a manifest (launchpad, invoices, ...)
 // On BTP the apps come from the HTML5 application repository and the framework from the platform instead.
+// `npm start` does not wait for the framework: a missing build runs in the background while the API, the response
+// page and the sync serve, and the apps' pages say so until it is there.
 import cds from '@sap/cds'
-import express, { type Application } from 'express'
+import express, { type Application, type RequestHandler } from 'express'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 
 const LOG = cds.log('ui5')
 
@@ -25,20 +29,79 @@ export const frameworkDir = (version = ui5Version()) => process.env.UI5_FRAMEWOR
 /** A build is complete once its version info is there: the build goes to a temporary folder and is renamed last. */
 export const isFrameworkBuilt = (dir = frameworkDir()) => existsSync(join(dir, 'resources/sap-ui-version.json'))
 
-export function serveUi5(app: Application) {
-  const dir = frameworkDir()
-  if (isFrameworkBuilt(dir)) {
-    // The folder is per version, so what the browser cached stays right until the version changes.
-    const cached = { maxAge: '1d' }
-    app.use('/ui5/resources', express.static(join(dir, 'resources'), cached))
-    app.use('/ui5/test-resources', express.static(join(dir, 'test-resources'), cached))
-  } else {
-    LOG.warn(`No prebuilt SAPUI5 at ${dir}: run 'npm run ui5:framework' for the launchpad and the Fiori apps`)
+/** Outside development (tests, benchmarks) the framework is built beforehand: `npm test` builds it first. */
+const buildsInBackground = () => cds.env.profiles.includes('development') && !cds.env.profiles.includes('test')
+
+type BuildState = 'built' | 'building' | 'missing' | 'failed'
+
+/** Runs `npm run ui5:framework` as a child process; its output goes to the log at debug level (`DEBUG=ui5`). */
+function buildFramework(version: string, done: (succeeded: boolean) => void) {
+  const started = Date.now()
+  LOG.info(`Building SAPUI5 ${version} in the background (a few minutes, once per version): the apps open when it is ready`)
+  const build = spawn(process.execPath, [require.resolve('tsx/cli'), join(cds.root, 'app/build/ui5-framework.ts')], {
+    cwd: cds.root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const tail: string[] = []
+  for (const stream of [build.stdout, build.stderr]) {
+    createInterface({ input: stream }).on('line', line => {
+      LOG.debug(line)
+      tail.push(line)
+      if (tail.length > 20) tail.shift()
+    })
   }
+  // The server's shutdown should not leave the build running on its own.
+  const stop = () => build.kill()
+  cds.on('shutdown', stop)
+  build.on('exit', code => {
+    if (code === 0) LOG.info(`SAPUI5 ${version} built in ${Math.round((Date.now() - started) / 1000)} s: the launchpad is ready`)
+    else LOG.error(`The SAPUI5 build failed (exit ${code}); run 'npm run ui5:framework' to see why:\n${tail.join('\n')}`)
+    done(code === 0)
+  })
+}
+
+/** The translated page an app's own page shows while the framework is not there; it reloads itself until it is. */
+function frameworkPending(state: () => BuildState, version: string): RequestHandler {
+  return (req, res, next) => {
+    const current = state()
+    if (current === 'built' || !/(^|\/)(index\.html)?$/.test(req.path)) return next()
+    const locale = (req.acceptsLanguages('en', 'de', 'zh-CN', 'zh') || 'en').replace('-', '_')
+    const text = (key: string) => cds.i18n.messages.at(key, locale, [version]) ?? key
+    const message = text(current === 'building' ? 'UI5_FRAMEWORK_BUILDING' : current === 'failed' ? 'UI5_FRAMEWORK_FAILED' : 'UI5_FRAMEWORK_MISSING')
+    const refresh = current === 'building' ? '<meta http-equiv="refresh" content="10">' : ''
+    res.status(503).setHeader('Retry-After', '10')
+    res.type('html').send(
+      `<!DOCTYPE html><html lang="${locale.slice(0, 2)}"><head><meta charset="utf-8">${refresh}<title>invoice-crm</title></head>` +
+        `<body style="font-family: sans-serif; margin: 3rem"><h1>invoice-crm</h1><p>${message}</p></body></html>`
+    )
+  }
+}
+
+export function serveUi5(app: Application) {
+  const version = ui5Version()
+  const dir = frameworkDir(version)
+  let state: BuildState = isFrameworkBuilt(dir) ? 'built' : 'missing'
+  if (state === 'missing') {
+    if (buildsInBackground()) {
+      state = 'building'
+      buildFramework(version, succeeded => (state = succeeded && isFrameworkBuilt(dir) ? 'built' : 'failed'))
+    } else {
+      LOG.warn(`No prebuilt SAPUI5 at ${dir}: run 'npm run ui5:framework' for the launchpad and the Fiori apps`)
+    }
+  }
+  // Mounted even while the folder is missing: express.static serves it as soon as the build renames it into place.
+  // The folder is per version, so what the browser cached stays right until the version changes.
+  const cached = { maxAge: '1d' }
+  app.use('/ui5/resources', express.static(join(dir, 'resources'), cached))
+  app.use('/ui5/test-resources', express.static(join(dir, 'test-resources'), cached))
+  const pending = frameworkPending(() => state, version)
   const apps = join(cds.root, 'app')
   for (const name of readdirSync(apps)) {
     const webapp = join(apps, name, 'webapp')
-    if (existsSync(join(webapp, 'manifest.json'))) app.use(`/${name}`, express.static(webapp))
+    if (!existsSync(join(webapp, 'manifest.json'))) continue
+    // An app with a page of its own (the launchpad) explains itself there; the others open only inside it.
+    if (existsSync(join(webapp, 'index.html'))) app.use(`/${name}`, pending)
+    app.use(`/${name}`, express.static(webapp))
   }
   app.get('/', (_req, res) => res.redirect('/launchpad/index.html'))
 }

@@ -17,10 +17,16 @@ if (isFrameworkBuilt(target) && !force) {
 }
 
 const root = dirname(target)
-// Other versions' builds are 600 MB each and nothing uses them any more.
-if (existsSync(root)) for (const name of readdirSync(root)) rmSync(join(root, name), { recursive: true, force: true })
-
+// Other versions' builds are 600 MB each and nothing uses them any more; so are builds whose process is gone. A build
+// still running (a server's background build beside `npm test`) is left alone.
 const building = `${target}.building-${process.pid}`
+if (existsSync(root)) {
+  for (const name of readdirSync(root)) {
+    const builder = /\.building-(\d+)$/.exec(name)?.[1]
+    if (!builder || !isRunning(Number(builder))) rmSync(join(root, name), { recursive: true, force: true })
+  }
+}
+
 const started = Date.now()
 process.stdout.write(`Building SAPUI5 ${version} into ${target} (a few minutes, once per version)...\n`)
 const ui5 = spawnSync(
@@ -47,3 +53,12 @@ if (ui5.status !== 0 || !isFrameworkBuilt(building)) {
 // Renamed only when complete, so an interrupted build is never mistaken for a finished one.
 renameSync(building, target)
 process.stdout.write(`SAPUI5 ${version} built in ${Math.round((Date.now() - started) / 1000)} s: ${target}\n`)
+
+function isRunning(pid: number) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
