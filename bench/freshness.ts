@@ -34,7 +34,7 @@ const REDIS = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
 const PREFIX = `invoicecrm-bench-${process.pid}/`
 
 // Before the server starts: the events profile's redis-messaging, on channels of this run only.
-Object.assign(cds.env.requires, { messaging: { kind: 'redis-messaging', credentials: { uri: REDIS }, subscribePrefix: PREFIX } })
+Object.assign(cds.env.requires, { messaging: { kind: 'redis-messaging', impl: 'srv/sync/redis-messaging', credentials: { uri: REDIS }, subscribePrefix: PREFIX } })
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 

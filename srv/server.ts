@@ -23,7 +23,9 @@ if (settings.simulator && !isS4Configured(settings) && !settings.url) {
     // With the events profile (redis-messaging), the simulator's changes arrive as business events on the same Redis.
     const messaging = cds.env.requires.messaging as { kind?: string; credentials?: { uri?: string }; subscribePrefix?: string } | undefined
     const events =
-      messaging?.kind === 'redis-messaging' ? { redis: messaging.credentials?.uri ?? 'redis://127.0.0.1:6379', topicPrefix: messaging.subscribePrefix } : undefined
+      messaging?.kind === 'redis-messaging'
+        ? { redis: messaging.credentials?.uri ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', topicPrefix: messaging.subscribePrefix }
+        : undefined
     const simulator = await startDevelopmentSimulator(settings.simulator!.volume, settings.simulator!.port, events)
     settings.url = simulator.url
     cds.log('s4').info(`No S/4HANA destination '${settings.destination}' configured: using the S/4HANA simulator at ${simulator.url}`)

@@ -12,7 +12,7 @@ import { s4Settings } from '../srv/sync/s4-destination'
 // Before the server starts: CAP messaging on the tests' Redis, on channels of this process only (test runs of the
 // SQLite and the PostgreSQL pass may share the Redis at the same time).
 const PREFIX = `invoicecrm-test-${process.pid}/`
-Object.assign(cds.env.requires, { messaging: { kind: 'redis-messaging', credentials: { uri: REDIS }, subscribePrefix: PREFIX } })
+Object.assign(cds.env.requires, { messaging: { kind: 'redis-messaging', impl: 'srv/sync/redis-messaging', credentials: { uri: REDIS }, subscribePrefix: PREFIX } })
 
 const M = 'invoicecrm.mirror'
 const I = 'invoicecrm.integration'
@@ -59,7 +59,8 @@ describe('S/4HANA business events through Redis', () => {
   it('follows SAP-named events on the configured broker', () => {
     expect(batches, 'the app subscribes when a messaging service is configured').to.not.equal(undefined)
     expect(eventType('BillingDocument', 'Changed')).to.equal('sap.s4.beh.billingdocument.v1.BillingDocument.Changed.v1')
-    expect(cds.services.messaging?.constructor.name).to.equal('RedisMessaging')
+    expect(cds.services.messaging).to.be.instanceOf(cds.MessagingService)
+    expect((cds.services.messaging as unknown as { options: object }).options).to.include({ kind: 'redis-messaging' })
   })
 
   it('a changed invoice reaches the mirror and the app without a poll', async () => {

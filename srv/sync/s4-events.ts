@@ -138,12 +138,6 @@ let batches: EventBatches | undefined
  * the scheduled sync alone keeps the mirror current.
  */
 export function followS4Events(): void {
-  const messaging = cds.env.requires.messaging as { kind?: string; credentials?: { uri?: string } } | undefined
-  if (messaging?.kind === 'redis-messaging') {
-    // The Redis of the jobs (REDIS_URL) carries the events too, unless the messaging service has credentials of its own.
-    const uri = messaging.credentials?.uri ?? process.env.REDIS_URL
-    if (uri) messaging.credentials = { ...messaging.credentials, uri: withUserInfo(uri) }
-  }
   cds.on('served', async () => {
     if (!cds.env.requires.messaging) return LOG.info('No messaging service configured: S/4HANA business events are not followed')
     const current = (batches = new EventBatches(readDocuments))
@@ -162,13 +156,6 @@ export function followS4Events(): void {
   })
   cds.on('shutdown', () => batches?.idle())
 }
-
-/**
- * CAP 10.1.1's redis-messaging removes the user name from the URI by replacing everything from `//` to the first
- * colon, which turns a URI without user info (redis://127.0.0.1:6379) into redis://:6379. An empty user info
- * (redis://:@127.0.0.1:6379) comes through unchanged and means no password.
- */
-export const withUserInfo = (uri: string) => (/^rediss?:\/\/[^/]*@/.test(uri) ? uri : uri.replace(/^(rediss?:\/\/)/, '$1:@'))
 
 /** The batches of this process, for tests and benchmarks that wait until the events they caused have been read. */
 export const eventBatches = (): EventBatches | undefined => batches
