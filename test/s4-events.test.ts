@@ -164,6 +164,25 @@ describe('S/4HANA business events through Redis', () => {
     expect(failed).to.deep.equal([])
   })
 
+  it('a read that S/4HANA fails is a failed event run with its attempts; the next delta repairs it', async () => {
+    const id = sim.store.table('A_BillingDocument').rows.find(r => r.PurchaseOrderByCustomer && !r.BillingDocumentIsCancelled)!.BillingDocument as string
+    const before = batches.received
+    // Both attempts of the one request (test retry policy: 2 attempts) get 503.
+    sim.faults.failNext(2, 503, null, 'A_BillingDocument')
+    sim.touch('A_BillingDocument', [id], { mutate: true })
+    await delivered(before, 1)
+    const current = () => sim.get('A_BillingDocument', id)!.PurchaseOrderByCustomer
+    expect((await mirrored('BillingDocuments', { ID: id }))!.purchaseOrderByCustomer).to.not.equal(current())
+    const [failed] = (await SELECT.from(`${I}.SyncRuns`).where({ entity: 'BillingDocuments', mode: 'event', status: 'failed' })) as Row[]
+    expect(failed).to.include({ errorCount: 2 })
+    expect(await SELECT.from(`${I}.SyncRunErrors`).columns('httpStatus', 'retried').where({ run_ID: failed.ID }).orderBy('attempt')).to.deep.equal([
+      { httpStatus: 503, retried: true },
+      { httpStatus: 503, retried: false },
+    ])
+    await runSync('BillingDocuments', 'delta')
+    expect((await mirrored('BillingDocuments', { ID: id }))!.purchaseOrderByCustomer).to.equal(current())
+  })
+
   it('a malformed event is logged and ignored, and the events after it are read', async () => {
     const id = sim.store.table('A_BillingDocument').rows.find(r => r.PurchaseOrderByCustomer && !r.BillingDocumentIsCancelled)!.BillingDocument as string
     const before = batches.received

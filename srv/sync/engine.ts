@@ -333,7 +333,8 @@ export class SyncEngine {
         const returned = new Set<string>()
         let after: string[] | null = null
         for (;;) {
-          const { records, more } = await this.fetch(d, c.options, [chosen, after ? this.keysAfter(d, after) : undefined], keyOrder)
+          const reading = { pageSize: c.options.pageSize, onFailure: c.onFailure }
+          const { records, more } = await this.fetch(d, reading, [chosen, after ? this.keysAfter(d, after) : undefined], keyOrder)
           if (!records.length) break
           const page = this.toPage(d, this.convertAll(d, records))
           for (const key of page.seenKeys) returned.add(keyText(key))
