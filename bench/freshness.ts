@@ -65,6 +65,7 @@ interface Change {
   id: string
   value: string
   at: number
+  /** When the change was seen there (Date.now()). */
   mirror?: number
   app?: number
 }
@@ -80,9 +81,9 @@ function watch(app: string, outstanding: Set<Change>) {
         const rows = (await SELECT.from('invoicecrm.mirror.BillingDocuments')
           .columns('ID', 'purchaseOrderByCustomer')
           .where({ ID: { in: waiting.map(c => c.id) } })) as { ID: string; purchaseOrderByCustomer: string }[]
-        const now = performance.now()
+        const now = Date.now()
         const seen = new Map(rows.map(r => [r.ID, r.purchaseOrderByCustomer]))
-        for (const c of waiting) if (seen.get(c.id) === c.value) c.mirror = now - c.at
+        for (const c of waiting) if (seen.get(c.id) === c.value) c.mirror = now
       }
       await sleep(20)
     }
@@ -94,9 +95,9 @@ function watch(app: string, outstanding: Set<Change>) {
         const filter = `ID in (${waiting.map(c => `'${c.id}'`).join(',')})`
         const url = `${app}/odata/v4/receivables/Invoices?$select=ID,purchaseOrderByCustomer&$filter=${encodeURIComponent(filter)}&$top=${waiting.length}`
         const body = (await (await fetch(url, { headers: { authorization } })).json()) as { value: { ID: string; purchaseOrderByCustomer: string }[] }
-        const now = performance.now()
+        const now = Date.now()
         const seen = new Map(body.value.map(r => [r.ID, r.purchaseOrderByCustomer]))
-        for (const c of waiting) if (seen.get(c.id) === c.value) c.app = now - c.at
+        for (const c of waiting) if (seen.get(c.id) === c.value) c.app = now
       }
       await sleep(50)
     }
@@ -124,6 +125,7 @@ const stats = (values: number[]) => (!values.length ? { n: 0 } : { n: values.len
 async function phase(sim: string, app: string, ids: string[], tag: string, perSecond: number, timeoutMs: number) {
   const outstanding = new Set<Change>()
   const all: Change[] = []
+  const writes: Promise<unknown>[] = []
   const stop = watch(app, outstanding)
   const start = performance.now()
   for (const [i, id] of ids.entries()) {
@@ -131,13 +133,18 @@ async function phase(sim: string, app: string, ids: string[], tag: string, perSe
       const due = start + (i * 1000) / perSecond
       if (due > performance.now()) await sleep(due - performance.now())
     }
-    const change: Change = { id, value: `${tag}-${i}`, at: performance.now() }
+    const change: Change = { id, value: `${tag}-${i}`, at: Date.now() }
     all.push(change)
     outstanding.add(change)
-    const write = admin(sim, 'touch', { entitySet: 'A_BillingDocument', keys: [id], set: { PurchaseOrderByCustomer: change.value } })
+    // From when S/4HANA made the change, by the simulator's clock (the same machine's): a burst's changes queue up in
+    // the simulator, and that queue is S/4HANA's time, not ours.
+    const write = admin(sim, 'touch', { entitySet: 'A_BillingDocument', keys: [id], set: { PurchaseOrderByCustomer: change.value } }).then(
+      answer => (change.at = (answer as { at: number }).at)
+    )
     if (Number.isFinite(perSecond)) await write
-    else void write
+    else writes.push(write)
   }
+  await Promise.all(writes)
   const until = performance.now() + timeoutMs
   while (outstanding.size && performance.now() < until) await sleep(50)
   await stop()
@@ -178,7 +185,7 @@ async function main() {
       .where({ ID: { in: missing.map(c => c.id).concat(['-']) } })) as { ID: string; purchaseOrderByCustomer: string }[]
     const repairedCount = missing.filter(c => repaired.some(r => r.ID === c.id && r.purchaseOrderByCustomer === c.value)).length
     await eventBatches()?.idle()
-    const visible = (list: Change[], where: 'mirror' | 'app') => list.map(c => c[where]).filter((v): v is number => v !== undefined)
+    const visible = (list: Change[], where: 'mirror' | 'app') => list.filter(c => c[where] !== undefined).map(c => c[where]! - c.at)
     const runs = (await SELECT.from('invoicecrm.integration.SyncRuns').columns('entity', 'durationMs', 'rowsRead').where({ mode: 'event' })) as {
       entity: string
       durationMs: number

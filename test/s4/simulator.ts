@@ -665,7 +665,8 @@ export class Simulator {
           const set = str('entitySet')
           const which = Array.isArray(body.keys) ? (body.keys as KeyInput[]) : Number(body.n ?? 1)
           const values = body.set ? this.payloadValues(set, body.set as Row) : undefined
-          return ok({ keys: this.touch(set, which, { mutate: !!body.mutate, set: values }) })
+          // `at`: when the change was made (and its events sent), for measuring how long it takes to be seen elsewhere
+          return ok({ keys: this.touch(set, which, { mutate: !!body.mutate, set: values }), at: Date.now() })
         }
         case 'POST remove': return ok({ removed: this.remove(str('entitySet'), body.key as KeyInput) })
         case 'POST cancel': return ok({ cancellation: this.cancel(str('billingDocument')) })
