@@ -10,7 +10,7 @@ using { invoicecrm.writeback as writeback } from './writeback';
 aspect WithCriticality { criticality : Integer default 0; }
 
 entity SyncRunStatuses   : sap.common.CodeList, WithCriticality { key code : integration.RunStatus; }
-entity SyncModes         : sap.common.CodeList { key code : integration.SyncMode; }
+entity SyncModes         : sap.common.CodeList { key code : integration.RunMode; }
 entity WriteBackStatuses : sap.common.CodeList, WithCriticality { key code : writeback.OperationStatus; }
 entity WriteBackTargets  : sap.common.CodeList { key code : writeback.Target; }
 entity WriteBackEvents   : sap.common.CodeList { key code : writeback.Event; }

@@ -4,6 +4,8 @@ namespace invoicecrm.integration;
 using { cuid } from '@sap/cds/common';
 
 type SyncMode   : String(5) enum { delta; full; };
+/** A run: a sync of the entity (SyncMode), or a targeted read of the documents S/4HANA's business events named. */
+type RunMode    : String(5) enum { delta; full; event; };
 type RunStatus  : String(10) enum { running; succeeded; failed; };
 
 /** One row per mirrored entity: the checkpoint the next run resumes from. Written in the page's transaction. */
@@ -26,7 +28,7 @@ entity SyncStates {
 
 entity SyncRuns : cuid {
   entity       : String(40) @title: '{i18n>SyncEntity}';
-  mode         : SyncMode   @title: '{i18n>SyncMode}';
+  mode         : RunMode    @title: '{i18n>SyncMode}';
   status       : RunStatus  @title: '{i18n>RunStatus}' default 'running';
   startedAt    : Timestamp  @title: '{i18n>StartedAt}';
   finishedAt   : Timestamp  @title: '{i18n>FinishedAt}';

@@ -3,6 +3,7 @@ import cds from '@sap/cds'
 import { runJobsWithServer } from './jobs'
 import './ui5-framework'
 import { followSyncs } from './crm/workflows'
+import { followS4Events } from './sync/s4-events'
 import { checkWriteBackTargets } from './writeback'
 import { linkSettings, rateLimit } from './links'
 import { respondInput } from './respond-input'
@@ -19,7 +20,13 @@ const settings = s4Settings()
 if (settings.simulator && !isS4Configured(settings) && !settings.url) {
   cds.on('served', async () => {
     const { startDevelopmentSimulator }: DevelopmentSimulatorModule = await import(DEVELOPMENT_SIMULATOR)
-    const simulator = await startDevelopmentSimulator(settings.simulator!.volume, settings.simulator!.port)
+    // With the events profile (redis-messaging), the simulator's changes arrive as business events on the same Redis.
+    const messaging = cds.env.requires.messaging as { kind?: string; credentials?: { uri?: string }; subscribePrefix?: string } | undefined
+    const events =
+      messaging?.kind === 'redis-messaging'
+        ? { redis: messaging.credentials?.uri ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', topicPrefix: messaging.subscribePrefix }
+        : undefined
+    const simulator = await startDevelopmentSimulator(settings.simulator!.volume, settings.simulator!.port, events)
     settings.url = simulator.url
     cds.log('s4').info(`No S/4HANA destination '${settings.destination}' configured: using the S/4HANA simulator at ${simulator.url}`)
     cds.on('shutdown', () => simulator.close())
@@ -55,6 +62,8 @@ answerPoolTimeoutsWith503()
 
 runJobsWithServer()
 followSyncs()
+// S/4HANA's business events, where a messaging service is configured: changed documents are read within seconds.
+followS4Events()
 // The persistent queue delivers what an earlier process left behind as soon as the server listens, and dead-letters
 // messages whose service is not connected by then: connect the queued services before that.
 cds.on('served', () => Promise.all(['notifications', 'writeback'].map(name => cds.connect.to(name))))

@@ -31,6 +31,8 @@ function start(env: Record<string, string>): Promise<Started> {
       CDS_REQUIRES_DB: JSON.stringify({ kind: 'sqlite', credentials: { url: ':memory:' } }),
       CDS_REQUIRES_AUTH: JSON.stringify({ kind: 'mocked', users: { clerk: { password: 'clerk', roles: ['ARClerk'] } } }),
       cds_requires_jobs_autoStart: 'false',
+      // No SAP Event Mesh bound: the business events are off, and the schedules alone sync.
+      CDS_REQUIRES_MESSAGING: 'false',
       ...env,
     },
     detached: true,

@@ -15,6 +15,8 @@ const FOLLOW_UPS: Record<string, () => Promise<unknown>> = {
 }
 
 let running = Promise.resolve()
+/** Entities whose follow-up is queued and not yet started. */
+const queued = new Set<string>()
 
 /** Resolves when the follow-ups started so far are done (tests, shutdown). */
 export const followUpsDone = () => running
@@ -22,13 +24,16 @@ export const followUpsDone = () => running
 export function followSyncs(): void {
   syncEvents.on('completed', (summary: RunSummary) => {
     const followUp = summary.status === 'succeeded' ? FOLLOW_UPS[summary.entity] : undefined
-    if (!followUp) return
+    // A follow-up still waiting to start will see this run's rows too: business events bring many small runs.
+    if (!followUp || queued.has(summary.entity)) return
+    queued.add(summary.entity)
     // One after the other, in a context of their own without a transaction: a follow-up never joins a sync's or a
     // request's transaction, and holds no database connection while it waits (SQLite has only one).
     running = running.then(
       () =>
         new Promise<void>(resolve =>
           setImmediate(() => {
+            queued.delete(summary.entity)
             cds.context = new cds.EventContext({ user: cds.User.privileged } as never)
             followUp()
               .catch(error => LOG.error(`${summary.entity}: follow-up failed: ${(error as Error).message}`))

@@ -13,6 +13,8 @@ const REJECTIONS = 'invoicecrm.integration.SyncRejections'
 const SEEN = 'invoicecrm.integration.SyncSeenKeys'
 
 export type SyncMode = 'delta' | 'full'
+/** A run's mode: a scheduled or requested sync, or a targeted read of the documents that business events named. */
+export type RunMode = SyncMode | 'event'
 
 export interface RunCounters {
   pages: number
@@ -26,7 +28,7 @@ export interface RunCounters {
 export interface RunSummary extends RunCounters {
   runId: string
   entity: string
-  mode: SyncMode
+  mode: RunMode
   status: 'succeeded' | 'failed'
   durationMs: number
   message?: string
@@ -35,7 +37,7 @@ export interface RunSummary extends RunCounters {
 export interface RunOptions {
   mode?: SyncMode
   pageSize: number
-  onProgress?: (progress: RunCounters & { entity: string; mode: SyncMode; expectedRows?: number }) => unknown
+  onProgress?: (progress: RunCounters & { entity: string; mode: RunMode; expectedRows?: number }) => unknown
 }
 
 interface SyncState {
@@ -67,6 +69,9 @@ type CsnModel = { definitions: Record<string, any> }
 
 const keyText = (key: unknown[]) => JSON.stringify(key)
 
+/** Values per request of a targeted read. */
+const SELECTION_CHUNK = 40
+
 /**
  * The one sync engine: reads any described entity from S/4HANA page by page and writes each page, its children,
  * its rejections and the checkpoint in one transaction, so a crash at any moment resumes without loss or duplicates.
@@ -86,6 +91,21 @@ export class SyncEngine {
     const mode: SyncMode = !d.stamp || options.mode === 'full' || !state.deltaStamp ? 'full' : 'delta'
     if (options.mode === 'delta' && mode === 'full')
       LOG.info(`${d.name}: no delta checkpoint or change stamp yet, running a full reconciliation instead`)
+    const context = await this.begin(d, mode, options)
+    const { runId, started } = context
+    LOG.info(`${d.name}: ${mode} sync started (run ${runId})`)
+    try {
+      if (mode === 'full') await this.reconcile(context, state)
+      else await this.readDelta(context, state)
+      return await this.finish(context, started, 'succeeded')
+    } catch (error) {
+      LOG.error(`${d.name}: ${mode} sync failed (run ${runId}): ${(error as Error).message}`)
+      return await this.finish(context, started, 'failed', (error as Error).message)
+    }
+  }
+
+  /** Records the run as running; its failed attempts at S/4HANA are recorded with it as they happen. */
+  private async begin(d: SyncDescription, mode: RunMode, options: RunOptions): Promise<RunContext & { started: number }> {
     const runId = cds.utils.uuid()
     const started = Date.now()
     await cds.tx(tx => tx.run(INSERT.into(RUNS).entries({ ID: runId, entity: d.name, mode, status: 'running', startedAt: new Date(started).toISOString() })))
@@ -105,16 +125,7 @@ export class SyncEngine {
         )
       )
     }
-    const context: RunContext = { d, runId, counters, options, onFailure, mode }
-    LOG.info(`${d.name}: ${mode} sync started (run ${runId})`)
-    try {
-      if (mode === 'full') await this.reconcile(context, state)
-      else await this.readDelta(context, state)
-      return await this.finish(context, started, 'succeeded')
-    } catch (error) {
-      LOG.error(`${d.name}: ${mode} sync failed (run ${runId}): ${(error as Error).message}`)
-      return await this.finish(context, started, 'failed', (error as Error).message)
-    }
+    return { d, runId, counters, options, onFailure, mode, started }
   }
 
   private async finish(c: RunContext, started: number, status: RunSummary['status'], message?: string): Promise<RunSummary> {
@@ -122,7 +133,9 @@ export class SyncEngine {
     const finishedAt = new Date().toISOString()
     await cds.tx(async tx => {
       await tx.run(UPDATE(RUNS, c.runId).with({ status, finishedAt, durationMs, message: message?.slice(0, 1000) ?? null, errorCount: c.counters.errorCount }))
-      await tx.run(UPDATE(STATES).where({ entity: c.d.name }).with({ lastRun_ID: c.runId, ...(status === 'succeeded' && { lastSuccessAt: finishedAt }) }))
+      // The entity's state tells how its scheduled sync goes; a read for events would hide a failing schedule.
+      if (c.mode !== 'event')
+        await tx.run(UPDATE(STATES).where({ entity: c.d.name }).with({ lastRun_ID: c.runId, ...(status === 'succeeded' && { lastSuccessAt: finishedAt }) }))
     })
     const summary: RunSummary = { runId: c.runId, entity: c.d.name, mode: c.mode, status, durationMs, message, ...c.counters }
     const { pages, rowsRead, rowsUpserted, rowsDeleted, rowsRejected, errorCount } = summary
@@ -289,7 +302,7 @@ export class SyncEngine {
       await cds.tx(async tx => {
         for (const row of keyed.values()) {
           const where = Object.fromEntries(primaryKey.map(k => [k, row[k]]))
-          await tx.run(d.onRemoved === 'mark' ? UPDATE(d.target).set({ removedInS4: true }).where(where) : DELETE.from(d.target).where(where))
+          await tx.run(removal(d, where))
         }
       })
       removed += keyed.size
@@ -297,6 +310,60 @@ export class SyncEngine {
       offset += rows.length - keyed.size
       if (rows.length < chunk) return removed
     }
+  }
+
+  // ---------------------------------------------------------------- targeted reads (business events)
+
+  /**
+   * Re-reads the rows whose remote `property` has one of `values`: documents by key, as S/4HANA's business events
+   * name them, or an invoice's FI items by their billing document. Each page is written as a delta page is, but no
+   * checkpoint moves, so the scheduled delta still reads every change and repairs what a lost event missed. Mirrored
+   * rows of the selection that S/4HANA no longer returns are removed as a reconciliation removes them.
+   */
+  async syncSelection(d: SyncDescription, selection: { property: string; column: string; values: string[] }, options: RunOptions): Promise<RunSummary> {
+    const c = await this.begin(d, 'event', options)
+    try {
+      const element = this.entity(d.api, d.remote).elements[selection.property]
+      if (!element) throw new Error(`${d.remote} has no property ${selection.property}`)
+      const keyOrder = d.keys.map(k => k.remote)
+      // A few values per request keep the URL well inside what gateways accept.
+      for (let i = 0; i < selection.values.length; i += SELECTION_CHUNK) {
+        const values = selection.values.slice(i, i + SELECTION_CHUNK)
+        const chosen = values.map(v => `${selection.property} eq ${v2Literal(element, v)}`).join(' or ')
+        const returned = new Set<string>()
+        let after: string[] | null = null
+        for (;;) {
+          const reading = { pageSize: c.options.pageSize, onFailure: c.onFailure }
+          const { records, more } = await this.fetch(d, reading, [chosen, after ? this.keysAfter(d, after) : undefined], keyOrder)
+          if (!records.length) break
+          const page = this.toPage(d, this.convertAll(d, records))
+          for (const key of page.seenKeys) returned.add(keyText(key))
+          await this.writePage(c, page, undefined)
+          if (!more) break
+          after = this.remoteKey(d, records.at(-1)!)
+        }
+        c.counters.rowsDeleted += await this.removeUnreturned(c, selection.column, values, returned)
+      }
+      return await this.finish(c, c.started, 'succeeded')
+    } catch (error) {
+      LOG.error(`${d.name}: event sync failed (run ${c.runId}): ${(error as Error).message}`)
+      return await this.finish(c, c.started, 'failed', (error as Error).message)
+    }
+  }
+
+  /** Mirror rows of the selection whose key S/4HANA did not return: gone there, deleted or marked here. */
+  private async removeUnreturned(c: RunContext, column: string, values: string[], returned: Set<string>): Promise<number> {
+    const { d } = c
+    const columns = d.keys.map(k => k.local)
+    const where = { [column]: { in: values }, ...(d.onRemoved === 'mark' && { removedInS4: false }) }
+    const rows = (await SELECT.from(d.target).columns(...columns).where(where)) as S4Record[]
+    const gone = rows.filter(row => !returned.has(keyText(columns.map(col => row[col]))))
+    if (!gone.length) return 0
+    await cds.tx(async tx => {
+      for (const row of gone) await tx.run(removal(d, Object.fromEntries(columns.map(col => [col, row[col]]))))
+      await tx.run(UPDATE(RUNS, c.runId).with({ rowsDeleted: { '+=': gone.length } }))
+    })
+    return gone.length
   }
 
   // ---------------------------------------------------------------- reading
@@ -473,10 +540,11 @@ export class SyncEngine {
   // ---------------------------------------------------------------- writing
 
   /**
-   * One transaction: the rows, their children, rejections, seen keys, run counters and the checkpoint.
+   * One transaction: the rows, their children, rejections, seen keys, run counters and the checkpoint (none for a
+   * targeted read: it leaves the scheduled sync's position alone).
    * `initialLoad`: the mirror was empty when this reconciliation started, so every row is new: plain inserts.
    */
-  private async writePage(c: RunContext, page: Page, checkpoint: Partial<SyncState>, seen?: { reconciliation: string; keys: string[][] }, initialLoad = false) {
+  private async writePage(c: RunContext, page: Page, checkpoint: Partial<SyncState> | undefined, seen?: { reconciliation: string; keys: string[][] }, initialLoad = false) {
     const { d, counters, runId } = c
     await cds.tx(async tx => {
       const rows = page.rows.map(r => r.row)
@@ -502,7 +570,7 @@ export class SyncEngine {
           rowsRejected: { '+=': page.rejected.length },
         })
       )
-      await tx.run(UPDATE(STATES).where({ entity: d.name }).with(checkpoint))
+      if (checkpoint) await tx.run(UPDATE(STATES).where({ entity: d.name }).with(checkpoint))
     })
     counters.pages++
     counters.rowsRead += page.rows.length + page.rejected.length
@@ -516,6 +584,10 @@ export class SyncEngine {
  * Rows as one JSON document for INSERT/UPSERT: CAP streams it into the database as it is, where it would otherwise
  * serialize a page of thousands of rows value by value (a large share of a full sync's CPU time).
  */
+/** What happens to a mirrored row that S/4HANA no longer has. */
+const removal = (d: SyncDescription, where: Record<string, unknown>) =>
+  d.onRemoved === 'mark' ? UPDATE(d.target).set({ removedInS4: true }).where(where) : DELETE.from(d.target).where(where)
+
 const asJson = (rows: S4Record[]) => Readable.from([JSON.stringify(rows)], { objectMode: false })
 
 /**
@@ -539,7 +611,7 @@ interface RunContext {
   /** What S/4HANA said the run will read, for progress. */
   expectedRows?: number
   runId: string
-  mode: SyncMode
+  mode: RunMode
   counters: RunCounters
   options: RunOptions
   onFailure: OnFailure

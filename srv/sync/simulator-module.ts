@@ -6,5 +6,6 @@ import cds from '@sap/cds'
 export const DEVELOPMENT_SIMULATOR = path.join(cds.root, 'test/s4/development')
 
 export interface DevelopmentSimulatorModule {
-  startDevelopmentSimulator(volume: string, port: number): Promise<{ url: string; close(): Promise<void> }>
+  /** With `events`, the simulator sends S/4HANA's business events for its changes through that Redis. */
+  startDevelopmentSimulator(volume: string, port: number, events?: { redis: string; topicPrefix?: string }): Promise<{ url: string; close(): Promise<void> }>
 }

@@ -24,6 +24,7 @@ import { etagValue, formatTime, fromPayload, isoDate, jsonValue, wireValue } fro
 import { Faults, type FaultDecision, type FaultSettings } from './faults'
 import { Attachments } from './attachments'
 import { ChangeSimulator, type KeyInput } from './changes'
+import { BusinessEvents, type BusinessEventOptions, type BusinessObject, type Operation } from './events'
 import { Writer } from './writes'
 import { generate, Rng, type GeneratorOptions } from './data-generator'
 import { buildPdf } from '../../srv/documents/simple-pdf'
@@ -49,6 +50,24 @@ export interface SimulatorOptions extends GeneratorOptions {
   maxLogEntries?: number
   /** business object types that take attachments (default BUS2032, the sales order; add VBRK for billing documents) */
   attachmentObjectTypes?: string[]
+  /** Sends S/4HANA business events for the changes (test/s4/events.ts); none without. */
+  events?: BusinessEventOptions
+}
+
+/**
+ * The documents whose changes S/4HANA announces, by entity set, with the key the event carries and the operations
+ * it has events for (sales orders have Deleted; billing documents are cancelled, not deleted). A change to a row of
+ * another set is announced as a change of the document that owns it, if any.
+ */
+const ANNOUNCED: Record<string, { object: BusinessObject; operations: Operation[]; key(row: Row, store: Store): string | undefined }> = {
+  A_BillingDocument: { object: 'BillingDocument', operations: ['Created', 'Changed'], key: row => row.BillingDocument as string },
+  A_SalesOrder: { object: 'SalesOrder', operations: ['Created', 'Changed', 'Deleted'], key: row => row.SalesOrder as string },
+  A_BusinessPartner: { object: 'BusinessPartner', operations: ['Created', 'Changed'], key: row => row.BusinessPartner as string },
+  A_Customer: {
+    object: 'BusinessPartner',
+    operations: ['Created', 'Changed'],
+    key: (row, store) => store.table('A_BusinessPartner').lookup(['Customer'], [row.Customer])[0]?.BusinessPartner as string | undefined,
+  },
 }
 
 export interface RequestLogEntry {
@@ -91,6 +110,8 @@ export class Simulator {
   readonly faults: Faults
   readonly changes: ChangeSimulator
   readonly attachments: Attachments
+  /** The business events this simulator sends, when options.events says where to. */
+  readonly events?: BusinessEvents
   /** request log (newest last, bounded) */
   readonly requests: RequestLogEntry[] = []
   pageSize: number
@@ -116,6 +137,7 @@ export class Simulator {
     this.csrf = options.csrf ?? true
     this.maxLog = options.maxLogEntries ?? 10_000
     if (options.data !== false) this.store.loadDataset(generate(options))
+    if (options.events) this.events = new BusinessEvents(options.events)
   }
 
   // ---------------------------------------------------------------------------------------- lifecycle
@@ -143,9 +165,10 @@ export class Simulator {
   close(): Promise<void> {
     const server = this.server
     this.server = undefined
-    if (!server) return Promise.resolve()
+    const events = this.events?.close()
+    if (!server) return Promise.resolve(events).then(() => undefined)
     return new Promise((resolve) => {
-      server.close(() => resolve())
+      server.close(() => void Promise.resolve(events).then(() => resolve()))
       for (const s of this.sockets) s.destroy()
       this.sockets.clear()
       server.closeAllConnections?.()
@@ -184,15 +207,57 @@ export class Simulator {
 
   stats(): Record<string, number> { return this.store.counts() }
 
-  touch(entitySet: string, which: number | KeyInput[], opts?: { mutate?: boolean; set?: Row }) { return this.changes.touch(entitySet, which, opts) }
-  remove(entitySet: string, key: KeyInput) { return this.changes.remove(entitySet, key) }
-  cancel(billingDocument: string) { return this.changes.cancel(billingDocument) }
+  // Changes in S/4HANA, each announced by its business event. Clearing an invoice's receivable has none: S/4HANA has
+  // no business event for FI items.
+  touch(entitySet: string, which: number | KeyInput[], opts?: { mutate?: boolean; set?: Row }) {
+    const keys = this.changes.touch(entitySet, which, opts)
+    for (const key of keys) this.announce(this.changes.entity(entitySet), this.changes.row(entitySet, key), 'Changed')
+    return keys
+  }
+  remove(entitySet: string, key: KeyInput) {
+    const e = this.changes.entity(entitySet)
+    const row = this.get(entitySet, key)
+    const owners = row ? this.store.owners(e, row) : []
+    const removed = this.changes.remove(entitySet, key)
+    if (row && removed) this.announceRemoval(e, row, owners)
+    return removed
+  }
+  cancel(billingDocument: string) {
+    const cancellation = this.changes.cancel(billingDocument)
+    this.announce(this.changes.entity('A_BillingDocument'), this.changes.row('A_BillingDocument', billingDocument), 'Changed')
+    this.announce(this.changes.entity('A_BillingDocument'), this.changes.row('A_BillingDocument', cancellation), 'Created')
+    return cancellation
+  }
   clear(billingDocument: string) { return this.changes.clear(billingDocument) }
-  insert(entitySet: string, n = 1) { return this.changes.insert(entitySet, n) }
+  insert(entitySet: string, n = 1) {
+    const keys = this.changes.insert(entitySet, n)
+    const set = entitySet === 'A_Customer' ? 'A_BusinessPartner' : entitySet
+    for (const key of keys) this.announce(this.changes.entity(set), this.changes.row(set, key), 'Created')
+    return keys
+  }
   corrupt(entitySet: string, key: KeyInput, property: string, rawValue: unknown) { this.changes.corrupt(entitySet, key, property, rawValue) }
   repair(entitySet: string, key: KeyInput) { this.changes.repair(entitySet, key) }
   /** A stored row (internal representation), for assertions. */
   get(entitySet: string, key: KeyInput): Row | undefined { try { return this.changes.row(entitySet, key) } catch { return undefined } }
+
+  /** Sends the event of a change to a row: the row's own, or a Changed of the document that owns it. */
+  private announce(entity: EntityInfo, row: Row, operation: Operation, seen = new Set<Row>()) {
+    if (!this.events || seen.has(row)) return
+    seen.add(row)
+    const announced = ANNOUNCED[entity.name]
+    if (announced) {
+      const key = announced.key(row, this.store)
+      if (key && announced.operations.includes(operation)) this.events.emit(announced.object, operation, key)
+      return
+    }
+    for (const [owner, ownerRow] of this.store.owners(entity, row)) this.announce(owner, ownerRow, 'Changed', seen)
+  }
+
+  /** A removed document is announced as Deleted where S/4HANA has that event; a removed part as a change of its owner. */
+  private announceRemoval(entity: EntityInfo, row: Row, owners: Array<[EntityInfo, Row]>) {
+    if (ANNOUNCED[entity.name]) return this.announce(entity, row, 'Deleted')
+    for (const [owner, ownerRow] of owners) this.announce(owner, ownerRow, 'Changed')
+  }
 
   // ---------------------------------------------------------------------------------------- HTTP
 
@@ -354,6 +419,7 @@ export class Simulator {
       case 'POST': {
         if (target.kind !== 'collection') throw new ODataError(405, 'POST is only allowed on entity sets and navigation collections', '/IWBEP/CM_MGW_RT/017')
         const row = target.entity.name === 'AttachmentContentSet' ? await this.upload(req) : this.writer.create(target.entity, await this.readBody(req), target.via)
+        this.announce(target.entity, row, 'Created')
         const proj = parseProjection(target.entity, null, null)
         const uri = entityUri(ctx.root, target.entity, row)
         const h: Record<string, string> = { location: uri }
@@ -363,13 +429,16 @@ export class Simulator {
       case 'PUT': case 'PATCH': case 'MERGE': {
         if (target.kind !== 'entity') throw new ODataError(405, `${method} is only allowed on single entities`, '/IWBEP/CM_MGW_RT/017')
         this.writer.update(target.entity, target.row, await this.readBody(req), method === 'PUT', this.ifMatch(req))
+        this.announce(target.entity, target.row, 'Changed')
         const h: Record<string, string> = {}
         if (target.entity.etag) h.etag = etagValue(target.entity.etag, target.row[target.entity.etag.name])
         return this.send(ctx.res, 204, '', h)
       }
       case 'DELETE': {
         if (target.kind !== 'entity') throw new ODataError(405, 'DELETE is only allowed on single entities', '/IWBEP/CM_MGW_RT/017')
+        const owners = this.store.owners(target.entity, target.row)
         this.writer.delete(target.entity, target.row, this.ifMatch(req))
+        this.announceRemoval(target.entity, target.row, owners)
         return this.send(ctx.res, 204, '')
       }
       default: throw new ODataError(405, `Method ${method} not allowed`, '/IWBEP/CM_MGW_RT/017')
@@ -596,7 +665,8 @@ export class Simulator {
           const set = str('entitySet')
           const which = Array.isArray(body.keys) ? (body.keys as KeyInput[]) : Number(body.n ?? 1)
           const values = body.set ? this.payloadValues(set, body.set as Row) : undefined
-          return ok({ keys: this.touch(set, which, { mutate: !!body.mutate, set: values }) })
+          // `at`: when the change was made (and its events sent), for measuring how long it takes to be seen elsewhere
+          return ok({ keys: this.touch(set, which, { mutate: !!body.mutate, set: values }), at: Date.now() })
         }
         case 'POST remove': return ok({ removed: this.remove(str('entitySet'), body.key as KeyInput) })
         case 'POST cancel': return ok({ cancellation: this.cancel(str('billingDocument')) })
@@ -608,6 +678,12 @@ export class Simulator {
         }
         case 'POST repair': this.repair(str('entitySet'), body.key as KeyInput); return ok({ ok: true })
         case 'POST expire-csrf': this.expireCsrfTokens(); return ok({ ok: true })
+        case 'GET events': case 'POST events': {
+          if (!this.events) throw new AdminError('this simulator sends no business events (option events)')
+          if (body.dropNext !== undefined) this.events.dropNext(Number(body.dropNext))
+          if (body.dropRate !== undefined) this.events.dropRate = Number(body.dropRate)
+          return ok({ sent: Object.fromEntries(this.events.sent), dropped: this.events.dropped, dropRate: this.events.dropRate })
+        }
         case 'GET requests': return ok(this.requests)
         case 'DELETE requests': case 'POST requests/reset': this.resetRequests(); return ok({ ok: true })
         case 'POST reset': {
