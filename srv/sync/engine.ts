@@ -4,7 +4,7 @@ import { fromV2, MalformedValue, v2Literal, type EdmElement } from './v2-values'
 import { S4RequestError, type S4Client, type FailedAttempt } from './s4-client'
 import { AdaptivePageSize } from './page-size'
 import { mapFields, type S4Record, type SyncDescription } from './descriptions'
-import { syncDatabase, type SyncDatabase } from './sqlite-worker'
+import { syncDatabase, type SyncDatabase, type SqliteWorkerTx } from './sqlite-worker'
 
 const LOG = cds.log('sync')
 
@@ -574,6 +574,8 @@ const jsonStatements = new Map<string, string>()
  */
 async function writeJson(tx: Tx, statement: 'INSERT' | 'UPSERT', target: string, rows: S4Record[]) {
   const json = JSON.stringify(rows)
+  const worker = tx as unknown as Partial<Pick<SqliteWorkerTx, 'insertJson'>>
+  if (worker.insertJson) return worker.insertJson(statement, target, Object.keys(rows[0]), json)
   const { kind } = (tx as unknown as { options: { kind?: string } }).options
   if (kind !== 'sqlite' && kind !== 'postgres') {
     const document = Readable.from([json], { objectMode: false, encoding: 'utf8' })
