@@ -34,7 +34,7 @@ describe('sync against an S/4HANA that answers large pages too slowly', () => {
 
   before(async () => {
     sim = createSimulator({ volume: 'small', seed: 11 })
-    Object.assign(settings, { url: await sim.listen(0), timeoutMs: 300, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 50 } })
+    Object.assign(settings, { url: await sim.listen(0), timeoutMs: 1000, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 50 } })
     Object.assign(sync, { pageSize: 16, pageSizeFloor: 2, pageSizeGrowAfter: 2 })
   })
   afterEach(() => sim.faults.reset())
@@ -45,8 +45,8 @@ describe('sync against an S/4HANA that answers large pages too slowly', () => {
   })
 
   it('halves a page that times out, grows back once pages come in time, and mirrors every row', async () => {
-    // Pages of 5 rows and more take a second, three times the timeout; until the second page is written.
-    sim.faults.set({ slowPageTop: 5, slowPageMs: 1000 })
+    // Pages of 5 rows and more take four times the timeout; until the second page is written.
+    sim.faults.set({ slowPageTop: 5, slowPageMs: 4000 })
     sim.resetRequests()
     const run = only(
       await runSync('BillingDocuments', 'full', ({ pages }) => {
@@ -75,7 +75,7 @@ describe('sync against an S/4HANA that answers large pages too slowly', () => {
   })
 
   it('fails the run with a clear message only when even the smallest page times out', async () => {
-    sim.faults.set({ slowPageTop: 2, slowPageMs: 1000 })
+    sim.faults.set({ slowPageTop: 2, slowPageMs: 4000 })
     const run = only(await runSync('BillingDocuments', 'full'))
 
     expect(run).to.include({ status: 'failed', rowsRead: 0, pageSizeReductions: 3, smallestPageSize: 2 })

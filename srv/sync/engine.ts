@@ -3,6 +3,7 @@ import cds from '@sap/cds'
 import { fromV2, MalformedValue, v2Literal, type EdmElement } from './v2-values'
 import { S4RequestError, type S4Client, type FailedAttempt } from './s4-client'
 import { AdaptivePageSize } from './page-size'
+import { readAhead } from './read-ahead'
 import { mapFields, type S4Record, type SyncDescription } from './descriptions'
 import { syncDatabase, type SyncDatabase, type SqliteWorkerTx } from './sqlite-worker'
 
@@ -244,9 +245,19 @@ export class SyncEngine {
     const { fullBaseline, fullSweep } = reconciliation
     const start = reconciliation.fullKey ? (JSON.parse(reconciliation.fullKey) as string[]) : null
     const reading = { pageSize: c.size, after: start, onFailure: c.onFailure, onCount: (n: number) => (c.expectedRows = n) }
-    for await (const { records, last } of this.readInKeyOrder(d, reading)) {
-      const page = this.toPage(d, this.convertAll(d, records))
-      await this.writePage(c, page, { fullKey: keyText(last) }, fullSweep ? { reconciliation: fullRun, keys: page.seenKeys } : undefined, !fullSweep)
+    // A page is converted while the one before is still being written (by the SQLite worker or the database server);
+    // the writes themselves, each page with its checkpoint, stay one after another.
+    let writing: Promise<void> | undefined
+    try {
+      for await (const { records, last } of this.readInKeyOrder(d, reading)) {
+        const page = this.toPage(d, this.convertAll(d, records))
+        await writing
+        writing = this.writePage(c, page, { fullKey: keyText(last) }, fullSweep ? { reconciliation: fullRun, keys: page.seenKeys } : undefined, !fullSweep)
+      }
+      await writing
+    } finally {
+      // Leave nothing running behind a failure; the failure itself is already on its way.
+      await writing?.catch(() => undefined)
     }
     const removed = fullSweep ? await this.sweep(c, fullRun) : 0
     c.counters.rowsDeleted += removed
@@ -318,7 +329,8 @@ export class SyncEngine {
 
   /**
    * Every remote row in key order, page by page, as a full reconciliation reads them (also the benchmark's
-   * baseline). Reads one page ahead, so the next page downloads while the caller writes this one.
+   * baseline). Reads ahead (./read-ahead): each page asks for the next as soon as it has arrived, while the caller
+   * converts and writes the ones before; at most one arrived page waits for the caller.
    */
   async *readInKeyOrder(
     d: SyncDescription,
@@ -327,16 +339,18 @@ export class SyncEngine {
     const order = d.keys.map(k => k.remote)
     // A plain number: that size, always (a timeout is retried as it is).
     const size = typeof options.pageSize === 'number' ? new AdaptivePageSize(options.pageSize, options.pageSize, 1) : options.pageSize
-    const pageAfter = (after?: string[] | null, count = false) => this.fetch(d, { ...options, size, count }, [after ? this.keysAfter(d, after) : undefined], order)
-    let pending = pageAfter(options.after, Boolean(options.onCount))
-    for (;;) {
-      const { records, more } = await pending
-      if (!records.length) return
-      const last = this.remoteKey(d, records.at(-1)!)
-      if (more) pending = pageAfter(last)
-      yield { records, last }
-      if (!more) return
-    }
+    yield* readAhead<{ records: S4Record[]; last: string[] }>(async handOver => {
+      let after = options.after
+      let count = Boolean(options.onCount)
+      for (;;) {
+        const { records, more } = await this.fetch(d, { ...options, size, count }, [after ? this.keysAfter(d, after) : undefined], order)
+        count = false
+        if (!records.length) return
+        const last = this.remoteKey(d, records.at(-1)!)
+        if (!(await handOver({ records, last })) || !more) return
+        after = last
+      }
+    })
   }
 
   /**
