@@ -86,6 +86,18 @@ describe('sync into an SQLite file, written from a worker thread', () => {
     }
   })
 
+  it('records a malformed record with its reason through the worker, with a key CAP generated', async () => {
+    const [bad, good] = sim.changes.touch('A_BillingDocument', 2, { mutate: true })
+    sim.changes.corrupt('A_BillingDocument', bad, 'BillingDocumentDate', '/Date(not-a-date)/')
+    const run = only(await runSync('BillingDocuments'))
+    sim.changes.repair('A_BillingDocument', bad)
+    expect(run).to.include({ status: 'succeeded', rowsRead: 2, rowsUpserted: 1, rowsRejected: 1 })
+    const [rejection] = await SELECT.from(`${I}.SyncRejections`).where({ run_ID: run.runId })
+    expect(rejection).to.include({ recordKey: `BillingDocument=${bad}` })
+    expect(rejection.ID).to.match(/^[0-9a-f-]{36}$/)
+    expect(await SELECT.one.from(`${M}.BillingDocuments`).where({ ID: good })).to.have.property('ID', good)
+  })
+
   it('rolls back a page whose transaction fails half-way in the worker, and the next run repeats it exactly once', async () => {
     sim.changes.touch('A_BillingDocument', 15, { mutate: true })
     const writer = await syncDatabase()

@@ -552,6 +552,8 @@ export class SyncEngine {
         await tx.run(INSERT.into(REJECTIONS).entries(page.rejected.map(r => ({ run_ID: runId, entity: d.name, recordKey: r.key.slice(0, 200), reason: r.reason.slice(0, 1000), at }))))
       }
       if (seen?.keys.length) await tx.run(UPSERT.into(SEEN).entries(seen.keys.map(k => ({ reconciliation: seen.reconciliation, recordKey: keyText(k) }))))
+      // The page is written in tx. What must change with it belongs here, through tx (on an SQLite file tx is the
+      // worker's connection: cds.db, the app's connection, neither sees the page yet nor may write until it commits).
       const read = page.rows.length + page.rejected.length
       await tx.run(
         UPDATE(RUNS, runId).with({
