@@ -6,7 +6,7 @@ import cds from '@sap/cds'
 // So the sync writes through a CAP SQLite database service of its own whose one connection lives in a worker
 // thread, on the same database file (WAL: the app's connection goes on reading meanwhile). Everything CAP does for
 // a statement (key and default filling, CQN to SQL, transactions) still happens here, in the main thread: the
-// worker only executes SQL. PostgreSQL and HANA need none of this: their drivers send statements over a socket
+// worker executes SQL, and inserts the pages' rows themselves (insertJson). PostgreSQL and HANA need none of this: their drivers send statements over a socket
 // and the event loop runs while the database works, so the sync writes through cds.db there (and on an in-memory
 // SQLite, which a second connection cannot open).
 
@@ -35,7 +35,7 @@ function statement(sql) {
   return stmt
 }
 // A page's rows as one JSON text: parsed here, off the main thread, and inserted row by row with one prepared
-// statement, which SQLite does several times faster than reading each column out of a JSON document.
+// statement, which SQLite does faster than reading each column out of a JSON document (2 to 4 times here).
 function insertRows(sql, columns, json) {
   const stmt = statement(sql)
   const values = new Array(columns.length)
