@@ -1,11 +1,11 @@
-import { Readable } from 'node:stream'
 import cds from '@sap/cds'
 import { fromV2, MalformedValue, v2Literal, type EdmElement } from './v2-values'
 import { S4RequestError, type S4Client, type FailedAttempt } from './s4-client'
 import { AdaptivePageSize } from './page-size'
 import { readAhead } from './read-ahead'
 import { mapFields, type S4Record, type SyncDescription } from './descriptions'
-import { syncDatabase, type SyncDatabase, type SqliteWorkerTx } from './sqlite-worker'
+import { syncDatabase, type SyncDatabase } from './sqlite-worker'
+import { writeJson } from './json-rows'
 
 const LOG = cds.log('sync')
 
@@ -509,7 +509,6 @@ export class SyncEngine {
   private toPage(d: SyncDescription, entries: Entry[]): Page {
     const page: Page = { rows: [], rejected: [], seenKeys: [] }
     for (const { key, record, reason } of entries) {
-      const keyLabel = d.keys.map((k, i) => `${k.remote}=${key[i]}`).join(',')
       if (key.some(Boolean)) page.seenKeys.push(key)
       try {
         if (!record) throw new MalformedValue(reason!)
@@ -518,11 +517,17 @@ export class SyncEngine {
         const children = (d.children ?? []).map(child => {
           const results = (record[child.navigation] as { results?: S4Record[] } | undefined)?.results
           if (!results) throw new MalformedValue(`${child.navigation} was not expanded`)
-          return results.map(r => ({ ...mapFields(child.fields, r), [child.parentColumn]: parentKey }))
+          return results.map(r => {
+            // Hundreds of thousands of child rows in a full sync: one object each, not a copy of it.
+            const childRow = mapFields(child.fields, r)
+            childRow[child.parentColumn] = parentKey
+            return childRow
+          })
         })
         page.rows.push({ row, key, children })
       } catch (error) {
         if (!(error instanceof MalformedValue)) throw error
+        const keyLabel = d.keys.map((k, i) => `${k.remote}=${key[i]}`).join(',')
         page.rejected.push({ key: keyLabel, reason: error.message })
         LOG.warn(`${d.name}: rejected record ${keyLabel}: ${error.message}`)
       }
@@ -572,39 +577,6 @@ export class SyncEngine {
     counters.rowsRejected += page.rejected.length
     c.options.onProgress?.({ entity: d.name, mode: c.mode, expectedRows: c.expectedRows, ...counters })
   }
-}
-
-type Tx = cds.Transaction
-type SqlCompiler = { cqn2sql(query: unknown): { sql: string } }
-
-/** The SQL CAP makes of an INSERT/UPSERT of a JSON document into each target: the same for every page. */
-const jsonStatements = new Map<string, string>()
-
-/**
- * Rows as one JSON document for INSERT/UPSERT: the database reads the rows out of it (SQLite json_each, PostgreSQL
- * json_array_elements), where CAP would otherwise serialize a page of thousands of rows value by value (a large
- * share of a full sync's CPU time). On SQLite and PostgreSQL the document is bound as the statement's one text
- * parameter, in CAP's own SQL for it: as a stream, @cap-js/postgres (2.x) would copy it into a temporary table
- * first, three round trips per statement, and @cap-js/sqlite (3.x) would encode and decode it once more. HANA, which
- * the tests do not reach, gets the stream CAP documents.
- */
-async function writeJson(tx: Tx, statement: 'INSERT' | 'UPSERT', target: string, rows: S4Record[]) {
-  const json = JSON.stringify(rows)
-  const worker = tx as unknown as Partial<Pick<SqliteWorkerTx, 'insertJson'>>
-  if (worker.insertJson) return worker.insertJson(statement, target, Object.keys(rows[0]), json)
-  const { kind } = (tx as unknown as { options: { kind?: string } }).options
-  if (kind !== 'sqlite' && kind !== 'postgres') {
-    const document = Readable.from([json], { objectMode: false, encoding: 'utf8' })
-    return tx.run(statement === 'INSERT' ? INSERT.into(target).entries(document) : UPSERT.into(target).entries(document))
-  }
-  const key = `${kind} ${statement} ${target}`
-  let sql = jsonStatements.get(key)
-  if (!sql) {
-    const document = Readable.from(['[]'], { objectMode: false })
-    sql = (tx as unknown as SqlCompiler).cqn2sql(statement === 'INSERT' ? INSERT.into(target).entries(document) : UPSERT.into(target).entries(document)).sql
-    jsonStatements.set(key, sql)
-  }
-  return tx.run(sql, [json])
 }
 
 type PlainElement = EdmElement & { target?: CsnEntity }

@@ -1,14 +1,15 @@
 import { Worker } from 'node:worker_threads'
 import cds from '@sap/cds'
+import { rowsSql } from './json-rows'
 
 // The sync's writes on SQLite, off the main thread. `node:sqlite` executes synchronously: while it inserts a page,
 // the event loop stands still and the page read ahead from S/4HANA cannot arrive (a third of a full sync's time).
 // So the sync writes through a CAP SQLite database service of its own whose one connection lives in a worker
 // thread, on the same database file (WAL: the app's connection goes on reading meanwhile). Everything CAP does for
 // a statement (key and default filling, CQN to SQL, transactions) still happens here, in the main thread: the
-// worker executes SQL, and inserts the pages' rows themselves (insertJson). PostgreSQL and HANA need none of this: their drivers send statements over a socket
-// and the event loop runs while the database works, so the sync writes through cds.db there (and on an in-memory
-// SQLite, which a second connection cannot open).
+// worker executes SQL, and inserts the pages' rows themselves (insertJson). PostgreSQL and HANA need none of this:
+// their drivers send statements over a socket and the event loop runs while the database works, so the sync writes
+// through cds.db there (and on an in-memory SQLite, which a second connection cannot open).
 
 /** What the worker thread runs: a plain script, so that it loads the same under tsx and in the compiled app. */
 const WORKER = `
@@ -160,13 +161,7 @@ class SqliteWorkerService extends SQLiteService {
    * pages only: no CAP handlers run, the values are stored as they come (the engine converts them as CAP would).
    */
   async insertJson(statement: 'INSERT' | 'UPSERT', target: string, columns: string[], json: string) {
-    const entity = this.model.definitions[target] as { keys: Record<string, { isAssociation?: boolean }> }
-    const table = target.replace(/\./g, '_')
-    const keys = Object.keys(entity.keys).filter(k => !entity.keys[k].isAssociation)
-    const updated = columns.filter(c => !keys.includes(c))
-    const sql =
-      `INSERT INTO ${table} (${columns}) VALUES (${columns.map(() => '?')})` +
-      (statement === 'UPSERT' ? ` ON CONFLICT(${keys}) DO ${updated.length ? `UPDATE SET ${updated.map(c => `${c} = excluded.${c}`)}` : 'NOTHING'}` : '')
+    const sql = rowsSql(this.model, statement, target, columns, `VALUES (${columns.map(() => '?')})`)
     // Not a dispatched statement: start the transaction if this is its first, as dispatching does (@sap/cds 10.1 srv-tx.js).
     if (!this.ready) this.ready = this.begin().then(() => true)
     await this.ready
@@ -247,5 +242,3 @@ async function connect(file: string): Promise<SyncDatabase> {
   cds.once('shutdown', () => (service as unknown as { disconnect(): Promise<void> }).disconnect())
   return service
 }
-
-export type SqliteWorkerTx = Pick<SqliteWorkerService, 'insertJson'>
