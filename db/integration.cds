@@ -39,6 +39,9 @@ entity SyncRuns : cuid {
   rowsDeleted  : Integer default 0 @title: '{i18n>RowsDeleted}';
   rowsRejected : Integer default 0 @title: '{i18n>RowsRejected}';
   errorCount   : Integer default 0 @title: '{i18n>Errors}';
+  /** How often a page timed out and was asked for again at half the size; the smallest page size the run asked for. */
+  pageSizeReductions : Integer default 0 @title: '{i18n>PageSizeReductions}';
+  smallestPageSize   : Integer @title: '{i18n>SmallestPageSize}';
   message      : String(1000) @title: '{i18n>Message}';
   errors       : Composition of many SyncRunErrors on errors.run = $self;
   rejections   : Composition of many SyncRejections on rejections.run = $self;

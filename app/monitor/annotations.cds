@@ -129,6 +129,8 @@ annotate srv.SyncRuns with @(
     { Value: rowsDeleted },
     { Value: rowsRejected },
     { Value: errorCount },
+    { Value: pageSizeReductions },
+    { Value: smallestPageSize },
     { Value: message },
   ] },
   UI.Facets: [

@@ -1,8 +1,11 @@
-import { Readable } from 'node:stream'
 import cds from '@sap/cds'
 import { fromV2, MalformedValue, v2Literal, type EdmElement } from './v2-values'
-import type { S4Client, FailedAttempt } from './s4-client'
+import { S4RequestError, type S4Client, type FailedAttempt } from './s4-client'
+import { AdaptivePageSize } from './page-size'
+import { readAhead } from './read-ahead'
 import { mapFields, type S4Record, type SyncDescription } from './descriptions'
+import { syncDatabase, type SyncDatabase } from './sqlite-worker'
+import { writeJson } from './json-rows'
 
 const LOG = cds.log('sync')
 
@@ -32,6 +35,9 @@ export interface RunSummary extends RunCounters {
   status: 'succeeded' | 'failed'
   durationMs: number
   message?: string
+  /** How often a page timed out and was asked for again at half the size, and the smallest size asked for. */
+  pageSizeReductions: number
+  smallestPageSize: number
 }
 
 export interface RunOptions {
@@ -87,11 +93,12 @@ export class SyncEngine {
   ) {}
 
   async run(d: SyncDescription, options: RunOptions): Promise<RunSummary> {
-    const state = await this.loadState(d)
+    const db = await syncDatabase()
+    const state = await this.loadState(db, d)
     const mode: SyncMode = !d.stamp || options.mode === 'full' || !state.deltaStamp ? 'full' : 'delta'
     if (options.mode === 'delta' && mode === 'full')
       LOG.info(`${d.name}: no delta checkpoint or change stamp yet, running a full reconciliation instead`)
-    const context = await this.begin(d, mode, options)
+    const context = await this.begin(db, d, mode, options)
     const { runId, started } = context
     LOG.info(`${d.name}: ${mode} sync started (run ${runId})`)
     try {
@@ -105,14 +112,14 @@ export class SyncEngine {
   }
 
   /** Records the run as running; its failed attempts at S/4HANA are recorded with it as they happen. */
-  private async begin(d: SyncDescription, mode: RunMode, options: RunOptions): Promise<RunContext & { started: number }> {
+  private async begin(db: SyncDatabase, d: SyncDescription, mode: RunMode, options: RunOptions): Promise<RunContext & { started: number }> {
     const runId = cds.utils.uuid()
     const started = Date.now()
-    await cds.tx(tx => tx.run(INSERT.into(RUNS).entries({ ID: runId, entity: d.name, mode, status: 'running', startedAt: new Date(started).toISOString() })))
+    await db.tx(tx => tx.run(INSERT.into(RUNS).entries({ ID: runId, entity: d.name, mode, status: 'running', startedAt: new Date(started).toISOString() })))
     const counters: RunCounters = { pages: 0, rowsRead: 0, rowsUpserted: 0, rowsDeleted: 0, rowsRejected: 0, errorCount: 0 }
     const onFailure = async (failure: FailedAttempt) => {
       counters.errorCount++
-      await cds.tx(tx =>
+      await db.tx(tx =>
         tx.run(
           INSERT.into(ERRORS).entries({
             run_ID: runId,
@@ -125,19 +132,23 @@ export class SyncEngine {
         )
       )
     }
-    return { d, runId, counters, options, onFailure, mode, started }
+    const { pageSizeFloor, pageSizeGrowAfter } = cds.env.requires.sync as { pageSizeFloor: number; pageSizeGrowAfter: number }
+    const size = new AdaptivePageSize(options.pageSize, pageSizeFloor, pageSizeGrowAfter)
+    return { d, db, runId, counters, options, onFailure, mode, size, started }
   }
 
   private async finish(c: RunContext, started: number, status: RunSummary['status'], message?: string): Promise<RunSummary> {
     const durationMs = Date.now() - started
     const finishedAt = new Date().toISOString()
-    await cds.tx(async tx => {
-      await tx.run(UPDATE(RUNS, c.runId).with({ status, finishedAt, durationMs, message: message?.slice(0, 1000) ?? null, errorCount: c.counters.errorCount }))
+    await c.db.tx(async tx => {
+      await tx.run(
+        UPDATE(RUNS, c.runId).with({ status, finishedAt, durationMs, message: message?.slice(0, 1000) ?? null, errorCount: c.counters.errorCount, ...this.pageSizes(c) })
+      )
       // The entity's state tells how its scheduled sync goes; a read for events would hide a failing schedule.
       if (c.mode !== 'event')
         await tx.run(UPDATE(STATES).where({ entity: c.d.name }).with({ lastRun_ID: c.runId, ...(status === 'succeeded' && { lastSuccessAt: finishedAt }) }))
     })
-    const summary: RunSummary = { runId: c.runId, entity: c.d.name, mode: c.mode, status, durationMs, message, ...c.counters }
+    const summary: RunSummary = { runId: c.runId, entity: c.d.name, mode: c.mode, status, durationMs, message, ...c.counters, ...this.pageSizes(c) }
     const { pages, rowsRead, rowsUpserted, rowsDeleted, rowsRejected, errorCount } = summary
     LOG.info(
       `${c.d.name}: ${c.mode} sync ${status} in ${durationMs} ms: ${pages} pages, ${rowsRead} read, ${rowsUpserted} upserted, ` +
@@ -146,11 +157,15 @@ export class SyncEngine {
     return summary
   }
 
-  private async loadState(d: SyncDescription): Promise<SyncState> {
+  private pageSizes(c: RunContext) {
+    return { pageSizeReductions: c.size.reductions, smallestPageSize: c.size.smallest }
+  }
+
+  private async loadState(db: SyncDatabase, d: SyncDescription): Promise<SyncState> {
     const state = (await SELECT.one.from(STATES).where({ entity: d.name })) as SyncState | undefined
     if (state) return state
     const fresh: SyncState = { entity: d.name, deltaStamp: null, deltaKey: null, fullRun: null, fullKey: null, fullBaseline: null, fullSweep: null }
-    await cds.tx(tx => tx.run(INSERT.into(STATES).entries(fresh)))
+    await db.tx(tx => tx.run(INSERT.into(STATES).entries(fresh)))
     return fresh
   }
 
@@ -166,7 +181,7 @@ export class SyncEngine {
     if (stamp.overlapMs && !cursor.key) cursor = { bucket: cursor.bucket - stamp.overlapMs - stamp.bucketMs, key: null }
     const order = [...stamp.properties, ...d.keys.map(k => k.remote)]
     const keyOrder = d.keys.map(k => k.remote)
-    const reading = { pageSize: c.options.pageSize, onFailure: c.onFailure, onCount: (n: number) => (c.expectedRows = n) }
+    const reading = { size: c.size, onFailure: c.onFailure, onCount: (n: number) => (c.expectedRows = n) }
     const read = ({ bucket, key }: DeltaCursor, count = false) =>
       key === null
         ? this.fetch(d, { ...reading, count }, [stamp.from(bucket + stamp.bucketMs)], order)
@@ -237,19 +252,29 @@ export class SyncEngine {
         fullBaseline: baseline === null ? null : new Date(baseline).toISOString(),
         fullSweep: mirrored > 0,
       }
-      await cds.tx(tx => tx.run(UPDATE(STATES).where({ entity: d.name }).with(reconciliation)))
+      await c.db.tx(tx => tx.run(UPDATE(STATES).where({ entity: d.name }).with(reconciliation)))
     }
     const fullRun = reconciliation.fullRun!
     const { fullBaseline, fullSweep } = reconciliation
     const start = reconciliation.fullKey ? (JSON.parse(reconciliation.fullKey) as string[]) : null
-    const reading = { pageSize: c.options.pageSize, after: start, onFailure: c.onFailure, onCount: (n: number) => (c.expectedRows = n) }
-    for await (const { records, last } of this.readInKeyOrder(d, reading)) {
-      const page = this.toPage(d, this.convertAll(d, records))
-      await this.writePage(c, page, { fullKey: keyText(last) }, fullSweep ? { reconciliation: fullRun, keys: page.seenKeys } : undefined, !fullSweep)
+    const reading = { pageSize: c.size, after: start, onFailure: c.onFailure, onCount: (n: number) => (c.expectedRows = n) }
+    // A page is converted while the one before is still being written (by the SQLite worker or the database server);
+    // the writes themselves, each page with its checkpoint, stay one after another.
+    let writing: Promise<void> | undefined
+    try {
+      for await (const { records, last } of this.readInKeyOrder(d, reading)) {
+        const page = this.toPage(d, this.convertAll(d, records))
+        await writing
+        writing = this.writePage(c, page, { fullKey: keyText(last) }, fullSweep ? { reconciliation: fullRun, keys: page.seenKeys } : undefined, !fullSweep)
+      }
+      await writing
+    } finally {
+      // Leave nothing running behind a failure; the failure itself is already on its way.
+      await writing?.catch(() => undefined)
     }
-    const removed = fullSweep ? await this.sweep(d, fullRun) : 0
+    const removed = fullSweep ? await this.sweep(c, fullRun) : 0
     c.counters.rowsDeleted += removed
-    await cds.tx(async tx => {
+    await c.db.tx(async tx => {
       await tx.run(DELETE.from(SEEN).where({ reconciliation: fullRun }))
       await tx.run(UPDATE(RUNS, c.runId).with({ rowsDeleted: { '+=': removed } }))
       await tx.run(
@@ -283,7 +308,8 @@ export class SyncEngine {
   }
 
   /** Marks or deletes mirror rows whose key the reconciliation did not see, chunk by chunk. */
-  private async sweep(d: SyncDescription, reconciliation: string): Promise<number> {
+  private async sweep(c: RunContext, reconciliation: string): Promise<number> {
+    const { d } = c
     const columns = d.keys.map(k => k.local)
     const target = this.model.definitions[d.target] as { keys: Record<string, { isAssociation?: boolean }> }
     const primaryKey = Object.keys(target.keys).filter(k => !target.keys[k].isAssociation)
@@ -299,7 +325,7 @@ export class SyncEngine {
       const keyed = new Map(rows.map(row => [keyText(columns.map(col => row[col])), row]))
       const seen = (await SELECT.from(SEEN).columns('recordKey').where({ reconciliation, recordKey: { in: [...keyed.keys()] } })) as { recordKey: string }[]
       for (const { recordKey } of seen) keyed.delete(recordKey)
-      await cds.tx(async tx => {
+      await c.db.tx(async tx => {
         for (const row of keyed.values()) {
           const where = Object.fromEntries(primaryKey.map(k => [k, row[k]]))
           await tx.run(removal(d, where))
@@ -321,7 +347,7 @@ export class SyncEngine {
    * rows of the selection that S/4HANA no longer returns are removed as a reconciliation removes them.
    */
   async syncSelection(d: SyncDescription, selection: { property: string; column: string; values: string[] }, options: RunOptions): Promise<RunSummary> {
-    const c = await this.begin(d, 'event', options)
+    const c = await this.begin(await syncDatabase(), d, 'event', options)
     try {
       const element = this.entity(d.api, d.remote).elements[selection.property]
       if (!element) throw new Error(`${d.remote} has no property ${selection.property}`)
@@ -333,7 +359,7 @@ export class SyncEngine {
         const returned = new Set<string>()
         let after: string[] | null = null
         for (;;) {
-          const reading = { pageSize: c.options.pageSize, onFailure: c.onFailure }
+          const reading = { size: c.size, onFailure: c.onFailure }
           const { records, more } = await this.fetch(d, reading, [chosen, after ? this.keysAfter(d, after) : undefined], keyOrder)
           if (!records.length) break
           const page = this.toPage(d, this.convertAll(d, records))
@@ -359,7 +385,7 @@ export class SyncEngine {
     const rows = (await SELECT.from(d.target).columns(...columns).where(where)) as S4Record[]
     const gone = rows.filter(row => !returned.has(keyText(columns.map(col => row[col]))))
     if (!gone.length) return 0
-    await cds.tx(async tx => {
+    await c.db.tx(async tx => {
       for (const row of gone) await tx.run(removal(d, Object.fromEntries(columns.map(col => [col, row[col]]))))
       await tx.run(UPDATE(RUNS, c.runId).with({ rowsDeleted: { '+=': gone.length } }))
     })
@@ -370,38 +396,72 @@ export class SyncEngine {
 
   /**
    * Every remote row in key order, page by page, as a full reconciliation reads them (also the benchmark's
-   * baseline). Reads one page ahead, so the next page downloads while the caller writes this one.
+   * baseline). Reads ahead (./read-ahead): each page asks for the next as soon as it has arrived, while the caller
+   * converts and writes the ones before; at most one arrived page waits for the caller.
    */
-  async *readInKeyOrder(d: SyncDescription, options: { pageSize: number; after?: string[] | null; onFailure?: OnFailure; onCount?: (n: number) => unknown }) {
+  async *readInKeyOrder(
+    d: SyncDescription,
+    options: { pageSize: number | AdaptivePageSize; after?: string[] | null; onFailure?: OnFailure; onCount?: (n: number) => unknown }
+  ) {
     const order = d.keys.map(k => k.remote)
-    const pageAfter = (after?: string[] | null, count = false) => this.fetch(d, { ...options, count }, [after ? this.keysAfter(d, after) : undefined], order)
-    let pending = pageAfter(options.after, Boolean(options.onCount))
-    for (;;) {
-      const { records, more } = await pending
-      if (!records.length) return
-      const last = this.remoteKey(d, records.at(-1)!)
-      if (more) pending = pageAfter(last)
-      yield { records, last }
-      if (!more) return
-    }
+    // A plain number: that size, always (a timeout is retried as it is).
+    const size = typeof options.pageSize === 'number' ? new AdaptivePageSize(options.pageSize, options.pageSize, 1) : options.pageSize
+    yield* readAhead<{ records: S4Record[]; last: string[] }>(async handOver => {
+      let after = options.after
+      let count = Boolean(options.onCount)
+      for (;;) {
+        const { records, more } = await this.fetch(d, { ...options, size, count }, [after ? this.keysAfter(d, after) : undefined], order)
+        count = false
+        if (!records.length) return
+        const last = this.remoteKey(d, records.at(-1)!)
+        if (!(await handOver({ records, last })) || !more) return
+        after = last
+      }
+    })
   }
 
-  /** One page; with `count`, S/4HANA also says how many rows the whole read will bring (for progress). */
-  private fetch(d: SyncDescription, options: { pageSize: number; onFailure?: OnFailure; count?: boolean; onCount?: (n: number) => unknown }, filters: (string | undefined)[], orderBy: string[]) {
+  /**
+   * One page; with `count`, S/4HANA also says how many rows the whole read will bring (for progress). A page that
+   * times out is asked for again, smaller (see ./page-size), until it comes back or even the smallest times out.
+   */
+  private fetch(
+    d: SyncDescription,
+    options: { size: AdaptivePageSize; onFailure?: OnFailure; count?: boolean; onCount?: (n: number) => unknown },
+    filters: (string | undefined)[],
+    orderBy: string[]
+  ) {
     const conditions = [d.filter, ...filters].filter(Boolean).map(f => `(${f})`)
-    const query = {
-      ...(conditions.length && { $filter: conditions.join(' and ') }),
-      $select: this.selectList(d).join(','),
-      ...(this.expandList(d).length && { $expand: this.expandList(d).join(',') }),
-      $orderby: orderBy.join(','),
-      $top: String(options.pageSize),
-      ...(options.count && { $inlinecount: 'allpages' }),
+    const { size } = options
+    const read = async () => {
+      for (;;) {
+        const top = size.current
+        const query = {
+          ...(conditions.length && { $filter: conditions.join(' and ') }),
+          $select: this.selectList(d).join(','),
+          ...(this.expandList(d).length && { $expand: this.expandList(d).join(',') }),
+          $orderby: orderBy.join(','),
+          $top: String(top),
+          ...(options.count && { $inlinecount: 'allpages' }),
+        }
+        try {
+          const page = await this.client.getPage(d.api, d.remote, query, options.onFailure, { onTimeout: size.canShrink ? 'throw' : 'retry' })
+          size.answered()
+          if (options.count && page.count !== undefined) options.onCount?.(page.count)
+          // A page shorter than asked for without __next is the end; S/4HANA capping a page below $top says so with __next.
+          return { records: page.results, more: page.results.length >= top || Boolean(page.next) }
+        } catch (error) {
+          if (!(error instanceof S4RequestError && error.timedOut)) throw error
+          if (!size.canShrink) {
+            if (size.floor === size.configured) throw error
+            throw new S4RequestError(`${error.message} Even the smallest page (${size.floor} rows) timed out.`, undefined, true)
+          }
+          const smaller = size.shrink()
+          LOG.warn(`${d.name}: a page of ${top} rows timed out; asking for ${smaller} rows per page`)
+          await options.onFailure?.({ attempt: 1, message: `${error.message} Asking again for ${smaller} rows per page instead of ${top}.`, willRetry: true })
+        }
+      }
     }
-    const fetched = this.client.getPage(d.api, d.remote, query, options.onFailure).then(page => {
-      if (options.count && page.count !== undefined) options.onCount?.(page.count)
-      // A page shorter than asked for without __next is the end; S/4HANA capping a page below $top says so with __next.
-      return { records: page.results, more: page.results.length >= options.pageSize || Boolean(page.next) }
-    })
+    const fetched = read()
     // A page read ahead may fail while the previous one is still being written: it surfaces where it is awaited.
     fetched.catch(() => undefined)
     return fetched
@@ -516,7 +576,6 @@ export class SyncEngine {
   private toPage(d: SyncDescription, entries: Entry[]): Page {
     const page: Page = { rows: [], rejected: [], seenKeys: [] }
     for (const { key, record, reason } of entries) {
-      const keyLabel = d.keys.map((k, i) => `${k.remote}=${key[i]}`).join(',')
       if (key.some(Boolean)) page.seenKeys.push(key)
       try {
         if (!record) throw new MalformedValue(reason!)
@@ -525,11 +584,17 @@ export class SyncEngine {
         const children = (d.children ?? []).map(child => {
           const results = (record[child.navigation] as { results?: S4Record[] } | undefined)?.results
           if (!results) throw new MalformedValue(`${child.navigation} was not expanded`)
-          return results.map(r => ({ ...mapFields(child.fields, r), [child.parentColumn]: parentKey }))
+          return results.map(r => {
+            // Hundreds of thousands of child rows in a full sync: one object each, not a copy of it.
+            const childRow = mapFields(child.fields, r)
+            childRow[child.parentColumn] = parentKey
+            return childRow
+          })
         })
         page.rows.push({ row, key, children })
       } catch (error) {
         if (!(error instanceof MalformedValue)) throw error
+        const keyLabel = d.keys.map((k, i) => `${k.remote}=${key[i]}`).join(',')
         page.rejected.push({ key: keyLabel, reason: error.message })
         LOG.warn(`${d.name}: rejected record ${keyLabel}: ${error.message}`)
       }
@@ -546,21 +611,25 @@ export class SyncEngine {
    */
   private async writePage(c: RunContext, page: Page, checkpoint: Partial<SyncState> | undefined, seen?: { reconciliation: string; keys: string[][] }, initialLoad = false) {
     const { d, counters, runId } = c
-    await cds.tx(async tx => {
+    await c.db.tx(async tx => {
+      // As SQLite's worker does (synchronous = NORMAL): the commit need not wait for the WAL flush. A server crash
+      // may lose the last pages, never half of one, and the checkpoint with them: the next run reads them again.
+      if ((c.db as unknown as { options: { kind?: string } }).options.kind === 'postgres') await tx.run('SET LOCAL synchronous_commit TO OFF')
       const rows = page.rows.map(r => r.row)
-      if (rows.length) await tx.run(initialLoad ? INSERT.into(d.target).entries(asJson(rows)) : UPSERT.into(d.target).entries(asJson(rows)))
+      if (rows.length) await writeJson(tx, initialLoad ? 'INSERT' : 'UPSERT', d.target, rows)
       for (const [i, child] of (d.children ?? []).entries()) {
-        await readsGoOn()
         const parents = rows.map(row => row[d.keys[0].local])
         if (parents.length && !initialLoad) await tx.run(DELETE.from(child.target).where({ [child.parentColumn]: { in: parents } }))
         const childRows = page.rows.flatMap(r => r.children[i])
-        if (childRows.length) await tx.run(INSERT.into(child.target).entries(asJson(childRows)))
+        if (childRows.length) await writeJson(tx, 'INSERT', child.target, childRows)
       }
       if (page.rejected.length) {
         const at = new Date().toISOString()
         await tx.run(INSERT.into(REJECTIONS).entries(page.rejected.map(r => ({ run_ID: runId, entity: d.name, recordKey: r.key.slice(0, 200), reason: r.reason.slice(0, 1000), at }))))
       }
       if (seen?.keys.length) await tx.run(UPSERT.into(SEEN).entries(seen.keys.map(k => ({ reconciliation: seen.reconciliation, recordKey: keyText(k) }))))
+      // The page is written in tx. What must change with it belongs here, through tx (on an SQLite file tx is the
+      // worker's connection: cds.db, the app's connection, neither sees the page yet nor may write until it commits).
       const read = page.rows.length + page.rejected.length
       await tx.run(
         UPDATE(RUNS, runId).with({
@@ -568,6 +637,7 @@ export class SyncEngine {
           rowsRead: { '+=': read },
           rowsUpserted: { '+=': rows.length },
           rowsRejected: { '+=': page.rejected.length },
+          ...this.pageSizes(c),
         })
       )
       if (checkpoint) await tx.run(UPDATE(STATES).where({ entity: d.name }).with(checkpoint))
@@ -580,21 +650,9 @@ export class SyncEngine {
   }
 }
 
-/**
- * Rows as one JSON document for INSERT/UPSERT: CAP streams it into the database as it is, where it would otherwise
- * serialize a page of thousands of rows value by value (a large share of a full sync's CPU time).
- */
 /** What happens to a mirrored row that S/4HANA no longer has. */
 const removal = (d: SyncDescription, where: Record<string, unknown>) =>
   d.onRemoved === 'mark' ? UPDATE(d.target).set({ removedInS4: true }).where(where) : DELETE.from(d.target).where(where)
-
-const asJson = (rows: S4Record[]) => Readable.from([JSON.stringify(rows)], { objectMode: false })
-
-/**
- * SQLite statements block the event loop; between them, let the page read ahead keep arriving from S/4HANA,
- * or its transfer stalls while we write.
- */
-const readsGoOn = () => new Promise(resolve => setImmediate(resolve))
 
 type PlainElement = EdmElement & { target?: CsnEntity }
 
@@ -608,6 +666,8 @@ type OnFailure = (failure: FailedAttempt) => Promise<void>
 
 interface RunContext {
   d: SyncDescription
+  /** Where the run writes (./sqlite-worker): reads go through cds.db. */
+  db: SyncDatabase
   /** What S/4HANA said the run will read, for progress. */
   expectedRows?: number
   runId: string
@@ -615,5 +675,7 @@ interface RunContext {
   counters: RunCounters
   options: RunOptions
   onFailure: OnFailure
+  /** The page size the run asks for, smaller while S/4HANA times out on larger pages. */
+  size: AdaptivePageSize
 }
 

@@ -22,9 +22,19 @@ export interface FailedAttempt {
 }
 
 export class S4RequestError extends Error {
-  constructor(message: string, readonly httpStatus?: number) {
+  constructor(
+    message: string,
+    readonly httpStatus?: number,
+    /** S/4HANA did not answer within the timeout. */
+    readonly timedOut = false
+  ) {
     super(message)
   }
+}
+
+export interface RequestOptions {
+  /** 'throw': a timeout is not retried at the same request but thrown at once, for the caller to ask for less. */
+  onTimeout?: 'retry' | 'throw'
 }
 
 const RETRIABLE = new Set([408, 429, 500, 502, 503, 504])
@@ -64,17 +74,18 @@ export class S4Client {
     private readonly settings: Pick<S4Settings, 'timeoutMs' | 'retry'>
   ) {}
 
-  async getPage(api: string, resource: string, query: Record<string, string>, onFailure?: (f: FailedAttempt) => unknown): Promise<V2Page> {
+  async getPage(api: string, resource: string, query: Record<string, string>, onFailure?: (f: FailedAttempt) => unknown, options?: RequestOptions): Promise<V2Page> {
     const search = new URLSearchParams({ ...query, $format: 'json' }).toString().replace(/\+/g, '%20')
-    const data = await this.get(`/sap/opu/odata/sap/${api}/${resource}?${search}`, onFailure)
+    const data = await this.get(`/sap/opu/odata/sap/${api}/${resource}?${search}`, onFailure, options)
     const d = (data as { d?: { results?: unknown; __next?: string; __count?: string } })?.d
     if (!d || !Array.isArray(d.results)) throw new S4RequestError(`${api}/${resource}: the response is not an OData V2 collection`)
     return { results: d.results as Record<string, unknown>[], next: d.__next, count: d.__count === undefined ? undefined : Number(d.__count) }
   }
 
-  async get(url: string, onFailure?: (f: FailedAttempt) => unknown): Promise<unknown> {
+  async get(url: string, onFailure?: (f: FailedAttempt) => unknown, options: RequestOptions = {}): Promise<unknown> {
     const { attempts, baseDelayMs, maxDelayMs } = this.settings.retry
     for (let attempt = 1; ; attempt++) {
+      const started = Date.now()
       try {
         const response = await executeHttpRequest(
           this.destination,
@@ -84,9 +95,13 @@ export class S4Client {
         return response.data
       } catch (error) {
         const failure = describeFailure(error)
+        // No answer in all the time allowed: a timeout, whatever words the SDK wraps it in.
+        const timedOut = failure.status === undefined && Date.now() - started >= this.settings.timeoutMs
+        const message = `GET ${url.split('?')[0]} failed: ${failure.message}`
+        if (timedOut && options.onTimeout === 'throw') throw new S4RequestError(message, undefined, true)
         const willRetry = failure.retriable && attempt < attempts
         await onFailure?.({ attempt, httpStatus: failure.status, message: failure.message, willRetry })
-        if (!willRetry) throw new S4RequestError(`GET ${url.split('?')[0]} failed: ${failure.message}`, failure.status)
+        if (!willRetry) throw new S4RequestError(message, failure.status, timedOut)
         const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
         const wait = Math.min(maxDelayMs, failure.retryAfterMs ?? backoff)
         LOG.warn(`GET ${url.split('?')[0]} attempt ${attempt} failed (${failure.message}); retrying in ${Math.round(wait)} ms`)

@@ -17,6 +17,9 @@ export interface FaultSettings {
   dropRate: number
   /** fraction (0..1) of requests that are carried out, but whose response is lost (the socket is destroyed instead) */
   lostResponseRate: number
+  /** a read asking for at least this many rows ($top) is answered only after slowPageMs, as S/4HANA does large $expand pages under load; 0 = off */
+  slowPageTop: number
+  slowPageMs: number
 }
 
 export type PathMatch = string | RegExp | undefined
@@ -34,7 +37,7 @@ export interface FaultDecision {
   answerAfterMs?: number
 }
 
-const DEFAULTS: FaultSettings = { latencyMs: 0, errorRate: 0, status503Share: 0.5, retryAfterSeconds: 1, dropRate: 0, lostResponseRate: 0 }
+const DEFAULTS: FaultSettings = { latencyMs: 0, errorRate: 0, status503Share: 0.5, retryAfterSeconds: 1, dropRate: 0, lostResponseRate: 0, slowPageTop: 0, slowPageMs: 0 }
 
 export class Faults implements FaultSettings {
   latencyMs = 0
@@ -43,6 +46,8 @@ export class Faults implements FaultSettings {
   retryAfterSeconds: number | null = 1
   dropRate = 0
   lostResponseRate = 0
+  slowPageTop = 0
+  slowPageMs = 0
   private queue: Queued[] = []
   private rng: Rng
 
@@ -99,12 +104,16 @@ export class Faults implements FaultSettings {
   settings(): FaultSettings & { pending: number } {
     return {
       latencyMs: this.latencyMs, errorRate: this.errorRate, status503Share: this.status503Share,
-      retryAfterSeconds: this.retryAfterSeconds, dropRate: this.dropRate, lostResponseRate: this.lostResponseRate, pending: this.queue.length,
+      retryAfterSeconds: this.retryAfterSeconds, dropRate: this.dropRate, lostResponseRate: this.lostResponseRate,
+      slowPageTop: this.slowPageTop, slowPageMs: this.slowPageMs, pending: this.queue.length,
     }
   }
 
-  /** `target` is what the request names: its path, and for writes the method too ("POST /…"), which `match` is tested on. */
-  decide(target: string): FaultDecision {
+  /**
+   * `target` is what the request names: its path, and for writes the method too ("POST /…"), which `match` is tested on;
+   * `top` the rows a read asks for.
+   */
+  decide(target: string, top?: number): FaultDecision {
     const d: FaultDecision = { latencyMs: this.latencyMs, drop: false }
     const i = this.queue.findIndex((q) => !q.match || (typeof q.match === 'string' ? target.includes(q.match) : q.match.test(target)))
     if (i >= 0) {
@@ -121,6 +130,7 @@ export class Faults implements FaultSettings {
       d.status = this.rng.next() < this.status503Share ? 503 : 429
       d.retryAfterSeconds = this.retryAfterSeconds
     }
+    if (!d.status && this.slowPageTop && top !== undefined && top >= this.slowPageTop) d.answerAfterMs = this.slowPageMs
     return d
   }
 }

@@ -275,7 +275,9 @@ export class Simulator {
     res.on('finish', () => { entry.status = res.statusCode; entry.durationMs = performance.now() - started })
     try {
       if (admin) return await this.admin(req, res, url)
-      const fault = this.faults.decide(req.method === 'GET' || req.method === 'HEAD' ? url.pathname : `${req.method} ${url.pathname}`)
+      const read = req.method === 'GET' || req.method === 'HEAD'
+      const top = read && url.searchParams.has('$top') ? Number(url.searchParams.get('$top')) : undefined
+      const fault = this.faults.decide(read ? url.pathname : `${req.method} ${url.pathname}`, top)
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs))
       if (fault.drop) {
         entry.fault = 'drop'
