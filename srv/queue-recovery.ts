@@ -17,8 +17,9 @@ import cds from '@sap/cds'
 //   timeout after us: never while we hand it back, and still if this module is gone.
 // - CAP's own rule covers a message with a timestamp (one retried after a failure): flushed once it is overdue.
 // The queue's taking of a message stamps it the same way at once (stampWhenTaken): a message retried long after its
-// last failure would otherwise be in hand and overdue at the same time, and taken again while it runs. So the passes
-// above only meet messages without a stamp that an instance without this module left (a rolling redeploy).
+// last failure would otherwise be in hand and overdue at the same time, and taken again while it runs. So a message
+// in 'processing' carries its stamp from the moment it is taken; the passes stamp only what an instance without this
+// module took (during a rolling redeploy).
 // On SIGTERM, the instance stops taking messages, lets those it holds finish (at most SHUTDOWN_GRACE_MS), and then
 // shuts down as CAP does, so that a redeploy strands nothing. The handlers make a message that runs twice harmless
 // (an invoice mail checks its conversation, a write-back its marker in S/4HANA).
