@@ -21,6 +21,13 @@ export interface AppDatabase {
    * arrive as strings there.
    */
   query<T>(sql: string): Promise<T[]>
+  /**
+   * Puts the database in order after a process on it ended without closing it (a kill, a process.exit), before a
+   * server opens it: SQLite rebuilds its WAL index on the first connection, and a reader of the test doing so while
+   * the server opens its connection makes @cap-js/sqlite fail with 'database is locked' (an unhandled rejection, on
+   * which CAP shuts the server down). PostgreSQL needs nothing.
+   */
+  recover(): Promise<void>
 }
 
 const profile = () => process.env.CDS_ENV ?? 'test'
@@ -38,6 +45,7 @@ async function postgres(credentials: Credentials, from?: string): Promise<AppDat
     env: { CDS_ENV: profile(), CDS_REQUIRES_DB_CREDENTIALS_DATABASE: database },
     copy: () => postgres(credentials, database),
     query: async <T>(sql: string) => (await query(credentials, database, sql)).rows as T[],
+    recover: async () => undefined,
   }
 }
 
@@ -72,6 +80,15 @@ async function sqlite(from?: string): Promise<AppDatabase> {
       try {
         db.exec('PRAGMA busy_timeout = 2000')
         return db.prepare(sql).all() as T[]
+      } finally {
+        db.close()
+      }
+    },
+    recover: async () => {
+      const db = new DatabaseSync(file)
+      try {
+        db.exec('PRAGMA busy_timeout = 5000')
+        db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
       } finally {
         db.close()
       }
