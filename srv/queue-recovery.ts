@@ -13,10 +13,13 @@ import cds from '@sap/cds'
 //   left alone for one timeout (cds.requires.<service>.queued.timeout, or cds.requires.queue.timeout).
 // - a stamped message still in 'processing' one timeout later is handed back (status null, no timestamp, as when it
 //   was queued) with a conditional UPDATE, and the queue is flushed: CAP only schedules its processing for new
-//   messages and at start. Taken again, it is in 'processing' without a timestamp once more, so no other instance's
-//   flush takes it while it runs. The stamp lies one timeout ahead so that CAP's own rule would take the message
-//   only one timeout after us: never while we hand it back, and still if this module is gone.
+//   messages and at start. The stamp lies one timeout ahead so that CAP's own rule would take the message only one
+//   timeout after us: never while we hand it back, and still if this module is gone.
 // - CAP's own rule covers a message with a timestamp (one retried after a failure): flushed once it is overdue.
+// The queue's taking of a message stamps it the same way at once (stampWhenTaken): a message retried long after its
+// last failure would otherwise be in hand and overdue at the same time, and taken again while it runs. So a message
+// in 'processing' carries its stamp from the moment it is taken; the passes stamp only what an instance without this
+// module took (during a rolling redeploy).
 // On SIGTERM, the instance stops taking messages, lets those it holds finish (at most SHUTDOWN_GRACE_MS), and then
 // shuts down as CAP does, so that a redeploy strands nothing. The handlers make a message that runs twice harmless
 // (an invoice mail checks its conversation, a write-back its marker in S/4HANA).
@@ -44,6 +47,13 @@ export interface Queue {
 
 const ms4 = (cds.utils as unknown as { ms4: (span: string | number) => number }).ms4
 
+/** The timeout of the queue with that target, as CAP 10.1.1 configures it: its own (`queued: {…}`) or the shared one. */
+function timeoutOfTarget(target: string): number {
+  const requires = cds.env.requires as Record<string, { queued?: unknown; outboxed?: unknown; timeout?: string | number } | undefined>
+  const own = requires[target]?.outboxed ?? requires[target]?.queued
+  return ms4((own && typeof own === 'object' ? (own as { timeout?: string | number }).timeout : undefined) ?? requires.queue!.timeout!)
+}
+
 /** A queued service's queue, named as CAP 10.1.1 names it: its own (`queued: {…}`) or the shared 'queue'. */
 export async function queueOf(service: string): Promise<Queue> {
   const queued = cds.queued(await cds.connect.to(service)) as QueuedService
@@ -69,6 +79,7 @@ export async function recoverQueue(queue: Queue, now = Date.now()): Promise<{ ha
     return { handedBack, stamped, overdue: Number(overdue.n) }
   })
   if (outcome.handedBack) LOG.warn(`${queue.service}: ${outcome.handedBack} message(s) left in processing by a stopped instance taken up again`)
+  if (outcome.overdue) LOG.warn(`${queue.service}: ${outcome.overdue} message(s) in processing for longer than the timeout (a stopped instance's): flushed, to be taken again`)
   if (outcome.handedBack || outcome.overdue) void queue.flush().catch(error => LOG.error(`${queue.service}: flush after recovery failed`, error))
   return outcome
 }
@@ -98,8 +109,30 @@ export async function clearStuckMessages(service: string, event: string, data: R
   return true
 }
 
+/**
+ * WHY (CAP 10.1.1): the queue takes messages with `UPDATE … SET status = 'processing'` (libx/queue/processing.js) and
+ * leaves their lastAttemptTimestamp as it was: none for a new message, the time of the last failure for a retried
+ * one. A message retried more than one timeout after that failure (its instance stopped meanwhile, or no flush came
+ * sooner) is in hand and yet overdue by CAP's own rule `lastAttemptTimestamp < now - timeout`: the next flush of any
+ * instance, or the one recoverQueue starts for overdue messages every few seconds, takes it again while it runs, and
+ * it is delivered twice. So the taking stamps it as a recovery pass would on first sight (now + timeout): in hand for
+ * one timeout, whatever its attempts. One UPDATE takes the messages of one queue; the stamp goes into that statement.
+ */
+function stampWhenTaken(): void {
+  const db = cds.db as cds.DatabaseService
+  db.before('UPDATE', MESSAGES, async req => {
+    const { data, where } = (req.query as { UPDATE: { data?: Record<string, unknown>; where?: unknown[] } }).UPDATE
+    if (data?.status !== PROCESSING || 'lastAttemptTimestamp' in data) return
+    // The same rows (locked by the queue's SELECT … FOR UPDATE in this transaction); a CXN array is taken as it is.
+    const taken = (await SELECT.one.from(MESSAGES).columns('target').where(where as never)) as { target: string } | undefined
+    if (taken) data.lastAttemptTimestamp = iso(Date.now() + timeoutOfTarget(taken.target))
+  })
+}
+
 /** Starts the recovery of the given queued services: at once, and then periodically while the server runs. */
 export function recoverQueues(services: string[]): void {
+  // Before the queue's first processing, which starts on 'listening'.
+  cds.once('served', stampWhenTaken)
   cds.on('listening', async () => {
     const queues = await Promise.all(services.map(queueOf))
     const pass = () => Promise.all(queues.map(queue => recoverQueue(queue).catch(error => LOG.error(`${queue.service}: recovery pass failed`, error))))

@@ -11,6 +11,7 @@ import { recoverQueues } from './queue-recovery'
 import { admission, answerPoolTimeoutsWith503 } from './saturation'
 import { installRequestGuards } from './request-guards'
 import { refuseReadsThroughAssociations } from './association-reads'
+import { refuseUntypedReads } from './query-types'
 import { isS4Configured, s4Settings } from './sync/s4-destination'
 import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './sync/simulator-module'
 
@@ -52,9 +53,12 @@ cds.on('bootstrap', app => {
   })
 })
 
-// What a user may not read directly stays out of reach through $expand and $filter of another entity too.
+// What a user may not read directly stays out of reach through $expand and $filter of another entity too; a read
+// that only SQLite would run is refused on every database (srv/query-types.ts).
 cds.on('serving', srv => {
-  if (srv instanceof cds.ApplicationService) refuseReadsThroughAssociations(srv)
+  if (!(srv instanceof cds.ApplicationService)) return
+  refuseReadsThroughAssociations(srv)
+  refuseUntypedReads(srv)
 })
 
 // A saturated database means 503 with Retry-After, never 500 (srv/saturation.ts).

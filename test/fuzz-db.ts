@@ -1,11 +1,12 @@
 // The database side of the OData fuzz test (test/odata-fuzz.test.ts), in a process of its own so that the test's
-// process keeps its own cds.db for the other suites: `seed` deploys the schema and writes a small known data set,
-// `hash` prints a hash of every table's content, to compare before and after requests that must change nothing.
-// The database is the one of the environment (CDS_REQUIRES_DB_CREDENTIALS_URL for an SQLite file, or a profile).
+// process keeps its own cds.db for the other suites: `seed` writes a small known data set, `hash` prints a hash of
+// every table's content, to compare before and after requests that must change nothing. The database is the app's
+// (test/app-database.ts: the schema deployed), as the environment gives it.
 // Usage: node --require tsx/cjs test/fuzz-db.ts seed|hash
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import cds from '@sap/cds'
+import { connectAppDatabase } from './app-database'
 
 type Definition = { kind: string; query?: unknown; projection?: unknown; '@cds.persistence.skip'?: boolean; '@cds.persistence.exists'?: boolean }
 
@@ -81,15 +82,8 @@ async function hashes(): Promise<Record<string, string>> {
 
 async function main() {
   const [command] = process.argv.slice(2)
-  const csn = await cds.load('*')
-  cds.model = cds.compile.for.nodejs(csn)
-  const db = await cds.connect.to('db')
-  if (command === 'seed') {
-    // cds.deploy is missing from @cap-js/cds-types.
-    const { deploy } = cds as unknown as { deploy: (model: unknown) => { to: (db: unknown) => Promise<unknown> } }
-    await deploy(csn).to(db)
-    await seed()
-  }
+  await connectAppDatabase()
+  if (command === 'seed') await seed()
   fs.writeSync(1, JSON.stringify(await hashes()) + '\n')
   process.exit(0)
 }

@@ -4,13 +4,12 @@
 // multipart), and odd bodies and content types. Generated from the model with a fixed seed, so every run sends the
 // same requests. Expected: the server lives to the end, no answer is a 500 (501 for what CAP does not implement
 // and 503 for what the instance does not run aside), and no request changes what its user may not change.
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import cds from '@sap/cds'
 import { expect } from 'chai'
+import { createAppDatabase, type AppDatabase } from './app-database'
 import { startServer, type ServerProcess } from './server-process'
 
 const SEED = 20261204
@@ -321,8 +320,7 @@ const errorsOf = (server: ServerProcess) =>
 describe('OData fuzz: no request ends the server, none is a 500, none changes what it may not', function () {
   this.timeout(600_000)
   let server: ServerProcess
-  let dir: string
-  let env: Record<string, string>
+  let database: AppDatabase
   let services: Service[]
   const statuses = new Map<number, number>()
   const failures: string[] = []
@@ -332,26 +330,21 @@ describe('OData fuzz: no request ends the server, none is a 500, none changes wh
   const tableHashes = async (command: 'seed' | 'hash'): Promise<Record<string, string>> => {
     const { stdout } = await execute(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'fuzz-db.ts'), command], {
       cwd: path.join(__dirname, '..'),
-      env: { ...process.env, CDS_ENV: process.env.CDS_ENV ?? 'test', ...env },
+      env: { ...process.env, ...database.env },
       maxBuffer: 10_000_000,
     })
     return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, string>
   }
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'odata-fuzz-'))
-    // An SQLite file both processes open; on another database (the pg profile) both use the profile's.
-    env = cds.env.requires.db?.kind === 'sqlite' ? { CDS_REQUIRES_DB_CREDENTIALS_URL: path.join(dir, 'fuzz.sqlite') } : {}
+    database = await createAppDatabase()
     await tableHashes('seed')
-    server = await startServer(env)
+    server = await startServer(database)
     const csn = await cds.load('*', { cwd: path.join(__dirname, '..') } as object)
     services = servicesOf(cds.linked(cds.compile.for.nodejs(csn) as unknown as cds.csn.CSN))
   })
 
-  after(async () => {
-    await server?.stop()
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
+  after(() => server?.stop())
 
   async function send(request: Request): Promise<void> {
     const headers: Record<string, string> = {}

@@ -13,9 +13,9 @@ const PREFIX = 'invoicecrm_test_'
 let serial = 0
 let template: string | undefined
 
-/** Runs one administrative statement (CREATE/DROP DATABASE) outside any database under test. */
-export async function administer(credentials: Credentials, sql: string) {
-  const client = new pg.Client({ ...credentials, database: 'postgres' })
+/** Runs one statement on its own connection to the given database. */
+export async function query(credentials: Credentials, database: string, sql: string) {
+  const client = new pg.Client({ ...credentials, database })
   await client.connect()
   try {
     return await client.query(sql)
@@ -24,10 +24,16 @@ export async function administer(credentials: Credentials, sql: string) {
   }
 }
 
-/** A new database with a name unique to this process: a copy of the template once there is one, else empty. */
-export async function createTestDatabase(credentials: Credentials): Promise<string> {
+/** Runs one administrative statement (CREATE/DROP DATABASE) outside any database under test. */
+export const administer = (credentials: Credentials, sql: string) => query(credentials, 'postgres', sql)
+
+/**
+ * A new database with a name unique to this process: a copy of `from` (no session may be connected to it), by default
+ * of the template once there is one, else empty.
+ */
+export async function createTestDatabase(credentials: Credentials, from = template): Promise<string> {
   const name = `${PREFIX}${process.pid}_${++serial}`
-  await administer(credentials, `CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`)
+  await administer(credentials, `CREATE DATABASE "${name}"${from ? ` TEMPLATE "${from}"` : ''}`)
   return name
 }
 

@@ -1,22 +1,25 @@
-// The set-up half of the queue crash test (test/queue-crash.test.ts), in a process of its own: it mirrors S/4HANA
-// into an SQLite file and, through the app's own code, takes up every invoice for sending and plans write-backs.
-// What it leaves is what an instance leaves that committed those changes and stopped before its persistent queue
+// The set-up half of the queue crash tests (test/queue-crash.test.ts, test/queue-instances.test.ts), in a process of
+// its own: it mirrors S/4HANA into the app's database (test/app-database.ts) and, through the app's own code, takes
+// up every invoice for sending and plans write-backs. What it leaves is what an instance leaves that committed those changes and stopped before its persistent queue
 // ran: messages in the queue, none processed. It does not process them itself (the real server under test does):
-// the queue's processing is started by the scheduling service after each commit, so that is switched off here.
-// Usage: node --require tsx/cjs test/queue-crash-app.ts <simulator url> <sqlite file> <invoices with write-backs>
+// the queue's processing is started by the scheduling service after each commit, so that is switched off here, on
+// its class: CAP 10.1.1 calls it on an object other than cds.services.scheduling (seen on PostgreSQL, where the mails
+// then went out, and failed, during the set-up; on SQLite its single connection held them back until the exit).
+// Usage (the database and S/4HANA's URL in the environment, see test/server-process.ts's runScript):
+//   node --require tsx/cjs test/queue-crash-app.ts <invoices with write-backs>
 import fs from 'node:fs'
 import cds from '@sap/cds'
 import { runSync } from '../srv/sync'
-import { deployIntoSqliteFile } from './sqlite-file-app'
+import { connectAppDatabase } from './app-database'
 import { crmSettings } from '../srv/crm/settings'
 import { dispatchNewInvoices } from '../srv/crm/dispatch'
 import { planWriteBack } from '../srv/writeback/plan'
 
 async function main() {
-  const [url, file, writeBackInvoices] = process.argv.slice(2)
-  await deployIntoSqliteFile(url, file)
-  const scheduler = (await cds.connect.to('scheduling')) as unknown as { scheduleFlush: () => void }
-  scheduler.scheduleFlush = () => undefined
+  const [writeBackInvoices] = process.argv.slice(2)
+  await connectAppDatabase()
+  const scheduling = Object.getPrototypeOf(await cds.connect.to('scheduling')) as { scheduleFlush: () => void }
+  scheduling.scheduleFlush = () => undefined
   await runSync('all')
 
   crmSettings().dispatch.since = '2000-01-01'

@@ -43,6 +43,26 @@ describe('recovery of queue messages stranded in processing', () => {
     await cds.tx(() => DELETE.from(MESSAGES).where({ ID: stranded.ID }))
   })
 
+  it('leaves a retried message alone for one timeout after the queue took it, however long ago it last failed', async () => {
+    const { queue: writeback, flushes } = await queue()
+    // Failed twice, the last time long before the queue takes it again (its instance stopped, or no flush came sooner).
+    const failedAt = new Date(Date.now() - 10 * writeback.timeoutMs).toISOString()
+    const retried = message('op-6', { target: 'queue-recovery-test', attempts: 2, lastAttemptTimestamp: failedAt })
+    await cds.tx(() => INSERT.into(MESSAGES).entries(retried))
+    // How CAP 10.1.1's queue takes a message (libx/queue/processing.js).
+    const taken = Date.now()
+    await cds.tx(() => UPDATE(MESSAGES).set({ status: 'processing' }).where({ ID: { in: [retried.ID] } }))
+    // In hand now: neither overdue by CAP's rule (no flush would take it again) nor handed back.
+    expect(await recoverQueue(writeback, taken + 100)).to.include({ handedBack: 0, overdue: 0 })
+    expect(await recoverQueue(writeback, taken + writeback.timeoutMs - 100)).to.include({ handedBack: 0, overdue: 0 })
+    expect(flushes).to.have.length(0)
+    expect((await row(retried.ID)).status).to.equal('processing')
+    // Still in processing two timeouts later: its instance stopped. CAP's rule takes it again; the pass flushes.
+    expect(await recoverQueue(writeback, taken + 2 * writeback.timeoutMs + 100)).to.include({ overdue: 1 })
+    expect(flushes).to.have.length(1)
+    await cds.tx(() => DELETE.from(MESSAGES).where({ ID: retried.ID }))
+  })
+
   it('calls a message stuck only when the queue will not deliver it by itself, and then removes it', async () => {
     const fresh = message('op-2', {})
     const old = new Date(Date.now() - 3_600_000).toISOString()

@@ -1,6 +1,7 @@
 // Requests that stopped the whole server in CAP 10.1.1 (a TypeError inside its OData adapter, and CAP's shutdown on
 // uncaught errors): each gets a 400 with a translated message, also inside a $batch, and the server goes on.
 import { expect } from 'chai'
+import { createAppDatabase } from './app-database'
 import { startServer, type ServerProcess } from './server-process'
 
 const APPLY = 'concat(aggregate($count as n),aggregate($count as m))'
@@ -12,7 +13,7 @@ describe('requests that used to end the server', function () {
   let server: ServerProcess
 
   before(async () => {
-    server = await startServer()
+    server = await startServer(await createAppDatabase())
   })
   after(() => server?.stop())
 

@@ -17,6 +17,8 @@ export interface TestSmtpServer {
   port: number
   /** Accepted messages, in the order they arrived. */
   messages: ParsedMail[]
+  /** Messages received and not answered yet (see delayMs): the client is in the middle of sending them. */
+  readonly inTransfer: number
   /** User names of the logins, in order (the server accepts any password). */
   logins: string[]
   /** Resolves once n messages have arrived. */
@@ -34,6 +36,7 @@ export async function startSmtpServer({ rejectRecipients, failNext = 0, delayMs 
   const logins: string[] = []
   const failures = { remaining: failNext, code: 451 }
   const arrived = new Set<() => void>()
+  let inTransfer = 0
 
   const server = new SMTPServer({
     secure: false,
@@ -58,14 +61,19 @@ export async function startSmtpServer({ rejectRecipients, failNext = 0, delayMs 
     },
     onData(stream, _session, callback) {
       // Accept only once the message is parsed, so that it is in `messages` when the client's send resolves.
+      inTransfer++
       simpleParser(stream).then(
         async mail => {
           if (delayMs) await new Promise(resolve => setTimeout(resolve, delayMs))
+          inTransfer--
           messages.push(mail)
           for (const notify of arrived) notify()
           callback()
         },
-        (error: Error) => callback(error)
+        (error: Error) => {
+          inTransfer--
+          callback(error)
+        }
       )
     },
   })
@@ -73,10 +81,18 @@ export async function startSmtpServer({ rejectRecipients, failNext = 0, delayMs 
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())
   })
+  // A client killed in the middle of a transaction (the crash tests kill the app) resets its connection: its end, not
+  // the server's error. Anything else still ends the test process, as an error event without a listener does.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error
+  })
 
   return {
     port: (server.server.address() as AddressInfo).port,
     messages,
+    get inTransfer() {
+      return inTransfer
+    },
     logins,
     waitFor(n, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {

@@ -1,16 +1,16 @@
 // The app's half of the crash test (test/writeback-crash.test.ts), in a process of its own so that it can die:
-// it mirrors S/4HANA into an SQLite file, records a customer's confirmation, and is killed right after that
-// transaction commits, before the persistent queue has delivered anything.
-// Usage: node --require tsx/cjs test/writeback-crash-app.ts <simulator url> <sqlite file>
+// it mirrors S/4HANA into the app's database (test/app-database.ts), records a customer's confirmation, and is
+// killed right after that transaction commits, before the persistent queue has delivered anything.
+// Usage (the database and S/4HANA's URL in the environment, see test/server-process.ts's runScript):
+//   node --require tsx/cjs test/writeback-crash-app.ts
 import fs from 'node:fs'
 import cds from '@sap/cds'
 import { runSync } from '../srv/sync'
-import { deployIntoSqliteFile } from './sqlite-file-app'
+import { connectAppDatabase } from './app-database'
 import { confirmInvoice } from '../srv/crm/conversations'
 
 async function main() {
-  const [url, file] = process.argv.slice(2)
-  await deployIntoSqliteFile(url, file)
+  await connectAppDatabase()
   await runSync('all')
   const { billingDocument_ID: invoice } = (await SELECT.one.from('invoicecrm.mirror.BillingDocumentItems').columns('billingDocument_ID').where({ salesOrder_ID: { '!=': null } })) as {
     billingDocument_ID: string

@@ -1,0 +1,132 @@
+import cds from '@sap/cds'
+
+// Reads that SQLite runs (it has no types to speak of) and PostgreSQL and HANA refuse with an SQL error, which CAP
+// 10.1.1 answers with 500: a text function on an element that is not text ($filter=startswith(createdAt,'2026'),
+// contains(amount,'1'): "function strpos(numeric, unknown) does not exist"), and a negative $skip ("OFFSET must not be
+// negative"), at the top or inside $expand; and after an $apply that groups, a $filter or $orderby on a property
+// that is not among the grouped ones ("column … must appear in the GROUP BY clause"). In a $batch change set, PostgreSQL's aborted transaction then failed every
+// later request of the set too. Refused with 400 before the database sees them, on every database alike.
+
+type Element = { name: string; type?: string; target?: string; isAssociation?: boolean; elements?: Record<string, Element> }
+type Segment = string | { id: string; where?: Token[] }
+type Limit = { offset?: { val?: unknown } }
+type Token = {
+  ref?: Segment[]
+  as?: string
+  func?: string
+  xpr?: Token[]
+  args?: Token[] | Record<string, Token>
+  list?: Token[]
+  SELECT?: Select
+  expand?: Token[] | string[]
+  where?: Token[]
+  orderBy?: Token[]
+  limit?: Limit
+}
+type Select = { from?: { ref?: Segment[]; SELECT?: Select }; columns?: Token[]; where?: Token[]; having?: Token[]; orderBy?: Token[]; groupBy?: Token[]; limit?: Limit }
+type Refusal = { message: string; args: string[] }
+
+/** OData's string functions, as CAP 10.1.1's parser names them. */
+const TEXT_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'indexof', 'length', 'substring', 'tolower', 'toupper', 'trim', 'concat', 'matchespattern'])
+const TEXT_TYPES = new Set(['cds.String', 'cds.LargeString', 'cds.UUID'])
+const AGGREGATES = new Set(['count', 'countdistinct', 'sum', 'min', 'max', 'avg', 'average'])
+
+class Check {
+  refusal?: Refusal
+  constructor(private readonly definitions: Record<string, Element>) {}
+
+  query(select: Select | undefined): void {
+    if (!select || this.refusal) return
+    if (select.from?.SELECT) this.query(select.from.SELECT)
+    const entity = this.from(select.from?.ref)
+    this.limit(select.limit)
+    if (select.groupBy?.length) {
+      const grouped = new Set([...select.groupBy, ...(select.columns ?? [])].flatMap(t => [t.as, t.ref?.join('/')]).filter(name => name !== undefined))
+      for (const clause of [select.having, select.orderBy]) this.ungrouped(clause, grouped, entity)
+    }
+    for (const clause of [select.columns, select.where, select.having, select.orderBy, select.groupBy]) this.tokens(clause, entity)
+  }
+
+  private from(ref: Segment[] | undefined): Element | undefined {
+    if (!ref?.length) return
+    const [root, ...rest] = ref
+    const entity = this.definitions[typeof root === 'string' ? root : root.id]
+    if (typeof root === 'object') this.tokens(root.where, entity)
+    return this.entityAt(rest, entity)
+  }
+
+  /** The entity a path of associations leads to, checking the filters on the way. */
+  private entityAt(ref: Segment[], entity: Element | undefined): Element | undefined {
+    let current = entity
+    for (const segment of ref) {
+      const element = current?.elements?.[typeof segment === 'string' ? segment : segment.id]
+      if (!element) return
+      current = element.isAssociation && element.target ? this.definitions[element.target] : element.elements ? element : undefined
+      if (typeof segment === 'object') this.tokens(segment.where, current)
+    }
+    return current
+  }
+
+  /** The element a path ends in (undefined for an alias, $now, a column of an aggregation). */
+  private elementAt(ref: Segment[], entity: Element | undefined): Element | undefined {
+    const head = this.entityAt(ref.slice(0, -1), entity)
+    const last = ref.at(-1)
+    return last === undefined ? undefined : head?.elements?.[typeof last === 'string' ? last : last.id]
+  }
+
+  private builtin(type: string | undefined): string | undefined {
+    for (let t = type, hops = 0; t && hops < 10; t = this.definitions[t]?.type, hops++) if (t.startsWith('cds.')) return t
+  }
+
+  private limit(limit: Limit | undefined): void {
+    if (!this.refusal && typeof limit?.offset?.val === 'number' && limit.offset.val < 0) this.refusal = { message: 'SKIP_NOT_NEGATIVE', args: [String(limit.offset.val)] }
+  }
+
+  private tokens(tokens: Token[] | Record<string, Token> | string[] | undefined, entity: Element | undefined): void {
+    for (const token of Array.isArray(tokens) ? tokens : Object.values(tokens ?? {})) {
+      if (this.refusal) return
+      if (typeof token !== 'object' || token === null) continue
+      if (token.func && TEXT_FUNCTIONS.has(token.func.toLowerCase())) this.textArguments(token.func, token.args, entity)
+      if (token.ref && token.ref[0] !== '*') {
+        const target = this.entityAt(token.ref, entity)
+        this.limit(token.limit)
+        for (const clause of [token.expand, token.where, token.orderBy]) this.tokens(clause, target)
+      }
+      this.tokens(token.xpr, entity)
+      this.tokens(token.args, entity)
+      this.tokens(token.list, entity)
+      if (token.SELECT) this.query(token.SELECT)
+    }
+  }
+
+  /** A property of the entity used after the grouping without being grouped by (aggregated ones are fine). */
+  private ungrouped(tokens: Token[] | Record<string, Token> | undefined, grouped: Set<string>, entity: Element | undefined): void {
+    for (const token of Array.isArray(tokens) ? tokens : Object.values(tokens ?? {})) {
+      if (this.refusal || typeof token !== 'object' || token === null) return
+      if (token.func && AGGREGATES.has(token.func.toLowerCase())) continue
+      const name = token.ref?.map(segment => (typeof segment === 'string' ? segment : segment.id)).join('/')
+      if (name && !grouped.has(name) && this.elementAt(token.ref!, entity)) return void (this.refusal = { message: 'NOT_AMONG_GROUPED', args: [name] })
+      this.ungrouped(token.xpr, grouped, entity)
+      this.ungrouped(token.args, grouped, entity)
+      this.ungrouped(token.list, grouped, entity)
+    }
+  }
+
+  private textArguments(func: string, args: Token['args'], entity: Element | undefined): void {
+    for (const arg of Array.isArray(args) ? args : Object.values(args ?? {})) {
+      const element = arg?.ref ? this.elementAt(arg.ref, entity) : undefined
+      if (!element || element.isAssociation || element.elements) continue
+      const type = this.builtin(element.type)
+      if (type && !TEXT_TYPES.has(type)) return void (this.refusal = { message: 'TEXT_FUNCTION_ON_NON_TEXT', args: [func, element.name] })
+    }
+  }
+}
+
+/** Refuses reads of the service that only SQLite would run (see above) with 400. */
+export function refuseUntypedReads(srv: cds.ApplicationService): void {
+  srv.before('READ', '*', req => {
+    const check = new Check(srv.model.definitions as unknown as Record<string, Element>)
+    check.query((req.query as unknown as { SELECT?: Select }).SELECT)
+    if (check.refusal) return req.reject({ status: 400, ...check.refusal })
+  })
+}

@@ -1,0 +1,59 @@
+// Reads that SQLite runs and PostgreSQL refuses with an SQL error (srv/query-types.ts): each is a 400 with a
+// translated message on both databases, also inside a $batch change set, where on PostgreSQL the failed statement
+// used to fail every later request of the set too; the same reads done right still work.
+import path from 'node:path'
+import cds from '@sap/cds'
+
+describe('reads only SQLite would run', () => {
+  const { GET, POST, expect, axios } = cds.test(path.join(__dirname, '..'))
+  const as = (user: string, language = 'en') => ({ auth: { username: user, password: user }, headers: { 'accept-language': language }, validateStatus: () => true })
+  before(() => (axios.defaults.validateStatus = () => true))
+
+  const refused: [name: string, url: string, user: string, message: string][] = [
+    ['a text function on a timestamp', `/odata/v4/receivables/Timeline?$filter=${encodeURIComponent("startswith(at,'2026')")}`, 'clerk', 'startswith works on text only; at is not text.'],
+    ['a text function on an amount', `/odata/v4/receivables/InvoiceItems?$filter=${encodeURIComponent("contains(taxAmount,'1')")}`, 'clerk', 'contains works on text only; taxAmount is not text.'],
+    ['a negative $skip', '/odata/v4/integration/WriteBackOperations?$skip=-5', 'admin', '$skip must not be negative (-5).'],
+    ['a negative $skip in $expand', `/odata/v4/integration/WriteBackOperations?$expand=${encodeURIComponent('log($skip=-1)')}`, 'admin', '$skip must not be negative (-1).'],
+    [
+      'a $filter after $apply on a property not grouped by',
+      `/odata/v4/integration/WriteBackOperations?$apply=${encodeURIComponent('groupby((httpStatus))')}&$filter=${encodeURIComponent("contains(modifiedBy,'a')")}`,
+      'admin',
+      'modifiedBy is not among the properties $apply groups by; $filter and $orderby after $apply see only those.',
+    ],
+  ]
+  for (const [name, url, user, message] of refused)
+    it(`answers ${name} with 400`, async () => {
+      const { status, data } = await GET(url, as(user))
+      expect(status, JSON.stringify(data)).to.equal(400)
+      expect((data as { error: { message: string } }).error.message).to.equal(message)
+    })
+
+  it('says why in the user language', async () => {
+    const { data } = await GET(refused[0][1], as('clerk', 'de'))
+    expect((data as { error: { message: string } }).error.message).to.equal('startswith ist nur auf Text anwendbar; at ist kein Text.')
+  })
+
+  it('refuses them in a $batch change set without failing the requests beside them', async () => {
+    const requests = [
+      { id: '1', method: 'GET', url: 'WriteBackOperations?$skip=-5', atomicityGroup: 'g1' },
+      { id: '2', method: 'GET', url: 'WriteBackOperations?$top=1', atomicityGroup: 'g1' },
+      { id: '3', method: 'GET', url: 'WriteBackOperations?$top=1' },
+    ].map(r => ({ ...r, headers: { 'content-type': 'application/json' } }))
+    const { status, data } = await POST('/odata/v4/integration/$batch', { requests }, as('admin'))
+    expect(status).to.equal(200)
+    const statuses = Object.fromEntries((data as { responses: { id: string; status: number }[] }).responses.map(r => [r.id, r.status]))
+    expect(statuses['1']).to.equal(400)
+    expect(statuses['3']).to.equal(200)
+  })
+
+  it('still answers the same reads done right', async () => {
+    for (const [url, user] of [
+      [`/odata/v4/receivables/Timeline?$filter=${encodeURIComponent("startswith(text,'Invoice')")}`, 'clerk'],
+      ['/odata/v4/integration/WriteBackOperations?$skip=0', 'admin'],
+      [`/odata/v4/integration/WriteBackOperations?$apply=${encodeURIComponent('groupby((httpStatus))')}&$filter=${encodeURIComponent('httpStatus eq null')}`, 'admin'],
+    ]) {
+      const { status, data } = await GET(url, as(user))
+      expect(status, `${url}: ${JSON.stringify(data)}`).to.equal(200)
+    }
+  })
+})
