@@ -2,13 +2,10 @@
 // so that the event loop keeps receiving S/4HANA's next page meanwhile. What it writes must be exactly what the sync
 // on cds.db writes, committed page by page with the checkpoint, and the app's own writes during a sync go through.
 // SQLite only (the worker exists for node:sqlite's blocking statements): ignored in test/mocharc.pg.json.
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import cds from '@sap/cds'
 import { expect } from 'chai'
 import { createSimulator, type Simulator } from './s4/simulator'
-import { deployIntoSqliteFile } from './sqlite-file-app'
+import { connectAppDatabase, createAppDatabase } from './app-database'
 import { runSync, type RunSummary } from '../srv/sync'
 import { s4Settings } from '../srv/sync/s4-destination'
 import { syncDatabase } from '../srv/sync/sqlite-worker'
@@ -28,14 +25,17 @@ const only = (summaries: RunSummary[]) => {
 describe('sync into an SQLite file, written from a worker thread', () => {
   const settings = s4Settings()
   const original = { ...settings, retry: { ...settings.retry } }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-worker-'))
   let sim: Simulator
 
   before(async function () {
     this.timeout(120_000)
     sim = createSimulator({ volume: 'small', seed: 5, pageSize: 7 })
     const url = await sim.listen(0)
-    await deployIntoSqliteFile(url, path.join(dir, 'app.sqlite'))
+    settings.url = url
+    // The app's schema in an SQLite file (the tests' own database is in memory, which the worker cannot open).
+    const { env } = await createAppDatabase()
+    cds.env.requires.db = { ...cds.env.requires.db, kind: 'sqlite', credentials: { url: env.CDS_REQUIRES_DB_CREDENTIALS_URL } }
+    await connectAppDatabase()
     Object.assign(settings, { retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 50 } })
     cds.env.requires.sync.pageSize = 10
   })
@@ -44,7 +44,6 @@ describe('sync into an SQLite file, written from a worker thread', () => {
     cds.env.requires.sync.pageSize = 1000
     await ((await syncDatabase()) as unknown as { disconnect(): Promise<void> }).disconnect()
     await sim?.close()
-    fs.rmSync(dir, { recursive: true, force: true })
   })
 
   it('writes through a database service of its own, not through the app connection', async () => {
