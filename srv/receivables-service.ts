@@ -1,10 +1,11 @@
 import cds from '@sap/cds'
-import { Invoice, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts } from '#cds-models/ReceivablesService'
+import { Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts } from '#cds-models/ReceivablesService'
 import { ConversationError } from './crm/errors'
 import { confirmInvoice, raiseDispute } from './crm/conversations'
 import { resendInvoice } from './crm/dispatch'
 import { acceptContactProposal, revokeInvoiceLinks } from './crm/contacts'
 import { addComment, closeDispute, escalateDispute, resolveDispute, startProcessing } from './crm/disputes'
+import { sortAndFilterByDueDate } from './days-overdue'
 
 /** What a dispute's draft may change: the key and the processing data. */
 const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote', 'slaDueAt'])
@@ -12,6 +13,9 @@ const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote
 /** AR's view of the mirror and the conversation; what clerks record and how disputes move on. */
 export default class ReceivablesService extends cds.ApplicationService {
   init() {
+    // Sorting and filtering by days overdue through the index on the open due date (srv/days-overdue.ts).
+    this.before('READ', Invoices, req => sortAndFilterByDueDate(req.query.SELECT as Parameters<typeof sortAndFilterByDueDate>[0], new Date(req.timestamp)))
+
     this.on(Invoice.actions.recordConfirmation, async req => {
       const { source, note } = req.data
       await this.conversationStep(req, () => confirmInvoice(this.key(req), { by: req.user.id, channel: source, note }))

@@ -124,7 +124,7 @@ export async function surveyPaidInvoices(): Promise<number> {
       .where({
         dispatchStatus: 'sent',
         paymentNoticedAt: null,
-        invoice_ID: { in: SELECT('billingDocument_ID').from(`${M}.ReceivableStatus`).where({ isCleared: true }) },
+        invoice_ID: { in: SELECT('ID').from(`${M}.BillingDocuments`).where({ isCleared: true }) },
       })
       .limit(crmSettings().dispatch.batchSize)) as { invoice_ID: string; customer_ID: string | null; sentTo: string | null }[]
     for (const row of paid)

@@ -291,6 +291,7 @@ export class SyncEngine {
           const where = Object.fromEntries(primaryKey.map(k => [k, row[k]]))
           await tx.run(d.onRemoved === 'mark' ? UPDATE(d.target).set({ removedInS4: true }).where(where) : DELETE.from(d.target).where(where))
         }
+        if (keyed.size) await d.afterWrite?.(tx, 'removed')
       })
       removed += keyed.size
       // Removed and marked rows drop out of this ordered selection, so the next chunk starts that much earlier.
@@ -488,6 +489,7 @@ export class SyncEngine {
         const childRows = page.rows.flatMap(r => r.children[i])
         if (childRows.length) await tx.run(INSERT.into(child.target).entries(asJson(childRows)))
       }
+      if (rows.length) await d.afterWrite?.(tx, rows)
       if (page.rejected.length) {
         const at = new Date().toISOString()
         await tx.run(INSERT.into(REJECTIONS).entries(page.rejected.map(r => ({ run_ID: runId, entity: d.name, recordKey: r.key.slice(0, 200), reason: r.reason.slice(0, 1000), at }))))
