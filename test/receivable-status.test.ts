@@ -155,6 +155,49 @@ describe('receivable status of invoices, maintained by the sync from their FI it
     expect(data).to.include({ daysOverdue: null, paymentState: 'open' })
   })
 
+  it('reads an invoice\'s and a customer\'s sections by navigation as by their foreign key', async () => {
+    const [{ ID: invoice, payer_ID: customer }] = (await SELECT.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID').where({ isCleared: false }).limit(1)) as {
+      ID: string
+      payer_ID: string
+    }[]
+    const read = async (path: string) => ((await GET(`/odata/v4/receivables/${path}`)).data as { value: Record<string, unknown>[]; '@odata.count'?: number })
+    const items = await read(`Invoices('${invoice}')/items?$count=true&$orderby=item`)
+    expect(items.value.map(i => i.item)).to.deep.equal(((await SELECT.from(`${M}.BillingDocumentItems`).columns('item').where({ billingDocument_ID: invoice }).orderBy('item')) as { item: string }[]).map(i => i.item))
+    expect(items.value.length).to.be.greaterThan(0).and.equal(items['@odata.count'])
+    expect((await read(`Invoices('${invoice}')/partners`)).value.every(p => p.billingDocument_ID === invoice)).to.equal(true)
+    const invoices = await read(`Customers('${customer}')/invoices?$select=ID,payer_ID&$count=true`)
+    expect(invoices.value.map(i => i.ID).sort()).to.deep.equal(((await SELECT.from(`${M}.BillingDocuments`).columns('ID').where({ payer_ID: customer })) as { ID: string }[]).map(i => i.ID).sort())
+    expect(invoices['@odata.count']).to.equal(invoices.value.length)
+    const open = (await SELECT.from(`${M}.ReceivableItems`).columns('amount').where({ customer_ID: customer, isCleared: false })) as { amount: string }[]
+    const [aging] = (await read(`Customers('${customer}')/aging`)).value
+    expect(milli(aging.totalOpen as string)).to.equal(open.reduce((sum, i) => sum + milli(i.amount)!, 0))
+    expect((await read(`Customers('${customer}')/aging?$filter=currency eq 'XXX'`)).value).to.deep.equal([])
+    expect((await read(`Invoices('no such')/items`)).value).to.deep.equal([])
+  })
+
+  it('finds invoices by a part of their number, their PO number or their payer\'s name, in any case, and counts them', async () => {
+    type Found = { value: { ID: string }[]; '@odata.count': number }
+    const invoices = (await SELECT.from(`${M}.BillingDocuments`).columns('ID', 'purchaseOrderByCustomer', 'payer.name as payerName', 'isCleared')) as {
+      ID: string
+      purchaseOrderByCustomer: string | null
+      payerName: string | null
+      isCleared: boolean | null
+    }[]
+    const withPo = invoices.find(i => i.purchaseOrderByCustomer && i.purchaseOrderByCustomer.length > 4)!
+    const withPayer = invoices.find(i => i.payerName)!
+    const terms = [invoices[0].ID.slice(2, 6), withPo.purchaseOrderByCustomer!.slice(1, -1).toLowerCase(), withPayer.payerName!.split(' ')[0].toUpperCase()]
+    for (const term of terms) {
+      const t = term.toLowerCase()
+      const expected = invoices.filter(i => [i.ID, i.purchaseOrderByCustomer, i.payerName].some(v => v?.toLowerCase().includes(t)))
+      expect(expected.length, term).to.be.greaterThan(0)
+      const found = (await GET(`/odata/v4/receivables/Invoices?$count=true&$select=ID&$search=${encodeURIComponent(term)}&$top=1000`)).data as Found
+      expect(found.value.map(i => i.ID).sort(), term).to.deep.equal(expected.map(i => i.ID).sort())
+      expect(found['@odata.count'], term).to.equal(expected.length)
+      const open = (await GET(`/odata/v4/receivables/Invoices?$count=true&$select=ID&$filter=isCleared eq false&$search=${encodeURIComponent(term)}&$top=1`)).data as Found
+      expect(open['@odata.count'], term).to.equal(expected.filter(i => i.isCleared === false).length)
+    }
+  })
+
   describe('sorts and filters by days overdue, through the open due date', () => {
     type Row = { ID: string; daysOverdue: number | null; isCleared: boolean | null }
     let all: Row[]
@@ -211,6 +254,11 @@ describe('receivable status of invoices, maintained by the sync from their FI it
     it('counts with $count what it lists, for a customer too', async () => {
       const { data } = await GET(`/odata/v4/receivables/Invoices?$count=true&$filter=daysOverdue gt 0&$top=1`)
       expect(data['@odata.count']).to.equal(all.filter(r => r.daysOverdue! > 0).length)
+      expect((await GET(`/odata/v4/receivables/Invoices?$count=true&$top=1`)).data['@odata.count']).to.equal(all.length)
+      // A filter on the CRM state beside the invoice's own columns is counted through the view.
+      const sent = (await SELECT.from('ReceivablesService.Invoices').columns('ID').where({ dispatchStatus: 'sent', isCleared: false })) as unknown[]
+      const crm = await GET(`/odata/v4/receivables/Invoices?$count=true&$filter=dispatchStatus eq 'sent' and isCleared eq false&$top=1`)
+      expect(crm.data['@odata.count']).to.equal(sent.length)
       const payer = ((await SELECT.one.from(`${M}.BillingDocuments`).columns('payer_ID').where({ isCleared: false })) as { payer_ID: string }).payer_ID
       const mine = ((await SELECT.from(`${M}.BillingDocuments`).columns('ID').where({ payer_ID: payer })) as { ID: string }[]).map(r => r.ID)
       const page = await GET(`/odata/v4/receivables/Customers('${payer}')/invoices?$count=true&$select=ID,daysOverdue&$orderby=daysOverdue desc&$filter=daysOverdue ge 0`)
