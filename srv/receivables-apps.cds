@@ -61,10 +61,6 @@ extend ReceivablesService.Invoices with columns {
   @title: '{i18n>DisputeStatus}'
   openDispute.status as disputeStatus,
   disputeStatusText : Association to one ReceivablesService.DisputeStatuses on disputeStatusText.code = $self.disputeStatus,
-  @title: '{i18n>DunningBlock}'
-  payerDunning.dunningBlock as dunningBlock,
-  @title: '{i18n>HasDunningBlock}'
-  (coalesce(payerDunning.dunningBlock, '') <> '') as hasDunningBlock : Boolean,
   case
     when isCleared = true then 3
     when daysOverdue > 30 then 1

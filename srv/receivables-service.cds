@@ -36,6 +36,15 @@ service ReceivablesService {
     conversation : Association to one Conversations on conversation.invoice.ID = ID,
     disputes     : Association to many Disputes on disputes.invoice.ID = ID,
     timeline     : Association to many Timeline on timeline.invoice.ID = ID,
+    // The payer's dunning block in the invoice's company code, over its dunning areas: a subquery per row read, by
+    // the dunning data's key. (Here, not in srv/receivables-apps.cds: CDS takes no subquery in `extend … with
+    // columns`.) A join to a GROUP BY view of the dunning data would compute all of it for every statement.
+    @title: '{i18n>DunningBlock}'
+    (select from mirror.CustomerDunning { max(dunningBlock) as dunningBlock }
+      where customer.ID = BillingDocuments.payer.ID and companyCode = BillingDocuments.companyCode) as dunningBlock : String(1),
+    @title: '{i18n>HasDunningBlock}'
+    (coalesce((select from mirror.CustomerDunning { max(dunningBlock) as dunningBlock }
+      where customer.ID = BillingDocuments.payer.ID and companyCode = BillingDocuments.companyCode), '') <> '') as hasDunningBlock : Boolean,
   } actions {
     /** A customer confirmed the invoice by phone, e-mail or letter. */
     @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
