@@ -4,7 +4,8 @@
 // starts the app on it (`cds serve`, test profile, in its own process) and sends, from --clients concurrent clients,
 // --rounds times each, every request the apps send for their first screens and main filters (from the apps'
 // annotations: app/*/annotations.cds). Reported per request: p50 and p95 of the time to the full answer, as the
-// client sees it on the same machine. Beside it, the floor: the same page as one raw SQL statement on the same
+// client sees it on the same machine, in English as a browser asks (a localized read: CAP sorts strings by the
+// language's collation). Beside it, the floor: the same page as one raw SQL statement on the same
 // database (SQLite through node:sqlite in this process, PostgreSQL through pg), sent one at a time.
 // --reuse keeps the filled database of an earlier run (same volume); prints a table and writes bench/results/odata-<db>-<volume>.json.
 import fs from 'node:fs'
@@ -206,7 +207,7 @@ async function measure(url: string, r: Request, customers: number) {
     for (let i = 0; i < rounds; i++) {
       const started = performance.now()
       try {
-        const res = await fetch(url + encodeURI(r.path(pick(customers))).replaceAll('+', '%2B'), { headers: { authorization: auth } })
+        const res = await fetch(url + encodeURI(r.path(pick(customers))).replaceAll('+', '%2B'), { headers: { authorization: auth, 'accept-language': 'en' } })
         const body = await res.text()
         times.push(performance.now() - started)
         if (!res.ok) (errors++, (lastError = `${res.status} ${body.slice(0, 200)}`))

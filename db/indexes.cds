@@ -48,3 +48,9 @@ annotate integration.SyncRuns with @invoicecrm.indexes: {
   startedAt       : [ 'startedAt' ],
   entityStartedAt : [ 'entity', 'startedAt' ],
 };
+
+// Document numbers sort as they are, not by the user's language: CAP sorts strings of a localized read with the
+// locale's collation (COLLATE NOCASE on SQLite, an ICU collation on PostgreSQL), which no index above serves. The
+// apps' lists end their sort with the key, so its collation decides whether the index on openDueDate, ID is used.
+annotate mirror.BillingDocuments with { ID @cds.collate: false };
+annotate mirror.Customers with { ID @cds.collate: false };
