@@ -5,9 +5,14 @@
 //   - those db/indexes.cds names with @invoicecrm.indexes.
 // CREATE INDEX IF NOT EXISTS: a deployment of a changed model (PostgreSQL's schema evolution) keeps the existing ones.
 // SAP HANA deploys through HDI, which does not run this: there, indexes are .hdbindex artifacts (not written yet).
+const cds = require('@sap/cds')
+
 const ANNOTATION = '@invoicecrm.indexes'
 
 module.exports = async function createIndexes(tx, csn) {
+  // @cap-js/postgres sorts ascending NULLS FIRST (and descending NULLS LAST), as SQLite does; PostgreSQL's default
+  // index order is the other way round and would not serve those sorts. SQLite has no such option (nulls first).
+  const nullsFirst = (tx.kind ?? cds.db?.kind) === 'postgres' ? ' NULLS FIRST' : ''
   for (const [name, entity] of Object.entries(csn.definitions)) {
     if (entity.kind !== 'entity' || !name.startsWith('invoicecrm.') || entity.query || entity.projection) continue
     if (entity['@cds.persistence.skip'] || entity['@cds.persistence.exists']) continue
@@ -24,7 +29,8 @@ module.exports = async function createIndexes(tx, csn) {
       indexes[element] = columns
     }
     Object.assign(indexes, named)
-    for (const [index, columns] of Object.entries(indexes)) await tx.run(`CREATE INDEX IF NOT EXISTS ${table}_${index} ON ${table} (${columns.join(', ')})`)
+    for (const [index, columns] of Object.entries(indexes))
+      await tx.run(`CREATE INDEX IF NOT EXISTS ${table}_${index} ON ${table} (${columns.map(c => c + nullsFirst).join(', ')})`)
   }
 }
 
