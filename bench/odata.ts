@@ -51,20 +51,21 @@ const INVOICE_EXPAND = 'payer($select=ID,name),paymentStateText($select=code,nam
 const list = (filter: string, extra = '') =>
   `/odata/v4/receivables/Invoices?$count=true&$select=${INVOICE_COLUMNS}&$expand=${INVOICE_EXPAND}&$orderby=daysOverdue desc${filter ? `&$filter=${filter}` : ''}${extra}&$skip=0&$top=30`
 // The floor of an invoice list: the page by the index on the open due date, the payer's name by its key, and the count.
-const floorList = (where: string) =>
+// PostgreSQL: in @cap-js/postgres's null order (ASC NULLS FIRST), which the indexes follow (db/init.js).
+const floorList = (where: string, kind: Kind) =>
   `select b.ID, b.grossAmount, b.openAmount, b.netDueDate, c.name, (select count(1) from invoicecrm_mirror_BillingDocuments x where ${where.replaceAll('b.', 'x.') || '1 = 1'}) as n
    from invoicecrm_mirror_BillingDocuments b left join invoicecrm_mirror_Customers c on c.ID = b.payer_ID
-   ${where ? `where ${where}` : ''} order by b.openDueDate, b.ID limit 30`
+   ${where ? `where ${where}` : ''} order by b.openDueDate${kind === 'postgres' ? ' nulls first' : ''}, b.ID${kind === 'postgres' ? ' nulls first' : ''} limit 30`
 
 const REQUESTS: Request[] = [
-  { name: 'invoices: default', user: 'clerk', path: () => list(''), floor: () => floorList('') },
-  { name: 'invoices: overdue', user: 'clerk', path: () => list('daysOverdue gt 0'), floor: p => floorList(`b.openDueDate < '${p.today}'`) },
-  { name: 'invoices: payer', user: 'clerk', path: p => list(`payer_ID eq '${p.customer}'`), floor: p => floorList(`b.payer_ID = '${p.customer}'`) },
+  { name: 'invoices: default', user: 'clerk', path: () => list(''), floor: (_, kind) => floorList('', kind) },
+  { name: 'invoices: overdue', user: 'clerk', path: () => list('daysOverdue gt 0'), floor: (p, kind) => floorList(`b.openDueDate < '${p.today}'`, kind) },
+  { name: 'invoices: payer', user: 'clerk', path: p => list(`payer_ID eq '${p.customer}'`), floor: (p, kind) => floorList(`b.payer_ID = '${p.customer}'`, kind) },
   {
     name: 'invoices: search',
     user: 'clerk',
     path: p => list('', `&$search=${p.invoice.slice(-6)}`),
-    floor: p => floorList(`b.ID like '%${p.invoice.slice(-6)}%' or b.purchaseOrderByCustomer like '%${p.invoice.slice(-6)}%'`),
+    floor: (p, kind) => floorList(`b.ID like '%${p.invoice.slice(-6)}%' or b.purchaseOrderByCustomer like '%${p.invoice.slice(-6)}%'`, kind),
   },
   {
     name: 'invoice: object page',
@@ -118,7 +119,7 @@ const REQUESTS: Request[] = [
     user: 'clerk',
     path: p =>
       `/odata/v4/receivables/Customers('${p.customer}')/invoices?$count=true&$select=ID,documentDate,grossAmount,openAmount,netDueDate,daysOverdue,overdueCriticality,paymentState,dispatchStatus,disputeStatus,currency&$orderby=daysOverdue desc&$skip=0&$top=10`,
-    floor: p => `select * from invoicecrm_mirror_BillingDocuments where payer_ID = '${p.customer}' order by openDueDate limit 10`,
+    floor: (p, kind) => `select * from invoicecrm_mirror_BillingDocuments where payer_ID = '${p.customer}' order by openDueDate${kind === 'postgres' ? ' nulls first' : ''} limit 10`,
   },
   {
     name: 'customer: timeline',
