@@ -1,5 +1,3 @@
-import cds from '@sap/cds'
-
 // $search on Invoices looks in the fields @cds.search names (srv/receivables-service.cds): the number, the PO number,
 // the payer's name. CAP 10.1.1 searches as `ID IN (SELECT ID FROM <the Invoices view> LEFT JOIN Customers WHERE …)`,
 // which joins every invoice to its conversation, open dispute, dunning block and payer, for the page and again for
@@ -9,7 +7,7 @@ import cds from '@sap/cds'
 //
 // Only a single search term; a search expression (AND, OR, NOT of terms) is left to CAP.
 
-type Token = string | { ref?: string[]; val?: unknown; func?: string; args?: Token[]; xpr?: Token[]; list?: Token[]; SELECT?: object }
+type Token = string | { ref?: string[]; val?: unknown; func?: string; args?: Token[]; xpr?: Token[]; list?: Token[]; SELECT?: { from: { ref: string[] }; columns: Token[]; where: Token[] } }
 type Select = { from?: { ref?: unknown[] }; where?: Token[]; search?: Token[] | undefined }
 type Entity = { name: string; elements: Record<string, { isAssociation?: boolean; target?: string; keys?: { ref: string[] }[] }>; [annotation: string]: unknown }
 
@@ -28,8 +26,8 @@ function conditions(entity: Entity, term: string): Token[] | undefined {
     if (path.length === 1 && !element.isAssociation) terms.push(contains(path, term))
     else if (path.length === 2 && element.isAssociation && element.keys?.length === 1 && element.target) {
       const key = element.keys[0].ref[0]
-      const target = SELECT.from(element.target).columns(key).where([contains([path[1]], term)] as never)
-      terms.push({ xpr: [{ ref: [`${path[0]}_${key}`] }, 'in', target as unknown as Token] })
+      const names = { SELECT: { from: { ref: [element.target] }, columns: [{ ref: [key] }], where: [contains([path[1]], term)] } }
+      terms.push({ xpr: [{ ref: [`${path[0]}_${key}`] }, 'in', names] })
     } else return undefined
   }
   return terms.length ? terms.flatMap((t, i) => (i ? ['or', t] : [t])) : undefined
