@@ -19,9 +19,9 @@ annotate mirror.ReceivableItems with @invoicecrm.indexes: {
   customerOpen : [ 'customer_ID', 'isCleared' ],
 };
 
-// The launchpad's unconfirmed invoices: sent, not confirmed, before a date; with the invoice to look up its status.
+// The launchpad's unconfirmed invoices: sent, not confirmed, not cleared, before a date.
 annotate crm.InvoiceConversations with @invoicecrm.indexes: {
-  unconfirmed : [ 'dispatchStatus', 'confirmedAt', 'sentAt', 'invoice_ID' ],
+  unconfirmed : [ 'dispatchStatus', 'confirmedAt', 'invoiceCleared', 'sentAt' ],
 };
 
 // Manage Disputes sorted by SLA due date; the KPI of disputes past their SLA; an invoice's open dispute.

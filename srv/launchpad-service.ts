@@ -35,12 +35,13 @@ export default class LaunchpadService extends cds.ApplicationService {
     const overdueInvoices = await count(
       SELECT.one.from('invoicecrm.mirror.BillingDocuments').columns('count(1) as n').where`openDueDate < ${today(now)}`
     )
-    // An invoice without FI items yet has no receivable: it is not cleared either.
+    // An invoice without FI items yet has no receivable: it is not cleared either. The conversation's copy of the
+    // cleared flag (db/crm.cds) makes this a range of one index.
     const unconfirmedInvoices = await count(
       SELECT.one
         .from('invoicecrm.crm.InvoiceConversations')
         .columns('count(1) as n')
-        .where`dispatchStatus = 'sent' and confirmedAt is null and sentAt < ${sentBefore} and (invoice.isCleared is null or invoice.isCleared = false)`
+        .where`dispatchStatus = 'sent' and confirmedAt is null and invoiceCleared = false and sentAt < ${sentBefore}`
     )
     const disputesPastSla = await count(
       SELECT.one.from('invoicecrm.crm.Disputes').columns('count(1) as n').where`status in ('Open', 'InProcess') and slaDueAt < ${now.toISOString()}`

@@ -54,7 +54,7 @@ function expectedStatus(items: FiItem[]) {
 }
 
 describe('receivable status of invoices, maintained by the sync from their FI items', () => {
-  const { GET, expect, axios } = cds.test(__dirname + '/..')
+  const { GET, POST, expect, axios } = cds.test(__dirname + '/..')
   const settings = s4Settings()
   const original = { ...settings, retry: { ...settings.retry } }
   let sim: Simulator
@@ -71,6 +71,10 @@ describe('receivable status of invoices, maintained by the sync from their FI it
       const actual = { openAmount: milli(openAmount), isCleared: isCleared === null ? null : Boolean(isCleared), ...dates }
       expect(actual, `invoice ${ID}`).to.deep.equal(expectedStatus(byInvoice.get(ID) ?? []))
     }
+    // The conversation's copy of the cleared flag, for the launchpad (false while FI has no item).
+    const cleared = new Map(invoices.map(i => [i.ID, Boolean(i.isCleared)]))
+    for (const c of (await SELECT.from('invoicecrm.crm.InvoiceConversations').columns('invoice_ID', 'invoiceCleared')) as { invoice_ID: string; invoiceCleared: boolean }[])
+      expect(Boolean(c.invoiceCleared), `conversation of ${c.invoice_ID}`).to.equal(cleared.get(c.invoice_ID) ?? false)
     return invoices.filter(i => byInvoice.has(i.ID)).length
   }
 
@@ -111,6 +115,9 @@ describe('receivable status of invoices, maintained by the sync from their FI it
   it('is what the FI items say for new invoices, a clearing and a cancellation, after the invoices or after the FI items', async () => {
     const open = (await SELECT.from(`${M}.BillingDocuments`).columns('ID').where({ isCleared: false, isCancelled: false, type: 'F2' }).orderBy('ID').limit(3)) as { ID: string }[]
     const [paid, cancelled, partlyPaid] = open.map(o => o.ID)
+    // Conversations about them begin before FI clears them.
+    for (const id of [paid, cancelled]) await POST(`/odata/v4/receivables/Invoices('${id}')/ReceivablesService.recordConfirmation`, { source: 'phone' })
+    expect(await SELECT.one.from('invoicecrm.crm.InvoiceConversations').columns('invoiceCleared').where({ invoice_ID: paid })).to.deep.equal({ invoiceCleared: false })
     sim.changes.clear(paid)
     sim.changes.cancel(cancelled)
     // A partial payment: a second, cleared FI item of the invoice lowers what is open.
@@ -125,6 +132,7 @@ describe('receivable status of invoices, maintained by the sync from their FI it
     for (const id of added) expect((await fiItemsOf(id)).length, `FI items of the new invoice ${id}`).to.be.greaterThan(0)
     await expectStatusAsFiSays()
     expect(await fiItemsOf(partlyPaid)).to.have.length(2)
+    expect(await SELECT.one.from('invoicecrm.crm.InvoiceConversations').columns('invoiceCleared').where({ invoice_ID: paid })).to.deep.equal({ invoiceCleared: true })
     const today = new Date().toISOString().slice(0, 10)
     expect(await SELECT.one.from('ReceivablesService.Invoices').columns('isCleared', 'clearingDate', 'daysOverdue').where({ ID: paid })).to.deep.equal({
       isCleared: true,
