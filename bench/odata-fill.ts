@@ -13,7 +13,8 @@ export async function fill(db: Db, documents: number) {
   const stamp = (hoursAgo: string) =>
     pg ? `(now() - (${hoursAgo}) * interval '1 hour')` : `strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (${hoursAgo}) || ' hours')`
   const uuid = (prefix: string, expr: string) => `'${prefix}-0000-4000-8000-' || ${pad(expr, 12)}`
-  const seq = (n: number) => (pg ? `generate_series(1, ${n}) as s(i)` : `(with recursive s(i) as (select 1 union all select i + 1 from s where i < ${n}) select i from s) as s`)
+  // bigint on PostgreSQL: i * 7919 outgrows an integer at 1M.
+  const seq = (n: number) => (pg ? `generate_series(1::bigint, ${n}) as s(i)` : `(with recursive s(i) as (select 1 union all select i + 1 from s where i < ${n}) select i from s) as s`)
   const doc = (expr: string) => `'9' || ${pad(expr, 9)}`
   const customer = (expr: string) => pad(`(${expr}) % ${customers} + 1`, 10)
   const run = async (what: string, sql: string) => {
