@@ -44,6 +44,12 @@ entity InvoiceConversations {
       confirmationNote    : String(500)  @title: '{i18n>Note}';
       /** When we noticed FI had cleared the invoice (and asked for feedback, unless the contact was asked recently). */
       paymentNoticedAt    : Timestamp    @title: '{i18n>PaymentNoticedAt}';
+      /**
+       * Whether FI has cleared the invoice: a copy of its receivable status, kept with it by the sync
+       * (srv/sync/receivable-status.ts) and set when the conversation starts, so that the launchpad counts the
+       * unconfirmed, uncleared invoices by an index range instead of joining every sent invoice to its invoice.
+       */
+      invoiceCleared      : Boolean default false @UI.Hidden;
 }
 
 /**

@@ -128,10 +128,32 @@ entity BillingDocuments : RemovableInS4 {
       purchaseOrderByCustomer : String(35) @title: '{i18n>CustomerReference}';
       billingStatus           : String(1)  @title: '{i18n>BillingStatus}';
       postingStatus           : String(1)  @title: '{i18n>PostingStatus}';
+      // The receivable status, from the invoice's FI items (ReceivableItems): kept here as real columns by the sync,
+      // in the transaction that writes the FI items or the invoice (srv/sync/receivable-status.ts), so that lists sort,
+      // filter and count by them through an index instead of summing up every FI item for every statement.
+      // All null while FI has no item of the invoice.
+      openAmount              : Decimal(24, 3) @title: '{i18n>OpenAmount}' @Measures.ISOCurrency: currency;
+      /** The earliest due date of what is open; for a cleared invoice, the date it was due. */
+      netDueDate              : Date       @title: '{i18n>NetDueDate}';
+      isCleared               : Boolean    @title: '{i18n>IsCleared}';
+      clearingDate            : Date       @title: '{i18n>ClearingDate}';
+      /**
+       * The net due date while an amount is open, 9999-12-31 otherwise (cleared, nothing open, no FI item yet).
+       * Ascending, it orders invoices by days overdue descending, and `openDueDate < today` are the overdue ones:
+       * an index on it serves the apps' default sort and overdue filter (srv/days-overdue.ts).
+       */
+      openDueDate             : Date       @UI.Hidden;
+      /** Days past the net due date of what is open today; computed for the rows read only. */
+      daysOverdue             : Integer = (
+        case
+          when openDueDate < $now then days_between(openDueDate, $now)
+          when isCleared is null then null
+          else 0
+        end
+      ) @title: '{i18n>DaysOverdue}';
       items                   : Composition of many BillingDocumentItems on items.billingDocument = $self;
       partners                : Composition of many BillingDocumentPartners on partners.billingDocument = $self;
       receivableItems         : Association to many ReceivableItems on receivableItems.billingDocument = $self;
-      receivable              : Association to one ReceivableStatus on receivable.billingDocument = $self;
 }
 
 entity BillingDocumentItems {
@@ -181,31 +203,3 @@ entity ReceivableItems {
       paymentTerms       : String(4)  @title: '{i18n>PaymentTerms}';
       isReversed         : Boolean    @title: '{i18n>IsReversed}';
 }
-
-/** FI items of one invoice summed up; ReceivableStatus adds what depends on today. */
-entity ReceivableTotals as
-  select from ReceivableItems {
-    key billingDocument,
-        currency,
-        // cast: a bare sum() has no numeric affinity in SQLite, so a filter like openAmount > 0 would compare text.
-        cast(sum(amount) as Decimal(24, 3))                                        as amount,
-        cast(sum(case when isCleared = true then 0 else amount end) as Decimal(24, 3)) as openAmount,
-        // the earliest open due date; for a cleared invoice, the date it was due
-        coalesce(min(case when isCleared = true then null else netDueDate end), max(netDueDate)) as netDueDate : Date,
-        min(case when isCleared = true then 1 else 0 end) = 1                      as isCleared    : Boolean,
-        max(clearingDate)                                                          as clearingDate : Date,
-  }
-  group by billingDocument.ID, currency;
-
-/**
- * Receivable status of an invoice, derived from its FI items: what is still open, when it is due,
- * whether and when it was cleared, how many days it is overdue today.
- */
-entity ReceivableStatus as
-  select from ReceivableTotals {
-    *,
-    case
-      when isCleared = false and openAmount > 0 and netDueDate < $now then days_between(netDueDate, $now)
-      else 0
-    end as daysOverdue : Integer @title: '{i18n>DaysOverdue}',
-  };

@@ -1,19 +1,10 @@
-// What AR's apps read beside each invoice and customer: the CRM state of an invoice, the customer's dunning
-// block and the aging of open items. Only unmanaged associations and views: no table of the mirror changes,
-// and nothing here is written.
+// What AR's apps read beside each invoice and customer: the CRM state of an invoice and the aging of open items
+// (the payer's dunning block: srv/receivables-service.cds). Only unmanaged associations and views: no table of the
+// mirror changes, and nothing here is written.
 namespace invoicecrm.crm;
 
 using { invoicecrm.mirror as mirror } from './mirror';
 using { invoicecrm.crm as crm } from './crm';
-
-/** The dunning block of a customer per company code, over its dunning areas (the S/4 block code, '' = none). */
-entity CustomerDunningBlocks as
-  select from mirror.CustomerDunning {
-    key customer.ID       as customer     : String(10),
-    key companyCode,
-        max(dunningBlock) as dunningBlock : String(1),
-  }
-  group by customer.ID, companyCode;
 
 /** Open FI items of a customer per currency, in buckets of days past the net due date. */
 entity CustomerAging as
@@ -37,7 +28,6 @@ extend mirror.BillingDocuments with {
   crmConversation : Association to one crm.InvoiceConversations on crmConversation.invoice = $self;
   /** At most one dispute of an invoice is not closed at a time (raiseDispute makes sure). */
   openDispute     : Association to one crm.Disputes on openDispute.invoice = $self and openDispute.status <> 'Closed';
-  payerDunning    : Association to one CustomerDunningBlocks on payerDunning.customer = payer.ID and payerDunning.companyCode = companyCode;
 }
 
 extend crm.ContactProposals with {

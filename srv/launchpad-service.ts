@@ -1,4 +1,5 @@
 import cds from '@sap/cds'
+import { today } from './days-overdue'
 
 /** Sent and still unanswered after this long, an invoice counts as unconfirmed. */
 export const UNCONFIRMED_AFTER_DAYS = 7
@@ -29,16 +30,18 @@ export default class LaunchpadService extends cds.ApplicationService {
   async kpis(): Promise<Kpis> {
     const now = new Date()
     const sentBefore = new Date(now.getTime() - UNCONFIRMED_AFTER_DAYS * DAY_MS).toISOString()
-    // Sequential on purpose: SQLite in tests has one connection, and the four are cheap index reads.
+    // Sequential on purpose: SQLite in tests has one connection, and the four are index reads (db/indexes.cds).
+    // Overdue: something open whose due date is before today (days overdue > 0, srv/days-overdue.ts).
     const overdueInvoices = await count(
-      SELECT.one.from('invoicecrm.mirror.BillingDocuments').columns('count(1) as n').where('receivable.isCleared = false and receivable.daysOverdue > 0')
+      SELECT.one.from('invoicecrm.mirror.BillingDocuments').columns('count(1) as n').where`openDueDate < ${today(now)}`
     )
-    // An invoice without FI items yet has no receivable: it is not cleared either.
+    // An invoice without FI items yet has no receivable: it is not cleared either. The conversation's copy of the
+    // cleared flag (db/crm.cds) makes this a range of one index.
     const unconfirmedInvoices = await count(
       SELECT.one
         .from('invoicecrm.crm.InvoiceConversations')
         .columns('count(1) as n')
-        .where`dispatchStatus = 'sent' and confirmedAt is null and sentAt < ${sentBefore} and (invoice.receivable.isCleared is null or invoice.receivable.isCleared = false)`
+        .where`dispatchStatus = 'sent' and confirmedAt is null and invoiceCleared = false and sentAt < ${sentBefore}`
     )
     const disputesPastSla = await count(
       SELECT.one.from('invoicecrm.crm.Disputes').columns('count(1) as n').where`status in ('Open', 'InProcess') and slaDueAt < ${now.toISOString()}`

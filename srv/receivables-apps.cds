@@ -44,8 +44,8 @@ extend ReceivablesService.WriteBackOperations with columns {
 extend ReceivablesService.Invoices with columns {
   @title: '{i18n>PaymentState}'
   case
-    when receivable.isCleared = true then 'cleared'
-    when receivable.openAmount > 0 and receivable.openAmount < grossAmount then 'partiallyPaid'
+    when isCleared = true then 'cleared'
+    when openAmount > 0 and openAmount < grossAmount then 'partiallyPaid'
     else 'open'
   end as paymentState : crm.PaymentState,
   paymentStateText : Association to one ReceivablesService.PaymentStates on paymentStateText.code = $self.paymentState,
@@ -61,14 +61,10 @@ extend ReceivablesService.Invoices with columns {
   @title: '{i18n>DisputeStatus}'
   openDispute.status as disputeStatus,
   disputeStatusText : Association to one ReceivablesService.DisputeStatuses on disputeStatusText.code = $self.disputeStatus,
-  @title: '{i18n>DunningBlock}'
-  payerDunning.dunningBlock as dunningBlock,
-  @title: '{i18n>HasDunningBlock}'
-  (coalesce(payerDunning.dunningBlock, '') <> '') as hasDunningBlock : Boolean,
   case
-    when receivable.isCleared = true then 3
-    when receivable.daysOverdue > 30 then 1
-    when receivable.daysOverdue > 0 then 2
+    when isCleared = true then 3
+    when daysOverdue > 30 then 1
+    when daysOverdue > 0 then 2
     else 0
   end as overdueCriticality : Integer,
   writeBackOperations : Association to many ReceivablesService.WriteBackOperations on writeBackOperations.invoice.ID = $self.ID,

@@ -1,10 +1,14 @@
 import cds from '@sap/cds'
-import { Invoice, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts } from '#cds-models/ReceivablesService'
+import { Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts } from '#cds-models/ReceivablesService'
 import { ConversationError } from './crm/errors'
 import { confirmInvoice, raiseDispute } from './crm/conversations'
 import { resendInvoice } from './crm/dispatch'
 import { acceptContactProposal, revokeInvoiceLinks } from './crm/contacts'
 import { addComment, closeDispute, escalateDispute, resolveDispute, startProcessing } from './crm/disputes'
+import { sortAndFilterByDueDate } from './days-overdue'
+import { readNavigationAsFilter } from './navigation-filters'
+import { countsOnTable, readWithTableCount } from './invoice-count'
+import { searchAsCondition } from './invoice-search'
 
 /** What a dispute's draft may change: the key and the processing data. */
 const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote', 'slaDueAt'])
@@ -12,6 +16,20 @@ const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote
 /** AR's view of the mirror and the conversation; what clerks record and how disputes move on. */
 export default class ReceivablesService extends cds.ApplicationService {
   init() {
+    // Reads at volume: an object's sections by their foreign key (srv/navigation-filters.ts), sorting and filtering
+    // by days overdue through the index on the open due date (srv/days-overdue.ts), $search as a condition on the
+    // invoice's columns (srv/invoice-search.ts), the list's count on the table (srv/invoice-count.ts).
+    this.before('READ', '*', req => readNavigationAsFilter(req))
+    this.before('READ', Invoices, req => {
+      sortAndFilterByDueDate(req.query.SELECT as Parameters<typeof sortAndFilterByDueDate>[0], new Date(req.timestamp))
+      searchAsCondition(req.query.SELECT as Parameters<typeof searchAsCondition>[0], req.target as unknown as Parameters<typeof searchAsCondition>[1])
+    })
+    // By name: cds-types 0.18 types `next` of a typed entity's READ as returning one instance, not the list.
+    this.on('READ', 'Invoices', (req, next) => {
+      const select = req.query.SELECT as Parameters<typeof countsOnTable>[0]
+      return countsOnTable(select) ? readWithTableCount(select, async () => next()) : next()
+    })
+
     this.on(Invoice.actions.recordConfirmation, async req => {
       const { source, note } = req.data
       await this.conversationStep(req, () => confirmInvoice(this.key(req), { by: req.user.id, channel: source, note }))

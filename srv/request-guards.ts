@@ -46,9 +46,13 @@ const UNIMPLEMENTED_TRANSFORMATION = /\b(top|bottom)(count|percent|sum)\s*\(/
  */
 function unusableElementIn(service: Service, path: string, expressions: string): { name: string; message: string } | undefined {
   const set = /^\/?(\w+)/.exec(path)?.[1]
-  const entity = set ? (service.entities[set] as Definition & { elements?: Record<string, { virtual?: boolean; isAssociation?: boolean }> }) : undefined
+  const entity = set ? (service.entities[set] as Definition & { elements?: Record<string, { virtual?: boolean; isAssociation?: boolean; _target?: { elements?: Record<string, { virtual?: boolean }> } }> }) : undefined
   for (const [name, element] of Object.entries(entity?.elements ?? {})) {
     if (element.virtual && new RegExp(`\\b${name}\\b`).test(expressions)) return { name, message: 'VIRTUAL_ELEMENT_NOT_IN_EXPRESSIONS' }
+    // …and one of an associated entity, by a path (openDispute/HasActiveEntity).
+    if (element.isAssociation)
+      for (const [targetName, target] of Object.entries(element._target?.elements ?? {}))
+        if (target.virtual && new RegExp(`\\b${name}/${targetName}\\b`).test(expressions)) return { name: `${name}/${targetName}`, message: 'VIRTUAL_ELEMENT_NOT_IN_EXPRESSIONS' }
     const comparison = `(?:eq|ne|gt|ge|lt|le)`
     if (element.isAssociation && new RegExp(`(?<![/\\w])${name}\\s+${comparison}\\b|\\b${comparison}\\s+${name}\\b(?!/)`).test(expressions))
       return { name, message: 'ASSOCIATION_NOT_A_VALUE' }
@@ -74,6 +78,9 @@ export function malformedODataRequest(service: Service, req: ODataRequest): Refu
   // CAP's parser lets multipart bodies through to its $batch handler, unparsed: to an entity they arrive as nothing.
   if (WRITES.has(req.method) && !batch && /multipart\//i.test(req.headers['content-type'] ?? '')) return { status: 415, message: 'MULTIPART_ONLY_FOR_BATCH' }
   if (batch && isObject(req.body) && !(Array.isArray(req.body.requests) && req.body.requests.every(r => isObject(r) && typeof r.method === 'string' && typeof r.url === 'string')))
+    return { status: 400, message: 'BATCH_REQUESTS_MALFORMED' }
+  // A JSON $batch whose body is not an object (null): CAP 10.1.1 reads `requests` of it (TypeError, 500).
+  if (batch && WRITES.has(req.method) && /json/i.test(req.headers['content-type'] ?? '') && req.body !== undefined && !isObject(req.body))
     return { status: 400, message: 'BATCH_REQUESTS_MALFORMED' }
   if (typeof query.$apply === 'string' && UNIMPLEMENTED_TRANSFORMATION.test(query.$apply)) return { status: 501, message: 'APPLY_TRANSFORMATION_NOT_SUPPORTED' }
   const expressions = ['$filter', '$orderby', '$apply'].map(option => query[option]).filter(value => typeof value === 'string').join(' ')

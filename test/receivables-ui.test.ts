@@ -5,6 +5,7 @@ import cds from '@sap/cds'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eventually, sleep } from './support'
+import { refreshReceivableStatus } from '../srv/sync/receivable-status'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -94,6 +95,8 @@ describe('ReceivablesService for the Fiori apps', () => {
       fiItem('90000201', 'C2', 250, 3),
       fiItem('90000301', 'C3', 80, 8)
     )
+    // What the sync does after writing FI items: their invoices' receivable status from them.
+    await refreshReceivableStatus(cds.db, 'all')
     await INSERT.into(`${C}.InvoiceConversations`).entries(
       { invoice_ID: '90000101', customer_ID: 'C1', dispatchStatus: 'sent', sentAt: new Date().toISOString() },
       { invoice_ID: '90000102', customer_ID: 'C1', dispatchStatus: 'bounced', dispatchAttempts: 1, dispatchError: '550 mailbox unavailable' },

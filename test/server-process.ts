@@ -23,7 +23,7 @@ export interface ServerProcess {
 }
 
 /** Starts the server on a free port with the test profile on the given database; env adds to the environment. */
-export async function startServer(database: AppDatabase, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(database: Pick<AppDatabase, 'env' | 'recover'>, env: Record<string, string> = {}): Promise<ServerProcess> {
   await database.recover()
   const child: ChildProcess = spawn(process.execPath, ['--require', TSX, CDS_SERVE, '--port', '0'], {
     cwd: ROOT,

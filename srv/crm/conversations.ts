@@ -32,10 +32,11 @@ interface Invoice {
   currency: string | null
   grossAmount: string | null
   isCancelled: boolean
+  isCleared: boolean | null
 }
 
 export async function invoiceOf(id: string): Promise<Invoice> {
-  const invoice = (await SELECT.one.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID', 'currency', 'grossAmount', 'isCancelled').where({ ID: id })) as Invoice | undefined
+  const invoice = (await SELECT.one.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID', 'currency', 'grossAmount', 'isCancelled', 'isCleared').where({ ID: id })) as Invoice | undefined
   if (!invoice) throw new ConversationError(404, `Invoice ${id} does not exist`)
   return invoice
 }
@@ -44,7 +45,7 @@ export async function invoiceOf(id: string): Promise<Invoice> {
 export async function conversationOf(invoice: Invoice) {
   const existing = await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice.ID })
   if (existing) return existing as Record<string, unknown>
-  const created = { invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus: 'pending' }
+  const created = { invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus: 'pending', invoiceCleared: Boolean(invoice.isCleared) }
   await INSERT.into(`${C}.InvoiceConversations`).entries(created)
   return created as Record<string, unknown>
 }

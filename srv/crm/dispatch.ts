@@ -31,7 +31,7 @@ export async function dispatchNewInvoices(): Promise<{ queued: number; noEmail: 
   const result = { queued: 0, noEmail: 0 }
   for (;;) {
     const invoices = (await SELECT.from(`${M}.BillingDocuments`)
-      .columns('ID', 'payer_ID')
+      .columns('ID', 'payer_ID', 'isCleared')
       .where({
         createdOn: { '>=': since },
         isCancelled: false,
@@ -42,7 +42,7 @@ export async function dispatchNewInvoices(): Promise<{ queued: number; noEmail: 
       // cancellation documents name the invoice they cancel: nothing to send there
       .and(`cancelledDocument is null or cancelledDocument = ''`)
       .orderBy('ID')
-      .limit(crmSettings().dispatch.batchSize)) as { ID: string; payer_ID: string }[]
+      .limit(crmSettings().dispatch.batchSize)) as { ID: string; payer_ID: string; isCleared: boolean | null }[]
     if (!invoices.length) break
     let failed = 0
     for (const invoice of invoices) {
@@ -61,7 +61,7 @@ export async function dispatchNewInvoices(): Promise<{ queued: number; noEmail: 
   return result
 }
 
-async function takeUp(invoice: { ID: string; payer_ID: string }): Promise<'queued' | 'noEmail'> {
+async function takeUp(invoice: { ID: string; payer_ID: string; isCleared: boolean | null }): Promise<'queued' | 'noEmail'> {
   return cds.tx(async () => {
     const customer = (await SELECT.one.from(`${M}.Customers`).columns('billingEmail').where({ ID: invoice.payer_ID })) as { billingEmail?: string } | undefined
     const email = customer?.billingEmail
@@ -69,6 +69,7 @@ async function takeUp(invoice: { ID: string; payer_ID: string }): Promise<'queue
       invoice_ID: invoice.ID,
       customer_ID: invoice.payer_ID,
       dispatchStatus: email ? 'pending' : 'noEmail',
+      invoiceCleared: Boolean(invoice.isCleared),
     })
     if (!email) {
       await recordTimeline({ kind: 'noEmail', invoice: invoice.ID, customer: invoice.payer_ID, text: 'Not sent: the customer has no billing e-mail address in S/4HANA' })
@@ -124,7 +125,7 @@ export async function surveyPaidInvoices(): Promise<number> {
       .where({
         dispatchStatus: 'sent',
         paymentNoticedAt: null,
-        invoice_ID: { in: SELECT('billingDocument_ID').from(`${M}.ReceivableStatus`).where({ isCleared: true }) },
+        invoice_ID: { in: SELECT('ID').from(`${M}.BillingDocuments`).where({ isCleared: true }) },
       })
       .limit(crmSettings().dispatch.batchSize)) as { invoice_ID: string; customer_ID: string | null; sentTo: string | null }[]
     for (const row of paid)

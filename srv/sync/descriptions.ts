@@ -1,5 +1,6 @@
 import cds from '@sap/cds'
 import { dateAndTimeStamp, dateTimeOffsetStamp, type ChangeStamp } from './change-stamps'
+import { refreshReceivableStatus } from './receivable-status'
 
 // What the sync mirrors: one declarative description per entity, read by the one engine in ./engine.ts.
 // Field maps go from our column to S/4HANA's property (a string) or to a function of the converted record
@@ -35,6 +36,11 @@ export interface SyncDescription {
   children?: ChildDescription[]
   /** What happens to a mirrored row that S/4HANA no longer has: deleted, or marked removedInS4 to keep CRM history intact. */
   onRemoved: 'delete' | 'mark'
+  /**
+   * Brings what the mirror derives from these rows up to date, in the transaction that wrote them: `rows` a page just
+   * written, 'removed' after a reconciliation deleted or marked rows no longer in S/4HANA.
+   */
+  afterWrite?: (tx: cds.Service, rows: S4Record[] | 'removed') => Promise<unknown>
 }
 
 const syncSettings = () => cds.env.requires.sync as { pageSize: number; businessPartnerOverlapMinutes: number }
@@ -266,6 +272,9 @@ export const billingDocuments: SyncDescription = {
     },
   ],
   onRemoved: 'mark',
+  // A page of invoices writes their rows anew: their receivable status again from the FI items already mirrored.
+  // Marking an invoice removedInS4 leaves its status as it is.
+  afterWrite: (tx, rows) => (rows === 'removed' ? Promise.resolve() : refreshReceivableStatus(tx, rows.map(r => r.ID as string))),
 }
 
 export const receivableItems: SyncDescription = {
@@ -306,6 +315,9 @@ export const receivableItems: SyncDescription = {
     isReversed: 'IsReversed',
   },
   onRemoved: 'delete',
+  // The receivable status of the invoices of a page; after FI items were deleted, of every invoice (which invoices
+  // the deleted items belonged to is gone with them).
+  afterWrite: (tx, rows) => refreshReceivableStatus(tx, rows === 'removed' ? 'all' : rows.map(r => r.billingDocument_ID as string | null)),
 }
 
 export const descriptions: SyncDescription[] = [

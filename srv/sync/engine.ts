@@ -330,6 +330,7 @@ export class SyncEngine {
           const where = Object.fromEntries(primaryKey.map(k => [k, row[k]]))
           await tx.run(removal(d, where))
         }
+        if (keyed.size) await d.afterWrite?.(tx, 'removed')
       })
       removed += keyed.size
       // Removed and marked rows drop out of this ordered selection, so the next chunk starts that much earlier.
@@ -387,6 +388,7 @@ export class SyncEngine {
     if (!gone.length) return 0
     await c.db.tx(async tx => {
       for (const row of gone) await tx.run(removal(d, Object.fromEntries(columns.map(col => [col, row[col]]))))
+      await d.afterWrite?.(tx, 'removed')
       await tx.run(UPDATE(RUNS, c.runId).with({ rowsDeleted: { '+=': gone.length } }))
     })
     return gone.length
@@ -623,6 +625,7 @@ export class SyncEngine {
         const childRows = page.rows.flatMap(r => r.children[i])
         if (childRows.length) await writeJson(tx, 'INSERT', child.target, childRows)
       }
+      if (rows.length) await d.afterWrite?.(tx, rows)
       if (page.rejected.length) {
         const at = new Date().toISOString()
         await tx.run(INSERT.into(REJECTIONS).entries(page.rejected.map(r => ({ run_ID: runId, entity: d.name, recordKey: r.key.slice(0, 200), reason: r.reason.slice(0, 1000), at }))))

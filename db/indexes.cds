@@ -1,0 +1,56 @@
+// Secondary indexes beyond the one on every association's foreign key (db/init.js creates both): the sort and
+// filter columns the apps offer, each as the apps combine them. Named per entity; the columns in index order.
+// CDS has no index definition for every database: db/init.js reads these annotations and creates the indexes on
+// SQLite and PostgreSQL at every deployment (cds deploy, and the in-memory or template deployment of the tests).
+using { invoicecrm.mirror as mirror } from './mirror';
+using { invoicecrm.crm as crm } from './crm';
+using { invoicecrm.writeback as writeback } from './writeback';
+using { invoicecrm.integration as integration } from './integration';
+
+// Manage Invoices' default sort (days overdue = open due date ascending), its overdue filter and the KPI tile;
+// a payer's invoices in the same order (the payer filter, Customer 360's invoices).
+annotate mirror.BillingDocuments with @invoicecrm.indexes: {
+  openDue      : [ 'openDueDate', 'ID' ],
+  payerOpenDue : [ 'payer_ID', 'openDueDate' ],
+};
+
+// The receivable status of an invoice from its FI items (srv/sync/receivable-status.ts); the aging of a customer.
+annotate mirror.ReceivableItems with @invoicecrm.indexes: {
+  customerOpen : [ 'customer_ID', 'isCleared' ],
+};
+
+// The launchpad's unconfirmed invoices: sent, not confirmed, not cleared, before a date.
+annotate crm.InvoiceConversations with @invoicecrm.indexes: {
+  unconfirmed : [ 'dispatchStatus', 'confirmedAt', 'invoiceCleared', 'sentAt' ],
+};
+
+// Manage Disputes sorted by SLA due date; the KPI of disputes past their SLA; an invoice's open dispute.
+annotate crm.Disputes with @invoicecrm.indexes: {
+  slaDue        : [ 'slaDueAt' ],
+  statusSlaDue  : [ 'status', 'slaDueAt' ],
+  invoiceStatus : [ 'invoice_ID', 'status' ],
+};
+
+// The timelines of an invoice and of a customer, newest first.
+annotate crm.TimelineEntries with @invoicecrm.indexes: {
+  invoiceAt  : [ 'invoice_ID', 'at' ],
+  customerAt : [ 'customer_ID', 'at' ],
+};
+
+// The Integration Monitor's write-back list, newest first, and its status filter; the failed ones' KPI.
+annotate writeback.WriteBackOperations with @invoicecrm.indexes: {
+  createdAt : [ 'createdAt' ],
+  status    : [ 'status', 'createdAt' ],
+};
+
+// The Integration Monitor's runs, newest first, overall and per entity.
+annotate integration.SyncRuns with @invoicecrm.indexes: {
+  startedAt       : [ 'startedAt' ],
+  entityStartedAt : [ 'entity', 'startedAt' ],
+};
+
+// Document numbers sort as they are, not by the user's language: CAP sorts strings of a localized read with the
+// locale's collation (COLLATE NOCASE on SQLite, an ICU collation on PostgreSQL), which no index above serves. The
+// apps' lists end their sort with the key, so its collation decides whether the index on openDueDate, ID is used.
+annotate mirror.BillingDocuments with { ID @cds.collate: false };
+annotate mirror.Customers with { ID @cds.collate: false };
