@@ -1,4 +1,7 @@
-// npm run bench:ui -- [--runs 5] [--user clerk]
+// npm run bench:ui -- [--runs 5] [--user clerk] [--sqlite <file>]
+//
+// --sqlite: on a mirror filled at volume instead of the simulator's small one, e.g. the file `npm run bench:odata --
+// --db sqlite --volume 100000` leaves in the temp folder (bench-odata-100000.sqlite), so the KPI tiles count 100k invoices.
 //
 // Time to interactive of the local launchpad with the prebuilt SAPUI5 framework (npm run ui5:framework): from the
 // browser's navigation start to every tile visible and every KPI tile showing its count, as the page itself
@@ -28,6 +31,7 @@ const option = (name: string, fallback: string) => {
 }
 const runs = Number(option('runs', '5'))
 const user = option('user', 'clerk')
+const filled = option('sqlite', '')
 
 /** In the page: performance.now() once the home page shows the user's tiles (expected) and every KPI tile a number. */
 const READY = `(expected) => {
@@ -74,10 +78,11 @@ async function main() {
   if (!isFrameworkBuilt()) throw new Error(`No prebuilt SAPUI5 at ${frameworkDir()}: run 'npm run ui5:framework' first`)
   cds.root = root
   const cli = cds as unknown as { exec: (...args: string[]) => Promise<{ url: string }>; shutdown: () => Promise<void> }
-  const { url } = await cli.exec('--in-memory?', '--port', '0')
+  if (filled) cds.env.requires.db = { ...cds.env.requires.db, kind: 'sqlite', credentials: { url: filled } }
+  const { url } = await cli.exec(...(filled ? [] : ['--in-memory?']), '--port', '0')
   const sim = createSimulator({ volume: 'small' })
   s4Settings().url = await sim.listen(0)
-  await runSync('all')
+  if (!filled) await runSync('all')
   assertChromium()
   const launchpad = `${url}/launchpad/index.html`
   const authorization = `Basic ${Buffer.from(`${user}:${user}`).toString('base64')}`
@@ -122,6 +127,7 @@ async function main() {
   const summary = {
     ui5: ui5Version(),
     user,
+    mirror: filled || 'simulator, small volume',
     runs,
     cold: { medianSeconds: median(cold.map(r => r.seconds)), medianRequests: median(cold.map(r => r.requests)), medianMegabytes: median(cold.map(r => r.megabytes)), runs: cold },
     warm: { medianSeconds: median(warm.map(r => r.seconds)), medianRequests: median(warm.map(r => r.requests)), medianMegabytes: median(warm.map(r => r.megabytes)), runs: warm },
