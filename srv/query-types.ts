@@ -2,14 +2,14 @@ import cds from '@sap/cds'
 
 // Reads that SQLite runs (it has no types to speak of) and PostgreSQL and HANA refuse with an SQL error, which CAP
 // 10.1.1 answers with 500: a text function on an element that is not text ($filter=startswith(createdAt,'2026'),
-// contains(amount,'1'): "function strpos(numeric, unknown) does not exist"), and a negative $skip ("OFFSET must not be
+// contains(amount,'1'): "function strpos(numeric, unknown) does not exist"), a negative $skip or $top ("OFFSET/LIMIT must not be
 // negative"), at the top or inside $expand; and after an $apply that groups, a $filter or $orderby on a property
 // that is not among the grouped ones ("column … must appear in the GROUP BY clause"). In a $batch change set, PostgreSQL's aborted transaction then failed every
 // later request of the set too. Refused with 400 before the database sees them, on every database alike.
 
 type Element = { name: string; type?: string; target?: string; isAssociation?: boolean; elements?: Record<string, Element> }
 type Segment = string | { id: string; where?: Token[] }
-type Limit = { offset?: { val?: unknown } }
+type Limit = { rows?: { val?: unknown }; offset?: { val?: unknown } }
 type Token = {
   ref?: Segment[]
   as?: string
@@ -80,6 +80,7 @@ class Check {
 
   private limit(limit: Limit | undefined): void {
     if (!this.refusal && typeof limit?.offset?.val === 'number' && limit.offset.val < 0) this.refusal = { message: 'SKIP_NOT_NEGATIVE', args: [String(limit.offset.val)] }
+    if (!this.refusal && typeof limit?.rows?.val === 'number' && limit.rows.val < 0) this.refusal = { message: 'TOP_NOT_NEGATIVE', args: [String(limit.rows.val)] }
   }
 
   private tokens(tokens: Token[] | Record<string, Token> | string[] | undefined, entity: Element | undefined): void {

@@ -13,6 +13,7 @@ describe('reads only SQLite would run', () => {
     ['a text function on a timestamp', `/odata/v4/receivables/Timeline?$filter=${encodeURIComponent("startswith(at,'2026')")}`, 'clerk', 'startswith works on text only; at is not text.'],
     ['a text function on an amount', `/odata/v4/receivables/InvoiceItems?$filter=${encodeURIComponent("contains(taxAmount,'1')")}`, 'clerk', 'contains works on text only; taxAmount is not text.'],
     ['a negative $skip', '/odata/v4/integration/WriteBackOperations?$skip=-5', 'admin', '$skip must not be negative (-5).'],
+    ['a negative $top', '/odata/v4/integration/WriteBackOperations?$top=-1', 'admin', '$top must not be negative (-1).'],
     ['a negative $skip in $expand', `/odata/v4/integration/WriteBackOperations?$expand=${encodeURIComponent('log($skip=-1)')}`, 'admin', '$skip must not be negative (-1).'],
     [
       'a $filter after $apply on a property not grouped by',
