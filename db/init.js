@@ -1,18 +1,25 @@
 // Runs after every deployment to SQLite and PostgreSQL (CAP runs db/init.js with the deployment's transaction;
-// plain JavaScript, as `cds deploy` loads it without TypeScript). It creates the secondary indexes, which CDS
-// cannot declare for every database:
+// plain JavaScript, as `cds deploy` loads it without TypeScript). It creates the triggers that keep db/counts.cds
+// (db/counts.js), and the secondary indexes, which CDS cannot declare for every database:
 //   - one on the foreign key of every managed association of the project's entities, unless an index starts with it;
 //   - those db/indexes.cds names with @invoicecrm.indexes.
 // CREATE INDEX IF NOT EXISTS: a deployment of a changed model (PostgreSQL's schema evolution) keeps the existing ones.
 // SAP HANA deploys through HDI, which does not run this: there, indexes are .hdbindex artifacts (not written yet).
 const cds = require('@sap/cds')
+const maintainCounts = require('./counts')
 
 const ANNOTATION = '@invoicecrm.indexes'
 
-module.exports = async function createIndexes(tx, csn) {
+module.exports = async function (tx, csn) {
+  const kind = tx.kind ?? cds.db?.kind
+  await createIndexes(tx, csn, kind)
+  await maintainCounts(tx, kind)
+}
+
+async function createIndexes(tx, csn, kind) {
   // @cap-js/postgres sorts ascending NULLS FIRST (and descending NULLS LAST), as SQLite does; PostgreSQL's default
   // index order is the other way round and would not serve those sorts. SQLite has no such option (nulls first).
-  const nullsFirst = (tx.kind ?? cds.db?.kind) === 'postgres' ? ' NULLS FIRST' : ''
+  const nullsFirst = kind === 'postgres' ? ' NULLS FIRST' : ''
   for (const [name, entity] of Object.entries(csn.definitions)) {
     if (entity.kind !== 'entity' || !name.startsWith('invoicecrm.') || entity.query || entity.projection) continue
     if (entity['@cds.persistence.skip'] || entity['@cds.persistence.exists']) continue

@@ -1,12 +1,14 @@
 import cds from '@sap/cds'
+import { countInvoicesByOpenDueDate, readsOpenDueDateOnly } from './maintained-counts'
 
 // The $count of Manage Invoices' list: CAP 10.1.1 counts `SELECT 1 FROM ReceivablesService_Invoices WHERE …`, the
 // view with its joins to the conversation, the open dispute and the payer's dunning block. Neither SQLite nor
 // PostgreSQL drops those joins when no column of them is used (the open dispute is not unique by its key), so every
 // count joins every invoice: 250 ms at 100k invoices where counting the table takes 5. When the filter reads only
 // the invoice's own columns (number, payer, amounts, the receivable status, days overdue), this counts the table
-// instead; the rows of the page are read as before. Anything else (a filter on the CRM state, $search) is counted
-// as CAP does.
+// instead; the rows of the page are read as before. No condition, or one on the open due date alone (the overdue
+// filter), is counted from the counts the database keeps per day (srv/maintained-counts.ts). Anything else (a
+// filter on the CRM state, $search) is counted as CAP does.
 
 type Token = string | { ref?: unknown[]; val?: unknown; xpr?: Token[]; args?: Token[] | Record<string, Token>; list?: Token[]; func?: string; SELECT?: unknown }
 type Select = { from?: { ref?: unknown[] }; where?: Token[]; search?: unknown; groupBy?: unknown; having?: unknown; count?: boolean; limit?: { rows?: { val?: number }; offset?: { val?: number } } }
@@ -68,6 +70,8 @@ export async function readWithTableCount(select: Select, next: () => Promise<unk
   const count =
     rowsAsked === undefined || (rows.length < rowsAsked && (rows.length || !offset))
       ? rows.length + offset
-      : ((await SELECT.one.from(TABLE).columns('count(1) as n').where(select.where ?? [])) as { n: number }).n
+      : readsOpenDueDateOnly(select.where)
+        ? await countInvoicesByOpenDueDate(select.where)
+        : ((await SELECT.one.from(TABLE).columns('count(1) as n').where(select.where ?? [])) as { n: number }).n
   return Object.defineProperty(rows, '$count', { value: count, enumerable: false, configurable: true, writable: true })
 }

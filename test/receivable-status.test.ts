@@ -7,6 +7,7 @@ import { createSimulator, type Simulator } from './s4/simulator'
 import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/sync/s4-destination'
 import { NOTHING_OPEN, refreshReceivableStatus } from '../srv/sync/receivable-status'
+import { expectCountsAsRowsSay } from './counted-rows'
 
 const M = 'invoicecrm.mirror'
 const FI = 'A_OperationalAcctgDocItemCube'
@@ -75,6 +76,8 @@ describe('receivable status of invoices, maintained by the sync from their FI it
     const cleared = new Map(invoices.map(i => [i.ID, Boolean(i.isCleared)]))
     for (const c of (await SELECT.from('invoicecrm.crm.InvoiceConversations').columns('invoice_ID', 'invoiceCleared')) as { invoice_ID: string; invoiceCleared: boolean }[])
       expect(Boolean(c.invoiceCleared), `conversation of ${c.invoice_ID}`).to.equal(cleared.get(c.invoice_ID) ?? false)
+    // And the counts per day the database keeps from both (db/counts.js), through every path the sync writes by.
+    await expectCountsAsRowsSay()
     return invoices.filter(i => byInvoice.has(i.ID)).length
   }
 

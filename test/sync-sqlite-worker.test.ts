@@ -9,6 +9,7 @@ import { connectAppDatabase, createAppDatabase } from './app-database'
 import { runSync, type RunSummary } from '../srv/sync'
 import { s4Settings } from '../srv/sync/s4-destination'
 import { syncDatabase } from '../srv/sync/sqlite-worker'
+import { expectCountsAsRowsSay } from './counted-rows'
 
 const M = 'invoicecrm.mirror'
 const I = 'invoicecrm.integration'
@@ -66,6 +67,8 @@ describe('sync into an SQLite file, written from a worker thread', () => {
     const state = await SELECT.one.from(`${I}.SyncStates`).where({ entity: 'BillingDocuments' })
     expect(state.deltaStamp, 'the first run set the delta checkpoint').to.be.a('string')
     expect(state.fullRun).to.equal(null)
+    // The counts the database keeps per day (db/counts.js triggers) saw the worker's writes too.
+    await expectCountsAsRowsSay()
   })
 
   it('applies a delta, while the app writes through its own connection during the sync', async () => {
@@ -83,6 +86,7 @@ describe('sync into an SQLite file, written from a worker thread', () => {
       const remote = ((await (await fetch(`${sim.url}${BILLING}('${id}')?$format=json`)).json()) as { d: { PurchaseOrderByCustomer: string } }).d
       expect((await SELECT.one.from(`${M}.BillingDocuments`).where({ ID: id })).purchaseOrderByCustomer).to.equal(remote.PurchaseOrderByCustomer)
     }
+    await expectCountsAsRowsSay()
   })
 
   it('records a malformed record with its reason through the worker, with a key CAP generated', async () => {

@@ -1,0 +1,54 @@
+import cds from '@sap/cds'
+import { OpenDueDates, UnconfirmedSentDays } from '#cds-models/invoicecrm/counts'
+
+// Reads of the counts the database keeps per day (db/counts.cds, db/counts.js): a sum over a range of days instead
+// of a count over a range of invoices. Only where the deployment created the triggers (SQLite, PostgreSQL); on SAP
+// HANA they count the rows.
+
+type Token = string | { ref?: unknown[]; val?: unknown; xpr?: Token[]; args?: Token[] | Record<string, Token>; list?: Token[]; func?: string; SELECT?: unknown }
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+const countsAreMaintained = () => cds.db?.kind === 'sqlite' || cds.db?.kind === 'postgres'
+
+const sum = (row: unknown) => Number((row as { n?: number | string | null } | undefined)?.n ?? 0)
+
+/** Whether a condition on invoices reads nothing but their open due date (then it is a condition on the days). */
+export function readsOpenDueDateOnly(tokens: Token[] | Record<string, Token> | undefined): boolean {
+  if (!tokens) return true
+  return Object.values(tokens).every(t => {
+    if (typeof t !== 'object' || t === null) return true
+    if (t.SELECT) return false
+    if (t.ref) return t.ref.length === 1 && t.ref[0] === 'openDueDate'
+    return readsOpenDueDateOnly(t.xpr) && readsOpenDueDateOnly(t.args) && readsOpenDueDateOnly(t.list)
+  })
+}
+
+/** How many invoices meet a condition on their open due date (none: all of them). */
+export async function countInvoicesByOpenDueDate(where: Token[] = []): Promise<number> {
+  const query = countsAreMaintained()
+    ? SELECT.one.from(OpenDueDates).columns('sum(invoices) as n')
+    : SELECT.one.from('invoicecrm.mirror.BillingDocuments').columns('count(1) as n')
+  return sum(await (where.length ? query.where(where) : query))
+}
+
+/** The conversations of unconfirmed invoices sent in [from, before) (the launchpad's tile says which ones). */
+const countUnconfirmedRows = async (from: string, before: string) =>
+  sum(
+    await SELECT.one
+      .from('invoicecrm.crm.InvoiceConversations')
+      .columns('count(1) as n')
+      .where`dispatchStatus = 'sent' and confirmedAt is null and invoiceCleared = false and sentAt >= ${from} and sentAt < ${before}`
+  )
+
+/**
+ * How many invoices were sent before `sentBefore` and are neither confirmed nor cleared: the whole days before its
+ * day from the counts, the part of its day from the rows (an index range of one day).
+ */
+export async function countUnconfirmedSentBefore(sentBefore: Date): Promise<number> {
+  const before = sentBefore.toISOString()
+  if (!countsAreMaintained()) return countUnconfirmedRows(new Date(0).toISOString(), before)
+  const dayStart = new Date(Math.floor(sentBefore.getTime() / DAY_MS) * DAY_MS).toISOString()
+  const days = await SELECT.one.from(UnconfirmedSentDays).columns('sum(conversations) as n').where`sentOn < ${before.slice(0, 10)}`
+  return sum(days) + (await countUnconfirmedRows(dayStart, before))
+}
