@@ -13,6 +13,7 @@ import cds from '@sap/cds'
 //   - SQLite: the FTS5 trigram table of the column's table, `ID IN (SELECT ID FROM <fts> WHERE <fts> MATCH
 //     '{columns} : "term"')`, the term as one phrase (a trigram phrase matches as a case-insensitive substring),
 //     restricted to the searched columns. Trigrams need 3 characters: a shorter term is searched by containment.
+//     FTS5 folds the case of all of Unicode, SQLite's lower() only of ASCII: 'MÜLLER' now also finds 'Müller'.
 //   - PostgreSQL: `lower(column) LIKE '%term%'` (%, _ and \ of the term escaped), which pg_trgm's GIN index on
 //     lower(column) answers (a containment test by strpos is not indexable); the payer's name as
 //     `payer_ID = ANY(ARRAY(SELECT ID FROM Customers WHERE lower(name) LIKE …))`: the matching customers first, then
