@@ -45,7 +45,9 @@ const SEARCH = '@invoicecrm.search.of'
  * cannot be corrupted by a write that gives wrong ones). Triggers keep it in step with every write to the table,
  * whoever makes it: CAP's INSERT/UPSERT/UPDATE/DELETE, the sync's JSON inserts and its worker thread's connection.
  * An update touches the index only when a searched column changed (the receivable status' updates of every invoice
- * do not). Recreated and filled from the table at every deployment (also after a VACUUM, which may renumber rowids).
+ * do not). Recreated and filled from the table at every deployment. Caveat: SQLite does not promise to keep the
+ * rowids of a table without INTEGER PRIMARY KEY through a VACUUM (nothing here runs one); after one, refill the FTS5
+ * tables as below (DELETE, then INSERT … SELECT rowid, …).
  * PostgreSQL: pg_trgm's GIN index on lower(column) for each searched column, which serves `lower(column) LIKE '%…%'`.
  */
 async function searchIndexes(tx, csn, kind) {
