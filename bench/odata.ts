@@ -65,7 +65,14 @@ const REQUESTS: Request[] = [
     name: 'invoices: search',
     user: 'clerk',
     path: p => list('', `&$search=${p.invoice.slice(-6)}`),
-    floor: (p, kind) => floorList(`b.ID like '%${p.invoice.slice(-6)}%' or b.purchaseOrderByCustomer like '%${p.invoice.slice(-6)}%'`, kind),
+    // By the search indexes (db/search.cds): the FTS5 trigram table on SQLite, pg_trgm's indexes on lower(column) on PostgreSQL.
+    floor: (p, kind) =>
+      floorList(
+        kind === 'sqlite'
+          ? `b.ID in (select ID from invoicecrm_search_BillingDocuments where invoicecrm_search_BillingDocuments match '{ID purchaseOrderByCustomer} : "${p.invoice.slice(-6)}"')`
+          : `(lower(b.ID) like '%${p.invoice.slice(-6)}%' or lower(b.purchaseOrderByCustomer) like '%${p.invoice.slice(-6)}%')`,
+        kind
+      ),
   },
   {
     name: 'invoice: object page',

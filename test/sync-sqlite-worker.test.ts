@@ -120,4 +120,17 @@ describe('sync into an SQLite file, written from a worker thread', () => {
     expect(await count(`${M}.BillingDocuments`)).to.equal(sim.store.counts().A_BillingDocument)
     expect(await count(`${M}.BillingDocumentItems`)).to.equal(sim.store.counts().A_BillingDocumentItem)
   })
+
+  it("leaves the search index (db/init.js's FTS5 tables, kept by triggers) holding exactly what the worker wrote", async () => {
+    sim.changes.touch('A_BillingDocument', 10, { mutate: true })
+    expect(only(await runSync('BillingDocuments')).status).to.equal('succeeded')
+    for (const [fts, table, columns] of [
+      ['invoicecrm_search_BillingDocuments', 'invoicecrm_mirror_BillingDocuments', 'ID, purchaseOrderByCustomer'],
+      ['invoicecrm_search_Customers', 'invoicecrm_mirror_Customers', 'ID, name'],
+    ]) {
+      const rows = (await cds.run(`SELECT rowid AS r, ${columns} FROM ${table} ORDER BY rowid`)) as unknown[]
+      expect(rows.length, table).to.be.greaterThan(0)
+      expect(await cds.run(`SELECT rowid AS r, ${columns} FROM ${fts} ORDER BY rowid`), fts).to.deep.equal(rows)
+    }
+  })
 })
