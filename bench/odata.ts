@@ -210,6 +210,9 @@ async function vacuum(database: string) {
 async function load(db: Db, deploy: (model: string) => { to: (db: unknown) => Promise<unknown> }) {
   const started = Date.now()
   console.error(`deploying and filling ${db.kind} with ${volume} billing documents …`)
+  // CAP 10.1.1's deployment takes the placeholder of its statement on PostgreSQL's model table from cds.db, which
+  // the first deployment of the process sets: with --db both, SQLite's `?` on PostgreSQL (a syntax error).
+  ;(cds as unknown as { db: unknown }).db = db
   await deploy('*').to(db)
   await fill(db, volume)
   // As the sync does after a reconciliation removed FI items: every invoice's status from its FI items.
