@@ -19,6 +19,12 @@ annotate mirror.ReceivableItems with @invoicecrm.indexes: {
   customerOpen : [ 'customer_ID', 'isCleared' ],
 };
 
+// Customer 360's list, sorted by the customer number (on PostgreSQL the primary key's index does not serve CAP's
+// ORDER BY ID NULLS FIRST: a sort of every customer for each page; db/init.js creates this one there only).
+annotate mirror.Customers with @invoicecrm.indexes: {
+  list : [ 'ID' ],
+};
+
 // The launchpad's unconfirmed invoices: sent, not confirmed, not cleared, before a date.
 annotate crm.InvoiceConversations with @invoicecrm.indexes: {
   unconfirmed : [ 'dispatchStatus', 'confirmedAt', 'invoiceCleared', 'sentAt' ],

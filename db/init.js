@@ -36,11 +36,13 @@ async function createIndexes(tx, csn, kind) {
       if ([keys, ...Object.values(named)].some(index => startsWith(index, columns))) continue
       indexes[element] = columns
     }
-    Object.assign(indexes, named)
+    // The primary key's own index orders nulls last on PostgreSQL: a named index of the key alone is there for
+    // CAP's ORDER BY <key> NULLS FIRST, and on SQLite the primary key serves it.
+    for (const [index, columns] of Object.entries(named)) if (nullsFirst || columns.join() !== keys.join()) indexes[index] = columns
     for (const [index, columns] of Object.entries(indexes))
       await tx.run(`CREATE INDEX IF NOT EXISTS ${table}_${index} ON ${table} (${columns.map(c => c + nullsFirst).join(', ')})`)
   }
-  await searchIndexes(tx, csn, tx.kind ?? cds.db?.kind)
+  await searchIndexes(tx, csn, kind)
 }
 
 const SEARCH = '@invoicecrm.search.of'
