@@ -30,9 +30,10 @@ annotate crm.InvoiceConversations with @invoicecrm.indexes: {
   unconfirmed : [ 'dispatchStatus', 'confirmedAt', 'invoiceCleared', 'sentAt' ],
 };
 
-// Manage Disputes sorted by SLA due date; the KPI of disputes past their SLA; an invoice's open dispute.
+// Manage Disputes sorted by SLA due date (then by key, as the list pages: with the key in the index no sort of
+// every dispute); the KPI of disputes past their SLA; an invoice's open dispute.
 annotate crm.Disputes with @invoicecrm.indexes: {
-  slaDue        : [ 'slaDueAt' ],
+  slaDueKey     : [ 'slaDueAt', 'ID' ],
   statusSlaDue  : [ 'status', 'slaDueAt' ],
   invoiceStatus : [ 'invoice_ID', 'status' ],
 };
