@@ -112,8 +112,9 @@ describe('secure links', () => {
       expect((await row(linkId)).tokenHash).to.equal(createHash('sha256').update(token).digest('hex'))
       let tables = 0
       for (const entity of cds.db.model.each('entity')) {
-        const e = entity as unknown as { name: string; query?: unknown; '@cds.persistence.skip'?: boolean }
-        if (e.query || e['@cds.persistence.skip'] || e.name.startsWith('cds.')) continue
+        const e = entity as unknown as { name: string; query?: unknown; '@cds.persistence.skip'?: boolean; '@cds.persistence.exists'?: boolean }
+        // Not deployed by CAP (db/search.cds: a copy of columns of tables read here, and on PostgreSQL no table at all).
+        if (e.query || e['@cds.persistence.skip'] || e['@cds.persistence.exists'] || e.name.startsWith('cds.')) continue
         const rows = JSON.stringify(await SELECT.from(e.name))
         expect(rows, e.name).not.to.include(signature)
         expect(rows, e.name).not.to.include(token)
