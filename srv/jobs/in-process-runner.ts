@@ -4,6 +4,7 @@ import { CronExpression } from './cron'
 import { LocalLocks } from './locks'
 import { JobRunner, within, type JobState, type JobView } from './runner'
 import type { SyncJobData } from './sync-job'
+import { retryDelay } from '../retry-delay'
 
 // Without Redis (a fresh machine, `npm start`): timers in this process schedule the same jobs, with a lock per
 // entity, retries and progress as with BullMQ, for this one instance only. Jobs live in memory: a restart forgets them, and the
@@ -132,7 +133,7 @@ export class InProcessRunner extends JobRunner {
   /** The delay before the retry after attempt n, as BullMQ computes it. */
   private backoff(attempt: number): number {
     const { type, delay } = this.settings.backoff
-    return type === 'exponential' ? Math.round(2 ** (attempt - 1) * delay) : delay
+    return type === 'exponential' ? Math.round(retryDelay(attempt, delay)) : delay
   }
 
   private remember(view: JobView) {
