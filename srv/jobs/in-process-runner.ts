@@ -1,6 +1,6 @@
 import cds from '@sap/cds'
 import type { JobsSettings, Schedule } from './config'
-import { CronExpression } from './cron'
+import { nextRun } from './cron-schedule'
 import { LocalLocks } from './locks'
 import { JobRunner, within, type JobState, type JobView } from './runner'
 import type { SyncJobData } from './sync-job'
@@ -71,10 +71,9 @@ export class InProcessRunner extends JobRunner {
 
   protected async schedule(s: Schedule) {
     await this.unschedule(s.id)
-    const cron = new CronExpression(s.cron)
     const data: SyncJobData = { entity: s.entity, mode: s.mode, trigger: 'schedule', pageSize: s.pageSize }
     const arm = (after: Date) => {
-      const next = cron.next(after)
+      const next = nextRun(s.cron, after)
       const timer = setTimeout(() => {
         if (Date.now() < next.getTime()) return arm(after) // woken early by MAX_TIMEOUT: keep waiting
         void this.enqueue(data)
