@@ -1,12 +1,12 @@
 // Scheduled sync jobs: BullMQ against the real Redis on 127.0.0.1:6379 (REDIS_URL), the in-process runner, the
-// entity lock and the cron matcher. S/4HANA is played by nock; every test works under its own queue, and all
+// entity lock and the cron schedules. S/4HANA is played by nock; every test works under its own queue, and all
 // Redis keys of this run are under one prefix that is deleted afterwards.
 import cds from '@sap/cds'
 import nock from 'nock'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { format } from 'node:util'
-import { CronExpression } from '../srv/jobs/cron'
+import { nextRun } from '../srv/jobs/cron-schedule'
 import { BullmqRunner } from '../srv/jobs/bullmq-runner'
 import { InProcessRunner } from '../srv/jobs/in-process-runner'
 import { RedisLocks } from '../srv/jobs/locks'
@@ -95,10 +95,10 @@ describe('scheduled sync jobs', () => {
     await redis.quit()
   })
 
-  describe('cron matcher', () => {
+  describe('cron schedules', () => {
     const at = (iso: string) => new Date(iso)
-    const next = (cron: string, after: string) => new CronExpression(cron).next(at(after)).toISOString()
-    // The matcher works in local time; the expected values are written for the test process's time zone.
+    const next = (cron: string, after: string) => nextRun(cron, at(after)).toISOString()
+    // Schedules are in local time; the expected values are written for the test process's time zone.
     const local = (y: number, mo: number, d: number, h: number, mi: number, s = 0) => new Date(y, mo - 1, d, h, mi, s).toISOString()
 
     it('finds the next tick of steps, lists, ranges and seconds', () => {
@@ -108,6 +108,7 @@ describe('scheduled sync jobs', () => {
       expect(next('33 2 * * *', local(2026, 3, 2, 2, 33))).to.equal(local(2026, 3, 3, 2, 33))
       expect(next('0 0 1 */3 *', local(2026, 3, 2, 0, 0))).to.equal(local(2026, 4, 1, 0, 0))
       expect(next('*/10 * * * * *', local(2026, 3, 2, 10, 0, 3))).to.equal(local(2026, 3, 2, 10, 0, 10))
+      expect(next('* * * * * *', local(2026, 3, 2, 10, 0, 3)), 'strictly after').to.equal(local(2026, 3, 2, 10, 0, 4))
     })
 
     it('matches either day field when both are restricted, and Sunday as 0 or 7', () => {
@@ -117,9 +118,14 @@ describe('scheduled sync jobs', () => {
       expect(next('0 8 * * 0', local(2026, 3, 2, 9, 0))).to.equal(local(2026, 3, 8, 8, 0))
     })
 
-    it('rejects what it cannot read, so that both runners accept the same schedules', () => {
-      for (const bad of ['* * * *', '61 * * * *', '*/0 * * * *', 'x * * * *', '5-1 * * * *', '0 0 31 2 *'])
-        expect(() => new CronExpression(bad).next(at('2026-03-02T00:00:00Z')), bad).to.throw(/cron/)
+    it('reads names and the last day of the month as BullMQ does', () => {
+      expect(next('0 8 * * MON', local(2026, 3, 3, 9, 0))).to.equal(local(2026, 3, 9, 8, 0))
+      expect(next('0 0 L * *', local(2026, 3, 2, 0, 0))).to.equal(local(2026, 3, 31, 0, 0))
+    })
+
+    it('rejects what cannot be scheduled, so that both runners accept the same schedules', () => {
+      for (const bad of ['', '* * * *', '* * * * * * *', '61 * * * *', '*/0 * * * *', 'x * * * *', '5-1 * * * *', '0 0 31 2 *', '0 0 31 4,6 *'])
+        expect(() => nextRun(bad, at('2026-03-02T00:00:00Z')), bad).to.throw(/^cron '/)
     })
   })
 

@@ -5,6 +5,7 @@ import { invoicePdf } from '../sync/invoice-pdf'
 import { recordTimeline } from './timeline'
 import { invoiceSummary } from './invoice-summary'
 import { crmSettings } from './settings'
+import { retryDelay } from '../retry-delay'
 
 // The mails of the conversation. Callers reach this service through cds.queued(...): each mail is a message in the
 // persistent queue, written in the caller's transaction. A handler reads, and issues its link, in short transactions
@@ -100,12 +101,13 @@ async function sendInvoice(notifications: cds.Service, invoiceId: string) {
         ...(error.permanent && { bouncedAt: new Date().toISOString() }),
       })
       .where({ invoice_ID: invoiceId })
-    const next = retry ? `; next attempt in ${Math.round((retryDelayMs * 2 ** (attempt - 1)) / 1000)} s` : ''
+    const delay = retryDelay(attempt, retryDelayMs)
+    const next = retry ? `; next attempt in ${Math.round(delay / 1000)} s` : ''
     await recordTimeline({ kind: error.permanent ? 'mailBounced' : 'mailFailed', invoice: invoiceId, customer: conversation.customer_ID, text: `${error.message}${next}` })
     // One task per invoice: a task name is a singleton in the queue. (@cap-js/cds-types does not know .as yet.)
     if (retry) {
       const task = notifications.schedule('invoiceMail', { invoice: invoiceId }) as unknown as { as(name: string): { after(ms: number): Promise<unknown> } }
-      await task.as(`invoiceMail ${invoiceId}`).after(retryDelayMs * 2 ** (attempt - 1))
+      await task.as(`invoiceMail ${invoiceId}`).after(delay)
     }
     return
   }

@@ -1,6 +1,7 @@
 import cds from '@sap/cds'
 import { syncEvents, type RunSummary } from '../sync'
 import { dispatchNewInvoices, dispatchToNewAddresses, surveyPaidInvoices } from './dispatch'
+import { inBackgroundContext } from '../background-context'
 
 // What follows in the conversation from what the mirror just learned: new invoices are sent, paid ones
 // surveyed. All look at the whole mirror, not only at the run's rows, so nothing is missed after a restart.
@@ -29,17 +30,11 @@ export function followSyncs(): void {
     queued.add(summary.entity)
     // One after the other, in a context of their own without a transaction: a follow-up never joins a sync's or a
     // request's transaction, and holds no database connection while it waits (SQLite has only one).
-    running = running.then(
-      () =>
-        new Promise<void>(resolve =>
-          setImmediate(() => {
-            queued.delete(summary.entity)
-            cds.context = new cds.EventContext({ user: cds.User.privileged } as never)
-            followUp()
-              .catch(error => LOG.error(`${summary.entity}: follow-up failed: ${(error as Error).message}`))
-              .finally(resolve)
-          })
-        )
+    running = running.then(() =>
+      inBackgroundContext(async () => {
+        queued.delete(summary.entity)
+        await followUp().catch(error => LOG.error(`${summary.entity}: follow-up failed: ${(error as Error).message}`))
+      })
     )
   })
 }

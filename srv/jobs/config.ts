@@ -2,7 +2,7 @@ import cds from '@sap/cds'
 import type { RedisOptions } from 'ioredis'
 import { descriptions, type SyncMode } from '../sync'
 import { pageSize as defaultPageSize } from '../sync/descriptions'
-import { CronExpression } from './cron'
+import { nextRun } from './cron-schedule'
 
 // cds.requires.jobs: when each mirrored entity is synced, and how the runner behaves. Entities are named as in
 // srv/sync/descriptions.ts. Read once when the runner starts; a changed schedule takes effect on the next start.
@@ -57,7 +57,7 @@ export function redisOf(settings: JobsSettings): string | RedisOptions | undefin
   return process.env.REDIS_URL || settings.redis || settings.credentials?.uri || undefined
 }
 
-/** Every enabled cron of every entity; throws on an unknown entity or an expression the cron matcher cannot read. */
+/** Every enabled cron of every entity; throws on an unknown entity or an expression that cannot be scheduled. */
 export function schedulesOf(settings: JobsSettings): Schedule[] {
   const schedules: Schedule[] = []
   for (const name of Object.keys(settings.schedules ?? {})) {
@@ -66,7 +66,7 @@ export function schedulesOf(settings: JobsSettings): Schedule[] {
     if (s.enabled === false) continue
     for (const [mode, cron] of [['delta', s.cron], ['full', s.fullCron]] as const) {
       if (!cron) continue
-      new CronExpression(cron) // throws on what the in-process runner could not schedule
+      nextRun(cron, new Date()) // throws on what neither runner could schedule
       schedules.push({ id: `${entity}.${mode}`, entity, mode, cron, pageSize: pageSizeOf(settings, entity) })
     }
   }

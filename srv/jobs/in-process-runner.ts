@@ -1,9 +1,10 @@
 import cds from '@sap/cds'
 import type { JobsSettings, Schedule } from './config'
-import { CronExpression } from './cron'
+import { nextRun } from './cron-schedule'
 import { LocalLocks } from './locks'
 import { JobRunner, within, type JobState, type JobView } from './runner'
 import type { SyncJobData } from './sync-job'
+import { retryDelay } from '../retry-delay'
 
 // Without Redis (a fresh machine, `npm start`): timers in this process schedule the same jobs, with a lock per
 // entity, retries and progress as with BullMQ, for this one instance only. Jobs live in memory: a restart forgets them, and the
@@ -70,10 +71,9 @@ export class InProcessRunner extends JobRunner {
 
   protected async schedule(s: Schedule) {
     await this.unschedule(s.id)
-    const cron = new CronExpression(s.cron)
     const data: SyncJobData = { entity: s.entity, mode: s.mode, trigger: 'schedule', pageSize: s.pageSize }
     const arm = (after: Date) => {
-      const next = cron.next(after)
+      const next = nextRun(s.cron, after)
       const timer = setTimeout(() => {
         if (Date.now() < next.getTime()) return arm(after) // woken early by MAX_TIMEOUT: keep waiting
         void this.enqueue(data)
@@ -132,7 +132,7 @@ export class InProcessRunner extends JobRunner {
   /** The delay before the retry after attempt n, as BullMQ computes it. */
   private backoff(attempt: number): number {
     const { type, delay } = this.settings.backoff
-    return type === 'exponential' ? Math.round(2 ** (attempt - 1) * delay) : delay
+    return type === 'exponential' ? Math.round(retryDelay(attempt, delay)) : delay
   }
 
   private remember(view: JobView) {

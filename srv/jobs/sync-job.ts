@@ -3,6 +3,7 @@ import { runSync, type SyncMode } from '../sync'
 import type { RunCounters } from '../sync/engine'
 import type { EntityLocks } from './locks'
 import { isPaused } from './pause-state'
+import { inBackgroundContext } from '../background-context'
 
 // What a sync job does, whichever runner runs it: take the entity's lock or skip, sync, report progress,
 // and throw when the sync failed so that the runner retries it by policy.
@@ -47,7 +48,7 @@ export async function runSyncJob(
   report: (progress: SyncJobProgress) => unknown
 ): Promise<SyncJobResult> {
   const correlationId = cds.utils.uuid()
-  return inContext(correlationId, async () => {
+  return inBackgroundContext(async () => {
     const { entity, mode } = data
     const skip = (message: string): SyncJobResult => {
       LOG.info(message, { job: jobId })
@@ -83,19 +84,5 @@ export async function runSyncJob(
       await reporting
       await lease.release()
     }
-  })
-}
-
-/**
- * Runs fn with a context of its own: its correlation id is in every log line of the run, and it carries no
- * transaction, so the engine's per-page transactions stay separate. setImmediate keeps the context from
- * leaking into the caller, and from inheriting an HTTP request's (a runNow) when run in-process.
- */
-function inContext<T>(id: string, fn: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) =>
-    setImmediate(() => {
-      cds.context = new cds.EventContext({ id, user: cds.User.privileged } as never)
-      fn().then(resolve, reject)
-    })
-  )
+  }, correlationId)
 }

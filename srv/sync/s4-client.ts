@@ -3,6 +3,7 @@ import { executeHttpRequest } from '@sap-cloud-sdk/http-client'
 import { timeout } from '@sap-cloud-sdk/resilience'
 import type { HttpDestinationOrFetchOptions } from '@sap-cloud-sdk/connectivity'
 import type { S4Settings } from './s4-destination'
+import { retryDelay, sleep } from '../retry-delay'
 
 const LOG = cds.log('s4')
 
@@ -38,7 +39,6 @@ export interface RequestOptions {
 }
 
 const RETRIABLE = new Set([408, 429, 500, 502, 503, 504])
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 /** Seconds or an HTTP date, as S/4HANA and its gateways send it; undefined when absent or unreadable. */
 export function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
@@ -102,8 +102,7 @@ export class S4Client {
         const willRetry = failure.retriable && attempt < attempts
         await onFailure?.({ attempt, httpStatus: failure.status, message: failure.message, willRetry })
         if (!willRetry) throw new S4RequestError(message, failure.status, timedOut)
-        const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
-        const wait = Math.min(maxDelayMs, failure.retryAfterMs ?? backoff)
+        const wait = Math.min(maxDelayMs, failure.retryAfterMs ?? retryDelay(attempt, baseDelayMs, { maxMs: maxDelayMs, jitter: true }))
         LOG.warn(`GET ${url.split('?')[0]} attempt ${attempt} failed (${failure.message}); retrying in ${Math.round(wait)} ms`)
         await sleep(wait)
       }

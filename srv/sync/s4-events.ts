@@ -2,6 +2,7 @@ import cds from '@sap/cds'
 import { billingDocuments, customers, receivableItems, salesOrders, type SyncDescription } from './descriptions'
 import { syncEngine, syncEvents } from '.'
 import type { RunSummary } from './engine'
+import { inBackgroundContext } from '../background-context'
 
 // S/4HANA's business events (declared in srv/s4-events.cds) through CAP messaging: Redis locally, SAP Event Mesh or
 // Event Hub on BTP. An event names one document by its key and nothing else, so each one asks for a targeted read of
@@ -95,16 +96,11 @@ export class EventBatches {
     this.timer = undefined
     const batch = this.pending
     this.pending = new Map()
-    this.reading = this.reading.then(
-      () =>
-        new Promise<void>(resolve =>
-          setImmediate(async () => {
-            cds.context = new cds.EventContext({ user: cds.User.privileged } as never)
-            for (const [object, keys] of batch)
-              await this.read(object, [...keys]).catch(error => LOG.error(`${object.service}: reading ${keys.size} documents failed: ${(error as Error).message}`))
-            resolve()
-          })
-        )
+    this.reading = this.reading.then(() =>
+      inBackgroundContext(async () => {
+        for (const [object, keys] of batch)
+          await this.read(object, [...keys]).catch(error => LOG.error(`${object.service}: reading ${keys.size} documents failed: ${(error as Error).message}`))
+      })
     )
   }
 

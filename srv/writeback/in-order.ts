@@ -3,6 +3,7 @@ import { S4WriteError, type S4Session } from './s4-session'
 import { deliveries, setsState, type Delivered, type Target } from './targets'
 import { writeBackSettings } from './settings'
 import { withDocumentLease, type Lease } from './document-lease'
+import { retryDelay } from '../retry-delay'
 
 // Delivers write-back operations in the order of the CRM changes that caused them (see db/writeback.cds). A queue
 // message names one operation; its delivery takes the operation's S/4 document (in this process: one after the
@@ -146,7 +147,7 @@ async function failed(op: OperationRow, attempts: number, now: string, error: un
   const { maxAttempts, retryDelayMs, maxRetryDelayMs } = writeBackSettings().delivery
   // Anything but a permanent answer from S/4 (4xx) may pass: S/4 down, a timeout, a destination not yet bound.
   const retry = (failure?.transient ?? true) && attempts < maxAttempts
-  const delay = Math.max(failure?.retryAfterMs ?? 0, Math.min(maxRetryDelayMs, retryDelayMs * 2 ** (attempts - 1)))
+  const delay = Math.max(failure?.retryAfterMs ?? 0, retryDelay(attempts, retryDelayMs, { maxMs: maxRetryDelayMs }))
   const message = ((error as Error).message ?? String(error)).slice(0, 1000)
   await cds.tx(async () => {
     await UPDATE(OPERATIONS)

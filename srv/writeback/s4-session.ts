@@ -5,9 +5,9 @@ import type { HttpDestinationOrFetchOptions } from '@sap-cloud-sdk/connectivity'
 import type { Method } from '@sap-cloud-sdk/http-client'
 import { describeFailure, gatewayError, type HttpErrorLike } from '../sync/s4-client'
 import type { S4Settings } from '../sync/s4-destination'
+import { retryDelay, sleep } from '../retry-delay'
 
 const LOG = cds.log('writeback')
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 /** A failed S/4HANA request, with what S/4 said. `transient`: worth another delivery attempt later. */
 export class S4WriteError extends Error {
@@ -75,8 +75,7 @@ export class S4Session {
         if (!(error instanceof S4WriteError)) throw error
         const notCarriedOut = error.httpStatus === 429 || error.httpStatus === 503
         if (!error.transient || attempt >= attempts || (modifying && !notCarriedOut)) throw error
-        const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
-        const wait = Math.min(maxDelayMs, error.retryAfterMs ?? backoff)
+        const wait = Math.min(maxDelayMs, error.retryAfterMs ?? retryDelay(attempt, baseDelayMs, { maxMs: maxDelayMs, jitter: true }))
         LOG.warn(`${method.toUpperCase()} ${pathOf(url)} attempt ${attempt} failed (${error.message}); retrying in ${Math.round(wait)} ms`)
         await sleep(wait)
       }
