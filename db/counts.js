@@ -14,13 +14,15 @@ const UNCONFIRMED = 'invoicecrm_counts_UnconfirmedSentDays'
 /** The launchpad's unconfirmed invoice (srv/launchpad-service.ts), as a condition on a conversation row `row`. */
 const unconfirmed = row => `${row}.dispatchStatus = 'sent' AND ${row}.confirmedAt IS NULL AND ${row}.invoiceCleared = FALSE AND ${row}.sentAt IS NOT NULL`
 
+/** The UTC day a conversation row was sent: timestamps are ISO text on SQLite, UTC without a zone on PostgreSQL. */
+const SENT_DAY = { sqlite: row => `substr(${row}.sentAt, 1, 10)`, postgres: row => `${row}.sentAt::date` }
+
 function sqlite() {
   const openDue = (row, sign) =>
     `INSERT INTO ${OPEN_DUE} (bucket, openDueDate, invoices) VALUES (coalesce(${row}.openDueDate, 'none'), ${row}.openDueDate, ${sign}1)
        ON CONFLICT (bucket) DO UPDATE SET invoices = invoices ${sign} 1;`
-  // Timestamps are ISO text on SQLite: the day is its first ten characters.
   const sent = (row, sign) =>
-    `INSERT INTO ${UNCONFIRMED} (sentOn, conversations) SELECT substr(${row}.sentAt, 1, 10), ${sign}1 WHERE ${unconfirmed(row)}
+    `INSERT INTO ${UNCONFIRMED} (sentOn, conversations) SELECT ${SENT_DAY.sqlite(row)}, ${sign}1 WHERE ${unconfirmed(row)}
        ON CONFLICT (sentOn) DO UPDATE SET conversations = conversations ${sign} 1;`
   return [
     `CREATE TRIGGER ${OPEN_DUE}_insert AFTER INSERT ON ${INVOICES} BEGIN ${openDue('NEW', '+')} END`,
@@ -64,30 +66,24 @@ function postgres() {
   return [
     fn({ counter: OPEN_DUE, columns: ['bucket', 'openDueDate'], key: "coalesce(day::text, 'none'), day", count: 'invoices', day: 'r.openDueDate', where: 'TRUE' }),
     ...triggers(OPEN_DUE, INVOICES),
-    // Timestamps are stored in UTC without a zone: the cast gives the UTC day, as on SQLite.
-    fn({ counter: UNCONFIRMED, columns: ['sentOn'], key: 'day', count: 'conversations', day: 'r.sentAt::date', where: unconfirmed('r') }),
+    fn({ counter: UNCONFIRMED, columns: ['sentOn'], key: 'day', count: 'conversations', day: SENT_DAY.postgres('r'), where: unconfirmed('r') }),
     ...triggers(UNCONFIRMED, CONVERSATIONS),
   ]
 }
 
 /** The counts of what is in the tables now: a deployment may add the triggers to tables that have rows. */
-const recount = [
+const recount = kind => [
   `DELETE FROM ${OPEN_DUE}`,
   `INSERT INTO ${OPEN_DUE} (bucket, openDueDate, invoices) SELECT coalesce(CAST(openDueDate AS VARCHAR(10)), 'none'), openDueDate, count(1) FROM ${INVOICES} GROUP BY openDueDate`,
   `DELETE FROM ${UNCONFIRMED}`,
+  `INSERT INTO ${UNCONFIRMED} (sentOn, conversations) SELECT ${SENT_DAY[kind]('r')}, count(1) FROM ${CONVERSATIONS} r WHERE ${unconfirmed('r')} GROUP BY ${SENT_DAY[kind]('r')}`,
 ]
 
 module.exports = async function maintainCounts(tx, kind) {
-  if (kind === 'sqlite') {
-    // Dropped first: a changed definition replaces the one of an earlier deployment (SQLite has no CREATE OR REPLACE).
+  if (kind !== 'sqlite' && kind !== 'postgres') return
+  // SQLite has no CREATE OR REPLACE TRIGGER: dropped first, so that a changed definition replaces an earlier one.
+  if (kind === 'sqlite')
     for (const suffix of ['insert', 'update', 'delete'])
       for (const counter of [OPEN_DUE, UNCONFIRMED]) await tx.run(`DROP TRIGGER IF EXISTS ${counter}_${suffix}`)
-    for (const statement of sqlite()) await tx.run(statement)
-    for (const statement of recount) await tx.run(statement)
-    await tx.run(`INSERT INTO ${UNCONFIRMED} (sentOn, conversations) SELECT substr(r.sentAt, 1, 10), count(1) FROM ${CONVERSATIONS} r WHERE ${unconfirmed('r')} GROUP BY substr(r.sentAt, 1, 10)`)
-  } else if (kind === 'postgres') {
-    for (const statement of postgres()) await tx.run(statement)
-    for (const statement of recount) await tx.run(statement)
-    await tx.run(`INSERT INTO ${UNCONFIRMED} (sentOn, conversations) SELECT r.sentAt::date, count(1) FROM ${CONVERSATIONS} r WHERE ${unconfirmed('r')} GROUP BY r.sentAt::date`)
-  }
+  for (const statement of [...(kind === 'sqlite' ? sqlite() : postgres()), ...recount(kind)]) await tx.run(statement)
 }

@@ -14,6 +14,7 @@ const ANNOTATION = '@invoicecrm.indexes'
 module.exports = async function (tx, csn) {
   const kind = tx.kind ?? cds.db?.kind
   await createIndexes(tx, csn, kind)
+  await searchIndexes(tx, csn, kind)
   await maintainCounts(tx, kind)
 }
 
@@ -42,7 +43,6 @@ async function createIndexes(tx, csn, kind) {
     for (const [index, columns] of Object.entries(indexes))
       await tx.run(`CREATE INDEX IF NOT EXISTS ${table}_${index} ON ${table} (${columns.map(c => c + nullsFirst).join(', ')})`)
   }
-  await searchIndexes(tx, csn, kind)
 }
 
 const SEARCH = '@invoicecrm.search.of'

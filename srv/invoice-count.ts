@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { countInvoicesByOpenDueDate, readsOpenDueDateOnly } from './maintained-counts'
+import { countInvoicesByOpenDueDate } from './maintained-counts'
 
 // The $count of Manage Invoices' list: CAP 10.1.1 counts `SELECT 1 FROM ReceivablesService_Invoices WHERE …`, the
 // view with its joins to the conversation, the open dispute and the payer's dunning block. Neither SQLite nor
@@ -15,6 +15,8 @@ type Select = { from?: { ref?: unknown[] }; where?: Token[]; search?: unknown; g
 type Definition = { name: string; elements: Record<string, { isAssociation?: boolean }>; query?: { SELECT?: { columns?: (string | { as?: string; ref?: string[] })[] } } }
 
 const TABLE = 'invoicecrm.mirror.BillingDocuments'
+/** A condition that reads no other column of the invoice is one on the days the database counts invoices by. */
+const OPEN_DUE_DATE = new Set(['openDueDate'])
 const LIST = 'ReceivablesService.Invoices'
 
 let ownColumns: Set<string> | undefined
@@ -70,7 +72,7 @@ export async function readWithTableCount(select: Select, next: () => Promise<unk
   const count =
     rowsAsked === undefined || (rows.length < rowsAsked && (rows.length || !offset))
       ? rows.length + offset
-      : readsOpenDueDateOnly(select.where)
+      : readsOwnOnly(select.where, OPEN_DUE_DATE)
         ? await countInvoicesByOpenDueDate(select.where)
         : ((await SELECT.one.from(TABLE).columns('count(1) as n').where(select.where ?? [])) as { n: number }).n
   return Object.defineProperty(rows, '$count', { value: count, enumerable: false, configurable: true, writable: true })

@@ -13,17 +13,6 @@ const countsAreMaintained = () => cds.db?.kind === 'sqlite' || cds.db?.kind === 
 
 const sum = (row: unknown) => Number((row as { n?: number | string | null } | undefined)?.n ?? 0)
 
-/** Whether a condition on invoices reads nothing but their open due date (then it is a condition on the days). */
-export function readsOpenDueDateOnly(tokens: Token[] | Record<string, Token> | undefined): boolean {
-  if (!tokens) return true
-  return Object.values(tokens).every(t => {
-    if (typeof t !== 'object' || t === null) return true
-    if (t.SELECT) return false
-    if (t.ref) return t.ref.length === 1 && t.ref[0] === 'openDueDate'
-    return readsOpenDueDateOnly(t.xpr) && readsOpenDueDateOnly(t.args) && readsOpenDueDateOnly(t.list)
-  })
-}
-
 /** How many invoices meet a condition on their open due date (none: all of them). */
 export async function countInvoicesByOpenDueDate(where: Token[] = []): Promise<number> {
   const query = countsAreMaintained()
