@@ -32,6 +32,25 @@ describe('counts kept by the database per day', () => {
     await expectCountsAsRowsSay()
   })
 
+  it('change only with the writer\'s transaction: a write rolled back (as by a crash before the commit) leaves them', async () => {
+    const kept = async () => JSON.stringify(await SELECT.from('invoicecrm.counts.OpenDueDates').columns('bucket', 'invoices').orderBy('bucket'))
+    const before = await kept()
+    const failure = new Error('the writer dies before its commit')
+    await expect(
+      cds.tx(async tx => {
+        await tx.run(INSERT.into(`${M}.BillingDocuments`).entries(invoiceIds(100, 5).map(invoice)))
+        await tx.run(UPDATE(`${M}.BillingDocuments`).set({ openDueDate: day(9) }).where({ ID: { in: invoiceIds(0, 10) } }))
+        await tx.run(DELETE.from(`${M}.BillingDocuments`).where({ ID: { in: invoiceIds(10, 3) } }))
+        // Inside the transaction the triggers have counted the moves already.
+        const moved = (await tx.run(SELECT.one.from('invoicecrm.counts.OpenDueDates').columns('invoices').where({ bucket: day(9) }))) as { invoices: string }
+        expect(Number(moved.invoices)).to.be.at.least(10)
+        throw failure
+      })
+    ).to.be.rejectedWith(failure)
+    expect(await kept()).to.equal(before)
+    await expectCountsAsRowsSay()
+  })
+
   it('follow conversations as they are sent, confirmed, cleared, sent again and deleted', async () => {
     const ids = invoiceIds(0, 24)
     const sentAt = (i: number) => new Date(Date.now() - (i % 12) * DAY_MS - i * 60_000).toISOString()
