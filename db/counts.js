@@ -6,6 +6,8 @@
 // writer's own transaction. On PostgreSQL one trigger per statement (its transition tables: a page of 1000 invoices
 // is one upsert per day touched, not 1000), adding the counts per day in the order of the days, so that two
 // transactions take the counter rows' locks in the same order and cannot deadlock on them.
+const { notBulkLoading } = require('./bulk-loads')
+
 const INVOICES = 'invoicecrm_mirror_BillingDocuments'
 const CONVERSATIONS = 'invoicecrm_crm_InvoiceConversations'
 const OPEN_DUE = 'invoicecrm_counts_OpenDueDates'
@@ -24,14 +26,16 @@ function sqlite() {
   const sent = (row, sign) =>
     `INSERT INTO ${UNCONFIRMED} (sentOn, conversations) SELECT ${SENT_DAY.sqlite(row)}, ${sign}1 WHERE ${unconfirmed(row)}
        ON CONFLICT (sentOn) DO UPDATE SET conversations = conversations ${sign} 1;`
+  // Not while an initial load fills the table (db/bulk-loads.cds): it recounts when it ends.
+  const kept = table => notBulkLoading(table)
   return [
-    `CREATE TRIGGER ${OPEN_DUE}_insert AFTER INSERT ON ${INVOICES} BEGIN ${openDue('NEW', '+')} END`,
-    `CREATE TRIGGER ${OPEN_DUE}_delete AFTER DELETE ON ${INVOICES} BEGIN ${openDue('OLD', '-')} END`,
-    `CREATE TRIGGER ${OPEN_DUE}_update AFTER UPDATE OF openDueDate ON ${INVOICES} WHEN OLD.openDueDate IS NOT NEW.openDueDate
+    `CREATE TRIGGER ${OPEN_DUE}_insert AFTER INSERT ON ${INVOICES} WHEN ${kept(INVOICES)} BEGIN ${openDue('NEW', '+')} END`,
+    `CREATE TRIGGER ${OPEN_DUE}_delete AFTER DELETE ON ${INVOICES} WHEN ${kept(INVOICES)} BEGIN ${openDue('OLD', '-')} END`,
+    `CREATE TRIGGER ${OPEN_DUE}_update AFTER UPDATE OF openDueDate ON ${INVOICES} WHEN OLD.openDueDate IS NOT NEW.openDueDate AND ${kept(INVOICES)}
        BEGIN ${openDue('OLD', '-')} ${openDue('NEW', '+')} END`,
-    `CREATE TRIGGER ${UNCONFIRMED}_insert AFTER INSERT ON ${CONVERSATIONS} BEGIN ${sent('NEW', '+')} END`,
-    `CREATE TRIGGER ${UNCONFIRMED}_delete AFTER DELETE ON ${CONVERSATIONS} BEGIN ${sent('OLD', '-')} END`,
-    `CREATE TRIGGER ${UNCONFIRMED}_update AFTER UPDATE OF dispatchStatus, confirmedAt, invoiceCleared, sentAt ON ${CONVERSATIONS}
+    `CREATE TRIGGER ${UNCONFIRMED}_insert AFTER INSERT ON ${CONVERSATIONS} WHEN ${kept(CONVERSATIONS)} BEGIN ${sent('NEW', '+')} END`,
+    `CREATE TRIGGER ${UNCONFIRMED}_delete AFTER DELETE ON ${CONVERSATIONS} WHEN ${kept(CONVERSATIONS)} BEGIN ${sent('OLD', '-')} END`,
+    `CREATE TRIGGER ${UNCONFIRMED}_update AFTER UPDATE OF dispatchStatus, confirmedAt, invoiceCleared, sentAt ON ${CONVERSATIONS} WHEN ${kept(CONVERSATIONS)}
        BEGIN ${sent('OLD', '-')} ${sent('NEW', '+')} END`,
   ]
 }
@@ -71,19 +75,32 @@ function postgres() {
   ]
 }
 
-/** The counts of what is in the tables now: a deployment may add the triggers to tables that have rows. */
-const recount = kind => [
-  `DELETE FROM ${OPEN_DUE}`,
-  `INSERT INTO ${OPEN_DUE} (bucket, openDueDate, invoices) SELECT coalesce(CAST(openDueDate AS VARCHAR(10)), 'none'), openDueDate, count(1) FROM ${INVOICES} GROUP BY openDueDate`,
-  `DELETE FROM ${UNCONFIRMED}`,
-  `INSERT INTO ${UNCONFIRMED} (sentOn, conversations) SELECT ${SENT_DAY[kind]('r')}, count(1) FROM ${CONVERSATIONS} r WHERE ${unconfirmed('r')} GROUP BY ${SENT_DAY[kind]('r')}`,
-]
+/** The counters of a table's rows, each with how to count it anew from the rows. */
+const COUNTERS = {
+  [INVOICES]: kind => [
+    `DELETE FROM ${OPEN_DUE}`,
+    `INSERT INTO ${OPEN_DUE} (bucket, openDueDate, invoices) SELECT coalesce(CAST(openDueDate AS VARCHAR(10)), 'none'), openDueDate, count(1) FROM ${INVOICES} GROUP BY openDueDate`,
+  ],
+  [CONVERSATIONS]: kind => [
+    `DELETE FROM ${UNCONFIRMED}`,
+    `INSERT INTO ${UNCONFIRMED} (sentOn, conversations) SELECT ${SENT_DAY[kind]('r')}, count(1) FROM ${CONVERSATIONS} r WHERE ${unconfirmed('r')} GROUP BY ${SENT_DAY[kind]('r')}`,
+  ],
+}
 
-module.exports = async function maintainCounts(tx, kind) {
+/** The counts of what a table (its name in the database; all of them: none given) holds now. */
+async function recount(tx, kind, table) {
+  for (const [counted, statements] of Object.entries(COUNTERS)) if (!table || table === counted) for (const statement of statements(kind)) await tx.run(statement)
+}
+
+/** The triggers, and the counts of what is in the tables now: a deployment may add the triggers to tables that have rows. */
+async function maintainCounts(tx, kind) {
   if (kind !== 'sqlite' && kind !== 'postgres') return
   // SQLite has no CREATE OR REPLACE TRIGGER: dropped first, so that a changed definition replaces an earlier one.
   if (kind === 'sqlite')
     for (const suffix of ['insert', 'update', 'delete'])
       for (const counter of [OPEN_DUE, UNCONFIRMED]) await tx.run(`DROP TRIGGER IF EXISTS ${counter}_${suffix}`)
-  for (const statement of [...(kind === 'sqlite' ? sqlite() : postgres()), ...recount(kind)]) await tx.run(statement)
+  for (const statement of kind === 'sqlite' ? sqlite() : postgres()) await tx.run(statement)
+  await recount(tx, kind)
 }
+
+module.exports = { maintainCounts, recount }

@@ -1,4 +1,5 @@
 import cds from '@sap/cds'
+import { isBulkLoading } from './bulk-loads'
 
 // $search on Invoices looks in the fields @cds.search names (srv/receivables-service.cds): the number, the PO number,
 // the payer's name. CAP 10.1.1 searches as `ID IN (SELECT ID FROM <the Invoices view> LEFT JOIN Customers WHERE …)`,
@@ -44,6 +45,12 @@ function tableOf(name: string): string | undefined {
   return undefined
 }
 
+/** The entities whose tables have a substring index. */
+const indexedEntities = () =>
+  Object.values(definitions())
+    .map(d => d['@invoicecrm.search.of'])
+    .filter((table): table is string => typeof table === 'string')
+
 /** The substring index of db/search.cds that holds this column of the entity's table (and its key), if any. */
 function searchIndexOf(entity: string, column: string, key: string) {
   const table = tableOf(entity)
@@ -75,7 +82,7 @@ const matching = (index: { name: string; hidden: string }, columns: string[], ke
 })
 
 /** The searched fields of the entity as conditions: own columns directly, fields of a to-one association by its foreign key. */
-function conditions(entity: Entity, term: string, kind = cds.db?.kind): Token[] | undefined {
+function conditions(entity: Entity, term: string, kind: string | undefined): Token[] | undefined {
   // Trigrams: a term of fewer than 3 characters matches nothing in the FTS5 index.
   const fts = kind === 'sqlite' && [...term].length >= 3
   const keys = Object.entries(entity.elements).filter(([, e]) => e.key && !e.isAssociation)
@@ -121,11 +128,13 @@ function conditions(entity: Entity, term: string, kind = cds.db?.kind): Token[] 
 }
 
 /** Replaces a single-term $search of Invoices by the equivalent condition, in place. */
-export function searchAsCondition(select: Select, entity: Entity) {
+export async function searchAsCondition(select: Select, entity: Entity) {
   const search = select.search
   if (search?.length !== 1 || typeof search[0] !== 'object' || typeof search[0].val !== 'string') return
   const term = search[0].val.trim()
-  const condition = term && conditions(entity, term)
+  // While an initial load fills the mirror, the FTS5 tables wait for its end (srv/bulk-loads.ts): containment meanwhile.
+  const kind = (await isBulkLoading(...indexedEntities())) ? undefined : cds.db?.kind
+  const condition = term && conditions(entity, term, kind)
   if (!condition) return
   // Not `delete`: CAP 10.1.1 keeps the search on the query's prototype, which an own property shadows.
   select.search = undefined

@@ -20,9 +20,9 @@ export default class ReceivablesService extends cds.ApplicationService {
     // by days overdue through the index on the open due date (srv/days-overdue.ts), $search as a condition on the
     // invoice's columns (srv/invoice-search.ts), the list's count on the table (srv/invoice-count.ts).
     this.before('READ', '*', req => readNavigationAsFilter(req))
-    this.before('READ', Invoices, req => {
+    this.before('READ', Invoices, async req => {
       sortAndFilterByDueDate(req.query.SELECT as Parameters<typeof sortAndFilterByDueDate>[0], new Date(req.timestamp))
-      searchAsCondition(req.query.SELECT as Parameters<typeof searchAsCondition>[0], req.target as unknown as Parameters<typeof searchAsCondition>[1])
+      await searchAsCondition(req.query.SELECT as Parameters<typeof searchAsCondition>[0], req.target as unknown as Parameters<typeof searchAsCondition>[1])
     })
     // By name: cds-types 0.18 types `next` of a typed entity's READ as returning one instance, not the list.
     this.on('READ', 'Invoices', (req, next) => {

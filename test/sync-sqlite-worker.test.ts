@@ -10,6 +10,9 @@ import { runSync, type RunSummary } from '../srv/sync'
 import { s4Settings } from '../srv/sync/s4-destination'
 import { syncDatabase } from '../srv/sync/sqlite-worker'
 import { expectCountsAsRowsSay } from './counted-rows'
+import { isBulkLoading } from '../srv/bulk-loads'
+import { countInvoicesByOpenDueDate } from '../srv/maintained-counts'
+import { searchAsCondition } from '../srv/invoice-search'
 
 const M = 'invoicecrm.mirror'
 const I = 'invoicecrm.integration'
@@ -54,7 +57,35 @@ describe('sync into an SQLite file, written from a worker thread', () => {
   })
 
   it('loads every entity and the app connection reads exactly what S/4HANA has', async () => {
-    const summaries = await runSync('all')
+    // Between the pages of the initial load of invoices: the search index and the counts wait for its end (db/bulk-loads.cds),
+    // and the counts read meanwhile are the rows'.
+    const duringLoad: Promise<{ loading: boolean; counted: number; rows: number; found: string[]; loaded: string }>[] = []
+    const summaries = await runSync('all', 'full', ({ entity, pages }) => {
+      if (entity === 'BillingDocuments' && pages === 2)
+        // One transaction of the app's connection: the sync's next page waits for it (srv/sync/sqlite-worker.ts acquire).
+        duringLoad.push(
+          cds.db.tx(async () => {
+            const [{ ID: loaded }] = (await SELECT.from(`${M}.BillingDocuments`).columns('ID').orderBy('ID desc').limit(1)) as { ID: string }[]
+            // The app's $search (srv/invoice-search.ts) on the Invoices of AR, by a part of the last invoice loaded.
+            const search = SELECT.from('ReceivablesService.Invoices').columns('ID').search(loaded.slice(3))
+            await searchAsCondition(search.SELECT as Parameters<typeof searchAsCondition>[0], cds.model!.definitions['ReceivablesService.Invoices'] as unknown as Parameters<typeof searchAsCondition>[1])
+            return {
+              loading: await isBulkLoading(`${M}.BillingDocuments`),
+              counted: await countInvoicesByOpenDueDate(),
+              rows: await count(`${M}.BillingDocuments`),
+              found: ((await search) as { ID: string }[]).map(i => i.ID),
+              loaded,
+            }
+          })
+        )
+    })
+    expect(await Promise.all(duringLoad)).to.have.length(1)
+    const [{ loading, counted, rows, found, loaded }] = await Promise.all(duringLoad)
+    expect(found, '$search finds the invoices loaded so far').to.include(loaded)
+    expect(loading, 'the invoices are being loaded').to.equal(true)
+    expect(rows, 'some invoices are loaded').to.be.greaterThan(0)
+    expect(counted, 'the list counts the invoices loaded so far').to.equal(rows)
+    expect(await isBulkLoading(), 'no load is left marked').to.equal(false)
     expect(summaries.map(s => s.status)).to.deep.equal(summaries.map(() => 'succeeded'))
     const counts = sim.store.counts()
     expect(await count(`${M}.BillingDocuments`)).to.equal(counts.A_BillingDocument)
@@ -67,8 +98,9 @@ describe('sync into an SQLite file, written from a worker thread', () => {
     const state = await SELECT.one.from(`${I}.SyncStates`).where({ entity: 'BillingDocuments' })
     expect(state.deltaStamp, 'the first run set the delta checkpoint').to.be.a('string')
     expect(state.fullRun).to.equal(null)
-    // The counts the database keeps per day (db/counts.js triggers) saw the worker's writes too.
+    // The counts the database keeps per day and the search index: rebuilt from the rows when the initial load ended.
     await expectCountsAsRowsSay()
+    await expectSearchIndexAsRowsSay()
   })
 
   it('applies a delta, while the app writes through its own connection during the sync', async () => {
@@ -124,13 +156,18 @@ describe('sync into an SQLite file, written from a worker thread', () => {
   it("leaves the search index (db/init.js's FTS5 tables, kept by triggers) holding exactly what the worker wrote", async () => {
     sim.changes.touch('A_BillingDocument', 10, { mutate: true })
     expect(only(await runSync('BillingDocuments')).status).to.equal('succeeded')
-    for (const [fts, table, columns] of [
-      ['invoicecrm_search_BillingDocuments', 'invoicecrm_mirror_BillingDocuments', 'ID, purchaseOrderByCustomer'],
-      ['invoicecrm_search_Customers', 'invoicecrm_mirror_Customers', 'ID, name'],
-    ]) {
-      const rows = (await cds.run(`SELECT rowid AS r, ${columns} FROM ${table} ORDER BY rowid`)) as unknown[]
-      expect(rows.length, table).to.be.greaterThan(0)
-      expect(await cds.run(`SELECT rowid AS r, ${columns} FROM ${fts} ORDER BY rowid`), fts).to.deep.equal(rows)
-    }
+    await expectSearchIndexAsRowsSay()
   })
 })
+
+/** The FTS5 tables hold exactly the rows of the tables they index. */
+async function expectSearchIndexAsRowsSay() {
+  for (const [fts, table, columns] of [
+    ['invoicecrm_search_BillingDocuments', 'invoicecrm_mirror_BillingDocuments', 'ID, purchaseOrderByCustomer'],
+    ['invoicecrm_search_Customers', 'invoicecrm_mirror_Customers', 'ID, name'],
+  ]) {
+    const rows = (await cds.run(`SELECT rowid AS r, ${columns} FROM ${table} ORDER BY rowid`)) as unknown[]
+    expect(rows.length, table).to.be.greaterThan(0)
+    expect(await cds.run(`SELECT rowid AS r, ${columns} FROM ${fts} ORDER BY rowid`), fts).to.deep.equal(rows)
+  }
+}

@@ -1,6 +1,6 @@
 import cds from '@sap/cds'
 import { dateAndTimeStamp, dateTimeOffsetStamp, type ChangeStamp } from './change-stamps'
-import { refreshReceivableStatus } from './receivable-status'
+import { RECEIVABLE_STATUS_TARGETS, refreshReceivableStatus } from './receivable-status'
 
 // What the sync mirrors: one declarative description per entity, read by the one engine in ./engine.ts.
 // Field maps go from our column to S/4HANA's property (a string) or to a function of the converted record
@@ -41,6 +41,8 @@ export interface SyncDescription {
    * written, 'removed' after a reconciliation deleted or marked rows no longer in S/4HANA.
    */
   afterWrite?: (tx: cds.Service, rows: S4Record[] | 'removed') => Promise<unknown>
+  /** The entities afterWrite writes: an initial load of this entity defers their maintained indexes too (srv/bulk-loads.ts). */
+  afterWriteTargets?: string[]
 }
 
 const syncSettings = () => cds.env.requires.sync as { pageSize: number; businessPartnerOverlapMinutes: number }
@@ -275,6 +277,7 @@ export const billingDocuments: SyncDescription = {
   // A page of invoices writes their rows anew: their receivable status again from the FI items already mirrored.
   // Marking an invoice removedInS4 leaves its status as it is.
   afterWrite: (tx, rows) => (rows === 'removed' ? Promise.resolve() : refreshReceivableStatus(tx, rows.map(r => r.ID as string))),
+  afterWriteTargets: RECEIVABLE_STATUS_TARGETS,
 }
 
 export const receivableItems: SyncDescription = {
@@ -318,6 +321,7 @@ export const receivableItems: SyncDescription = {
   // The receivable status of the invoices of a page; after FI items were deleted, of every invoice (which invoices
   // the deleted items belonged to is gone with them).
   afterWrite: (tx, rows) => refreshReceivableStatus(tx, rows === 'removed' ? 'all' : rows.map(r => r.billingDocument_ID as string | null)),
+  afterWriteTargets: RECEIVABLE_STATUS_TARGETS,
 }
 
 export const descriptions: SyncDescription[] = [

@@ -6,6 +6,7 @@ import { readAhead } from './read-ahead'
 import { mapFields, type S4Record, type SyncDescription } from './descriptions'
 import { syncDatabase, type SyncDatabase } from './sqlite-worker'
 import { writeJson } from './json-rows'
+import { beginBulkLoad, endBulkLoad } from '../bulk-loads'
 
 const LOG = cds.log('sync')
 
@@ -252,7 +253,10 @@ export class SyncEngine {
         fullBaseline: baseline === null ? null : new Date(baseline).toISOString(),
         fullSweep: mirrored > 0,
       }
-      await c.db.tx(tx => tx.run(UPDATE(STATES).where({ entity: d.name }).with(reconciliation)))
+      await c.db.tx(async tx => {
+        await tx.run(UPDATE(STATES).where({ entity: d.name }).with(reconciliation))
+        if (!reconciliation.fullSweep) await beginBulkLoad(c.db, tx, bulkLoaded(d))
+      })
     }
     const fullRun = reconciliation.fullRun!
     const { fullBaseline, fullSweep } = reconciliation
@@ -275,6 +279,7 @@ export class SyncEngine {
     const removed = fullSweep ? await this.sweep(c, fullRun) : 0
     c.counters.rowsDeleted += removed
     await c.db.tx(async tx => {
+      if (!fullSweep) await endBulkLoad(c.db, tx, bulkLoaded(d))
       await tx.run(DELETE.from(SEEN).where({ reconciliation: fullRun }))
       await tx.run(UPDATE(RUNS, c.runId).with({ rowsDeleted: { '+=': removed } }))
       await tx.run(
@@ -652,6 +657,9 @@ export class SyncEngine {
     c.options.onProgress?.({ entity: d.name, mode: c.mode, expectedRows: c.expectedRows, ...counters })
   }
 }
+
+/** What an initial load of the entity fills: its table, and what its afterWrite derives from it. */
+const bulkLoaded = (d: SyncDescription) => [d.target, ...(d.afterWriteTargets ?? [])]
 
 /** What happens to a mirrored row that S/4HANA no longer has. */
 const removal = (d: SyncDescription, where: Record<string, unknown>) =>

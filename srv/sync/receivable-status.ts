@@ -9,6 +9,8 @@ import cds from '@sap/cds'
 // PostgreSQL and SAP HANA; each subquery reads the invoice's FI items by the index on their billingDocument_ID.
 
 const INVOICES = 'invoicecrm_mirror_BillingDocuments'
+/** What refreshReceivableStatus writes: the invoices and their conversations. */
+export const RECEIVABLE_STATUS_TARGETS = ['invoicecrm.mirror.BillingDocuments', 'invoicecrm.crm.InvoiceConversations']
 const FI_ITEMS = 'invoicecrm_mirror_ReceivableItems'
 const CONVERSATIONS = 'invoicecrm_crm_InvoiceConversations'
 
