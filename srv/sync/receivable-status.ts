@@ -33,11 +33,15 @@ const SET = `
 // The conversation's copy of the cleared flag (db/crm.cds invoiceCleared), for the launchpad's count.
 const CLEARED_COPY = `UPDATE ${CONVERSATIONS} SET invoiceCleared = coalesce((SELECT i.isCleared FROM ${INVOICES} i WHERE i.ID = ${CONVERSATIONS}.invoice_ID), FALSE)`
 
-/** Text as an SQL literal; billing document numbers come from S/4HANA, so quotes are doubled all the same. */
-const literal = (value: string) => `'${value.replaceAll("'", "''")}'`
-
-/** Chunks of invoices per statement: a page of the sync is 1000 rows; the list of numbers stays well below any limit. */
+/**
+ * Invoices per statement: a page of the sync is 1000 rows. Always as many parameters (the rest null, which matches
+ * nothing), so that every chunk runs the same statement: a list of literals made a new statement per page, which the
+ * SQLite worker compiled anew and which held memory until it was collected (tens of MB at 100k invoices).
+ */
 const CHUNK = 1000
+/** The chunk's parameters as written in SQL: PostgreSQL's driver numbers them, SQLite's and SAP HANA's take `?`. */
+const parameters = (tx: cds.Service) =>
+  `(${Array.from({ length: CHUNK }, (_, i) => ((tx as unknown as { options?: { kind?: string } }).options?.kind === 'postgres' ? `$${i + 1}` : '?')).join(', ')})`
 
 /**
  * Brings the receivable status of the given invoices up to date with their FI items, or of every invoice
@@ -51,8 +55,8 @@ export async function refreshReceivableStatus(tx: cds.Service, invoices: Iterabl
   }
   const ids = [...new Set([...invoices].filter((id): id is string => Boolean(id)))]
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const list = ids.slice(i, i + CHUNK).map(literal).join(', ')
-    await tx.run(`UPDATE ${INVOICES} SET ${SET} WHERE ID IN (${list})`)
-    await tx.run(`${CLEARED_COPY} WHERE invoice_ID IN (${list})`)
+    const chunk = Array.from({ length: CHUNK }, (_, j) => ids[i + j] ?? null)
+    await tx.run(`UPDATE ${INVOICES} SET ${SET} WHERE ID IN ${parameters(tx)}`, chunk)
+    await tx.run(`${CLEARED_COPY} WHERE invoice_ID IN ${parameters(tx)}`, chunk)
   }
 }
