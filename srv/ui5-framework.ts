@@ -1,5 +1,5 @@
 // The local launchpad and Fiori apps, and the SAPUI5 framework they run on. Outside production, CAP serves
-//   /ui5/resources, /ui5/test-resources  the framework prebuilt by `npm run ui5:framework` (.ui5-framework/<version>)
+//   /ui5/resources, /ui5/test-resources  the framework prebuilt by `npm run ui5:framework` (.ui5-framework/<version>-minified)
 //   /<app>/                              app/<app>/webapp of every app with a manifest (launchpad, invoices, ...)
 // On BTP the apps come from the HTML5 application repository and the framework from the platform instead.
 // `npm start` does not wait for the framework: a missing build runs in the background while the API, the response
@@ -23,8 +23,9 @@ export function ui5Version(project = ui5Project()): string {
 }
 
 /** Where the prebuilt framework of a version lives (git-ignored, rebuilt only when missing); UI5_FRAMEWORK_DIR
- * points elsewhere, e.g. at a CI cache or another build to compare. */
-export const frameworkDir = (version = ui5Version()) => process.env.UI5_FRAMEWORK_DIR || join(cds.root, '.ui5-framework', version)
+ * points elsewhere, e.g. at a CI cache or another build to compare. "-minified": builds made before the build
+ * minified are not taken for current ones, and are rebuilt (app/build/ui5-framework.ts). */
+export const frameworkDir = (version = ui5Version()) => process.env.UI5_FRAMEWORK_DIR || join(cds.root, '.ui5-framework', `${version}-minified`)
 
 /** A build is complete once its version info is there: the build goes to a temporary folder and is renamed last. */
 export const isFrameworkBuilt = (dir = frameworkDir()) => existsSync(join(dir, 'resources/sap-ui-version.json'))

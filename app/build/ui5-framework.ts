@@ -1,7 +1,10 @@
 // npm run ui5:framework [-- --force]
 // Builds the SAPUI5 framework that the local launchpad and Fiori apps run on, once per version: every library the
 // launchpad's ui5.yaml needs, from the npm registry (the UI5 tooling caches the packages in ~/.ui5), with library
-// preloads and compiled themes, into .ui5-framework/<version>/. Nothing is fetched when the app or tests run.
+// preloads and compiled themes, into .ui5-framework/<version>-minified/. Nothing is fetched when the app or tests run.
+// Minified (UI5's default build; the readable sources stay beside as *-dbg.js for sap-ui-debug=true): it doubles the
+// build time, but the browser parses a third of the script, and unminified the launchpad missed issue 11's 3 s for
+// a cold start (README, Launchpad).
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -37,9 +40,6 @@ const ui5 = spawnSync(
     '--all',
     // sap-ui-version.json: without it Fiori elements apps fail to start ("Could not open app").
     '--include-task', 'generateVersionInfo',
-    // Minifying the 34 libraries doubles the build time, and served from this machine the unminified preloads
-    // still start the launchpad well within its time budget (README, Launchpad).
-    '--exclude-task', 'minify',
     '--dest', building,
     '--config', ui5Project(),
   ],

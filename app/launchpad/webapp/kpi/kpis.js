@@ -7,8 +7,15 @@ sap.ui.define(["sap/ui/model/json/JSONModel"], function (JSONModel) {
 	var REFRESH_MS = 60000;
 	var model;
 
+	/** The first time, the request config.js sent when the page started; then a new one. */
+	function request() {
+		var started = window["invoicecrm.launchpad.kpis"];
+		delete window["invoicecrm.launchpad.kpis"];
+		return started || fetch(KPIS_URL, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+	}
+
 	function refresh() {
-		return fetch(KPIS_URL, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+		return request()
 			.then(function (response) {
 				if (!response.ok) throw new Error("LaunchpadService answered " + response.status);
 				return response.json();
