@@ -27,15 +27,14 @@ function sqlite() {
     `INSERT INTO ${UNCONFIRMED} (sentOn, conversations) SELECT ${SENT_DAY.sqlite(row)}, ${sign}1 WHERE ${unconfirmed(row)}
        ON CONFLICT (sentOn) DO UPDATE SET conversations = conversations ${sign} 1;`
   // Not while an initial load fills the table (db/bulk-loads.cds): it recounts when it ends.
-  const kept = table => notBulkLoading(table)
   return [
-    `CREATE TRIGGER ${OPEN_DUE}_insert AFTER INSERT ON ${INVOICES} WHEN ${kept(INVOICES)} BEGIN ${openDue('NEW', '+')} END`,
-    `CREATE TRIGGER ${OPEN_DUE}_delete AFTER DELETE ON ${INVOICES} WHEN ${kept(INVOICES)} BEGIN ${openDue('OLD', '-')} END`,
-    `CREATE TRIGGER ${OPEN_DUE}_update AFTER UPDATE OF openDueDate ON ${INVOICES} WHEN OLD.openDueDate IS NOT NEW.openDueDate AND ${kept(INVOICES)}
+    `CREATE TRIGGER ${OPEN_DUE}_insert AFTER INSERT ON ${INVOICES} WHEN ${notBulkLoading(INVOICES)} BEGIN ${openDue('NEW', '+')} END`,
+    `CREATE TRIGGER ${OPEN_DUE}_delete AFTER DELETE ON ${INVOICES} WHEN ${notBulkLoading(INVOICES)} BEGIN ${openDue('OLD', '-')} END`,
+    `CREATE TRIGGER ${OPEN_DUE}_update AFTER UPDATE OF openDueDate ON ${INVOICES} WHEN OLD.openDueDate IS NOT NEW.openDueDate AND ${notBulkLoading(INVOICES)}
        BEGIN ${openDue('OLD', '-')} ${openDue('NEW', '+')} END`,
-    `CREATE TRIGGER ${UNCONFIRMED}_insert AFTER INSERT ON ${CONVERSATIONS} WHEN ${kept(CONVERSATIONS)} BEGIN ${sent('NEW', '+')} END`,
-    `CREATE TRIGGER ${UNCONFIRMED}_delete AFTER DELETE ON ${CONVERSATIONS} WHEN ${kept(CONVERSATIONS)} BEGIN ${sent('OLD', '-')} END`,
-    `CREATE TRIGGER ${UNCONFIRMED}_update AFTER UPDATE OF dispatchStatus, confirmedAt, invoiceCleared, sentAt ON ${CONVERSATIONS} WHEN ${kept(CONVERSATIONS)}
+    `CREATE TRIGGER ${UNCONFIRMED}_insert AFTER INSERT ON ${CONVERSATIONS} WHEN ${notBulkLoading(CONVERSATIONS)} BEGIN ${sent('NEW', '+')} END`,
+    `CREATE TRIGGER ${UNCONFIRMED}_delete AFTER DELETE ON ${CONVERSATIONS} WHEN ${notBulkLoading(CONVERSATIONS)} BEGIN ${sent('OLD', '-')} END`,
+    `CREATE TRIGGER ${UNCONFIRMED}_update AFTER UPDATE OF dispatchStatus, confirmedAt, invoiceCleared, sentAt ON ${CONVERSATIONS} WHEN ${notBulkLoading(CONVERSATIONS)}
        BEGIN ${sent('OLD', '-')} ${sent('NEW', '+')} END`,
   ]
 }
@@ -77,7 +76,7 @@ function postgres() {
 
 /** The counters of a table's rows, each with how to count it anew from the rows. */
 const COUNTERS = {
-  [INVOICES]: kind => [
+  [INVOICES]: () => [
     `DELETE FROM ${OPEN_DUE}`,
     `INSERT INTO ${OPEN_DUE} (bucket, openDueDate, invoices) SELECT coalesce(CAST(openDueDate AS VARCHAR(10)), 'none'), openDueDate, count(1) FROM ${INVOICES} GROUP BY openDueDate`,
   ],

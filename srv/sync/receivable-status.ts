@@ -54,9 +54,10 @@ export async function refreshReceivableStatus(tx: cds.Service, invoices: Iterabl
     return
   }
   const ids = [...new Set([...invoices].filter((id): id is string => Boolean(id)))]
+  const list = parameters(tx)
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = Array.from({ length: CHUNK }, (_, j) => ids[i + j] ?? null)
-    await tx.run(`UPDATE ${INVOICES} SET ${SET} WHERE ID IN ${parameters(tx)}`, chunk)
-    await tx.run(`${CLEARED_COPY} WHERE invoice_ID IN ${parameters(tx)}`, chunk)
+    await tx.run(`UPDATE ${INVOICES} SET ${SET} WHERE ID IN ${list}`, chunk)
+    await tx.run(`${CLEARED_COPY} WHERE invoice_ID IN ${list}`, chunk)
   }
 }
