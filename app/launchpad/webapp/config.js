@@ -82,12 +82,13 @@
 	});
 	var intents = mine.map(function (tile) { return tile.intent; });
 	var kpiTiles = tiles.kpis.filter(function (tile) { return intents.indexOf(tile.intent) >= 0; });
-	// The KPI tiles' counts are asked for now, while the framework loads, rather than once the tiles' component has
-	// loaded: the last round trip before the launchpad is usable then overlaps with the framework's start
-	// (kpi/kpis.js takes this first answer).
-	if (kpiTiles.length) {
-		window["invoicecrm.launchpad.kpis"] = fetch("/odata/v4/launchpad/kpis()", { headers: { Accept: "application/json" }, credentials: "same-origin" });
-	}
+	// The one request for the KPI tiles' counts, which kpi/kpis.js refreshes them with. The first is sent now, while
+	// the framework loads, rather than once the tiles' component has loaded: the last round trip before the launchpad
+	// is usable then overlaps with the framework's start (kpi/kpis.js takes this first answer).
+	window["invoicecrm.launchpad.requestKpis"] = function () {
+		return fetch("/odata/v4/launchpad/kpis()", { headers: { Accept: "application/json" }, credentials: "same-origin" });
+	};
+	if (kpiTiles.length) window["invoicecrm.launchpad.kpis"] = window["invoicecrm.launchpad.requestKpis"]();
 	var applications = {};
 	mine.forEach(function (tile) { applications[tile.intent] = app(tile); });
 

@@ -3,7 +3,6 @@
 sap.ui.define(["sap/ui/model/json/JSONModel"], function (JSONModel) {
 	"use strict";
 
-	var KPIS_URL = "/odata/v4/launchpad/kpis()";
 	var REFRESH_MS = 60000;
 	var model;
 
@@ -11,7 +10,7 @@ sap.ui.define(["sap/ui/model/json/JSONModel"], function (JSONModel) {
 	function request() {
 		var started = window["invoicecrm.launchpad.kpis"];
 		delete window["invoicecrm.launchpad.kpis"];
-		return started || fetch(KPIS_URL, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+		return started || window["invoicecrm.launchpad.requestKpis"]();
 	}
 
 	function refresh() {
