@@ -67,8 +67,10 @@ describe('sync into an SQLite file, written from a worker thread', () => {
           cds.db.tx(async () => {
             const [{ ID: loaded }] = (await SELECT.from(`${M}.BillingDocuments`).columns('ID').orderBy('ID desc').limit(1)) as { ID: string }[]
             // The app's $search (srv/invoice-search.ts) on the Invoices of AR, by a part of the last invoice loaded.
-            const search = SELECT.from('ReceivablesService.Invoices').columns('ID').search(loaded.slice(3))
-            await searchAsCondition(search.SELECT as Parameters<typeof searchAsCondition>[0], cds.model!.definitions['ReceivablesService.Invoices'] as unknown as Parameters<typeof searchAsCondition>[1])
+            // The CQN of `$search=<term>` as the OData adapter hands it over: one search term.
+            const search = SELECT.from('ReceivablesService.Invoices').columns('ID')
+            const select = Object.assign(search.SELECT, { search: [{ val: loaded.slice(3) }] })
+            await searchAsCondition(select as Parameters<typeof searchAsCondition>[0], cds.model!.definitions['ReceivablesService.Invoices'] as unknown as Parameters<typeof searchAsCondition>[1])
             return {
               loading: await isBulkLoading(`${M}.BillingDocuments`),
               counted: await countInvoicesByOpenDueDate(),
