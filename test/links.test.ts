@@ -22,7 +22,8 @@ import {
   verifyLinkFrom,
 } from '../srv/links'
 import { MIN_SECRET_BITS, MIN_SECRET_LENGTH, estimatedSecretBits } from '../srv/links/config'
-import { TokenBuckets, resetFailures } from '../srv/links/rate-limit'
+import { Redis } from 'ioredis'
+import { limiter, resetFailures } from '../srv/links/rate-limit'
 import { encodeToken, parseToken } from '../srv/links/token-format'
 import { sleep } from './support'
 
@@ -283,7 +284,7 @@ describe('secure links', () => {
 
     before(async () => {
       const app = express()
-      app.get('/limited', rateLimit({ windowMs: 400, max: 3, key: client }), (_req, res) => void res.json({ ok: true }))
+      app.get('/limited', rateLimit({ windowMs: 1000, max: 3, key: client }), (_req, res) => void res.json({ ok: true }))
       // A link endpoint as the customer-facing services build one.
       app.get('/link', async (req, res) => {
         try {
@@ -308,39 +309,83 @@ describe('secure links', () => {
       expect(refused.headers.get('retry-after')).to.equal('1')
       expect(await refused.json()).to.deep.equal({ error: { code: '429', message: 'Too many requests. Please wait a moment and try again.' } })
       expect((await get('/limited', 'b')).status, 'another client').to.equal(200)
-      await sleep(450)
+      await sleep(1050)
       for (let i = 0; i < 3; i++) expect((await get('/limited', 'a')).status).to.equal(200)
       expect((await get('/limited', 'a')).status).to.equal(429)
     })
 
-    it('keeps memory bounded: at most maxKeys buckets, refilled ones swept', () => {
-      const buckets = new TokenBuckets(2, 1000, 100)
-      for (let i = 0; i < 1000; i++) buckets.take(`client-${i}`, 0)
-      expect(buckets.size).to.equal(100)
-      // The most recent keys survive, with their spent token.
-      expect(buckets.take('client-999', 0)).to.equal(0)
-      expect(buckets.take('client-999', 0)).to.equal(500)
-      // One token back every 500 ms: the others are full again at 500, client-999 (now empty) at 1000.
-      buckets.sweep(499)
-      expect(buckets.size, 'not yet refilled').to.equal(100)
-      buckets.sweep(500)
-      expect(buckets.size, 'client-999 is still short').to.equal(1)
-      buckets.sweep(1000)
-      expect(buckets.size).to.equal(0)
-      buckets.close()
+    /** The msBeforeNext of a refused consume; 0 when it was let through. */
+    const refusedWait = (consumed: Promise<unknown>) => consumed.then(() => 0, (refused: { msBeforeNext: number }) => refused.msBeforeNext)
+
+    it('without Redis, counts in memory, each limiter for itself', async () => {
+      const first = limiter({ max: 2, windowMs: 1000, name: 'test-memory', redis: null })
+      const second = limiter({ max: 2, windowMs: 1000, name: 'test-memory', redis: null })
+      await first.consume('k', 2)
+      expect(await refusedWait(first.consume('k')), 'the first is spent').to.be.above(0)
+      expect((await second.consume('k')).remainingPoints, 'another instance has its own budget').to.equal(1)
+    })
+
+    describe('with Redis (127.0.0.1:6379)', () => {
+      const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 })
+      const name = `test-${process.pid}-${Date.now()}`
+      before(() => redis.connect())
+      after(async () => {
+        const keys = await redis.keys(`invoice-crm:rate:${name}:*`)
+        if (keys.length) await redis.del(...keys)
+        redis.disconnect()
+      })
+
+      it('holds across instances: the second refuses once the first has used the budget', async () => {
+        const first = limiter({ max: 3, windowMs: 5000, name, redis })
+        const second = limiter({ max: 3, windowMs: 5000, name, redis })
+        for (let i = 0; i < 3; i++) await first.consume('shared')
+        expect(await refusedWait(second.consume('shared')), 'refused by the second instance').to.be.within(1, 5000)
+        const ttl = await redis.pttl(`invoice-crm:rate:${name}:shared`)
+        expect(ttl, 'keys expire with their window').to.be.within(1, 5000)
+      })
+
+      it('the middleware of two app instances shares one limit through Redis, with 429 and Retry-After', async () => {
+        const apps = [0, 1].map(() => {
+          const app = express()
+          app.get('/limited', rateLimit({ windowMs: 5000, max: 2, key: () => 'one client', name, redis }), (_req, res) => void res.json({ ok: true }))
+          return app.listen(0)
+        })
+        try {
+          await Promise.all(apps.map(s => new Promise(resolve => s.once('listening', resolve))))
+          const at = (i: number) => fetch(`http://127.0.0.1:${(apps[i].address() as AddressInfo).port}/limited`)
+          expect((await at(0)).status).to.equal(200)
+          expect((await at(1)).status).to.equal(200)
+          const refused = await at(0)
+          expect(refused.status).to.equal(429)
+          expect(Number(refused.headers.get('retry-after'))).to.be.within(1, 5)
+          expect((await at(1)).status).to.equal(429)
+          // The IP never appears in a key: only its hash.
+          expect(await redis.keys(`invoice-crm:rate:${name}:*one client*`)).to.deep.equal([])
+        } finally {
+          await Promise.all(apps.map(s => new Promise(resolve => s.close(resolve))))
+        }
+      })
+
+      it('degrades to the in-memory insurance limit when Redis is unreachable, instead of failing requests', async () => {
+        const down = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null })
+        const limit = limiter({ max: 1, windowMs: 5000, name, redis: down })
+        expect((await limit.consume('k')).remainingPoints).to.equal(0)
+        expect(await refusedWait(limit.consume('k')), 'the insurance counts').to.be.above(0)
+        down.disconnect()
+      })
     })
 
     it('blocks a client after 20 forged or unknown links in 10 minutes, even for a valid link; others go on', async () => {
       const { token, linkId } = await invoiceLink()
       const forged = token.slice(0, -1) + (token.at(-1) === 'A' ? 'B' : 'A')
       for (let i = 0; i < 20; i++) {
-        expect(isBlocked('attacker'), `after ${i} failures`).to.equal(false)
+        expect(await isBlocked('attacker'), `after ${i} failures`).to.equal(false)
         expect((await get(`/link?token=${encodeURIComponent(i % 2 ? forged : 'garbage')}`, 'attacker')).status).to.be.oneOf([400, 403])
       }
-      expect(isBlocked('attacker')).to.equal(true)
+      expect(await isBlocked('attacker')).to.equal(true)
       const blocked = await get(`/link?token=${token}`, 'attacker')
       expect(blocked.status).to.equal(429)
-      expect(Number(blocked.headers.get('retry-after'))).to.be.within(1, 30)
+      expect(Number(blocked.headers.get('retry-after')), 'until the 10-minute window is over').to.be.within(1, 600)
       const served = await get(`/link?token=${token}`, 'customer')
       expect(served.status).to.equal(200)
       expect((await served.json()).linkId).to.equal(linkId)
@@ -353,15 +398,15 @@ describe('secure links', () => {
       const survey = await issueLink({ purpose: 'survey', invitation: cds.utils.uuid(), contactEmail: EMAIL })
       for (let i = 0; i < 10; i++)
         for (const { token } of [expired, revoked, survey]) expect((await get(`/link?token=${token}`, 'customer')).status).to.be.oneOf([403, 410])
-      expect(isBlocked('customer')).to.equal(false)
+      expect(await isBlocked('customer')).to.equal(false)
     })
 
-    it('recordFailure and isBlocked: 20 failures block, the other clients stay free', () => {
-      for (let i = 0; i < 19; i++) recordFailure('10.0.0.1')
-      expect(isBlocked('10.0.0.1')).to.equal(false)
-      recordFailure('10.0.0.1')
-      expect(isBlocked('10.0.0.1')).to.equal(true)
-      expect(isBlocked('10.0.0.2')).to.equal(false)
+    it('recordFailure and isBlocked: 20 failures block, the other clients stay free', async () => {
+      for (let i = 0; i < 19; i++) await recordFailure('10.0.0.1')
+      expect(await isBlocked('10.0.0.1')).to.equal(false)
+      await recordFailure('10.0.0.1')
+      expect(await isBlocked('10.0.0.1')).to.equal(true)
+      expect(await isBlocked('10.0.0.2')).to.equal(false)
     })
 
     it('returns a malformed token as 400 over HTTP, whatever it contains, never a 500', async () => {

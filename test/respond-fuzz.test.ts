@@ -337,7 +337,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     // No blocking for failed verifications: the requests are to reach the handlers, not the guard.
     failures = links().failures
     links().failures = { max: 1e9, windowMs: 1 }
-    resetFailures()
+    await resetFailures()
     // CAP logs every refused request with its stack at warn: 1,200 of them say nothing here (errors still show).
     restLevel = (cds.log('rest') as unknown as { level: number }).level
     setLogLevel('rest', 'error')
@@ -374,7 +374,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     for (const [index, { c, from }] of all.entries()) {
       // Between batches (a new source address), forget the failed verifications.
       if (from !== batch) {
-        resetFailures()
+        await resetFailures()
         batch = from
       }
       const used = new Set<Pool>()
@@ -432,7 +432,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     settings.url = originalUrl
     if (dispatch) Object.assign(crm().dispatch, dispatch)
     links().failures = failures
-    resetFailures()
+    await resetFailures()
     if (restLevel !== undefined) setLogLevel('rest', restLevel)
   })
 

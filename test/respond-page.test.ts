@@ -62,7 +62,7 @@ describe('customer response page in Chromium', function () {
     browser = await launchBrowser()
     base = axios.defaults.baseURL!
     // Other suites in this process may have used up the failed-link allowance of 127.0.0.1.
-    resetFailures()
+    await resetFailures()
     candidates = await invoices()
   })
   after(async () => {

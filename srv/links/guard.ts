@@ -9,12 +9,12 @@ import type { LinkPurpose } from './token-format'
  * What every link endpoint calls, so that none of them forgets to count.
  */
 export async function verifyLinkFrom(ip: string, token: unknown, expected: LinkPurpose | readonly LinkPurpose[]): Promise<VerifiedLink> {
-  const wait = blockedFor(ip)
+  const wait = await blockedFor(ip)
   if (wait) throw new TooManyRequests(wait)
   try {
     return await verifyLink(token, expected)
   } catch (error) {
-    if (error instanceof LinkError && error.suspicious) recordFailure(ip)
+    if (error instanceof LinkError && error.suspicious) await recordFailure(ip)
     throw error
   }
 }

@@ -1,12 +1,18 @@
 import type { Request, RequestHandler, Response } from 'express'
+import { createHash } from 'node:crypto'
 import { isIPv6 } from 'node:net'
+import cds from '@sap/cds'
+import { Redis } from 'ioredis'
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import { jobsSettings, redisOf } from '../jobs/config'
 import { failureSettings } from './config'
 
 // Throttling for the customer-facing link endpoints, which anyone on the internet can call without logging in:
 // a general request limit per client, and a stricter one for failed link verifications, so that a client
-// trying tokens is shut out even when it then presents a well-formed one. In memory, per instance: with n
-// instances a client gets up to n times the limit, which is still a limit (a shared store is not worth a
-// Redis round trip on every click).
+// trying tokens is shut out even when it then presents a well-formed one. With Redis bound (the jobs' Redis,
+// cds.requires.jobs.redis / REDIS_URL / the bound service), the counters live there, so the limit holds across
+// instances; without it, in memory per instance. When Redis is down, an in-memory insurance limiter takes
+// over: per instance again, but requests are neither refused nor let through unlimited because of the outage.
 //
 // The client is req.ip. Behind proxies, express only knows the client when `trust proxy` is set to the number
 // of proxies in front of the app, which server.ts has to do (app.set('trust proxy', n) at 'bootstrap'); without
@@ -15,82 +21,60 @@ import { failureSettings } from './config'
 // than there are: the client can write anything into X-Forwarded-For, and express counts from the right.
 
 const TOO_MANY = 'Too many requests. Please wait a moment and try again.'
-const DEFAULT_MAX_KEYS = 100_000
+// Prefixed with the app's name, as other apps may share the Redis; the client's address never appears in a
+// key, only its hash (an IP is personal data), and every key expires with its window.
+const KEY_PREFIX = 'invoice-crm:rate'
 
-interface Bucket {
-  tokens: number
-  at: number
+let redis: Redis | undefined
+function sharedRedis(): Redis | undefined {
+  const target = redisOf(jobsSettings() ?? {})
+  if (!target) return undefined
+  // No offline queue: while Redis is unreachable, calls fail at once and the insurance limiter answers.
+  const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1 }
+  if (!redis) {
+    redis = typeof target === 'string' ? new Redis(target, options) : new Redis({ ...target, ...options })
+    // Reconnects keep failing during an outage; the jobs runner on the same Redis reports it, here it is only noise.
+    redis.on('error', error => cds.log('links').debug('rate limits in memory while Redis is unreachable:', error.message))
+  }
+  return redis
 }
 
-/**
- * A token bucket per key: `capacity` requests at once, refilled evenly over `windowMs`, so a key that used all
- * gets one more every windowMs / capacity. A bucket that has refilled is the same as none and is swept; beyond
- * maxKeys the least recently used one goes, so memory stays bounded even when keys are many.
- */
-export class TokenBuckets {
-  private readonly buckets = new Map<string, Bucket>()
-  private readonly perMs: number
-  private sweeper?: NodeJS.Timeout
+export interface LimiterOptions {
+  /** Requests per key and window (a fixed window: max at most, then none until the window is over). */
+  max: number
+  /** Whole seconds are what the store keeps; shorter windows are rounded up to one second. */
+  windowMs: number
+  /** Names the limit in its keys, so that two limits do not count together. */
+  name: string
+  /** A Redis client; default the app's (see sharedRedis), none: in memory. */
+  redis?: Redis | null
+}
 
-  constructor(
-    readonly capacity: number,
-    readonly windowMs: number,
-    readonly maxKeys = DEFAULT_MAX_KEYS
-  ) {
-    if (!(capacity >= 1) || !(windowMs > 0) || !(maxKeys >= 1)) throw new RangeError('A rate limit needs max ≥ 1, windowMs > 0 and maxKeys ≥ 1')
-    this.perMs = capacity / windowMs
-  }
+/** A limit in Redis when there is one, with an in-memory insurance for outages; else in memory. */
+export function limiter({ max, windowMs, name, redis: client = sharedRedis() }: LimiterOptions): RateLimiterAbstract {
+  if (!(max >= 1) || !(windowMs > 0)) throw new RangeError('A rate limit needs max ≥ 1 and windowMs > 0')
+  const options = { points: max, duration: Math.max(1, Math.ceil(windowMs / 1000)), keyPrefix: `${KEY_PREFIX}:${name}` }
+  const memory = new RateLimiterMemory(options)
+  return client ? new RateLimiterRedis({ ...options, storeClient: client, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : memory
+}
 
-  /** Takes a token: 0 if there was one, else the milliseconds until there is. */
-  take(key: string, now = Date.now()): number {
-    const tokens = this.tokens(key, now)
-    if (tokens < 1) return this.untilOne(tokens)
-    this.store(key, { tokens: tokens - 1, at: now })
+const hashed = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 22)
+
+/** Takes a point: 0 if there was one, else the milliseconds until there is. */
+async function take(limit: RateLimiterAbstract, key: string): Promise<number> {
+  try {
+    await limit.consume(hashed(key))
     return 0
+  } catch (refused) {
+    if (refused instanceof RateLimiterRes) return Math.max(1, refused.msBeforeNext)
+    throw refused
   }
+}
 
-  /** Milliseconds until the key has a token again; 0 if it has one. */
-  waitMs(key: string, now = Date.now()): number {
-    const tokens = this.tokens(key, now)
-    return tokens < 1 ? this.untilOne(tokens) : 0
-  }
-
-  get size(): number {
-    return this.buckets.size
-  }
-
-  /** Forgets the buckets that have refilled. */
-  sweep(now = Date.now()): void {
-    for (const [key, bucket] of this.buckets) if (this.refilled(bucket, now) >= this.capacity) this.buckets.delete(key)
-  }
-
-  close(): void {
-    clearInterval(this.sweeper)
-    this.sweeper = undefined
-    this.buckets.clear()
-  }
-
-  private tokens(key: string, now: number): number {
-    const bucket = this.buckets.get(key)
-    return bucket ? this.refilled(bucket, now) : this.capacity
-  }
-
-  private refilled(bucket: Bucket, now: number): number {
-    return Math.min(this.capacity, bucket.tokens + (now - bucket.at) * this.perMs)
-  }
-
-  private untilOne(tokens: number): number {
-    return Math.max(1, Math.ceil((1 - tokens) / this.perMs))
-  }
-
-  private store(key: string, bucket: Bucket): void {
-    // Delete first, so that the Map's insertion order is least recently used first.
-    this.buckets.delete(key)
-    this.buckets.set(key, bucket)
-    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!)
-    // Lazily and unref'd: no timer for a limiter never used, and none that keeps the process alive.
-    this.sweeper ??= setInterval(() => this.sweep(), Math.max(this.windowMs, 1000)).unref()
-  }
+/** Milliseconds until the key has a point again; 0 if it has one. */
+async function waitMs(limit: RateLimiterAbstract, key: string): Promise<number> {
+  const state = await limit.get(hashed(key))
+  return state && state.remainingPoints <= 0 ? Math.max(1, state.msBeforeNext) : 0
 }
 
 /**
@@ -127,40 +111,43 @@ export function sendTooManyRequests(res: Response, waitMs: number): void {
 
 export interface RateLimitOptions {
   windowMs: number
-  /** Requests per key and window; a burst of max is allowed, then one per windowMs / max. */
+  /** Requests per key and window. */
   max: number
   /** Default: the client's IP (see clientIp). */
   key?: (req: Request) => string
-  /** Bound on the keys kept; default 100,000 (a few MB). */
-  maxKeys?: number
+  /** Names the limit in its Redis keys; default 'requests'. */
+  name?: string
+  /** Default: the app's Redis if bound; null: in memory. */
+  redis?: Redis | null
 }
 
 /** An express middleware that answers 429 with Retry-After once a key has used up its requests. */
-export function rateLimit({ windowMs, max, key = clientIp, maxKeys }: RateLimitOptions): RequestHandler {
-  const buckets = new TokenBuckets(max, windowMs, maxKeys)
+export function rateLimit({ windowMs, max, key = clientIp, name = 'requests', redis: client }: RateLimitOptions): RequestHandler {
+  const limit = limiter({ max, windowMs, name, redis: client })
   return (req, res, next) => {
-    const wait = buckets.take(key(req))
-    if (wait) return sendTooManyRequests(res, wait)
-    next()
+    take(limit, key(req)).then(wait => (wait ? sendTooManyRequests(res, wait) : next()), next)
   }
 }
 
-// Failed verifications (cds.requires.links.failures, default 20 per 10 minutes and client): one per process,
-// shared by every link endpoint, so a client cannot spread its guesses over them.
-let failures: TokenBuckets | undefined
-const failureBuckets = () => (failures ??= new TokenBuckets(failureSettings().max, failureSettings().windowMs))
+// Failed verifications (cds.requires.links.failures, default 20 per 10 minutes and client): one limit shared by
+// every link endpoint, so a client cannot spread its guesses over them.
+let failures: RateLimiterAbstract | undefined
+const failureLimit = () => (failures ??= limiter({ ...failureSettings(), name: 'failures' }))
 
-export function recordFailure(ip: string): void {
-  failureBuckets().take(ip)
+export async function recordFailure(ip: string): Promise<void> {
+  await take(failureLimit(), ip)
 }
 
 /** Milliseconds until the client may try again; 0 if it is not blocked. */
-export const blockedFor = (ip: string): number => failureBuckets().waitMs(ip)
+export const blockedFor = (ip: string): Promise<number> => waitMs(failureLimit(), ip)
 
-export const isBlocked = (ip: string): boolean => blockedFor(ip) > 0
+export const isBlocked = async (ip: string): Promise<boolean> => (await blockedFor(ip)) > 0
 
 /** For tests, and for a changed cds.requires.links.failures to take effect. */
-export function resetFailures(): void {
-  failures?.close()
+export async function resetFailures(): Promise<void> {
   failures = undefined
+  // The counters in Redis outlive this process: forget them too, or the next limit starts where this one was.
+  const client = sharedRedis()
+  if (!client) return
+  for await (const keys of client.scanStream({ match: `${KEY_PREFIX}:failures:*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length) await client.del(...keys)
 }
