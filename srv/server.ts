@@ -12,7 +12,7 @@ import { admission, answerPoolTimeoutsWith503 } from './saturation'
 import { installRequestGuards } from './request-guards'
 import { refuseReadsThroughAssociations } from './association-reads'
 import { refuseUntypedReads } from './query-types'
-import { isS4Configured, s4Settings } from './sync/s4-destination'
+import { isS4Configured, s4Settings } from './s4/destination'
 import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './sync/simulator-module'
 
 // Development without an S/4HANA destination: run the S/4HANA simulator beside the app, over a real socket,

@@ -1,7 +1,7 @@
 import cds from '@sap/cds'
 import { disputeResolvedMail, invoiceMail, MailError, mailSettings, sendMail, surveyInvitationMail, type OutgoingMail, type RenderedMail } from '../mail'
 import { issueLink, revokeLinks, type LinkPurpose } from '../links'
-import { invoicePdf } from '../sync/invoice-pdf'
+import { invoicePdf } from '../s4/invoice-pdf'
 import { recordTimeline } from './timeline'
 import { invoiceSummary } from './invoice-summary'
 import { crmSettings } from './settings'

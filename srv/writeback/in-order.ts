@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { S4WriteError, type S4Session } from './s4-session'
+import { S4Error, type S4Client } from '../s4/client'
 import { deliveries, setsState, type Delivered, type Target } from './targets'
 import { writeBackSettings } from './settings'
 import { withDocumentLease, type Lease } from './document-lease'
@@ -30,7 +30,7 @@ interface OperationRow {
 }
 
 export interface DeliveryContext {
-  s4: S4Session
+  s4: S4Client
   /** plans the queue message that delivers the operation after the delay (in the current transaction) */
   schedule(operation: string, delayMs: number): Promise<void>
 }
@@ -143,7 +143,7 @@ async function attempt(op: OperationRow, context: DeliveryContext): Promise<numb
 }
 
 async function failed(op: OperationRow, attempts: number, now: string, error: unknown, context: DeliveryContext): Promise<number | undefined> {
-  const failure = error instanceof S4WriteError ? error : undefined
+  const failure = error instanceof S4Error ? error : undefined
   const { maxAttempts, retryDelayMs, maxRetryDelayMs } = writeBackSettings().delivery
   // Anything but a permanent answer from S/4 (4xx) may pass: S/4 down, a timeout, a destination not yet bound.
   const retry = (failure?.transient ?? true) && attempts < maxAttempts

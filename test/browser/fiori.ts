@@ -18,7 +18,7 @@ import cds from '@sap/cds'
 import type { Browser, Locator, Page, Request } from 'playwright-core'
 import { createSimulator, type Simulator, type SimulatorOptions } from '../s4/simulator'
 import { runSync } from '../../srv/sync'
-import { s4Settings } from '../../srv/sync/s4-destination'
+import { s4Settings } from '../../srv/s4/destination'
 import { frameworkDir, isFrameworkBuilt } from '../../srv/ui5-framework'
 import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './chromium'
 

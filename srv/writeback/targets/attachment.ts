@@ -1,6 +1,7 @@
 import { buildPdf } from '../../documents/simple-pdf'
-import type { S4Session } from '../s4-session'
-import { ATTACHMENT_API, literal, markerOf, type Operation } from '.'
+import type { S4Client } from '../../s4/client'
+import { ATTACHMENT_API, literal } from '../../s4/apis'
+import { markerOf, type Operation } from '.'
 
 export interface AttachmentPayload {
   objectType: 'BUS2032' | 'VBRK'
@@ -24,7 +25,7 @@ interface Original {
  * receipt. S/4 has no key of ours for attachments, so the operation's marker goes into the file name / URL
  * description, and an attachment carrying it means an earlier attempt got through.
  */
-export async function deliverAttachment(op: Operation<AttachmentPayload>, s4: S4Session): Promise<string> {
+export async function deliverAttachment(op: Operation<AttachmentPayload>, s4: S4Client): Promise<string> {
   const { objectType, objectKey, mode, url } = op.payload
   const marker = markerOf(op)
   const where = `${objectType} ${objectKey}`

@@ -1,5 +1,6 @@
-import { entityOf, etagOf, S4WriteError, type S4Session } from '../s4-session'
-import { BUSINESS_PARTNER_API, literal, SALES_ORDER_API, type Operation } from '.'
+import { entityOf, etagOf, S4Error, type S4Client } from '../../s4/client'
+import { BUSINESS_PARTNER_API, literal, SALES_ORDER_API } from '../../s4/apis'
+import type { Operation } from '.'
 
 export interface CustomFieldPayload {
   entity: 'A_SalesOrder' | 'A_BusinessPartner'
@@ -17,7 +18,7 @@ const RESOURCE = {
  * Sets a tenant custom field. The sales order carries an ETag (LastChangeDateTime): the PATCH sends it in If-Match,
  * and when someone changed the order in between (412) the order is read again and the change applied once more.
  */
-export async function deliverCustomField(op: Operation<CustomFieldPayload>, s4: S4Session): Promise<string> {
+export async function deliverCustomField(op: Operation<CustomFieldPayload>, s4: S4Client): Promise<string> {
   const { entity, key, field, value } = op.payload
   const url = RESOURCE[entity](key)
   for (let round = 1; ; round++) {
@@ -28,9 +29,9 @@ export async function deliverCustomField(op: Operation<CustomFieldPayload>, s4: 
       await s4.write('patch', url, { body: { [field]: value }, headers: etag ? { 'If-Match': etag } : {} })
       return `${field} of ${entity} ${key} set to ${value}${round > 1 ? ' (after a concurrent change in S/4HANA)' : ''}`
     } catch (error) {
-      if (!(error instanceof S4WriteError) || error.httpStatus !== 412) throw error
+      if (!(error instanceof S4Error) || error.httpStatus !== 412) throw error
       // Changed again meanwhile: a busy order, not a wrong request; the next delivery attempt tries later.
-      if (round > 1) throw new S4WriteError(error.message, error.httpStatus, true, error.code, error.transactionId)
+      if (round > 1) throw new S4Error(error.message, { httpStatus: error.httpStatus, code: error.code, transactionId: error.transactionId, transient: true })
     }
   }
 }

@@ -1,5 +1,6 @@
-import { entityOf, type S4Session } from '../s4-session'
-import { BUSINESS_PARTNER_API, literal, type Delivered, type Operation } from '.'
+import { entityOf, type S4Client } from '../../s4/client'
+import { BUSINESS_PARTNER_API, literal } from '../../s4/apis'
+import type { Delivered, Operation } from '.'
 
 export interface DunningBlockPayload {
   customer: string
@@ -16,7 +17,7 @@ export interface DunningBlockPayload {
  * dunning date belong to S/4's dunning run). Setting and lifting are idempotent by value. Answers the block S/4 holds
  * afterwards, for the mirror (CustomerDunning), so that the apps show it before the next reconciliation.
  */
-export async function deliverDunningBlock(op: Operation<DunningBlockPayload>, s4: S4Session): Promise<Delivered> {
+export async function deliverDunningBlock(op: Operation<DunningBlockPayload>, s4: S4Client): Promise<Delivered> {
   const { customer, companyCode, dunningArea, block, ourReason } = op.payload
   const url = `${BUSINESS_PARTNER_API}/A_CustomerDunning(Customer=${literal(customer)},CompanyCode=${literal(companyCode)},DunningArea=${literal(dunningArea)})`
   const where = `customer ${customer} in company code ${companyCode}${dunningArea ? `, dunning area ${dunningArea}` : ''}`

@@ -1,4 +1,4 @@
-import type { S4Session } from '../s4-session'
+import type { S4Client } from '../../s4/client'
 import { deliverSalesOrderText } from './sales-order-text'
 import { deliverAttachment } from './attachment'
 import { deliverDunningBlock } from './dunning-block'
@@ -19,7 +19,7 @@ export interface Delivered {
 }
 
 /** Each target's delivery: writes the operation's change unless S/4 has it already; returns what it did. */
-export const deliveries: Record<Target, (op: Operation<never>, s4: S4Session) => Promise<string | Delivered>> = {
+export const deliveries: Record<Target, (op: Operation<never>, s4: S4Client) => Promise<string | Delivered>> = {
   salesOrderText: deliverSalesOrderText,
   attachment: deliverAttachment,
   dunningBlock: deliverDunningBlock,
@@ -35,9 +35,3 @@ export const setsState: Record<Target, boolean> = { salesOrderText: false, attac
 /** The marker an operation leaves in S/4 with its change; finding it means an earlier attempt got through. */
 export const markerOf = (op: { ID: string }) => `[crm:${op.ID}]`
 
-export const SALES_ORDER_API = '/sap/opu/odata/sap/API_SALES_ORDER_SRV'
-export const BUSINESS_PARTNER_API = '/sap/opu/odata/sap/API_BUSINESS_PARTNER'
-export const ATTACHMENT_API = '/sap/opu/odata/sap/API_CV_ATTACHMENT_SRV'
-
-/** An OData V2 string literal for keys and function parameters. */
-export const literal = (value: string) => `'${encodeURIComponent(value.replace(/'/g, "''"))}'`

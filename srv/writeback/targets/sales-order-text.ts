@@ -1,5 +1,6 @@
-import { entityOf, type S4Session } from '../s4-session'
-import { literal, markerOf, SALES_ORDER_API, type Operation } from '.'
+import { entityOf, type S4Client } from '../../s4/client'
+import { literal, SALES_ORDER_API } from '../../s4/apis'
+import { markerOf, type Operation } from '.'
 
 export interface SalesOrderTextPayload {
   salesOrder: string
@@ -13,7 +14,7 @@ export interface SalesOrderTextPayload {
  * ID, so this is read-modify-write: read the text, stop if our line is there already, else create the text or
  * append to it. Texts carry no ETag in the API.
  */
-export async function deliverSalesOrderText(op: Operation<SalesOrderTextPayload>, s4: S4Session): Promise<string> {
+export async function deliverSalesOrderText(op: Operation<SalesOrderTextPayload>, s4: S4Client): Promise<string> {
   const { salesOrder, language, longTextId } = op.payload
   const line = `${op.payload.line} ${markerOf(op)}`
   const key = `SalesOrder=${literal(salesOrder)},Language=${literal(language)},LongTextID=${literal(longTextId)}`
