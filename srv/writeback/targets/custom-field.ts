@@ -1,6 +1,7 @@
 import { entityOf, etagOf, S4Error, type S4Client } from '../../s4/client'
 import { BUSINESS_PARTNER_API, literal, SALES_ORDER_API } from '../../s4/apis'
-import type { Operation } from '.'
+import { usableMappings } from '../custom-fields'
+import type { Operation, PlanContext, Planned, WriteBackTarget } from './target'
 
 export interface CustomFieldPayload {
   entity: 'A_SalesOrder' | 'A_BusinessPartner'
@@ -18,7 +19,7 @@ const RESOURCE = {
  * Sets a tenant custom field. The sales order carries an ETag (LastChangeDateTime): the PATCH sends it in If-Match,
  * and when someone changed the order in between (412) the order is read again and the change applied once more.
  */
-export async function deliverCustomField(op: Operation<CustomFieldPayload>, s4: S4Client): Promise<string> {
+async function deliver(op: Operation<CustomFieldPayload>, s4: S4Client): Promise<string> {
   const { entity, key, field, value } = op.payload
   const url = RESOURCE[entity](key)
   for (let round = 1; ; round++) {
@@ -35,3 +36,22 @@ export async function deliverCustomField(op: Operation<CustomFieldPayload>, s4: 
     }
   }
 }
+
+/** The value each usable mapping (srv/writeback/custom-fields.ts) gives the event, on the invoice's orders or its payer. */
+async function plan({ event, invoice, salesOrders }: PlanContext) {
+  const planned: Planned<CustomFieldPayload>[] = []
+  for (const mapping of usableMappings()) {
+    const value = mapping.values[event]
+    if (value === undefined) continue
+    const keys = mapping.entity === 'A_SalesOrder' ? await salesOrders() : invoice.payer_ID ? [invoice.payer_ID] : []
+    for (const key of keys)
+      planned.push({
+        s4Object: `${mapping.entity}('${key}').${mapping.field}`,
+        s4Document: `${mapping.entity}('${key}')`,
+        payload: { entity: mapping.entity, key, field: mapping.field, value },
+      })
+  }
+  return planned
+}
+
+export const customField: WriteBackTarget<CustomFieldPayload> = { setsState: true, plan, deliver }
