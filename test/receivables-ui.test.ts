@@ -58,7 +58,7 @@ describe('ReceivablesService for the Fiori apps', () => {
 
   before(async () => {
     // What the actions queue is recorded here, not sent: sending is test/conversation.test.ts's business.
-    const notifications = await cds.connect.to('notifications')
+    const notifications = await cds.connect.to('customer-mail')
     notifications.prepend(() => notifications.on('*', req => void queued.push({ event: req.event, data: req.data as Record<string, unknown> })))
 
     await INSERT.into(`${M}.Customers`).entries(
@@ -175,7 +175,7 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect((await resend('90000201')).message).to.match(/no billing e-mail address/)
       // A mail the queue will still deliver (its next attempt in an hour) is not queued twice; one whose message is
       // gone (stuck) may be resent: see queue-recovery.test.ts.
-      const notifications = (await cds.connect.to('notifications')) as unknown as { schedule(event: string, data: object): { after(ms: number): Promise<unknown> } }
+      const notifications = (await cds.connect.to('customer-mail')) as unknown as { schedule(event: string, data: object): { after(ms: number): Promise<unknown> } }
       await notifications.schedule('invoiceMail', { invoice: '90000105' }).after(3_600_000)
       expect((await resend('90000105')).message).to.match(/queued for sending already/)
       expect((await resend('90000103')).message).to.match(/never taken up/)

@@ -53,7 +53,7 @@ describe('customer response page in Chromium', function () {
     dispatch = { ...crm().dispatch }
     Object.assign(crm().dispatch, { since: null, sinceDays: null })
     // Nor about mails: what the answers queue (e.g. the survey invitation after a confirmation) is recorded, not sent.
-    const notifications = await cds.connect.to('notifications')
+    const notifications = await cds.connect.to('customer-mail')
     notifications.prepend(() => notifications.on('*', req => void mails.push(req.event)))
     sim = createSimulator({ volume: 'small' })
     settings.url = await sim.listen(0)

@@ -80,7 +80,7 @@ async function takeUp(invoice: { ID: string; payer_ID: string; isCleared: boolea
   })
 }
 
-const queueInvoiceMail = async (invoice: string) => cds.queued(await cds.connect.to('notifications')).send('invoiceMail', { invoice })
+const queueInvoiceMail = async (invoice: string) => cds.queued(await cds.connect.to('customer-mail')).send('invoiceMail', { invoice })
 
 /**
  * Invoices in the dispatch window left without a mail because their customer had no billing e-mail address: once the
@@ -153,7 +153,7 @@ export async function resendInvoice(invoiceId: string, user: string): Promise<vo
     | undefined
   if (!conversation) throw new ConversationError(409, `Invoice ${invoiceId} was never taken up for sending (it is older than the dispatch start date)`)
   // Pending, but stuck (its message stranded by a stopped instance, overdue or dead-lettered): AR may send it again.
-  if (conversation.dispatchStatus === 'pending' && !(await clearStuckMessages('notifications', 'invoiceMail', { invoice: invoiceId })))
+  if (conversation.dispatchStatus === 'pending' && !(await clearStuckMessages('customer-mail', 'invoiceMail', { invoice: invoiceId })))
     throw new ConversationError(409, `Invoice ${invoiceId} is queued for sending already`)
   const customer = (await SELECT.one.from(`${M}.Customers`).columns('billingEmail').where({ ID: invoice.payer_ID })) as { billingEmail?: string | null } | undefined
   if (!customer?.billingEmail)

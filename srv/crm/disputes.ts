@@ -44,8 +44,8 @@ export function startProcessing(id: string, processor: string) {
 export async function resolveDispute(id: string, outcome: 'accepted' | 'rejected', resolution: string, user: string) {
   if (outcome === 'rejected' && !resolution?.trim()) throw new ConversationError(400, 'A rejected dispute needs an explanation for the customer')
   const dispute = await move(id, 'Resolved', { outcome, resolution, resolvedAt: new Date().toISOString() }, user)
-  const notifications = cds.queued(await cds.connect.to('notifications'))
-  await notifications.send('disputeResolved', { dispute: id })
+  const customerMail = cds.queued(await cds.connect.to('customer-mail'))
+  await customerMail.send('disputeResolved', { dispute: id })
   await planWriteBack('disputeResolved', { invoice: dispute.invoice_ID, dispute: id, summary: `Dispute on invoice ${dispute.invoice_ID} resolved: ${outcome}` })
   return dispute
 }
