@@ -348,6 +348,27 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect((await GET(`${url(true)}?$select=isClosed`, clerk)).data.isClosed).to.equal(true)
     })
 
+    it("answers a refusal in the clerk's language: English by default, German, Simplified Chinese", async () => {
+      const inLanguage = (language?: string) => ({ ...clerk, ...(language && { headers: { 'Accept-Language': language } }) })
+      const refusals = async (language?: string) => ({
+        // A domain error thrown by srv/crm/disputes.ts, and a req.reject of the service.
+        close: await outcome(POST(`${url(true)}/ReceivablesService.close`, {}, inLanguage(language))),
+        edit: await outcome(POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, inLanguage(language))),
+      })
+      expect(await refusals()).to.deep.equal({
+        close: { status: 409, message: 'A dispute in status Closed cannot move to Closed' },
+        edit: { status: 409, message: 'A closed dispute is not edited any more' },
+      })
+      expect(await refusals('de-DE,de;q=0.9,en;q=0.8')).to.deep.equal({
+        close: { status: 409, message: 'Eine Reklamation im Status Closed kann nicht in den Status Closed wechseln' },
+        edit: { status: 409, message: 'Eine abgeschlossene Reklamation wird nicht mehr bearbeitet' },
+      })
+      expect(await refusals('zh-CN')).to.deep.equal({
+        close: { status: 409, message: '状态为 Closed 的异议不能转为 Closed' },
+        edit: { status: 409, message: '已关闭的异议不能再编辑' },
+      })
+    })
+
     it('lets only AR edit a dispute, and no one create or delete one directly', async () => {
       const edit = (user: object) => outcome(POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, user))
       expect((await edit(as('admin'))).status).to.equal(403)

@@ -394,7 +394,10 @@ describe('customer response page in Chromium', function () {
 
     await page.getByLabel('E-Mail-Adresse *').fill('erika.mustermann@kunde.example')
     await expectLayoutOk(page, 'desktop contact form')
+    const sent = page.waitForRequest('**/rest/respond/proposeContact')
     await page.getByRole('button', { name: 'Kontakt senden' }).click()
+    // The server's messages (a refusal) are asked for in the page's German, not in the browser's English.
+    expect((await sent).headers()['accept-language']).to.equal('de-DE')
     await state(page, 'proposed')
     expect(await page.getByRole('heading', { level: 1, name: 'Vielen Dank!' }).isVisible()).to.equal(true)
     expect(await mainText(page)).to.include('Sie haben uns den richtigen Ansprechpartner genannt. Vielen Dank.')

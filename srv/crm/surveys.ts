@@ -92,7 +92,7 @@ export async function answerSurvey(invitationId: string, answer: SurveyAnswer, b
   const invitation = (await SELECT.one.from(`${C}.SurveyInvitations`).where({ ID: invitationId })) as
     | { ID: string; invoice_ID: string | null; customer_ID: string | null }
     | undefined
-  if (!invitation) throw new ConversationError(404, 'This survey does not exist any more')
+  if (!invitation) throw new ConversationError(404, 'SURVEY_NOT_FOUND')
   const existing = (await SELECT.one.from(`${C}.SurveyAnswers`).columns('answeredAt').where({ invitation_ID: invitationId })) as { answeredAt: string } | undefined
   if (existing) return { status: 'alreadyAnswered', at: existing.answeredAt }
   const at = new Date().toISOString()
