@@ -20,7 +20,7 @@ import readline from 'node:readline'
 import cds from '@sap/cds'
 import { runSync } from '../srv/sync'
 import { eventBatches } from '../srv/sync/s4-events'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 
 const root = path.join(__dirname, '..')
 const option = (name: string, fallback: string) => {

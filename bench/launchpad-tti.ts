@@ -22,7 +22,7 @@ import { frameworkDir, isFrameworkBuilt, ui5Version } from '../srv/ui5-framework
 import { chromium } from 'playwright-core'
 import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from '../test/browser/chromium'
 import { runSync } from '../srv/sync'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 
 const root = path.join(__dirname, '..')
 const option = (name: string, fallback: string) => {

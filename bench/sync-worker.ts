@@ -4,7 +4,7 @@
 import cds from '@sap/cds'
 import { syncEngine, runSync, descriptions } from '../srv/sync'
 import { billingDocuments, mapFields } from '../srv/sync/descriptions'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 
 type Phase = 'baseline' | 'full' | 'delta' | 'naive'
 

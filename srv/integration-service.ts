@@ -1,7 +1,7 @@
 import cds from '@sap/cds'
 import { SyncState, SyncStates, SyncJobs, WriteBackOperation, WriteBackOperations, CustomFieldMappings, runNow, pause, resume } from '#cds-models/IntegrationService'
 import { customFieldChecks, discardOperation, retryOperation } from './writeback'
-import { entityName, entityNames, entityStatus, jobRunner, pauseSchedules, resumeSchedules, UnknownEntity, type JobRunner, type RunRequest } from './jobs'
+import { entityName, entityNames, entityStatus, jobRunner, pauseSchedules, resumeSchedules, type JobRunner, type RunRequest } from './jobs'
 import type { SyncMode } from './sync'
 
 /** Operations on the sync: what the database knows, completed by what the job runner knows right now. */
@@ -36,9 +36,9 @@ export default class IntegrationService extends cds.ApplicationService {
       return ID === undefined ? jobs : jobs.find(job => job.ID === ID)
     })
 
-    this.on(runNow, req => this.queueSyncs(req, this.entitiesOf(req, req.data.entity!), req.data.full ? 'full' : 'delta'))
-    this.on(pause, req => this.switchSchedules(this.entitiesOf(req, req.data.entity!), true))
-    this.on(resume, req => this.switchSchedules(this.entitiesOf(req, req.data.entity!), false))
+    this.on(runNow, req => this.queueSyncs(req, this.entitiesOf(req.data.entity!), req.data.full ? 'full' : 'delta'))
+    this.on(pause, req => this.switchSchedules(this.entitiesOf(req.data.entity!), true))
+    this.on(resume, req => this.switchSchedules(this.entitiesOf(req.data.entity!), false))
 
     // The same on the row of a sync state (the monitor app's buttons); each answers with the row as it is now.
     this.on(SyncState.actions.runDelta, req => this.queueSyncOfRow(req, 'delta'))
@@ -59,9 +59,9 @@ export default class IntegrationService extends cds.ApplicationService {
 
     this.on(WriteBackOperation.actions.discard, async req => {
       const ID = this.keyOf(req, 'ID')
-      if (!req.data.reason?.trim()) return req.reject(400, 'Say why the operation is discarded')
+      if (!req.data.reason?.trim()) return req.reject(400, 'WRITEBACK_DISCARD_NEEDS_REASON')
       if (!(await discardOperation(ID, req.data.reason, req.user.id)))
-        return req.reject(409, `Write-back operation ${ID} is delivered or discarded already; only failed or pending operations can be discarded`)
+        return req.reject({ status: 409, message: 'WRITEBACK_NOT_DISCARDABLE', args: [ID] })
       return SELECT.one.from(WriteBackOperations).where({ ID })
     })
 
@@ -81,7 +81,7 @@ export default class IntegrationService extends cds.ApplicationService {
   /** The synced entity of the SyncStates row a bound action was called on; 404 for a row that does not exist. */
   private entityOfRow(req: cds.Request): string {
     const entity = this.keyOf(req, 'entity')
-    return entityNames().includes(entity) ? entity : req.reject(404, `No sync state '${entity}'`)
+    return entityNames().includes(entity) ? entity : req.reject({ status: 404, message: 'SYNC_STATE_NOT_FOUND', args: [entity] })
   }
 
   private async queueSyncs(req: cds.Request, entities: string[], mode: SyncMode): Promise<RunRequest[]> {
@@ -114,18 +114,13 @@ export default class IntegrationService extends cds.ApplicationService {
     return this.read(SyncStates).where({ entity: { in: entities } })
   }
 
-  /** The entities an action's `entity` names: one (spelled as in the sync descriptions), or all of them. */
-  private entitiesOf(req: cds.Request, entity: string): string[] {
+  /** The entities an action's `entity` names: one (spelled as in the sync descriptions), or all of them. An unknown one throws UnknownEntity, which CAP answers with 400. */
+  private entitiesOf(entity: string): string[] {
     if (entity?.toLowerCase() === 'all') return entityNames()
-    try {
-      return [entityName(entity)]
-    } catch (error) {
-      if (error instanceof UnknownEntity) return req.reject(400, error.message)
-      throw error
-    }
+    return [entityName(entity)]
   }
 
   private runner(req: cds.Request): JobRunner {
-    return jobRunner() ?? req.reject(503, 'No job runner in this instance: sync jobs are switched off (cds.requires.jobs.autoStart)')
+    return jobRunner() ?? req.reject(503, 'NO_JOB_RUNNER')
   }
 }

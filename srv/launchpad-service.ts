@@ -20,7 +20,7 @@ export default class LaunchpadService extends cds.ApplicationService {
     this.on('tile', async req => {
       const kpi = (req.data as { kpi: string }).kpi
       const kpis = await this.kpis()
-      if (!Object.hasOwn(kpis, kpi)) return req.reject(400, `Unknown KPI '${kpi}': one of ${Object.keys(kpis).join(', ')}`)
+      if (!Object.hasOwn(kpis, kpi)) return req.reject({ status: 400, message: 'UNKNOWN_KPI', args: [kpi, Object.keys(kpis).join(', ')] })
       const number = kpis[kpi as keyof Kpis]
       // Each of them counts work that waits: any at all is bad news.
       return { number, numberState: number ? 'Negative' : 'Neutral' }

@@ -1,6 +1,5 @@
 import cds from '@sap/cds'
 import { Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts } from '#cds-models/ReceivablesService'
-import { ConversationError } from './crm/errors'
 import { confirmInvoice, raiseDispute } from './crm/conversations'
 import { resendInvoice } from './crm/dispatch'
 import { acceptContactProposal, revokeInvoiceLinks } from './crm/contacts'
@@ -32,18 +31,18 @@ export default class ReceivablesService extends cds.ApplicationService {
 
     this.on(Invoice.actions.recordConfirmation, async req => {
       const { source, note } = req.data
-      await this.conversationStep(req, () => confirmInvoice(this.key(req), { by: req.user.id, channel: source, note }))
+      await confirmInvoice(this.key(req), { by: req.user.id, channel: source, note })
       return SELECT.one.from('ReceivablesService.Conversations').where({ invoice_ID: this.key(req) })
     })
 
     this.on(Invoice.actions.recordDispute, async req => {
       const { source, reason, comment, amount } = req.data
-      const { dispute } = await this.conversationStep(req, () => raiseDispute(this.key(req), { reason, comment, amount }, { by: req.user.id, channel: source }))
+      const { dispute } = await raiseDispute(this.key(req), { reason, comment, amount }, { by: req.user.id, channel: source })
       return SELECT.one.from('ReceivablesService.Disputes').where({ ID: dispute })
     })
 
     this.on(Invoice.actions.resendInvoice, async req => {
-      await this.conversationStep(req, () => resendInvoice(this.key(req), req.user.id))
+      await resendInvoice(this.key(req), req.user.id)
       // The new mail brings a new link (issued when it is sent); the ones before it stop working.
       await revokeInvoiceLinks(this.key(req), req.user.id, 'invoice resent')
       return SELECT.one.from('ReceivablesService.Conversations').where({ invoice_ID: this.key(req) })
@@ -55,7 +54,7 @@ export default class ReceivablesService extends cds.ApplicationService {
     })
 
     this.on(ContactProposal.actions.accept, async req => {
-      const ID = await this.conversationStep(req, () => acceptContactProposal(this.key(req), req.user.id))
+      const ID = await acceptContactProposal(this.key(req), req.user.id)
       return this.run(SELECT.one.from(CustomerContacts).where({ ID, IsActiveEntity: true }))
     })
 
@@ -76,12 +75,10 @@ export default class ReceivablesService extends cds.ApplicationService {
     })
     this.before('EDIT', Disputes, async req => {
       const dispute = (await SELECT.one.from(Disputes).columns('status').where({ ID: this.key(req) })) as { status: string } | undefined
-      if (dispute?.status === 'Closed') req.reject(409, 'A closed dispute is not edited any more')
+      if (dispute?.status === 'Closed') req.reject(409, 'DISPUTE_CLOSED_NOT_EDITED')
     })
     // Editing a dispute is allowed, making one up is not: disputes come from the customer or from recordDispute.
-    this.before('NEW', [Disputes.drafts, DisputeLines.drafts, DisputeComments.drafts], req =>
-      req.reject(405, 'Disputes, their lines and comments are created by recordDispute, addComment or the customer, not by editing')
-    )
+    this.before('NEW', [Disputes.drafts, DisputeLines.drafts, DisputeComments.drafts], req => req.reject(405, 'DISPUTE_NOT_CREATED_BY_EDITING'))
 
     this.on(Dispute.actions.startProcessing, req => this.disputeStep(req, id => startProcessing(id, req.user.id)))
     this.on(Dispute.actions.resolveDispute, req => this.disputeStep(req, id => resolveDispute(id, req.data.outcome, req.data.resolution ?? '', req.user.id)))
@@ -98,17 +95,9 @@ export default class ReceivablesService extends cds.ApplicationService {
     return typeof key === 'object' ? key.ID : key
   }
 
-  private async conversationStep<T>(req: cds.Request, step: () => Promise<T>): Promise<T> {
-    try {
-      return await step()
-    } catch (error) {
-      if (error instanceof ConversationError) return req.reject({ status: error.status, message: error.message, args: error.args })
-      throw error
-    }
-  }
-
+  /** A dispute's action; its ConversationError propagates as it is, and CAP answers with its status and message. */
   private async disputeStep(req: cds.Request, step: (id: string) => Promise<unknown>) {
-    await this.conversationStep(req, () => step(this.key(req)))
+    await step(this.key(req))
     // The active dispute as the service shows it (with IsActiveEntity): Fiori puts it in place of what it shows.
     return this.run(SELECT.one.from(Disputes).where({ ID: this.key(req), IsActiveEntity: true }))
   }

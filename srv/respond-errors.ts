@@ -24,7 +24,9 @@ function textsOf(value: unknown, into: string[] = []): string[] {
 export function answerWithoutEcho(srv: cds.Service): void {
   srv.on('error', (error: ServiceError) => {
     const sent = textsOf(cds.context?.http?.req?.body).filter(text => text.length >= QUOTABLE)
-    const texts = [error.message, ...(error.details ?? []).map(detail => detail.message ?? '')]
+    // A message key's arguments are filled in after this handler: a disputed line's item, say, is the customer's text.
+    const args = Array.isArray(error.args) ? error.args.map(String) : []
+    const texts = [error.message, ...args, ...(error.details ?? []).map(detail => detail.message ?? '')]
     const quotes = texts.some(message => sent.some(text => message.includes(text)))
     if (!quotes && !String(error.code).startsWith('ASSERT_') && !error.details) return
     error.message = INVALID_ANSWER

@@ -1,6 +1,5 @@
 import cds from '@sap/cds'
-import { clientIp, LinkError, retryAfterSeconds, TooManyRequests, verifyLinkFrom, type LinkPurpose, type VerifiedLink } from './links'
-import { ConversationError } from './crm/errors'
+import { clientIp, retryAfterSeconds, TooManyRequests, verifyLinkFrom, type LinkPurpose, type VerifiedLink } from './links'
 import { confirmInvoice, markOpened, proposeContact, raiseDispute, type Speaker } from './crm/conversations'
 import { answerSurvey } from './crm/surveys'
 import { invoiceSummary } from './crm/invoice-summary'
@@ -38,7 +37,12 @@ export default class RespondService extends cds.ApplicationService {
     return super.init()
   }
 
-  /** Verifies the link for this client, then runs the answer as the link's contact; every failure is a clear 4xx. */
+  /**
+   * Verifies the link for this client, then runs the answer as the link's contact; every failure is a clear 4xx.
+   * LinkError and ConversationError carry their status and message key (and the link's code, which the page reads):
+   * CAP answers with them, translated into the language the page asks for (Accept-Language). Only the throttle's
+   * refusal is caught here: it needs a Retry-After header besides.
+   */
   private async answer<T>(req: cds.Request, purposes: LinkPurpose[], fn: (link: VerifiedLink, speaker: Speaker) => Promise<T>) {
     const ip = req.http?.req ? clientIp(req.http.req) : 'unknown'
     try {
@@ -47,11 +51,8 @@ export default class RespondService extends cds.ApplicationService {
     } catch (error) {
       if (error instanceof TooManyRequests) {
         req.http?.res.setHeader('Retry-After', retryAfterSeconds(error.retryAfterMs))
-        return req.reject({ status: 429, code: 'too-many-requests', message: 'Too many requests. Please wait a moment and try again.' })
+        return req.reject({ status: 429, code: 'too-many-requests', message: 'TOO_MANY_REQUESTS' })
       }
-      // The code lets the response page say it in the customer's language.
-      if (error instanceof LinkError) return req.reject({ status: error.status, code: error.code, message: error.message })
-      if (error instanceof ConversationError) return req.reject({ status: error.status, message: error.message, args: error.args })
       throw error
     }
   }

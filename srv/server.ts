@@ -12,7 +12,7 @@ import { admission, answerPoolTimeoutsWith503 } from './saturation'
 import { installRequestGuards } from './request-guards'
 import { refuseReadsThroughAssociations } from './association-reads'
 import { refuseUntypedReads } from './query-types'
-import { isS4Configured, s4Settings } from './sync/s4-destination'
+import { isS4Configured, s4Settings } from './s4/destination'
 import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './sync/simulator-module'
 
 // Development without an S/4HANA destination: run the S/4HANA simulator beside the app, over a real socket,
@@ -70,9 +70,9 @@ followSyncs()
 followS4Events()
 // The persistent queue delivers what an earlier process left behind as soon as the server listens, and dead-letters
 // messages whose service is not connected by then: connect the queued services before that.
-cds.on('served', () => Promise.all(['notifications', 'writeback'].map(name => cds.connect.to(name))))
+cds.on('served', () => Promise.all(['customer-mail', 'writeback'].map(name => cds.connect.to(name))))
 // CAP 10.1.1 never takes up again what was in flight when an instance stopped: srv/queue-recovery.ts does.
-recoverQueues(['notifications', 'writeback'])
+recoverQueues(['customer-mail', 'writeback'])
 // In the background: the app serves while the tenant's $metadata is read, and starts whatever the check finds.
 cds.on('served', () => void checkWriteBackTargets())
 

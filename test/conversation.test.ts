@@ -7,7 +7,7 @@ import { createSimulator, type Simulator } from './s4/simulator'
 import { startSmtpServer, type TestSmtpServer } from './smtp-server'
 import { eventually } from './support'
 import { runSync } from '../srv/sync'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 import { issueLink, revokeLinks } from '../srv/links'
 import { resetFailures } from '../srv/links/rate-limit'
 

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream'
 import { jobsSettings } from '../srv/jobs/config'
 import { startJobs, stopJobs } from '../srv/jobs'
 import { installLogging, loggerFactory, redact } from '../srv/logging'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 import { REDIS, S4, DUNNING, collection, dunning, eventually, sleep } from './support'
 
 const NEVER_IN_A_TEST = '0 3 1 1 *'

@@ -13,7 +13,7 @@ import { RedisLocks } from '../srv/jobs/locks'
 import { jobsSettings, type EntitySchedule, type JobsSettings } from '../srv/jobs/config'
 import { jobRunner, pauseSchedules, resumeSchedules, startJobs, stopJobs, type JobRunner } from '../srv/jobs'
 import type { SyncJobData } from '../srv/jobs/sync-job'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 import { REDIS, S4, DUNNING, collection, dunning, eventually, sleep } from './support'
 
 const RUNS = 'invoicecrm.integration.SyncRuns'

@@ -19,7 +19,7 @@ describe('secure links that are out', () => {
   before(async () => {
     axios.defaults.validateStatus = () => true
     // The mails the actions queue are not sent here.
-    const notifications = await cds.connect.to('notifications')
+    const notifications = await cds.connect.to('customer-mail')
     notifications.prepend(() => notifications.on('*', () => {}))
     await INSERT.into('invoicecrm.mirror.Customers').entries({ ID: 'L1', name: 'Links AG', billingEmail: 'ap@links.example', language: 'EN' })
     await INSERT.into('invoicecrm.mirror.BillingDocuments').entries(['90000901', '90000902', '90000903', '90000904'].map(invoice))

@@ -5,7 +5,7 @@
 import cds from '@sap/cds'
 import { createSimulator, type Simulator } from './s4/simulator'
 import { runSync } from '../srv/sync'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 import { NOTHING_OPEN, refreshReceivableStatus } from '../srv/sync/receivable-status'
 import { expectCountsAsRowsSay } from './counted-rows'
 

@@ -58,7 +58,7 @@ describe('ReceivablesService for the Fiori apps', () => {
 
   before(async () => {
     // What the actions queue is recorded here, not sent: sending is test/conversation.test.ts's business.
-    const notifications = await cds.connect.to('notifications')
+    const notifications = await cds.connect.to('customer-mail')
     notifications.prepend(() => notifications.on('*', req => void queued.push({ event: req.event, data: req.data as Record<string, unknown> })))
 
     await INSERT.into(`${M}.Customers`).entries(
@@ -175,7 +175,7 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect((await resend('90000201')).message).to.match(/no billing e-mail address/)
       // A mail the queue will still deliver (its next attempt in an hour) is not queued twice; one whose message is
       // gone (stuck) may be resent: see queue-recovery.test.ts.
-      const notifications = (await cds.connect.to('notifications')) as unknown as { schedule(event: string, data: object): { after(ms: number): Promise<unknown> } }
+      const notifications = (await cds.connect.to('customer-mail')) as unknown as { schedule(event: string, data: object): { after(ms: number): Promise<unknown> } }
       await notifications.schedule('invoiceMail', { invoice: '90000105' }).after(3_600_000)
       expect((await resend('90000105')).message).to.match(/queued for sending already/)
       expect((await resend('90000103')).message).to.match(/never taken up/)
@@ -346,6 +346,27 @@ describe('ReceivablesService for the Fiori apps', () => {
       const edit = await outcome(POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, clerk))
       expect(edit).to.deep.equal({ status: 409, message: 'A closed dispute is not edited any more' })
       expect((await GET(`${url(true)}?$select=isClosed`, clerk)).data.isClosed).to.equal(true)
+    })
+
+    it("answers a refusal in the clerk's language: English by default, German, Simplified Chinese", async () => {
+      const inLanguage = (language?: string) => ({ ...clerk, ...(language && { headers: { 'Accept-Language': language } }) })
+      const refusals = async (language?: string) => ({
+        // A domain error thrown by srv/crm/disputes.ts, and a req.reject of the service.
+        close: await outcome(POST(`${url(true)}/ReceivablesService.close`, {}, inLanguage(language))),
+        edit: await outcome(POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, inLanguage(language))),
+      })
+      expect(await refusals()).to.deep.equal({
+        close: { status: 409, message: 'A dispute in status Closed cannot move to Closed' },
+        edit: { status: 409, message: 'A closed dispute is not edited any more' },
+      })
+      expect(await refusals('de-DE,de;q=0.9,en;q=0.8')).to.deep.equal({
+        close: { status: 409, message: 'Eine Reklamation im Status Closed kann nicht in den Status Closed wechseln' },
+        edit: { status: 409, message: 'Eine abgeschlossene Reklamation wird nicht mehr bearbeitet' },
+      })
+      expect(await refusals('zh-CN')).to.deep.equal({
+        close: { status: 409, message: '状态为 Closed 的异议不能转为 Closed' },
+        edit: { status: 409, message: '已关闭的异议不能再编辑' },
+      })
     })
 
     it('lets only AR edit a dispute, and no one create or delete one directly', async () => {

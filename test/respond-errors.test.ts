@@ -67,6 +67,19 @@ describe('error answers of /rest/respond', () => {
     expect(logged.length, 'the log was captured').to.be.greaterThan(0)
   })
 
+  it('answers in the language the page asks for, with the code the page reads', async () => {
+    const answers: Record<string, unknown> = {}
+    for (const language of ['de-DE', 'zh-CN', 'en-GB']) {
+      const { status, data } = await POST('/rest/respond/view', { token: 'not.a.token' }, { headers: { 'Accept-Language': language } })
+      answers[language] = { status, ...data }
+    }
+    expect(answers).to.deep.equal({
+      'de-DE': { status: 400, error: { code: 'malformed', message: 'Dieser Link ist unvollständig. Bitte öffnen Sie ihn erneut aus der E-Mail, oder kopieren Sie die ganze Adresse in Ihren Browser.' } },
+      'zh-CN': { status: 400, error: { code: 'malformed', message: '此链接不完整。请从电子邮件中重新打开，或将完整地址复制到浏览器中。' } },
+      'en-GB': { status: 400, error: { code: 'malformed', message: 'This link is incomplete. Please open it again from the e-mail, or copy the whole address into your browser.' } },
+    })
+  })
+
   it('still says what is wrong where it quotes nothing', async () => {
     const { data } = await POST('/rest/respond/dispute', { token, reason: MARKER })
     expect(data.error.message).to.match(/reason/)

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { createSimulator, type Simulator } from './s4/simulator'
 import { runSync } from '../srv/sync'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 import { issueLink, revokeLinks } from '../srv/links'
 import { resetFailures } from '../srv/links/rate-limit'
 import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
@@ -53,7 +53,7 @@ describe('customer response page in Chromium', function () {
     dispatch = { ...crm().dispatch }
     Object.assign(crm().dispatch, { since: null, sinceDays: null })
     // Nor about mails: what the answers queue (e.g. the survey invitation after a confirmation) is recorded, not sent.
-    const notifications = await cds.connect.to('notifications')
+    const notifications = await cds.connect.to('customer-mail')
     notifications.prepend(() => notifications.on('*', req => void mails.push(req.event)))
     sim = createSimulator({ volume: 'small' })
     settings.url = await sim.listen(0)
@@ -394,7 +394,10 @@ describe('customer response page in Chromium', function () {
 
     await page.getByLabel('E-Mail-Adresse *').fill('erika.mustermann@kunde.example')
     await expectLayoutOk(page, 'desktop contact form')
+    const sent = page.waitForRequest('**/rest/respond/proposeContact')
     await page.getByRole('button', { name: 'Kontakt senden' }).click()
+    // The server's messages (a refusal) are asked for in the page's German, not in the browser's English.
+    expect((await sent).headers()['accept-language']).to.equal('de-DE')
     await state(page, 'proposed')
     expect(await page.getByRole('heading', { level: 1, name: 'Vielen Dank!' }).isVisible()).to.equal(true)
     expect(await mainText(page)).to.include('Sie haben uns den richtigen Ansprechpartner genannt. Vielen Dank.')

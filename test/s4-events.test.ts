@@ -7,7 +7,7 @@ import { eventType } from './s4/events'
 import { REDIS, eventually } from './support'
 import { runSync } from '../srv/sync'
 import { eventBatches, type EventBatches } from '../srv/sync/s4-events'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 
 // Before the server starts: CAP messaging on the tests' Redis, on channels of this process only (test runs of the
 // SQLite and the PostgreSQL pass may share the Redis at the same time).

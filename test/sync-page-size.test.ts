@@ -4,7 +4,7 @@
 import cds from '@sap/cds'
 import { createSimulator, type Simulator } from './s4/simulator'
 import { runSync, type RunSummary } from '../srv/sync'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 
 const M = 'invoicecrm.mirror'
 const I = 'invoicecrm.integration'

@@ -3,7 +3,7 @@
 import cds from '@sap/cds'
 import nock from 'nock'
 import { runSync } from '../srv/sync'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 import { S4, collection } from './support'
 
 const BILLING = '/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV/A_BillingDocument'

@@ -5,7 +5,7 @@ import { createSimulator, type Simulator } from './s4/simulator'
 import { isoFromMs } from './s4/edm-values'
 import { executeHttpRequest } from '@sap-cloud-sdk/http-client'
 import { runSync, type RunSummary } from '../srv/sync'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 
 const M = 'invoicecrm.mirror'
 const I = 'invoicecrm.integration'

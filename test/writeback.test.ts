@@ -7,9 +7,9 @@ import { createSimulator, type Simulator } from './s4/simulator'
 import { DEFAULT_CDS_FILES } from './s4/model'
 import { eventually } from './support'
 import { runSync } from '../srv/sync'
-import { s4Settings } from '../srv/sync/s4-destination'
+import { s4Settings } from '../srv/s4/destination'
 import { checkCustomFieldMappings } from '../srv/writeback/custom-fields'
-import { s4Session } from '../srv/writeback/delivery'
+import { s4Client } from '../srv/writeback/delivery'
 import { writeBackSettings } from '../srv/writeback'
 
 const W = 'invoicecrm.writeback'
@@ -107,7 +107,7 @@ describe('write-back to S/4HANA', () => {
         { entity: 'A_SalesOrder', field: 'DeliveryBlockReason', values: { disputed: '01' } },
       ],
     })
-    await checkCustomFieldMappings(s4Session())
+    await checkCustomFieldMappings(s4Client())
   })
 
   after(async () => {

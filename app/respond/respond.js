@@ -198,7 +198,9 @@ async function call(action, body) {
   try {
     response = await fetch(new URL(action, API), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      // The page's language, which may be the customer's from S/4HANA rather than the browser's: the service's
+      // messages (an invoice in dispute, a line that does not exist) then come in the language of the page.
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': locale() },
       body: JSON.stringify({ token: state.token, ...body }),
       credentials: 'same-origin',
       cache: 'no-store',

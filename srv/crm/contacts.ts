@@ -32,10 +32,10 @@ export async function acceptContactProposal(proposalId: string, actor: string): 
   const proposal = (await SELECT.one.from(`${C}.ContactProposals`).where({ ID: proposalId })) as
     | { customer_ID: string | null; proposedName: string; proposedEmail: string; invoice_ID: string | null }
     | undefined
-  if (!proposal) throw new ConversationError(404, `Contact proposal ${proposalId} does not exist`)
-  if (!proposal.customer_ID) throw new ConversationError(409, `Contact proposal ${proposalId} names no customer`)
+  if (!proposal) throw new ConversationError(404, 'CONTACT_PROPOSAL_NOT_FOUND', [proposalId])
+  if (!proposal.customer_ID) throw new ConversationError(409, 'CONTACT_PROPOSAL_WITHOUT_CUSTOMER', [proposalId])
   if (await SELECT.one.from(`${C}.CustomerContacts`).columns('ID').where({ proposal_ID: proposalId }))
-    throw new ConversationError(409, `Contact proposal ${proposalId} was accepted already`)
+    throw new ConversationError(409, 'CONTACT_PROPOSAL_ACCEPTED_ALREADY', [proposalId])
   const ID = cds.utils.uuid()
   await INSERT.into(`${C}.CustomerContacts`).entries({
     ID,

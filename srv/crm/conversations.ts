@@ -37,7 +37,7 @@ interface Invoice {
 
 export async function invoiceOf(id: string): Promise<Invoice> {
   const invoice = (await SELECT.one.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID', 'currency', 'grossAmount', 'isCancelled', 'isCleared').where({ ID: id })) as Invoice | undefined
-  if (!invoice) throw new ConversationError(404, `Invoice ${id} does not exist`)
+  if (!invoice) throw new ConversationError(404, 'INVOICE_NOT_FOUND', [id])
   return invoice
 }
 
@@ -67,7 +67,7 @@ const openDisputeOf = (invoice: string) =>
 
 export async function confirmInvoice(invoiceId: string, speaker: Speaker): Promise<Outcome> {
   const invoice = await invoiceOf(invoiceId)
-  if (invoice.isCancelled) throw new ConversationError(409, `Invoice ${invoiceId} was cancelled; there is nothing to confirm`)
+  if (invoice.isCancelled) throw new ConversationError(409, 'INVOICE_CANCELLED_NOT_CONFIRMED', [invoiceId])
   await lockInvoice(invoiceId)
   const conversation = await conversationOf(invoice)
   if (conversation.confirmedAt) return { status: 'alreadyConfirmed', at: conversation.confirmedAt as string }
@@ -94,7 +94,7 @@ export interface DisputeInput {
 
 export async function raiseDispute(invoiceId: string, input: DisputeInput, speaker: Speaker): Promise<Outcome & { dispute: string }> {
   const invoice = await invoiceOf(invoiceId)
-  if (invoice.isCancelled) throw new ConversationError(409, `Invoice ${invoiceId} was cancelled; there is nothing to dispute`)
+  if (invoice.isCancelled) throw new ConversationError(409, 'INVOICE_CANCELLED_NOT_DISPUTED', [invoiceId])
   // One open dispute per invoice: a concurrent dispute or confirmation of this invoice waits for this lock.
   await lockInvoice(invoiceId)
   const conversation = await conversationOf(invoice)
@@ -103,7 +103,7 @@ export async function raiseDispute(invoiceId: string, input: DisputeInput, speak
   const lines = await checkedLines(invoiceId, input.lines ?? [])
   const amount = input.amount === undefined || input.amount === null || input.amount === '' ? null : Number(input.amount)
   if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > Number(invoice.grossAmount ?? 0)))
-    throw new ConversationError(400, `The disputed amount must be between 0 and the invoice's gross amount (${invoice.grossAmount} ${invoice.currency})`)
+    throw new ConversationError(400, 'DISPUTED_AMOUNT_OUT_OF_RANGE', [invoice.grossAmount, invoice.currency])
   const ID = cds.utils.uuid()
   // The request's time, which is also the dispute's createdAt.
   const now = cds.context?.timestamp ?? new Date()
@@ -156,15 +156,15 @@ async function checkedLines(invoiceId: string, lines: NonNullable<DisputeInput['
   const seen = new Set<string>()
   return lines.map(line => {
     const item = byItem.get(line.item)
-    if (!item) throw new ConversationError(400, `Invoice ${invoiceId} has no line ${line.item}`)
-    if (seen.has(line.item)) throw new ConversationError(400, `Line ${line.item} is listed twice`)
+    if (!item) throw new ConversationError(400, 'INVOICE_LINE_NOT_FOUND', [invoiceId, line.item])
+    if (seen.has(line.item)) throw new ConversationError(400, 'INVOICE_LINE_TWICE', [line.item])
     seen.add(line.item)
     const amount = line.amount === undefined || line.amount === null ? null : Number(line.amount)
     const quantity = line.quantity === undefined || line.quantity === null ? null : Number(line.quantity)
     if (amount !== null && !(amount >= 0 && amount <= Number(item.netAmount)))
-      throw new ConversationError(400, `The disputed amount of line ${line.item} must be between 0 and ${item.netAmount}`)
+      throw new ConversationError(400, 'DISPUTED_LINE_AMOUNT_OUT_OF_RANGE', [line.item, item.netAmount])
     if (quantity !== null && !(quantity >= 0 && quantity <= Number(item.quantity)))
-      throw new ConversationError(400, `The disputed quantity of line ${line.item} must be between 0 and ${item.quantity}`)
+      throw new ConversationError(400, 'DISPUTED_LINE_QUANTITY_OUT_OF_RANGE', [line.item, item.quantity])
     return { item: line.item, disputedAmount: amount, disputedQuantity: quantity, lineAmount: Number(item.netAmount) }
   })
 }

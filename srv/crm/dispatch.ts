@@ -80,7 +80,7 @@ async function takeUp(invoice: { ID: string; payer_ID: string; isCleared: boolea
   })
 }
 
-const queueInvoiceMail = async (invoice: string) => cds.queued(await cds.connect.to('notifications')).send('invoiceMail', { invoice })
+const queueInvoiceMail = async (invoice: string) => cds.queued(await cds.connect.to('customer-mail')).send('invoiceMail', { invoice })
 
 /**
  * Invoices in the dispatch window left without a mail because their customer had no billing e-mail address: once the
@@ -146,23 +146,23 @@ export async function resendInvoice(invoiceId: string, user: string): Promise<vo
   const invoice = (await SELECT.one.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID', 'isCancelled').where({ ID: invoiceId })) as
     | { ID: string; payer_ID: string | null; isCancelled: boolean }
     | undefined
-  if (!invoice) throw new ConversationError(404, `Invoice ${invoiceId} does not exist`)
-  if (invoice.isCancelled) throw new ConversationError(409, `Invoice ${invoiceId} was cancelled; it is not sent again`)
+  if (!invoice) throw new ConversationError(404, 'INVOICE_NOT_FOUND', [invoiceId])
+  if (invoice.isCancelled) throw new ConversationError(409, 'INVOICE_CANCELLED_NOT_RESENT', [invoiceId])
   const conversation = (await SELECT.one.from(`${C}.InvoiceConversations`).columns('dispatchStatus').where({ invoice_ID: invoiceId })) as
     | { dispatchStatus: string }
     | undefined
-  if (!conversation) throw new ConversationError(409, `Invoice ${invoiceId} was never taken up for sending (it is older than the dispatch start date)`)
+  if (!conversation) throw new ConversationError(409, 'INVOICE_NEVER_DISPATCHED', [invoiceId])
   // Pending, but stuck (its message stranded by a stopped instance, overdue or dead-lettered): AR may send it again.
-  if (conversation.dispatchStatus === 'pending' && !(await clearStuckMessages('notifications', 'invoiceMail', { invoice: invoiceId })))
-    throw new ConversationError(409, `Invoice ${invoiceId} is queued for sending already`)
+  if (conversation.dispatchStatus === 'pending' && !(await clearStuckMessages('customer-mail', 'invoiceMail', { invoice: invoiceId })))
+    throw new ConversationError(409, 'INVOICE_QUEUED_ALREADY', [invoiceId])
   const customer = (await SELECT.one.from(`${M}.Customers`).columns('billingEmail').where({ ID: invoice.payer_ID })) as { billingEmail?: string | null } | undefined
   if (!customer?.billingEmail)
-    throw new ConversationError(409, `The customer of invoice ${invoiceId} has no billing e-mail address in S/4HANA; add one there and resend`)
+    throw new ConversationError(409, 'CUSTOMER_WITHOUT_BILLING_EMAIL', [invoiceId])
   // The status condition lets only one of two concurrent requests queue the mail.
   const changed = await UPDATE(`${C}.InvoiceConversations`)
     .set({ dispatchStatus: 'pending', dispatchAttempts: 0, dispatchError: null })
     .where({ invoice_ID: invoiceId, dispatchStatus: conversation.dispatchStatus })
-  if (!changed) throw new ConversationError(409, `Invoice ${invoiceId} was changed meanwhile; reload it`)
+  if (!changed) throw new ConversationError(409, 'INVOICE_CHANGED_MEANWHILE', [invoiceId])
   await recordTimeline({ kind: 'resendRequested', invoice: invoiceId, customer: invoice.payer_ID, actor: user, text: `Resend requested (was ${conversation.dispatchStatus})` })
   await queueInvoiceMail(invoiceId)
 }

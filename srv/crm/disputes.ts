@@ -27,12 +27,14 @@ interface Dispute {
 
 async function move(id: string, to: DisputeStatus, changes: Record<string, unknown>, user: string): Promise<Dispute> {
   const dispute = (await SELECT.one.from(`${C}.Disputes`).where({ ID: id })) as Dispute | undefined
-  if (!dispute) throw new ConversationError(404, `Dispute ${id} does not exist`)
+  if (!dispute) throw new ConversationError(404, 'DISPUTE_NOT_FOUND', [id])
   if (NEXT[dispute.status] !== to)
-    throw new ConversationError(409, `A dispute in status ${dispute.status} cannot move to ${to}${NEXT[dispute.status] ? `; next is ${NEXT[dispute.status]}` : ''}`)
+    throw NEXT[dispute.status]
+      ? new ConversationError(409, 'DISPUTE_STATUS_NOT_NEXT', [dispute.status, to, NEXT[dispute.status]])
+      : new ConversationError(409, 'DISPUTE_STATUS_FINAL', [dispute.status, to])
   // The status condition turns a concurrent second move into a refusal instead of a double transition.
   const changed = await UPDATE(`${C}.Disputes`).set({ ...changes, status: to }).where({ ID: id, status: dispute.status })
-  if (!changed) throw new ConversationError(409, `Dispute ${id} was changed meanwhile; reload it`)
+  if (!changed) throw new ConversationError(409, 'DISPUTE_CHANGED_MEANWHILE', [id])
   await recordTimeline({ kind: 'disputeStatus', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: id, actor: user, text: `Dispute ${dispute.status} → ${to}` })
   return { ...dispute, status: to }
 }
@@ -42,10 +44,10 @@ export function startProcessing(id: string, processor: string) {
 }
 
 export async function resolveDispute(id: string, outcome: 'accepted' | 'rejected', resolution: string, user: string) {
-  if (outcome === 'rejected' && !resolution?.trim()) throw new ConversationError(400, 'A rejected dispute needs an explanation for the customer')
+  if (outcome === 'rejected' && !resolution?.trim()) throw new ConversationError(400, 'DISPUTE_REJECTION_NEEDS_EXPLANATION')
   const dispute = await move(id, 'Resolved', { outcome, resolution, resolvedAt: new Date().toISOString() }, user)
-  const notifications = cds.queued(await cds.connect.to('notifications'))
-  await notifications.send('disputeResolved', { dispute: id })
+  const customerMail = cds.queued(await cds.connect.to('customer-mail'))
+  await customerMail.send('disputeResolved', { dispute: id })
   await planWriteBack('disputeResolved', { invoice: dispute.invoice_ID, dispute: id, summary: `Dispute on invoice ${dispute.invoice_ID} resolved: ${outcome}` })
   return dispute
 }
@@ -65,8 +67,8 @@ export async function closeDispute(id: string, user: string) {
 
 export async function addComment(id: string, text: string, internal: boolean, user: string) {
   const dispute = (await SELECT.one.from(`${C}.Disputes`).columns('ID', 'invoice_ID', 'customer_ID', 'status').where({ ID: id })) as Dispute | undefined
-  if (!dispute) throw new ConversationError(404, `Dispute ${id} does not exist`)
-  if (dispute.status === 'Closed') throw new ConversationError(409, 'A closed dispute takes no more comments')
+  if (!dispute) throw new ConversationError(404, 'DISPUTE_NOT_FOUND', [id])
+  if (dispute.status === 'Closed') throw new ConversationError(409, 'DISPUTE_CLOSED_NO_COMMENTS')
   await INSERT.into(`${C}.DisputeComments`).entries({ ID: cds.utils.uuid(), dispute_ID: id, internal, fromCustomer: false, text })
   await recordTimeline({ kind: 'comment', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: id, actor: user, text: internal ? 'Internal comment' : 'Comment' })
 }
@@ -76,15 +78,16 @@ const escalatedDisputeOf = (customer: string | null) =>
 
 /** An AR manager's decision, never automatic: the customer's dunning is blocked in S/4 while the dispute is open. */
 export async function escalateDispute(id: string, reason: string, user: string) {
-  if (!reason?.trim()) throw new ConversationError(400, 'An escalation needs a reason')
+  if (!reason?.trim()) throw new ConversationError(400, 'ESCALATION_NEEDS_REASON')
   const dispute = (await SELECT.one.from(`${C}.Disputes`).where({ ID: id })) as Dispute | undefined
-  if (!dispute) throw new ConversationError(404, `Dispute ${id} does not exist`)
-  if (dispute.escalated) throw new ConversationError(409, `Dispute ${id} is escalated already`)
-  if (dispute.status === 'Resolved' || dispute.status === 'Closed') throw new ConversationError(409, `A ${dispute.status.toLowerCase()} dispute cannot be escalated`)
+  if (!dispute) throw new ConversationError(404, 'DISPUTE_NOT_FOUND', [id])
+  if (dispute.escalated) throw new ConversationError(409, 'DISPUTE_ESCALATED_ALREADY', [id])
+  if (dispute.status === 'Resolved') throw new ConversationError(409, 'DISPUTE_RESOLVED_NOT_ESCALATED')
+  if (dispute.status === 'Closed') throw new ConversationError(409, 'DISPUTE_CLOSED_NOT_ESCALATED')
   const changed = await UPDATE(`${C}.Disputes`)
     .set({ escalated: true, escalatedAt: new Date().toISOString(), escalatedBy: user, escalationReason: reason })
     .where({ ID: id, escalated: false })
-  if (!changed) throw new ConversationError(409, `Dispute ${id} was changed meanwhile; reload it`)
+  if (!changed) throw new ConversationError(409, 'DISPUTE_CHANGED_MEANWHILE', [id])
   await recordTimeline({ kind: 'disputeEscalated', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: id, actor: user, text: `Escalated: ${reason}` })
   await planWriteBack('escalated', { invoice: dispute.invoice_ID, dispute: id, summary: `Dispute on invoice ${dispute.invoice_ID} escalated` })
   return { ...dispute, escalated: true }

@@ -1,13 +1,15 @@
 /**
- * A request the conversation cannot accept, with the HTTP status and a message the customer or clerk understands:
- * a text, or the key of a message in _i18n/messages*.properties with its arguments, which CAP translates.
+ * A request the conversation cannot accept, in the shape CAP answers thrown errors with: the HTTP status, and as
+ * message the key of a text in _i18n/messages*.properties with its arguments, which CAP translates into the
+ * language of the request (Accept-Language) when it answers. The services let it propagate; no handler converts it.
+ * Arguments are document numbers, statuses and amounts, never a person's name or address.
  */
 export class ConversationError extends Error {
   constructor(
     readonly status: number,
-    message: string,
+    key: string,
     readonly args?: unknown[]
   ) {
-    super(message)
+    super(key)
   }
 }

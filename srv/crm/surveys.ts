@@ -38,13 +38,13 @@ export async function inviteToSurvey(request: SurveyRequest): Promise<string | u
     sentAt: sentAt.toISOString(),
   })
   const delay = sentAt.getTime() - Date.now()
-  const notifications = await cds.connect.to('notifications')
+  const customerMail = await cds.connect.to('customer-mail')
   // A scheduled message waits in the persistent queue, so a restart meanwhile loses nothing. Its task name is a
   // singleton in the queue: one per invitation. (@cap-js/cds-types does not know .as and .after yet.)
   if (delay > 0) {
-    const task = notifications.schedule('surveyInvitation', { invitation: ID }) as unknown as { as(name: string): { after(ms: number): Promise<unknown> } }
+    const task = customerMail.schedule('surveyInvitation', { invitation: ID }) as unknown as { as(name: string): { after(ms: number): Promise<unknown> } }
     await task.as(`surveyInvitation ${ID}`).after(delay)
-  } else await cds.queued(notifications).send('surveyInvitation', { invitation: ID })
+  } else await cds.queued(customerMail).send('surveyInvitation', { invitation: ID })
   const when = delay > 0 ? ` for ${sentAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, not sooner after the invoice mail` : ''
   await recordTimeline({ kind: 'surveySent', invoice: request.invoice, customer: request.customer, text: `Satisfaction survey sent (${request.trigger})${when}` })
   return ID
@@ -92,7 +92,7 @@ export async function answerSurvey(invitationId: string, answer: SurveyAnswer, b
   const invitation = (await SELECT.one.from(`${C}.SurveyInvitations`).where({ ID: invitationId })) as
     | { ID: string; invoice_ID: string | null; customer_ID: string | null }
     | undefined
-  if (!invitation) throw new ConversationError(404, 'This survey does not exist any more')
+  if (!invitation) throw new ConversationError(404, 'SURVEY_NOT_FOUND')
   const existing = (await SELECT.one.from(`${C}.SurveyAnswers`).columns('answeredAt').where({ invitation_ID: invitationId })) as { answeredAt: string } | undefined
   if (existing) return { status: 'alreadyAnswered', at: existing.answeredAt }
   const at = new Date().toISOString()

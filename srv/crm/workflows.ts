@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { syncEvents, type RunSummary } from '../sync'
+import { syncEvents, type SyncCompleted } from '../sync-events'
 import { dispatchNewInvoices, dispatchToNewAddresses, surveyPaidInvoices } from './dispatch'
 import { inBackgroundContext } from '../background-context'
 
@@ -23,7 +23,7 @@ const queued = new Set<string>()
 export const followUpsDone = () => running
 
 export function followSyncs(): void {
-  syncEvents.on('completed', (summary: RunSummary) => {
+  syncEvents.on('completed', (summary: SyncCompleted) => {
     const followUp = summary.status === 'succeeded' ? FOLLOW_UPS[summary.entity] : undefined
     // A follow-up still waiting to start will see this run's rows too: business events bring many small runs.
     if (!followUp || queued.has(summary.entity)) return

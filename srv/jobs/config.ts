@@ -93,8 +93,12 @@ export function entityName(name: string): string {
   return found
 }
 
+/** A 400 in the shape CAP answers thrown errors with: the message is a key of _i18n/messages*.properties. */
 export class UnknownEntity extends Error {
+  readonly status = 400
+  readonly args: string[]
   constructor(name: string) {
-    super(`Unknown sync entity '${name}'. Known: ${entityNames().join(', ')}, or 'all'`)
+    super('SYNC_ENTITY_UNKNOWN')
+    this.args = [name, entityNames().join(', ')]
   }
 }

@@ -10,7 +10,7 @@ import type { JobRunner, JobView } from './runner'
 const LOG = cds.log('jobs')
 
 export type { JobRunner, JobView, RunRequest } from './runner'
-export { entityName, entityNames, UnknownEntity } from './config'
+export { entityName, entityNames } from './config'
 
 let current: JobRunner | undefined
 

@@ -12,22 +12,22 @@ const DAY_MS = 24 * 60 * 60_000
 
 export type LinkErrorCode = 'malformed' | 'forged' | 'expired' | 'revoked' | 'wrong-purpose' | 'unknown'
 
-// The message is shown to a customer (the UI translates by code): it says what to do, not what we checked.
-const ERRORS: Record<LinkErrorCode, { status: number; message: string }> = {
-  malformed: { status: 400, message: 'This link is incomplete. Please open it again from the e-mail, or copy the whole address into your browser.' },
-  forged: { status: 403, message: 'This link is not valid. Please use the link in the e-mail we sent you.' },
-  unknown: { status: 403, message: 'This link is not valid. Please use the link in the e-mail we sent you.' },
-  'wrong-purpose': { status: 403, message: 'This link is meant for a different request. Please use the matching button in the e-mail.' },
-  expired: { status: 410, message: 'This link has expired. Please contact us and we will gladly send you a new one.' },
-  revoked: { status: 410, message: 'This link is no longer valid, as the matter has changed or a newer e-mail was sent. Please use the most recent e-mail or contact us.' },
+// The message is the key of a text in _i18n/messages*.properties, which CAP translates for the customer (the page
+// also translates by code): it says what to do, not what we checked.
+const ERRORS: Record<LinkErrorCode, { status: number; key: string }> = {
+  malformed: { status: 400, key: 'LINK_MALFORMED' },
+  forged: { status: 403, key: 'LINK_NOT_VALID' },
+  unknown: { status: 403, key: 'LINK_NOT_VALID' },
+  'wrong-purpose': { status: 403, key: 'LINK_WRONG_PURPOSE' },
+  expired: { status: 410, key: 'LINK_EXPIRED' },
+  revoked: { status: 410, key: 'LINK_REVOKED' },
 }
 
-/** Why a link was refused; `status` and `code` are what CAP and express answer with. */
+/** Why a link was refused; `status`, `code` and the message key are what CAP answers with. */
 export class LinkError extends Error {
   readonly status: number
   constructor(readonly code: LinkErrorCode) {
-    super(ERRORS[code].message)
-    this.name = 'LinkError'
+    super(ERRORS[code].key)
     this.status = ERRORS[code].status
   }
   /** Bad signatures and unknown links are what guessing produces; an expired or revoked link is a real customer's. */
@@ -35,6 +35,9 @@ export class LinkError extends Error {
     return this.code === 'malformed' || this.code === 'forged' || this.code === 'unknown'
   }
 }
+// On the prototype: CAP's answer to a thrown error carries the error's own properties, and the class name is not
+// the customer's business.
+LinkError.prototype.name = 'LinkError'
 
 export interface IssueLinkInput {
   purpose: LinkPurpose

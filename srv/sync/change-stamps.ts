@@ -1,4 +1,4 @@
-import { v2Literal } from './v2-values'
+import { v2Literal } from '../s4/v2-values'
 
 // S/4HANA stores change stamps more finely than its V2 JSON shows them: LastChangeDateTime has 100 ns ticks on the
 // server but travels as whole milliseconds; business partners only have a date and a time to the second. Rows whose

@@ -2,7 +2,7 @@
 // Syncs the mirror from the configured S/4HANA destination, or from the S/4HANA simulator in development.
 import cds from '@sap/cds'
 import { runSync, descriptions, type RunSummary } from './index'
-import { isS4Configured, s4Settings } from './s4-destination'
+import { isS4Configured, s4Settings } from '../s4/destination'
 import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './simulator-module'
 
 const USAGE = `usage: npm run sync -- <${descriptions.map(d => d.name).join('|')}|all> [--full]`

@@ -1,6 +1,6 @@
 import cds from '@sap/cds'
-import { fromV2, MalformedValue, v2Literal, type EdmElement } from './v2-values'
-import { S4RequestError, type S4Client, type FailedAttempt } from './s4-client'
+import { fromV2, MalformedValue, v2Literal, type EdmElement } from '../s4/v2-values'
+import { S4Error, type S4Client, type FailedAttempt } from '../s4/client'
 import { AdaptivePageSize } from './page-size'
 import { readAhead } from './read-ahead'
 import { mapFields, type S4Record, type SyncDescription } from './descriptions'
@@ -305,7 +305,7 @@ export class SyncEngine {
         $orderby: d.stamp!.properties.map(p => `${p} desc`).join(','),
         $top: '1',
       },
-      c.onFailure
+      { onFailure: c.onFailure }
     )
     if (!results.length) return 0
     const bucket = d.stamp!.bucketOf(this.convert(this.entity(d.api, d.remote), results[0]))
@@ -451,16 +451,16 @@ export class SyncEngine {
           ...(options.count && { $inlinecount: 'allpages' }),
         }
         try {
-          const page = await this.client.getPage(d.api, d.remote, query, options.onFailure, { onTimeout: size.canShrink ? 'throw' : 'retry' })
+          const page = await this.client.getPage(d.api, d.remote, query, { onFailure: options.onFailure, onTimeout: size.canShrink ? 'throw' : 'retry' })
           size.answered()
           if (options.count && page.count !== undefined) options.onCount?.(page.count)
           // A page shorter than asked for without __next is the end; S/4HANA capping a page below $top says so with __next.
           return { records: page.results, more: page.results.length >= top || Boolean(page.next) }
         } catch (error) {
-          if (!(error instanceof S4RequestError && error.timedOut)) throw error
+          if (!(error instanceof S4Error && error.timedOut)) throw error
           if (!size.canShrink) {
             if (size.floor === size.configured) throw error
-            throw new S4RequestError(`${error.message} Even the smallest page (${size.floor} rows) timed out.`, undefined, true)
+            throw new S4Error(`${error.message} Even the smallest page (${size.floor} rows) timed out.`, { transient: true, timedOut: true })
           }
           const smaller = size.shrink()
           LOG.warn(`${d.name}: a page of ${top} rows timed out; asking for ${smaller} rows per page`)

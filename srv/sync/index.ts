@@ -1,15 +1,13 @@
-import { EventEmitter } from 'node:events'
 import cds from '@sap/cds'
-import { S4Client } from './s4-client'
-import { s4Destination, s4Settings } from './s4-destination'
+import { S4Client } from '../s4/client'
+import { s4Destination, s4Settings } from '../s4/destination'
 import { SyncEngine, type RunOptions, type RunSummary, type SyncMode } from './engine'
 import { descriptionOf, descriptions, pageSize } from './descriptions'
+import { syncEvents } from '../sync-events'
 
 export { descriptions } from './descriptions'
 export type { RunSummary, SyncMode } from './engine'
 
-/** 'completed' with each run's summary: what the mirror just learned, for the workflows that follow from it. */
-export const syncEvents = new EventEmitter<{ completed: [RunSummary] }>()
 
 /** The engine, talking to the configured S/4HANA destination (or, in development, the simulator). */
 export function syncEngine(): SyncEngine {

@@ -1,6 +1,7 @@
 import cds from '@sap/cds'
 import { billingDocuments, customers, receivableItems, salesOrders, type SyncDescription } from './descriptions'
-import { syncEngine, syncEvents } from '.'
+import { syncEngine } from '.'
+import { syncEvents } from '../sync-events'
 import type { RunSummary } from './engine'
 import { inBackgroundContext } from '../background-context'
 
@@ -138,7 +139,7 @@ export function followS4Events(): void {
     if (!cds.env.requires.messaging) return LOG.info('No messaging service configured: S/4HANA business events are not followed')
     const current = (batches = new EventBatches(readDocuments))
     // Subscribed on the messaging service by the topics declared in srv/s4-events.cds: connecting to the imported
-    // services instead would need CAP remote-service credentials, which the sync does not use (srv/sync/s4-destination).
+    // services instead would need CAP remote-service credentials, which the sync does not use (srv/s4/destination.ts).
     const messaging = await cds.connect.to('messaging')
     const topics: string[] = []
     for (const object of FOLLOWED)

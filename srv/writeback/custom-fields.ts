@@ -1,7 +1,7 @@
 import cds from '@sap/cds'
-import type { S4Session } from './s4-session'
+import type { S4Client } from '../s4/client'
 import { writeBackSettings, type CustomFieldMapping } from './settings'
-import { BUSINESS_PARTNER_API, SALES_ORDER_API } from './targets'
+import { BUSINESS_PARTNER_API, SALES_ORDER_API } from '../s4/apis'
 
 const LOG = cds.log('writeback')
 
@@ -19,7 +19,7 @@ let checked: MappingCheck[] | undefined
  * Reads the tenant's $metadata and keeps the custom field mappings whose field exists on the entity and may be
  * updated. Refused mappings are logged with the reason and never written; the app starts either way.
  */
-export async function checkCustomFieldMappings(s4: S4Session): Promise<MappingCheck[]> {
+export async function checkCustomFieldMappings(s4: S4Client): Promise<MappingCheck[]> {
   const { enabled, mappings } = writeBackSettings().targets.customFields
   if (!enabled) return (checked = [])
   const metadata = new Map<string, string>()

@@ -1,6 +1,6 @@
 import cds from '@sap/cds'
-import { s4Destination, s4Settings } from '../sync/s4-destination'
-import { S4Session } from './s4-session'
+import { s4Destination, s4Settings } from '../s4/destination'
+import { S4Client } from '../s4/client'
 import { deliverInOrder } from './in-order'
 import { clearStuckMessages } from '../queue-recovery'
 
@@ -19,19 +19,19 @@ export default class WriteBackService extends cds.Service {
   }
 }
 
-let session: { destination: string; s4: S4Session } | undefined
+let client: { destination: string; s4: S4Client } | undefined
 
-/** One session per destination, so that its CSRF token and cookies serve every delivery. */
-export function s4Session(): S4Session {
+/** One client per destination, so that its CSRF token and cookies serve every delivery. */
+export function s4Client(): S4Client {
   const destination = s4Destination()
   const key = JSON.stringify(destination)
-  if (session?.destination !== key) session = { destination: key, s4: new S4Session(destination, s4Settings()) }
-  return session.s4
+  if (client?.destination !== key) client = { destination: key, s4: new S4Client(destination, s4Settings()) }
+  return client.s4
 }
 
 /** Delivers the operation, in order with the others on its S/4 document (see in-order.ts). */
 const deliverOperation = (writeback: cds.Service, id: string) =>
-  deliverInOrder(id, { s4: s4Session(), schedule: (operation, delayMs) => scheduleDelivery(writeback, operation, delayMs) })
+  deliverInOrder(id, { s4: s4Client(), schedule: (operation, delayMs) => scheduleDelivery(writeback, operation, delayMs) })
 
 /** One pending message per operation: a task name is a singleton in the queue. (@cap-js/cds-types lacks .as.) */
 async function scheduleDelivery(writeback: cds.Service, id: string, delayMs: number) {

@@ -1,6 +1,7 @@
 import cds from '@sap/cds'
-import { S4WriteError, type S4Session } from './s4-session'
-import { deliveries, setsState, type Delivered, type Target } from './targets'
+import { S4Error, type S4Client } from '../s4/client'
+import type { Target } from '#cds-models/invoicecrm/writeback'
+import { targets, type Delivered } from './targets'
 import { writeBackSettings } from './settings'
 import { withDocumentLease, type Lease } from './document-lease'
 import { retryDelay } from '../retry-delay'
@@ -30,7 +31,7 @@ interface OperationRow {
 }
 
 export interface DeliveryContext {
-  s4: S4Session
+  s4: S4Client
   /** plans the queue message that delivers the operation after the delay (in the current transaction) */
   schedule(operation: string, delayMs: number): Promise<void>
 }
@@ -73,7 +74,7 @@ async function deliverDocument(document: string, context: DeliveryContext, lease
   const pass: Pass = { waitingUntil: new Map(), scheduled: new Set() }
   for (const op of pending) {
     if (!lease.held()) break // taken over after it ran out: the next holder goes on
-    if (setsState[op.target]) {
+    if (targets[op.target].setsState) {
       const newer = await newerOperation(op)
       if (newer) {
         await supersede(op, newer)
@@ -118,7 +119,7 @@ async function attempt(op: OperationRow, context: DeliveryContext): Promise<numb
   const now = new Date().toISOString()
   let delivered: Delivered
   try {
-    const answer = await deliveries[op.target]({ ID: op.ID, payload: JSON.parse(op.payload) as never }, context.s4)
+    const answer = await targets[op.target].deliver({ ID: op.ID, payload: JSON.parse(op.payload) as unknown }, context.s4)
     delivered = typeof answer === 'string' ? { result: answer } : answer
   } catch (error) {
     return failed(op, attempts, now, error, context)
@@ -133,7 +134,7 @@ async function attempt(op: OperationRow, context: DeliveryContext): Promise<numb
     if (mirror) await UPDATE(mirror.entity).set(mirror.set).where(mirror.where)
     // Older states of the object that were parked (or are still waiting) must never overwrite this one: an admin's
     // retry of them is refused from now on.
-    if (setsState[op.target] && op.sequence !== null)
+    if (targets[op.target].setsState && op.sequence !== null)
       await UPDATE(OPERATIONS)
         .set({ status: 'Superseded', supersededBy_ID: op.ID, nextAttemptAt: null, result: supersededResult(op) })
         .where({ s4Object: op.s4Object, sequence: { '<': op.sequence }, status: { in: ['Pending', 'Failed'] } })
@@ -143,7 +144,7 @@ async function attempt(op: OperationRow, context: DeliveryContext): Promise<numb
 }
 
 async function failed(op: OperationRow, attempts: number, now: string, error: unknown, context: DeliveryContext): Promise<number | undefined> {
-  const failure = error instanceof S4WriteError ? error : undefined
+  const failure = error instanceof S4Error ? error : undefined
   const { maxAttempts, retryDelayMs, maxRetryDelayMs } = writeBackSettings().delivery
   // Anything but a permanent answer from S/4 (4xx) may pass: S/4 down, a timeout, a destination not yet bound.
   const retry = (failure?.transient ?? true) && attempts < maxAttempts

@@ -1,6 +1,6 @@
 import cds from '@sap/cds'
 import { checkCustomFieldMappings } from './custom-fields'
-import { s4Session } from './delivery'
+import { s4Client } from './delivery'
 import { writeBackSettings } from './settings'
 
 export { planWriteBack } from './plan'
@@ -17,7 +17,7 @@ const LOG = cds.log('writeback')
 export async function checkWriteBackTargets() {
   if (!writeBackSettings().targets.customFields.enabled) return
   try {
-    await checkCustomFieldMappings(s4Session())
+    await checkCustomFieldMappings(s4Client())
   } catch (error) {
     LOG.warn(`Custom field mappings not checked, S/4HANA's $metadata could not be read: ${(error as Error).message}`)
   }

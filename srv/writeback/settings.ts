@@ -1,12 +1,11 @@
 import cds from '@sap/cds'
-
-export type WriteBackEvent = 'confirmed' | 'disputed' | 'disputeResolved' | 'escalated' | 'escalationLifted'
+import type { Event } from '#cds-models/invoicecrm/writeback'
 
 /** A tenant custom field (YY1_…) that takes a value for some of our events. */
 export interface CustomFieldMapping {
   entity: 'A_SalesOrder' | 'A_BusinessPartner'
   field: string
-  values: Partial<Record<WriteBackEvent, string>>
+  values: Partial<Record<Event, string>>
 }
 
 /** cds.requires.writeback: which targets are on and how operations are delivered. */

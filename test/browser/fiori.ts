@@ -18,7 +18,7 @@ import cds from '@sap/cds'
 import type { Browser, Locator, Page, Request } from 'playwright-core'
 import { createSimulator, type Simulator, type SimulatorOptions } from '../s4/simulator'
 import { runSync } from '../../srv/sync'
-import { s4Settings } from '../../srv/sync/s4-destination'
+import { s4Settings } from '../../srv/s4/destination'
 import { frameworkDir, isFrameworkBuilt } from '../../srv/ui5-framework'
 import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './chromium'
 
@@ -159,7 +159,7 @@ export interface Fiori {
   readonly base: string
   readonly sim: Simulator
   readonly browser: Browser
-  /** Events the notifications service was asked to send (mails are recorded, not sent). */
+  /** Events the customer-mail service was asked to send (mails are recorded, not sent). */
   readonly notifications: string[]
   /** A fresh browser context logged on as user, at path (default the launchpad), not yet waited on. */
   open(user: FinanceUser, path?: string, options?: FioriOptions['page']): Promise<FioriPage>
@@ -184,7 +184,7 @@ export function startFiori(options: FioriOptions = {}): Fiori {
   before(async function () {
     this.timeout(180_000)
     if (!isFrameworkBuilt()) throw new Error(`No prebuilt SAPUI5 at ${frameworkDir()}: run 'npm run ui5:framework' first (npm test and npm start do)`)
-    const service = await cds.connect.to('notifications')
+    const service = await cds.connect.to('customer-mail')
     service.prepend(() => service.on('*', req => void notifications.push(req.event)))
     sim = createSimulator({ volume: 'small', ...options.simulator })
     settings.url = await sim.listen(0)

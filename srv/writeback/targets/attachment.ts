@@ -1,6 +1,8 @@
 import { buildPdf } from '../../documents/simple-pdf'
-import type { S4Session } from '../s4-session'
-import { ATTACHMENT_API, literal, markerOf, type Operation } from '.'
+import type { S4Client } from '../../s4/client'
+import { ATTACHMENT_API, literal } from '../../s4/apis'
+import { writeBackSettings } from '../settings'
+import { markerOf, salesOrderDocument, type Operation, type PlanContext, type WriteBackTarget } from './target'
 
 export interface AttachmentPayload {
   objectType: 'BUS2032' | 'VBRK'
@@ -24,7 +26,7 @@ interface Original {
  * receipt. S/4 has no key of ours for attachments, so the operation's marker goes into the file name / URL
  * description, and an attachment carrying it means an earlier attempt got through.
  */
-export async function deliverAttachment(op: Operation<AttachmentPayload>, s4: S4Session): Promise<string> {
+async function deliver(op: Operation<AttachmentPayload>, s4: S4Client): Promise<string> {
   const { objectType, objectKey, mode, url } = op.payload
   const marker = markerOf(op)
   const where = `${objectType} ${objectKey}`
@@ -56,3 +58,30 @@ const params = (values: Record<string, string>) =>
   Object.entries(values)
     .map(([name, value]) => `${name}=${literal(value)}`)
     .join('&')
+
+/** S/4 keeps document numbers zero-padded internally; object links use that form. */
+const internalKey = (documentNumber: string) => (/^\d+$/.test(documentNumber) ? documentNumber.padStart(10, '0') : documentNumber)
+
+/** Evidence of the customer's own answer (the confirmation or the dispute, not its later resolution) on the invoice or its orders. */
+async function plan({ event, invoice, cause, salesOrders, today }: PlanContext) {
+  const { enabled, objectType, mode, recordUrl } = writeBackSettings().targets.attachment
+  if (!enabled || !cause.title || (event !== 'confirmed' && event !== 'disputed')) return []
+  const objects = objectType === 'VBRK' ? [invoice.ID] : await salesOrders()
+  return objects.map(object => {
+    const objectKey = internalKey(object)
+    return {
+      s4Object: `${objectType} ${objectKey}`,
+      s4Document: objectType === 'VBRK' ? `A_BillingDocument('${object}')` : salesOrderDocument(object),
+      payload: {
+        objectType,
+        objectKey,
+        mode,
+        description: `${cause.title} ${today}`,
+        url: recordUrl.replace('{invoice}', encodeURIComponent(invoice.ID)),
+        lines: [cause.summary],
+      },
+    }
+  })
+}
+
+export const attachment: WriteBackTarget<AttachmentPayload> = { setsState: false, plan, deliver }

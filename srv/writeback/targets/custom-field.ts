@@ -1,5 +1,7 @@
-import { entityOf, etagOf, S4WriteError, type S4Session } from '../s4-session'
-import { BUSINESS_PARTNER_API, literal, SALES_ORDER_API, type Operation } from '.'
+import { entityOf, etagOf, S4Error, type S4Client } from '../../s4/client'
+import { BUSINESS_PARTNER_API, literal, SALES_ORDER_API } from '../../s4/apis'
+import { usableMappings } from '../custom-fields'
+import type { Operation, PlanContext, Planned, WriteBackTarget } from './target'
 
 export interface CustomFieldPayload {
   entity: 'A_SalesOrder' | 'A_BusinessPartner'
@@ -17,7 +19,7 @@ const RESOURCE = {
  * Sets a tenant custom field. The sales order carries an ETag (LastChangeDateTime): the PATCH sends it in If-Match,
  * and when someone changed the order in between (412) the order is read again and the change applied once more.
  */
-export async function deliverCustomField(op: Operation<CustomFieldPayload>, s4: S4Session): Promise<string> {
+async function deliver(op: Operation<CustomFieldPayload>, s4: S4Client): Promise<string> {
   const { entity, key, field, value } = op.payload
   const url = RESOURCE[entity](key)
   for (let round = 1; ; round++) {
@@ -28,9 +30,28 @@ export async function deliverCustomField(op: Operation<CustomFieldPayload>, s4: 
       await s4.write('patch', url, { body: { [field]: value }, headers: etag ? { 'If-Match': etag } : {} })
       return `${field} of ${entity} ${key} set to ${value}${round > 1 ? ' (after a concurrent change in S/4HANA)' : ''}`
     } catch (error) {
-      if (!(error instanceof S4WriteError) || error.httpStatus !== 412) throw error
+      if (!(error instanceof S4Error) || error.httpStatus !== 412) throw error
       // Changed again meanwhile: a busy order, not a wrong request; the next delivery attempt tries later.
-      if (round > 1) throw new S4WriteError(error.message, error.httpStatus, true, error.code, error.transactionId)
+      if (round > 1) throw new S4Error(error.message, { httpStatus: error.httpStatus, code: error.code, transactionId: error.transactionId, transient: true })
     }
   }
 }
+
+/** The value each usable mapping (srv/writeback/custom-fields.ts) gives the event, on the invoice's orders or its payer. */
+async function plan({ event, invoice, salesOrders }: PlanContext) {
+  const planned: Planned<CustomFieldPayload>[] = []
+  for (const mapping of usableMappings()) {
+    const value = mapping.values[event]
+    if (value === undefined) continue
+    const keys = mapping.entity === 'A_SalesOrder' ? await salesOrders() : invoice.payer_ID ? [invoice.payer_ID] : []
+    for (const key of keys)
+      planned.push({
+        s4Object: `${mapping.entity}('${key}').${mapping.field}`,
+        s4Document: `${mapping.entity}('${key}')`,
+        payload: { entity: mapping.entity, key, field: mapping.field, value },
+      })
+  }
+  return planned
+}
+
+export const customField: WriteBackTarget<CustomFieldPayload> = { setsState: true, plan, deliver }

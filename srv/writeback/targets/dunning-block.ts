@@ -1,5 +1,9 @@
-import { entityOf, type S4Session } from '../s4-session'
-import { BUSINESS_PARTNER_API, literal, type Delivered, type Operation } from '.'
+import { entityOf, type S4Client } from '../../s4/client'
+import { BUSINESS_PARTNER_API, literal } from '../../s4/apis'
+import { writeBackSettings } from '../settings'
+import { isEscalation, type Delivered, type Operation, type PlanContext, type WriteBackTarget } from './target'
+
+const M = 'invoicecrm.mirror'
 
 export interface DunningBlockPayload {
   customer: string
@@ -16,7 +20,7 @@ export interface DunningBlockPayload {
  * dunning date belong to S/4's dunning run). Setting and lifting are idempotent by value. Answers the block S/4 holds
  * afterwards, for the mirror (CustomerDunning), so that the apps show it before the next reconciliation.
  */
-export async function deliverDunningBlock(op: Operation<DunningBlockPayload>, s4: S4Session): Promise<Delivered> {
+async function deliver(op: Operation<DunningBlockPayload>, s4: S4Client): Promise<Delivered> {
   const { customer, companyCode, dunningArea, block, ourReason } = op.payload
   const url = `${BUSINESS_PARTNER_API}/A_CustomerDunning(Customer=${literal(customer)},CompanyCode=${literal(companyCode)},DunningArea=${literal(dunningArea)})`
   const where = `customer ${customer} in company code ${companyCode}${dunningArea ? `, dunning area ${dunningArea}` : ''}`
@@ -31,3 +35,20 @@ export async function deliverDunningBlock(op: Operation<DunningBlockPayload>, s4
   await s4.write('patch', url, { body: { DunningBlock: block } })
   return holds(block, block ? `dunning blocked (${block}) for ${where}` : `dunning block lifted for ${where}`)
 }
+
+/** Escalating a dispute blocks the customer's dunning in each of their dunning areas of the company code; lifting unblocks. */
+async function plan({ event, invoice }: PlanContext) {
+  const { enabled, blockReason } = writeBackSettings().targets.dunningBlock
+  if (!enabled || !isEscalation(event) || !invoice.payer_ID || !invoice.companyCode) return []
+  const customer = invoice.payer_ID
+  const companyCode = invoice.companyCode
+  const areas = (await SELECT.from(`${M}.CustomerDunning`).columns('dunningArea').where({ customer_ID: customer, companyCode })) as { dunningArea: string }[]
+  // A customer without dunning areas has one record with an empty area.
+  const dunningAreas = areas.length ? areas.map(a => a.dunningArea ?? '') : ['']
+  return dunningAreas.map(dunningArea => {
+    const record = `A_CustomerDunning(Customer='${customer}',CompanyCode='${companyCode}',DunningArea='${dunningArea}')`
+    return { s4Object: record, s4Document: record, payload: { customer, companyCode, dunningArea, block: event === 'escalated' ? blockReason : '', ourReason: blockReason } }
+  })
+}
+
+export const dunningBlock: WriteBackTarget<DunningBlockPayload> = { setsState: true, plan, deliver }

@@ -1,43 +1,15 @@
-import type { S4Session } from '../s4-session'
-import { deliverSalesOrderText } from './sales-order-text'
-import { deliverAttachment } from './attachment'
-import { deliverDunningBlock } from './dunning-block'
-import { deliverCustomField } from './custom-field'
+import type { Target } from '#cds-models/invoicecrm/writeback'
+import type { WriteBackTarget } from './target'
+import { salesOrderText } from './sales-order-text'
+import { attachment } from './attachment'
+import { dunningBlock } from './dunning-block'
+import { customField } from './custom-field'
 
-export type Target = 'salesOrderText' | 'attachment' | 'dunningBlock' | 'customField'
-
-/** What a delivery needs of its operation: its id (the marker that makes it findable in S/4) and what to write. */
-export interface Operation<P = Record<string, unknown>> {
-  ID: string
-  payload: P
-}
-
-/** What a delivery did; and what S/4 holds now of data the mirror holds too, for the mirror to show at once. */
-export interface Delivered {
-  result: string
-  mirror?: { entity: string; where: Record<string, string>; set: Record<string, string> }
-}
-
-/** Each target's delivery: writes the operation's change unless S/4 has it already; returns what it did. */
-export const deliveries: Record<Target, (op: Operation<never>, s4: S4Session) => Promise<string | Delivered>> = {
-  salesOrderText: deliverSalesOrderText,
-  attachment: deliverAttachment,
-  dunningBlock: deliverDunningBlock,
-  customField: deliverCustomField,
-}
+export type { Delivered, Operation, Planned, WriteBackCause } from './target'
 
 /**
- * Targets that set a state rather than append: for them only the newest operation on an S/4 object is written, an
- * older one is superseded (see db/writeback.cds).
+ * The write-back targets by their code (db/writeback.cds Target), in the order a CRM change's operations are planned,
+ * and so delivered on one S/4 document. Adding a target: its module, its enum value with code-list texts, and its
+ * settings in cds.requires.writeback.targets.
  */
-export const setsState: Record<Target, boolean> = { salesOrderText: false, attachment: false, dunningBlock: true, customField: true }
-
-/** The marker an operation leaves in S/4 with its change; finding it means an earlier attempt got through. */
-export const markerOf = (op: { ID: string }) => `[crm:${op.ID}]`
-
-export const SALES_ORDER_API = '/sap/opu/odata/sap/API_SALES_ORDER_SRV'
-export const BUSINESS_PARTNER_API = '/sap/opu/odata/sap/API_BUSINESS_PARTNER'
-export const ATTACHMENT_API = '/sap/opu/odata/sap/API_CV_ATTACHMENT_SRV'
-
-/** An OData V2 string literal for keys and function parameters. */
-export const literal = (value: string) => `'${encodeURIComponent(value.replace(/'/g, "''"))}'`
+export const targets: Record<Target, WriteBackTarget<unknown>> = { salesOrderText, attachment, dunningBlock, customField }

@@ -1,5 +1,7 @@
-import { entityOf, type S4Session } from '../s4-session'
-import { literal, markerOf, SALES_ORDER_API, type Operation } from '.'
+import { entityOf, type S4Client } from '../../s4/client'
+import { literal, SALES_ORDER_API } from '../../s4/apis'
+import { writeBackSettings } from '../settings'
+import { isEscalation, markerOf, salesOrderDocument, type Operation, type PlanContext, type WriteBackTarget } from './target'
 
 export interface SalesOrderTextPayload {
   salesOrder: string
@@ -13,7 +15,7 @@ export interface SalesOrderTextPayload {
  * ID, so this is read-modify-write: read the text, stop if our line is there already, else create the text or
  * append to it. Texts carry no ETag in the API.
  */
-export async function deliverSalesOrderText(op: Operation<SalesOrderTextPayload>, s4: S4Session): Promise<string> {
+async function deliver(op: Operation<SalesOrderTextPayload>, s4: S4Client): Promise<string> {
   const { salesOrder, language, longTextId } = op.payload
   const line = `${op.payload.line} ${markerOf(op)}`
   const key = `SalesOrder=${literal(salesOrder)},Language=${literal(language)},LongTextID=${literal(longTextId)}`
@@ -29,3 +31,16 @@ export async function deliverSalesOrderText(op: Operation<SalesOrderTextPayload>
   await s4.write('patch', `${SALES_ORDER_API}/A_SalesOrderText(${key})`, { body: { LongText: text ? `${text}\n${line}` : line } })
   return `line appended to text ${longTextId} of sales order ${salesOrder}`
 }
+
+/** A line on the text of each of the invoice's sales orders, for every event but the dunning ones. */
+async function plan({ event, cause, salesOrders, today }: PlanContext) {
+  const { enabled, language, longTextId } = writeBackSettings().targets.salesOrderText
+  if (!enabled || isEscalation(event)) return []
+  return (await salesOrders()).map(salesOrder => ({
+    s4Object: `A_SalesOrderText(SalesOrder='${salesOrder}',Language='${language}',LongTextID='${longTextId}')`,
+    s4Document: salesOrderDocument(salesOrder),
+    payload: { salesOrder, language, longTextId, line: `${today} ${cause.summary}` },
+  }))
+}
+
+export const salesOrderText: WriteBackTarget<SalesOrderTextPayload> = { setsState: false, plan, deliver }

@@ -1,6 +1,7 @@
 import cds from '@sap/cds'
-import { S4Client, S4RequestError } from './s4-client'
-import { s4Destination, s4Settings } from './s4-destination'
+import { S4Client, S4Error } from './client'
+import { s4Destination, s4Settings } from './destination'
+import { BILLING_DOCUMENT_API, literal } from './apis'
 
 const LOG = cds.log('s4')
 
@@ -11,15 +12,12 @@ const LOG = cds.log('s4')
 export async function invoicePdf(billingDocument: string): Promise<Buffer | undefined> {
   const settings = s4Settings()
   const client = new S4Client(s4Destination(settings), settings)
-  const key = `'${billingDocument.replace(/'/g, "''")}'`
   try {
-    const data = (await client.get(`/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV/GetPDF?BillingDocument=${encodeURIComponent(key)}&$format=json`)) as {
-      d?: { GetPDF?: { BillingDocumentBinary?: string } }
-    }
-    const binary = data?.d?.GetPDF?.BillingDocumentBinary
+    const { data } = await client.read(`${BILLING_DOCUMENT_API}/GetPDF?BillingDocument=${literal(billingDocument)}&$format=json`)
+    const binary = (data as { d?: { GetPDF?: { BillingDocumentBinary?: string } } })?.d?.GetPDF?.BillingDocumentBinary
     return binary ? Buffer.from(binary, 'base64') : undefined
   } catch (error) {
-    if (error instanceof S4RequestError && (error.httpStatus === 404 || error.httpStatus === 400)) {
+    if (error instanceof S4Error && (error.httpStatus === 404 || error.httpStatus === 400)) {
       LOG.info(`No PDF in S/4HANA for billing document ${billingDocument}: ${error.message}`)
       return undefined
     }

@@ -1,7 +1,7 @@
 import cds from '@sap/cds'
 import { disputeResolvedMail, invoiceMail, MailError, mailSettings, sendMail, surveyInvitationMail, type OutgoingMail, type RenderedMail } from '../mail'
 import { issueLink, revokeLinks, type LinkPurpose } from '../links'
-import { invoicePdf } from '../sync/invoice-pdf'
+import { invoicePdf } from '../s4/invoice-pdf'
 import { recordTimeline } from './timeline'
 import { invoiceSummary } from './invoice-summary'
 import { crmSettings } from './settings'
@@ -25,7 +25,7 @@ interface Recipient {
   language: string | null
 }
 
-export default class NotificationService extends cds.Service {
+export default class CustomerMailService extends cds.Service {
   async init() {
     this.on('invoiceMail', req => sendInvoice(this, (req.data as { invoice: string }).invoice))
     this.on('disputeResolved', req => sendDisputeResolution((req.data as { dispute: string }).dispute))
@@ -61,7 +61,7 @@ async function sendWithLink(
   }
 }
 
-async function sendInvoice(notifications: cds.Service, invoiceId: string) {
+async function sendInvoice(customerMail: cds.Service, invoiceId: string) {
   const facts = await cds.tx(async () => {
     const conversation = (await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoiceId })) as
       | { dispatchStatus: string; customer_ID: string | null; dispatchAttempts: number }
@@ -106,7 +106,7 @@ async function sendInvoice(notifications: cds.Service, invoiceId: string) {
     await recordTimeline({ kind: error.permanent ? 'mailBounced' : 'mailFailed', invoice: invoiceId, customer: conversation.customer_ID, text: `${error.message}${next}` })
     // One task per invoice: a task name is a singleton in the queue. (@cap-js/cds-types does not know .as yet.)
     if (retry) {
-      const task = notifications.schedule('invoiceMail', { invoice: invoiceId }) as unknown as { as(name: string): { after(ms: number): Promise<unknown> } }
+      const task = customerMail.schedule('invoiceMail', { invoice: invoiceId }) as unknown as { as(name: string): { after(ms: number): Promise<unknown> } }
       await task.as(`invoiceMail ${invoiceId}`).after(delay)
     }
     return

@@ -1,0 +1,13 @@
+import { EventEmitter } from 'node:events'
+
+// What the sync tells those who follow the mirror (the CRM's follow-ups: dispatching new invoices, surveying paid
+// ones), here so that they subscribe without importing the sync engine.
+
+/** A finished sync run: of which entity, and whether it succeeded. */
+export interface SyncCompleted {
+  entity: string
+  status: 'succeeded' | 'failed'
+}
+
+/** 'completed' after each sync run, scheduled, requested or started by S/4's business events. */
+export const syncEvents = new EventEmitter<{ completed: [SyncCompleted] }>()
