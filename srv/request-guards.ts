@@ -37,6 +37,15 @@ function decoded(segment: string): string {
   }
 }
 
+const decodesCleanly = (text: string) => {
+  try {
+    decodeURIComponent(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** $apply transformations CAP 10.1.1's parser accepts but its databases do not implement: sent as SQL functions. */
 const UNIMPLEMENTED_TRANSFORMATION = /\b(top|bottom)(count|percent|sum)\s*\(/
 
@@ -75,6 +84,9 @@ function operationCalled(service: Service, path: string): string | undefined {
 export function malformedODataRequest(service: Service, req: ODataRequest): Refusal | undefined {
   const query = req.query as Record<string, unknown>
   const batch = req.path === '/$batch'
+  // A path that is not valid percent-encoding (a lone '%'): CAP 10.1.1 refuses some with a 400, but with a query
+  // option as well its URL parser throws a URIError (500).
+  if (!decodesCleanly(req.path)) return { status: 400, message: 'PATH_NOT_PERCENT_ENCODED' }
   // CAP's parser lets multipart bodies through to its $batch handler, unparsed: to an entity they arrive as nothing.
   if (WRITES.has(req.method) && !batch && /multipart\//i.test(req.headers['content-type'] ?? '')) return { status: 415, message: 'MULTIPART_ONLY_FOR_BATCH' }
   if (batch && isObject(req.body) && !(Array.isArray(req.body.requests) && req.body.requests.every(r => isObject(r) && typeof r.method === 'string' && typeof r.url === 'string')))

@@ -51,6 +51,14 @@ describe('requests that used to end the server', function () {
       await expectAlive()
     })
 
+  // Found by test/odata-fuzz: CAP 10.1.1's URL parser threw a URIError (500) at a lone '%' with a query option.
+  it('answers a lone % in the path with 400 and goes on', async () => {
+    const response = await request('GET', `/odata/v4/launchpad/tile(kpi='%')${q({ $filter: "numberState ne 'x'" })}`)
+    expect(response.status, response.body).to.equal(400)
+    expect(error(response.body).code).to.equal('PATH_NOT_PERCENT_ENCODED')
+    await expectAlive()
+  })
+
   it('says why in the user language', async () => {
     const german = await request('GET', `/odata/v4/launchpad/myRoles()${q({ $apply: APPLY })}`, { language: 'de' })
     expect(error(german.body).message).to.equal('$apply kann nicht auf das Ergebnis von myRoles angewendet werden.')
