@@ -1,7 +1,7 @@
 // Texts and value helps of the code fields, shared by the apps: each enum shows its text from a code list
-// (srv/receivables-apps.cds, db/codes.cds) and offers its values as a fixed list in filters and dialogs.
-using { ReceivablesService as srv } from '../srv/receivables-service';
-using from '../srv/receivables-apps';
+// (srv/receivables/apps.cds, db/codes.cds) and offers its values as a fixed list in filters and dialogs.
+using { ReceivablesService as srv } from '../srv/receivables/service';
+using from '../srv/receivables/apps';
 
 annotate srv.Invoices with {
   ID             @Common.SemanticObject: 'Invoice';

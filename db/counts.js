@@ -13,7 +13,7 @@ const CONVERSATIONS = 'invoicecrm_crm_InvoiceConversations'
 const OPEN_DUE = 'invoicecrm_counts_OpenDueDates'
 const UNCONFIRMED = 'invoicecrm_counts_UnconfirmedSentDays'
 
-/** The launchpad's unconfirmed invoice (srv/launchpad-service.ts), as a condition on a conversation row `row`. */
+/** The launchpad's unconfirmed invoice (srv/launchpad/service.ts), as a condition on a conversation row `row`. */
 const unconfirmed = row => `${row}.dispatchStatus = 'sent' AND ${row}.confirmedAt IS NULL AND ${row}.invoiceCleared = FALSE AND ${row}.sentAt IS NOT NULL`
 
 /** The UTC day a conversation row was sent: timestamps are ISO text on SQLite, UTC without a zone on PostgreSQL. */

@@ -1,5 +1,5 @@
 // What AR's apps read beside each invoice and customer: the CRM state of an invoice and the aging of open items
-// (the payer's dunning block: srv/receivables-service.cds). Only unmanaged associations and views: no table of the
+// (the payer's dunning block: srv/receivables/service.cds). Only unmanaged associations and views: no table of the
 // mirror changes, and nothing here is written.
 namespace invoicecrm.crm;
 

@@ -1,7 +1,7 @@
 import cds from '@sap/cds'
 import { isBulkLoading } from './bulk-loads'
 
-// $search on Invoices looks in the fields @cds.search names (srv/receivables-service.cds): the number, the PO number,
+// $search on Invoices looks in the fields @cds.search names (srv/receivables/service.cds): the number, the PO number,
 // the payer's name. CAP 10.1.1 searches as `ID IN (SELECT ID FROM <the Invoices view> LEFT JOIN Customers WHERE …)`,
 // which joins every invoice to its conversation, open dispute, dunning block and payer, for the page and again for
 // its count: about a second at 100k invoices on SQLite. The same search as a condition on the invoice's own columns,

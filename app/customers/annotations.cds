@@ -1,8 +1,8 @@
 // Customer 360: find a customer (list report), then everything about it on one object page: contacts (as S/4HANA
 // has them, AR's corrections, the customers' proposals), open receivables and aging, invoices, orders, disputes,
 // survey answers and the timeline. Contact corrections are CRM data, edited in draft on their own page.
-using { ReceivablesService as srv } from '../../srv/receivables-service';
-using from '../../srv/receivables-apps';
+using { ReceivablesService as srv } from '../../srv/receivables/service';
+using from '../../srv/receivables/apps';
 using from '../common';
 
 annotate srv.Customers with @(

@@ -1,7 +1,7 @@
 // Manage Disputes: the worklist with SLA and status, and one dispute with its lines, comments, status actions
 // (only those its status allows) and the processing data that AR edits in draft.
-using { ReceivablesService as srv } from '../../srv/receivables-service';
-using from '../../srv/receivables-apps';
+using { ReceivablesService as srv } from '../../srv/receivables/service';
+using from '../../srv/receivables/apps';
 using from '../common';
 
 annotate srv.Disputes with @(

@@ -1,7 +1,7 @@
 // Manage Invoices: every mirrored invoice with its CRM state (list report), and one invoice with its items,
 // partners, sales order, timeline and write-back status (object page).
-using { ReceivablesService as srv } from '../../srv/receivables-service';
-using from '../../srv/receivables-apps';
+using { ReceivablesService as srv } from '../../srv/receivables/service';
+using from '../../srv/receivables/apps';
 using from '../common';
 
 annotate srv.Invoices with @(

@@ -1,8 +1,8 @@
 // Integration Monitor: each synced entity with its schedule, last run and running job (list report), its runs
 // with their errors and rejections (object pages), and the write-back to S/4HANA: the operations with S/4HANA's
 // errors and their attempts, retry and discard (a second list report), with the queue's counts per status.
-using { IntegrationService as srv } from '../../srv/integration-service';
-using from '../../srv/integration-monitor';
+using { IntegrationService as srv } from '../../srv/integration/service';
+using from '../../srv/integration/monitor';
 
 annotate srv.SyncStates with @(
   UI.HeaderInfo: {
@@ -298,7 +298,7 @@ annotate srv.WriteBackQueue with {
   status            @title: '{i18n>WriteBackStatus}';
 };
 
-// Codes show as texts in the user's language (srv/integration-monitor.cds, db/integration-codes.cds); the filters
+// Codes show as texts in the user's language (srv/integration/monitor.cds, db/integration-codes.cds); the filters
 // offer them as fixed lists.
 annotate srv.SyncStates with {
   lastRunStatus @Common.Text: lastRunStatusText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {

@@ -2,7 +2,7 @@
 // one-question survey, through the secure link in an e-mail (…/respond/#t=<token>), without logging in.
 //
 // - The token comes from the URL fragment (never sent to a server), is removed from the address bar at once and
-//   lives in memory only; every request carries it in its JSON body (srv/respond-service.cds).
+//   lives in memory only; every request carries it in its JSON body (srv/respond/service.cds).
 // - Everything is built with DOM APIs and textContent: customer and item texts come from S/4HANA and are never
 //   parsed as HTML. No inline scripts, styles or event handlers, so a CSP of default-src 'self' holds.
 

@@ -1,13 +1,13 @@
 import cds from '@sap/cds'
 import { Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts } from '#cds-models/ReceivablesService'
-import { confirmInvoice, raiseDispute } from './crm/conversations'
-import { resendInvoice } from './crm/dispatch'
-import { acceptContactProposal, revokeInvoiceLinks } from './crm/contacts'
-import { addComment, closeDispute, escalateDispute, resolveDispute, startProcessing } from './crm/disputes'
-import { sortAndFilterByDueDate } from './days-overdue'
-import { readNavigationAsFilter } from './navigation-filters'
-import { countsOnTable, readWithTableCount } from './invoice-count'
-import { searchAsCondition } from './invoice-search'
+import { confirmInvoice, raiseDispute } from '../crm/conversations'
+import { resendInvoice } from '../crm/dispatch'
+import { acceptContactProposal, revokeInvoiceLinks } from '../crm/contacts'
+import { addComment, closeDispute, escalateDispute, resolveDispute, startProcessing } from '../crm/disputes'
+import { sortAndFilterByDueDate } from '../days-overdue'
+import { readNavigationAsFilter } from '../navigation-filters'
+import { countsOnTable, readWithTableCount } from '../invoice-count'
+import { searchAsCondition } from '../invoice-search'
 
 /** What a dispute's draft may change: the key and the processing data. */
 const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote', 'slaDueAt'])

@@ -1,4 +1,4 @@
-using { invoicecrm.mirror as mirror } from '../db/mirror';
+using { invoicecrm.mirror as mirror } from '../../db/mirror';
 
 /** What the launchpad's KPI tiles show: four counts of work waiting for finance, as of now. */
 @path: '/odata/v4/launchpad'

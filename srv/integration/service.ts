@@ -1,8 +1,8 @@
 import cds from '@sap/cds'
 import { SyncState, SyncStates, SyncJobs, WriteBackOperation, WriteBackOperations, CustomFieldMappings, runNow, pause, resume } from '#cds-models/IntegrationService'
-import { customFieldChecks, discardOperation, retryOperation } from './writeback'
-import { entityName, entityNames, entityStatus, jobRunner, pauseSchedules, resumeSchedules, type JobRunner, type RunRequest } from './jobs'
-import type { SyncMode } from './sync'
+import { customFieldChecks, discardOperation, retryOperation } from '../writeback'
+import { entityName, entityNames, entityStatus, jobRunner, pauseSchedules, resumeSchedules, type JobRunner, type RunRequest } from '../jobs'
+import type { SyncMode } from '../sync'
 
 /** Operations on the sync: what the database knows, completed by what the job runner knows right now. */
 export default class IntegrationService extends cds.ApplicationService {

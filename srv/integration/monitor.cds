@@ -2,8 +2,8 @@
 // entity, the code lists that give the statuses their texts and criticalities, which actions a row allows, and
 // actions bound to a sync state, so that the app runs, pauses and resumes the entity of the row (the unbound
 // actions stay for scripts).
-using { IntegrationService } from './integration-service';
-using { invoicecrm.codes as codes } from '../db/integration-codes';
+using { IntegrationService } from './service';
+using { invoicecrm.codes as codes } from '../../db/integration-codes';
 
 extend service IntegrationService with {
   @readonly entity SyncRunStatuses   as projection on codes.SyncRunStatuses;

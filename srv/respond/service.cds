@@ -1,4 +1,4 @@
-using { invoicecrm.crm as crm } from '../db/crm';
+using { invoicecrm.crm as crm } from '../../db/crm';
 
 /**
  * Customers answer here, through the secure link in their e-mail: no login. Every action takes the link's token

@@ -1,12 +1,12 @@
 // What the Fiori apps of AR (Manage Invoices, Manage Disputes, Customer 360) need beyond the mirror: the CRM
 // state of each invoice as filterable columns, the aging of customers, contact corrections edited in draft,
 // the write-back status of an invoice, code lists with texts, and the actions that go with them.
-using { ReceivablesService } from './receivables-service';
-using { invoicecrm.crm as crm } from '../db/crm';
-using { invoicecrm.writeback as writeback } from '../db/writeback';
-using { invoicecrm.codes as codes } from '../db/codes';
-using from '../db/integration-codes';
-using from '../db/receivables';
+using { ReceivablesService } from './service';
+using { invoicecrm.crm as crm } from '../../db/crm';
+using { invoicecrm.writeback as writeback } from '../../db/writeback';
+using { invoicecrm.codes as codes } from '../../db/codes';
+using from '../../db/integration-codes';
+using from '../../db/receivables';
 
 extend service ReceivablesService with {
   /** What invoice-crm wrote or is writing back to S/4HANA about an invoice; the monitor app steers it. */

@@ -1,5 +1,5 @@
-using { invoicecrm.mirror as mirror } from '../db/mirror';
-using { invoicecrm.crm as crm } from '../db/crm';
+using { invoicecrm.mirror as mirror } from '../../db/mirror';
+using { invoicecrm.crm as crm } from '../../db/crm';
 
 /** Finance users (AR clerks and managers) read the mirror of S/4HANA receivables here. */
 @path: '/odata/v4/receivables'
@@ -37,7 +37,7 @@ service ReceivablesService {
     disputes     : Association to many Disputes on disputes.invoice.ID = ID,
     timeline     : Association to many Timeline on timeline.invoice.ID = ID,
     // The payer's dunning block in the invoice's company code, over its dunning areas: a subquery per row read, by
-    // the dunning data's key. (Here, not in srv/receivables-apps.cds: CDS takes no subquery in `extend … with
+    // the dunning data's key. (Here, not in srv/receivables/apps.cds: CDS takes no subquery in `extend … with
     // columns`.) A join to a GROUP BY view of the dunning data would compute all of it for every statement.
     @title: '{i18n>DunningBlock}'
     (select from mirror.CustomerDunning { max(dunningBlock) as dunningBlock }
@@ -66,7 +66,7 @@ service ReceivablesService {
   @readonly
   entity Conversations as projection on crm.InvoiceConversations;
 
-  /** Disputes, worked through their statuses by actions only; processing data (srv/receivables-apps.cds) in draft. */
+  /** Disputes, worked through their statuses by actions only; processing data (srv/receivables/apps.cds) in draft. */
   entity Disputes as projection on crm.Disputes actions {
     @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
     action startProcessing() returns Disputes;

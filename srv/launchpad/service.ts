@@ -1,6 +1,6 @@
 import cds from '@sap/cds'
-import { today } from './days-overdue'
-import { countInvoicesByOpenDueDate, countUnconfirmedSentBefore } from './maintained-counts'
+import { today } from '../days-overdue'
+import { countInvoicesByOpenDueDate, countUnconfirmedSentBefore } from '../maintained-counts'
 
 /** Sent and still unanswered after this long, an invoice counts as unconfirmed. */
 export const UNCONFIRMED_AFTER_DAYS = 7
@@ -20,7 +20,7 @@ export default class LaunchpadService extends cds.ApplicationService {
     this.on('tile', async req => {
       const kpi = (req.data as { kpi: string }).kpi
       const kpis = await this.kpis()
-      if (!Object.hasOwn(kpis, kpi)) return req.reject({ status: 400, message: 'UNKNOWN_KPI', args: [kpi, Object.keys(kpis).join(', ')] })
+      if (!Object.hasOwn(kpis, kpi)) return req.reject({ status: 400, message: 'UNKNOWN_KPI', args: [Object.keys(kpis).join(', ')] })
       const number = kpis[kpi as keyof Kpis]
       // Each of them counts work that waits: any at all is bad news.
       return { number, numberState: number ? 'Negative' : 'Neutral' }
