@@ -11,7 +11,6 @@ using from '../../db/receivables';
 extend service ReceivablesService with {
   /** What invoice-crm wrote or is writing back to S/4HANA about an invoice; the monitor app steers it. */
   @readonly
-  @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }]
   entity WriteBackOperations as projection on writeback.WriteBackOperations excluding { payload, log };
 
   @readonly
@@ -19,7 +18,6 @@ extend service ReceivablesService with {
   entity CustomerAging as projection on crm.CustomerAging;
 
   /** Contact data AR corrected; the mirror keeps what S/4HANA says. */
-  @restrict: [{ grant: [ 'READ', 'CREATE', 'UPDATE', 'DELETE' ], to: [ 'ARClerk', 'ARManager' ] }]
   entity CustomerContacts as projection on crm.CustomerContacts;
 
   @readonly entity PaymentStates    as projection on codes.PaymentStates;
@@ -80,10 +78,6 @@ extend ReceivablesService.Invoices with actions {
 }
 
 annotate ReceivablesService.Disputes with @odata.draft.enabled;
-
-// Clerks and managers edit the processing data of a dispute in draft (UPDATE grants draftEdit and the activation;
-// ReceivablesService.ts refuses changing the active dispute directly); everything else moves by actions only.
-annotate ReceivablesService.Disputes with @restrict: [{ grant: [ 'READ', 'UPDATE' ], to: [ 'ARClerk', 'ARManager' ] }];
 
 annotate ReceivablesService.Disputes with {
   invoice @readonly; customer @readonly; reason @readonly; wholeInvoice @readonly; disputedAmount @readonly;

@@ -95,16 +95,3 @@ service ReceivablesService {
   @readonly
   entity Timeline          as projection on crm.TimelineEntries;
 }
-
-// Everyone in AR reads everything here; integration admins read the mirror to check the sync, and nothing of the
-// conversation with the customer: its comments, proposals, answers, actors, IP addresses and mail recipients are
-// personal data the sync does not need (the write-back they check is in IntegrationService).
-annotate ReceivablesService with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }];
-annotate ReceivablesService.Conversations     with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
-annotate ReceivablesService.DisputeLines      with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
-annotate ReceivablesService.DisputeComments   with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
-annotate ReceivablesService.ContactProposals  with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
-annotate ReceivablesService.SurveyInvitations with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
-annotate ReceivablesService.SurveyAnswers     with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
-annotate ReceivablesService.FollowUpTasks     with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
-annotate ReceivablesService.Timeline          with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
