@@ -254,6 +254,10 @@ describe('customer response page in Chromium', function () {
     await firstLine.getByLabel('争议金额（可选）').fill(disputedAmount)
     const disputedQuantity = Math.min(1, Number(second.quantity))
     await secondLine.getByLabel('争议数量（可选）').fill(String(disputedQuantity))
+    // The reasons and their texts come from the server's code list (db/data), in the customer's language.
+    const codeList = readFileSync(join(__dirname, '../db/data/invoicecrm.codes-DisputeReasons_texts.csv'), 'utf8').split(/\r?\n/).map(line => line.split(';'))
+    const offered = await page.getByLabel('原因 *').locator('option').allTextContents()
+    expect(offered.slice(1)).to.deep.equal(codeList.filter(([, locale]) => locale === 'zh_CN').map(([, , name]) => name))
     await page.getByLabel('原因 *').selectOption({ label: '价格错误' })
     // Corrected fields lose their messages at once, and with the last one the summary goes too.
     expect(await firstLine.innerText()).not.to.include(tooMuch)
@@ -503,11 +507,10 @@ describe('customer response page in Chromium', function () {
     expect(Object.keys(keys)).to.deep.equal(['en', 'de', 'zh'])
     expect(keys.de).to.deep.equal(keys.en)
     expect(keys.zh).to.deep.equal(keys.en)
-    // Every key the script asks for by name, and every reason, status and CSAT label it builds.
+    // Every key the script asks for by name, and every status and CSAT label it builds (the reasons are the server's).
     const js = readFileSync(join(APP, 'respond.js'), 'utf8')
     const used = [...js.matchAll(/\bt\('(\w+)'/g)].map(m => m[1])
     const built = [
-      ...['wrongPrice', 'wrongQuantity', 'notReceived', 'wrongTax', 'wrongAddress', 'duplicate', 'other'].map(r => `reason_${r}`),
       ...['Open', 'InProcess', 'Resolved', 'Closed'].map(s => `status_${s}`),
       ...['accepted', 'rejected'].map(o => `outcome_${o}`),
       ...[1, 2, 3, 4, 5].map(n => `csat_${n}`),

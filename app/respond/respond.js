@@ -14,7 +14,6 @@ const COMMENT_MAX = 2000
 const SURVEY_COMMENT_MAX = 1000
 const NAME_MAX = 81
 const EMAIL_MAX = 241
-const REASONS = ['wrongPrice', 'wrongQuantity', 'notReceived', 'wrongTax', 'wrongAddress', 'duplicate', 'other']
 // As db/crm.cds EMailAddress: something@something.tld without blanks or characters that break addresses.
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
 
@@ -403,10 +402,15 @@ function actionsCard(view) {
   return card
 }
 
+/** The reasons a dispute may give, with their texts in the page's language: the server's code list (view.reasons). */
+const reasons = () => (Array.isArray(state.view && state.view.reasons) ? state.view.reasons : [])
+
+const reasonText = code => (reasons().find(r => r.code === code) || { name: code }).name
+
 function disputeStatus(dispute) {
   const rows = [
     fact(t('statusLabel'), t(`status_${dispute.status}`)),
-    dispute.reason && fact(t('reasonLabel'), t(`reason_${dispute.reason}`)),
+    dispute.reason && fact(t('reasonLabel'), reasonText(dispute.reason)),
     dispute.raisedAt && fact(t('raisedLabel'), timestamp(dispute.raisedAt)),
     dispute.outcome && fact(t('outcomeLabel'), t(`outcome_${dispute.outcome}`)),
     dispute.resolution && fact(t('resolutionLabel'), dispute.resolution),
@@ -556,7 +560,7 @@ function renderDisputeForm() {
     'select',
     { name: 'reason', required: true, 'aria-required': 'true' },
     h('option', { value: '', text: t('reasonChoose') }),
-    REASONS.map(r => h('option', { value: r, text: t(`reason_${r}`) }))
+    reasons().map(r => h('option', { value: r.code, text: r.name }))
   )
   const reason = field({ label: t('reason'), input: reasonSelect })
   const comment = textArea('comment', t('comment'), COMMENT_MAX)
@@ -595,7 +599,7 @@ function renderDisputeForm() {
     event.preventDefault()
     const errors = []
     const body = { reason: reasonSelect.value, lines: [] }
-    if (!REASONS.includes(reasonSelect.value)) errors.push(reason.fail(t('errReasonRequired')))
+    if (!reasons().some(r => r.code === reasonSelect.value)) errors.push(reason.fail(t('errReasonRequired')))
     else reason.clear()
     if (linesRadio.checked) {
       const chosen = lineFields.filter(l => l.checkbox.checked)

@@ -50,6 +50,11 @@ service RespondService {
     dispute         : DisputeSummary;
     contactProposed : Boolean;
     surveyAnswered  : Boolean;
+    /** The reasons a dispute may give, with their texts in the page's language (the code list's). */
+    reasons         : many {
+      code : crm.DisputeReason;
+      name : String(255);
+    };
   }
 
   type Outcome {

@@ -83,6 +83,23 @@ export default class RespondService extends cds.ApplicationService {
       dispute: dispute ?? null,
       contactProposed: Boolean(proposed),
       surveyAnswered: Boolean(answered),
+      reasons: link.purpose === 'invoiceResponse' ? await disputeReasonsIn(customer?.language) : [],
     }
   }
+}
+
+/** The locales of the code lists' texts (db/data) by the language of a customer in S/4HANA; English is the default. */
+const TEXT_LOCALES: Record<string, string> = { de: 'de', zh: 'zh_CN' }
+
+/**
+ * The reasons a customer may give for a dispute, in the order the model lists them, with their texts from the code list
+ * in the customer's language: the one the response page shows (app/respond/respond.js languageOf).
+ */
+async function disputeReasonsIn(language: string | undefined) {
+  const locale = TEXT_LOCALES[(language ?? '').slice(0, 2).toLowerCase()]
+  const names = (await SELECT.from('invoicecrm.codes.DisputeReasons').columns('code', 'name')) as { code: string; name: string }[]
+  const texts = locale ? ((await SELECT.from('invoicecrm.codes.DisputeReasons.texts').columns('code', 'name').where({ locale })) as { code: string; name: string }[]) : []
+  const nameOf = new Map([...names, ...texts].map(r => [r.code, r.name]))
+  const codes = Object.keys((cds.model!.definitions['invoicecrm.crm.DisputeReason'] as unknown as { enum: object }).enum)
+  return codes.filter(code => nameOf.has(code)).map(code => ({ code, name: nameOf.get(code)! }))
 }
