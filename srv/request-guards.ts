@@ -68,6 +68,23 @@ function unusableElementIn(service: Service, path: string, expressions: string):
   }
 }
 
+/** Key types whose values are text (quoted, or a bare GUID): a bare true, false or number is not one of them. */
+const QUOTED_KEY_TYPES = new Set(['cds.String', 'cds.UUID', 'cds.LargeString'])
+const BARE_LITERAL = /^(true|false|-?\d+(\.\d+)?(e[+-]?\d+)?)$/i
+
+/**
+ * A key of the entity set a request path starts with, given a bare value where the key is text (`DisputeLines(ID=true)`):
+ * SQLite compares anyway and finds nothing; PostgreSQL refuses ("operator does not exist: character varying = boolean"),
+ * and CAP 10.1.1 answers 500, also where its draft handling reads the row before any handler of ours.
+ */
+function mistypedKey(service: Service, path: string): string | undefined {
+  const [, set, predicate] = /^\/?(\w+)\(([^)]*)\)/.exec(decoded(path)) ?? []
+  const keys = set ? (service.entities[set] as unknown as { keys?: Record<string, { _type?: string; type?: string }> } | undefined)?.keys : undefined
+  if (!keys || !predicate) return
+  for (const [, name, value] of predicate.matchAll(/(\w+)\s*=\s*([^,']*)(?=,|$)/g))
+    if (BARE_LITERAL.test(value.trim()) && keys[name] && QUOTED_KEY_TYPES.has(keys[name]._type ?? keys[name].type ?? '')) return name
+}
+
 /** The operation (action or function) a request path calls, if its last segment is one: name(…), Service.name(…) */
 function operationCalled(service: Service, path: string): string | undefined {
   const last = decoded(path.split('/').filter(Boolean).at(-1) ?? '')
@@ -96,6 +113,8 @@ export function malformedODataRequest(service: Service, req: ODataRequest): Refu
     return { status: 400, message: 'BATCH_REQUESTS_MALFORMED' }
   if (typeof query.$apply === 'string' && UNIMPLEMENTED_TRANSFORMATION.test(query.$apply)) return { status: 501, message: 'APPLY_TRANSFORMATION_NOT_SUPPORTED' }
   const expressions = ['$filter', '$orderby', '$apply'].map(option => query[option]).filter(value => typeof value === 'string').join(' ')
+  const key = mistypedKey(service, req.path)
+  if (key) return { status: 400, message: 'KEY_OF_WRONG_TYPE', args: [key] }
   const unusable = expressions ? unusableElementIn(service, req.path, expressions) : undefined
   if (unusable) return { status: 400, message: unusable.message, args: [unusable.name] }
   if ('$apply' in query && req.method !== 'GET') return { status: 400, message: 'APPLY_ONLY_FOR_READS', args: [req.method] }

@@ -59,6 +59,16 @@ describe('requests that used to end the server', function () {
     await expectAlive()
   })
 
+  // Found by test/odata-fuzz on PostgreSQL: a bare value for a text key failed the database's comparison (500).
+  it('answers a key of the wrong type with 400, also where draft reads the row first, and goes on', async () => {
+    for (const [method, url] of [['DELETE', '/odata/v4/receivables/DisputeLines(ID=true,IsActiveEntity=true)'], ['GET', '/odata/v4/receivables/Invoices(ID=42)']]) {
+      const response = await request(method, url, { user: 'admin' })
+      expect(response.status, `${method} ${url}: ${response.body}`).to.equal(400)
+      expect(error(response.body).code).to.equal('KEY_OF_WRONG_TYPE')
+    }
+    await expectAlive()
+  })
+
   it('says why in the user language', async () => {
     const german = await request('GET', `/odata/v4/launchpad/myRoles()${q({ $apply: APPLY })}`, { language: 'de' })
     expect(error(german.body).message).to.equal('$apply kann nicht auf das Ergebnis von myRoles angewendet werden.')
