@@ -1,9 +1,9 @@
-// The services, one folder per persona: its service, its handlers, and what its apps add.
-using from './receivables/service'; // AR clerks and managers: the mirror, the conversation, disputes
-using from './receivables/apps';
+// The services, one folder per persona: its service, its handlers, who may do what, and what its apps add.
+using from './integration/monitor';         // integration admins: sync, jobs, write-back
+using from './integration/service';
+using from './launchpad/service';           // the launchpad's KPI tiles
+using from './receivables/apps';            // AR clerks and managers: the mirror, the conversation, disputes
 using from './receivables/access-control';
-using from './integration/service'; // integration admins: sync, jobs, write-back
-using from './integration/monitor';
-using from './respond/service';     // customers, by secure link
-using from './launchpad/service';   // the launchpad's KPI tiles
-using from './s4-events';           // S/4HANA's business events the sync follows
+using from './receivables/service';
+using from './respond/service';             // customers, by secure link
+using from './s4-events';                   // S/4HANA's business events the sync follows
