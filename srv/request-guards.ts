@@ -28,15 +28,7 @@ const LAMBDA = /\/\s*(any|all)\s*\(/
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** A path segment as written, or as it came where it is not valid percent-encoding (CAP's parser refuses it then). */
-function decoded(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
-}
-
+/** Whether the path is valid percent-encoding: malformedODataRequest refuses it first otherwise, so the checks after it decode freely. */
 const decodesCleanly = (text: string) => {
   try {
     decodeURIComponent(text)
@@ -78,7 +70,7 @@ const BARE_LITERAL = /^(true|false|-?\d+(\.\d+)?(e[+-]?\d+)?)$/i
  * and CAP 10.1.1 answers 500, also where its draft handling reads the row before any handler of ours.
  */
 function mistypedKey(service: Service, path: string): string | undefined {
-  const [, set, predicate] = /^\/?(\w+)\(([^)]*)\)/.exec(decoded(path)) ?? []
+  const [, set, predicate] = /^\/?(\w+)\(([^)]*)\)/.exec(decodeURIComponent(path)) ?? []
   const keys = set ? (service.entities[set] as unknown as { keys?: Record<string, { _type?: string; type?: string }> } | undefined)?.keys : undefined
   if (!keys || !predicate) return
   for (const [, name, value] of predicate.matchAll(/(\w+)\s*=\s*([^,']*)(?=,|$)/g))
@@ -87,7 +79,7 @@ function mistypedKey(service: Service, path: string): string | undefined {
 
 /** The operation (action or function) a request path calls, if its last segment is one: name(…), Service.name(…) */
 function operationCalled(service: Service, path: string): string | undefined {
-  const last = decoded(path.split('/').filter(Boolean).at(-1) ?? '')
+  const last = decodeURIComponent(path.split('/').filter(Boolean).at(-1) ?? '')
   const name = /^([\w.]+)\(.*\)$/s.exec(last)?.[1]?.split('.').at(-1)
   if (!name) return
   if (service.actions?.[name]) return name
