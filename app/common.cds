@@ -77,11 +77,9 @@ annotate srv.DisputeOutcomes with { code @Common.Text: name @Common.TextArrangem
 annotate srv.Channels with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate srv.Priorities with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 
-// Who may run an action is decided on the server; the apps offer the status actions only when the status allows.
+// Who may run an action is decided on the server; the status flow (srv/receivables/flows.cds) makes the apps offer
+// the status actions only in the statuses they start from. Escalating also needs a manager and no escalation yet.
 annotate srv.Disputes actions {
-  startProcessing @Core.OperationAvailable: in.canStartProcessing;
-  resolveDispute  @Core.OperationAvailable: in.canResolve;
-  close           @Core.OperationAvailable: in.canClose;
-  addComment      @Core.OperationAvailable: in.canComment @Common.SideEffects: { TargetEntities: ['in/comments'] };
+  addComment      @Common.SideEffects: { TargetEntities: ['in/comments'] };
   escalate        @Core.OperationAvailable: in.canEscalate;
 }

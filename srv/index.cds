@@ -5,5 +5,6 @@ using from './launchpad/service';           // the launchpad's KPI tiles
 using from './receivables/apps';            // AR clerks and managers: the mirror, the conversation, disputes
 using from './receivables/access-control';
 using from './receivables/service';
+using from './receivables/flows';
 using from './respond/service';             // customers, by secure link
 using from './s4-events';                   // S/4HANA's business events the sync follows

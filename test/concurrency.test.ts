@@ -11,6 +11,7 @@ import { s4Settings } from '../srv/s4/destination'
 import { followUpsDone } from '../srv/crm/workflows'
 import { issueLink } from '../srv/links'
 import { inviteToSurvey } from '../srv/crm/surveys'
+import { eventually } from './support'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -86,7 +87,7 @@ describe('at the same moment (races and load)', function () {
     invoices = documents
       .filter(d => !d.isCancelled && !d.cancelledDocument && emails.get(d.payer_ID))
       .map(d => ({ ID: d.ID, email: emails.get(d.payer_ID)!, customer: d.payer_ID }))
-    const needed = ANSWERS + 2 * RACES
+    const needed = ANSWERS + 3 * RACES
     if (invoices.length < needed) throw new Error(`the simulator gave ${invoices.length} invoices with a billing contact (of ${documents.length}, ${emails.size} customers), ${needed} needed`)
   })
 
@@ -117,6 +118,38 @@ describe('at the same moment (races and load)', function () {
       expect(new Set(operations.map(o => o.dispute_ID)), 'disputes written back').to.deep.equal(new Set([open[0].ID]))
       expect(operations.map(o => o.target), 'one operation per target').to.have.length(new Set(operations.map(o => o.target)).size)
     }
+  })
+
+  it('takes a step of the dispute flow once when two clerks take it at the same moment: one answer, one mail, one write-back', async () => {
+    const raced = take(RACES)
+    // The resolution mails are recorded here when the queue delivers them, not sent.
+    const mailed: string[] = []
+    const customerMail = await cds.connect.to('customer-mail')
+    customerMail.prepend(() => customerMail.on('disputeResolved', req => void mailed.push((req.data as { dispute: string }).dispute)))
+    const disputes: string[] = []
+    for (const invoice of raced) {
+      const { data } = await recordDispute(invoice.ID)
+      await test.POST(`/odata/v4/receivables/Disputes(ID=${data.ID},IsActiveEntity=true)/ReceivablesService.startProcessing`, {}, clerk)
+      disputes.push(data.ID)
+    }
+    const resolve = (dispute: string) =>
+      test.POST(`/odata/v4/receivables/Disputes(ID=${dispute},IsActiveEntity=true)/ReceivablesService.resolveDispute`, { outcome: 'accepted', resolution: 'Credit memo follows' }, clerk)
+    const answers = await Promise.all(disputes.flatMap(dispute => [resolve(dispute), resolve(dispute)]))
+    for (const answer of answers) expectAnsweredOrBusy(answer, [409])
+    for (const [i, invoice] of raced.entries()) {
+      const pair = answers.slice(2 * i, 2 * i + 2).map(a => a.status)
+      if (pair.includes(503)) continue
+      expect(pair.sort(), `the answers to resolving dispute ${disputes[i]} twice`).to.deep.equal([200, 409])
+      expect(await timeline(invoice.ID, 'disputeStatus'), 'status entries of the timeline').to.have.length(2)
+      const operations = (await SELECT.from(`${W}.WriteBackOperations`).columns('target').where({ dispute_ID: disputes[i], event: 'disputeResolved' })) as { target: string }[]
+      expect(operations.length, 'write-back operations of the resolution').to.be.greaterThan(0)
+      expect(operations.map(o => o.target), 'one operation per target').to.have.length(new Set(operations.map(o => o.target)).size)
+    }
+    const resolved = disputes.filter((_, i) => answers.slice(2 * i, 2 * i + 2).some(a => a.status === 200))
+    // Queued in the transaction of the step: once the queue is empty, every mail there was to send is delivered.
+    const queued = async () => (await SELECT.from('cds.outbox.Messages').columns('ID').where({ target: 'customer-mail' })).length
+    await eventually('the resolution mails', async () => mailed.length >= resolved.length && (await queued()) === 0)
+    expect(mailed.sort(), 'one resolution mail per resolved dispute').to.deep.equal(resolved.sort())
   })
 
   it('never leaves an invoice confirmed and in dispute: a dispute withdraws an earlier confirmation, a later one is refused', async () => {

@@ -283,14 +283,25 @@ describe('ReceivablesService for the Fiori apps', () => {
       dispute = data.ID
     })
 
-    it('offers the status actions the status allows', async () => {
-      const flags = async () => {
-        const { data } = await GET(`${url(true)}?$select=status,canStartProcessing,canResolve,canClose,canComment`, clerk)
-        return data
+    it('offers the status actions in the statuses the flow starts them from, and refuses them elsewhere', async () => {
+      // The apps enable an action by its Core.OperationAvailable, which CAP derives from srv/receivables/flows.cds.
+      const { data: metadata } = await GET(`${API}/$metadata`, clerk)
+      const availability = (action: string) => {
+        const annotations = metadata.match(new RegExp(`<Annotations Target="ReceivablesService\\.${action}\\(ReceivablesService\\.Disputes\\)">([\\s\\S]*?)</Annotations>`))?.[1] ?? ''
+        const available = annotations.match(/<Annotation Term="Core.OperationAvailable"[^/]*?>([\s\S]*?)<\/Annotation>/)?.[1] ?? ''
+        return [...available.matchAll(/<Path>in\/status<\/Path>\s*<String>(\w+)<\/String>/g)].map(m => m[1])
       }
-      expect(await flags()).to.include({ status: 'Open', canStartProcessing: true, canResolve: false, canClose: false, canComment: true })
+      expect(availability('startProcessing')).to.deep.equal(['Open'])
+      expect(availability('resolveDispute')).to.deep.equal(['InProcess'])
+      expect(availability('close')).to.deep.equal(['Resolved'])
+      expect(availability('addComment')).to.deep.equal(['Open', 'InProcess', 'Resolved'])
+
+      const status = async () => (await GET(`${url(true)}?$select=status`, clerk)).data.status
+      expect((await outcome(POST(`${url(true)}/ReceivablesService.close`, {}, clerk))).status).to.equal(409)
+      expect(await status()).to.equal('Open')
       await POST(`${url(true)}/ReceivablesService.startProcessing`, {}, clerk)
-      expect(await flags()).to.include({ status: 'InProcess', canStartProcessing: false, canResolve: true, canClose: false, canComment: true })
+      expect(await status()).to.equal('InProcess')
+      expect((await outcome(POST(`${url(true)}/ReceivablesService.startProcessing`, {}, clerk))).status).to.equal(409)
     })
 
     it('offers escalation to AR managers only, and only while the dispute is open or in process', async () => {
@@ -345,26 +356,28 @@ describe('ReceivablesService for the Fiori apps', () => {
       await POST(`${url(true)}/ReceivablesService.close`, {}, clerk)
       const edit = await outcome(POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, clerk))
       expect(edit).to.deep.equal({ status: 409, message: 'A closed dispute is not edited any more' })
-      expect((await GET(`${url(true)}?$select=isClosed`, clerk)).data.isClosed).to.equal(true)
+      // The apps hide Edit for it: UI.UpdateHidden is the condition on the status.
+      const { data: metadata } = await GET(`${API}/$metadata`, clerk)
+      expect(metadata).to.match(/<Annotations Target="ReceivablesService\.EntityContainer\/Disputes">(?:(?!<\/Annotations>)[\s\S])*<Annotation Term="UI.UpdateHidden">\s*<Eq>\s*<Path>status<\/Path>\s*<String>Closed<\/String>/)
     })
 
     it("answers a refusal in the clerk's language: English by default, German, Simplified Chinese", async () => {
       const inLanguage = (language?: string) => ({ ...clerk, ...(language && { headers: { 'Accept-Language': language } }) })
       const refusals = async (language?: string) => ({
-        // A domain error thrown by srv/crm/disputes.ts, and a req.reject of the service.
+        // CAP's refusal of a step the status flow does not allow, with our texts, and a req.reject of the service.
         close: await outcome(POST(`${url(true)}/ReceivablesService.close`, {}, inLanguage(language))),
         edit: await outcome(POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, inLanguage(language))),
       })
       expect(await refusals()).to.deep.equal({
-        close: { status: 409, message: 'A dispute in status Closed cannot move to Closed' },
+        close: { status: 409, message: 'Not possible in the current status: "close" needs the status ["Resolved"]' },
         edit: { status: 409, message: 'A closed dispute is not edited any more' },
       })
       expect(await refusals('de-DE,de;q=0.9,en;q=0.8')).to.deep.equal({
-        close: { status: 409, message: 'Eine Reklamation im Status Closed kann nicht in den Status Closed wechseln' },
+        close: { status: 409, message: 'Im aktuellen Status nicht möglich: „close“ setzt den Status ["Resolved"] voraus' },
         edit: { status: 409, message: 'Eine abgeschlossene Reklamation wird nicht mehr bearbeitet' },
       })
       expect(await refusals('zh-CN')).to.deep.equal({
-        close: { status: 409, message: '状态为 Closed 的异议不能转为 Closed' },
+        close: { status: 409, message: '当前状态下无法执行：“close”需要状态 ["Resolved"]' },
         edit: { status: 409, message: '已关闭的异议不能再编辑' },
       })
     })

@@ -139,5 +139,5 @@ annotate srv.DisputeComments with @(
 annotate srv.Disputes with @(
   Capabilities.InsertRestrictions.Insertable: false,
   Capabilities.DeleteRestrictions.Deletable : false,
-  UI.UpdateHidden                           : isClosed,
+  UI.UpdateHidden                           : (status = 'Closed'),
 );

@@ -86,14 +86,9 @@ annotate ReceivablesService.Disputes with {
   escalated @readonly; escalatedAt @readonly; escalatedBy @readonly; escalationReason @readonly;
 }
 
-// Which status actions the dispute's status allows (srv/crm/disputes.ts), for the apps to offer only those.
 extend ReceivablesService.Disputes with columns {
-  (status = 'Open')      as canStartProcessing : Boolean,
-  (status = 'InProcess') as canResolve         : Boolean,
-  (status = 'Resolved')  as canClose           : Boolean,
-  (status <> 'Closed')   as canComment         : Boolean,
-  (status = 'Closed')    as isClosed           : Boolean,
-  // ReceivablesService.ts turns it off for anyone but an AR manager.
+  // Whether the apps offer escalating: the status flow (flows.cds) allows it from Open and InProcess, and
+  // srv/receivables/service.ts turns it off for anyone but an AR manager.
   (status in ('Open', 'InProcess') and coalesce(escalated, false) = false) as canEscalate : Boolean,
   @title: '{i18n>SlaState}'
   case

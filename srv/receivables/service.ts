@@ -3,7 +3,9 @@ import { Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, Co
 import { confirmInvoice, raiseDispute } from '../crm/conversations'
 import { resendInvoice } from '../crm/dispatch'
 import { acceptContactProposal, revokeInvoiceLinks } from '../crm/contacts'
-import { addComment, closeDispute, escalateDispute, resolveDispute, startProcessing } from '../crm/disputes'
+import { addComment, closeDispute, escalateDispute, resolveDispute, startProcessing, type StatusStep } from '../crm/disputes'
+import { declaredStep } from '../status-flow'
+import type { DisputeStatus } from '#cds-models/invoicecrm/crm'
 import { sortAndFilterByDueDate } from '../days-overdue'
 import { readNavigationAsFilter } from '../navigation-filters'
 import { countsOnTable, readWithTableCount } from '../invoice-count'
@@ -80,11 +82,11 @@ export default class ReceivablesService extends cds.ApplicationService {
     // Editing a dispute is allowed, making one up is not: disputes come from the customer or from recordDispute.
     this.before('NEW', [Disputes.drafts, DisputeLines.drafts, DisputeComments.drafts], req => req.reject(405, 'DISPUTE_NOT_CREATED_BY_EDITING'))
 
-    this.on(Dispute.actions.startProcessing, req => this.disputeStep(req, id => startProcessing(id, req.user.id)))
-    this.on(Dispute.actions.resolveDispute, req => this.disputeStep(req, id => resolveDispute(id, req.data.outcome, req.data.resolution ?? '', req.user.id)))
-    this.on(Dispute.actions.close, req => this.disputeStep(req, id => closeDispute(id, req.user.id)))
-    this.on(Dispute.actions.addComment, req => this.disputeStep(req, id => addComment(id, req.data.text, Boolean(req.data.internal), req.user.id)))
-    this.on(Dispute.actions.escalate, req => this.disputeStep(req, id => escalateDispute(id, req.data.reason, req.user.id)))
+    this.on(Dispute.actions.startProcessing, req => this.disputeStep(req, (id, flow) => startProcessing(id, flow, req.user.id)))
+    this.on(Dispute.actions.resolveDispute, req => this.disputeStep(req, (id, flow) => resolveDispute(id, flow, req.data.outcome, req.data.resolution ?? '', req.user.id)))
+    this.on(Dispute.actions.close, req => this.disputeStep(req, (id, flow) => closeDispute(id, flow, req.user.id)))
+    this.on(Dispute.actions.addComment, req => this.disputeStep(req, (id, flow) => addComment(id, flow, req.data.text, Boolean(req.data.internal), req.user.id)))
+    this.on(Dispute.actions.escalate, req => this.disputeStep(req, (id, flow) => escalateDispute(id, flow, req.data.reason, req.user.id)))
 
     return super.init()
   }
@@ -95,9 +97,12 @@ export default class ReceivablesService extends cds.ApplicationService {
     return typeof key === 'object' ? key.ID : key
   }
 
-  /** A dispute's action; its ConversationError propagates as it is, and CAP answers with its status and message. */
-  private async disputeStep(req: cds.Request, step: (id: string) => Promise<unknown>) {
-    await step(this.key(req))
+  /**
+   * A dispute's action: a step of the status flow srv/receivables/flows.cds declares, which CAP checks before and
+   * completes after it. Its ConversationError propagates as it is, and CAP answers with its status and message.
+   */
+  private async disputeStep(req: cds.Request, step: (id: string, flow: StatusStep) => Promise<unknown>) {
+    await step(this.key(req), declaredStep<DisputeStatus>(req.target as cds.entity, req.event))
     // The active dispute as the service shows it (with IsActiveEntity): Fiori puts it in place of what it shows.
     return this.run(SELECT.one.from(Disputes).where({ ID: this.key(req), IsActiveEntity: true }))
   }
