@@ -4,7 +4,9 @@ import cds from '@sap/cds'
 // 10.1.1 answers with 500: a text function on an element that is not text ($filter=startswith(createdAt,'2026'),
 // contains(amount,'1'): "function strpos(numeric, unknown) does not exist"), a negative $skip or $top ("OFFSET/LIMIT must not be
 // negative"), at the top or inside $expand; and after an $apply that groups, a $filter or $orderby on a property
-// that is not among the grouped ones ("column … must appear in the GROUP BY clause"). In a $batch change set, PostgreSQL's aborted transaction then failed every
+// that is not among the grouped ones ("column … must appear in the GROUP BY clause"); a number compared with an
+// integer property that its type cannot hold ($filter=durationMs eq 2147483648: "value out of range for type
+// integer", as PostgreSQL types the parameter after the property). In a $batch change set, PostgreSQL's aborted transaction then failed every
 // later request of the set too. Refused with 400 before the database sees them, on every database alike.
 
 type Element = { name: string; type?: string; target?: string; isAssociation?: boolean; elements?: Record<string, Element> }
@@ -12,6 +14,7 @@ type Segment = string | { id: string; where?: Token[] }
 type Limit = { rows?: { val?: unknown }; offset?: { val?: unknown } }
 type Token = {
   ref?: Segment[]
+  val?: unknown
   as?: string
   func?: string
   xpr?: Token[]
@@ -30,6 +33,16 @@ type Refusal = { message: string; args: string[] }
 const TEXT_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'indexof', 'length', 'substring', 'tolower', 'toupper', 'trim', 'concat', 'matchespattern'])
 const TEXT_TYPES = new Set(['cds.String', 'cds.LargeString', 'cds.UUID'])
 const AGGREGATES = new Set(['count', 'countdistinct', 'sum', 'min', 'max', 'avg', 'average'])
+/** The values each integer type holds on every database (HANA's and PostgreSQL's columns of the type). */
+const INTEGER_RANGES: Record<string, [min: number, max: number]> = {
+  'cds.UInt8': [0, 255],
+  'cds.Int16': [-32768, 32767],
+  'cds.Int32': [-2147483648, 2147483647],
+  'cds.Integer': [-2147483648, 2147483647],
+  'cds.Int64': [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  'cds.Integer64': [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+}
+const COMPARISONS = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', 'in', 'not in'])
 
 class Check {
   refusal?: Refusal
@@ -84,6 +97,7 @@ class Check {
   }
 
   private tokens(tokens: Token[] | Record<string, Token> | string[] | undefined, entity: Element | undefined): void {
+    if (Array.isArray(tokens)) this.comparisons(tokens as (Token | string)[], entity)
     for (const token of Array.isArray(tokens) ? tokens : Object.values(tokens ?? {})) {
       if (this.refusal) return
       if (typeof token !== 'object' || token === null) continue
@@ -110,6 +124,21 @@ class Check {
       this.ungrouped(token.xpr, grouped, entity)
       this.ungrouped(token.args, grouped, entity)
       this.ungrouped(token.list, grouped, entity)
+    }
+  }
+
+  /** `ref op val`, `val op ref` and `ref in (vals)` where the value does not fit the property's integer type. */
+  private comparisons(tokens: (Token | string)[], entity: Element | undefined): void {
+    for (let i = 0; i + 2 < tokens.length && !this.refusal; i++) {
+      const [left, op, right] = tokens.slice(i, i + 3)
+      if (typeof op !== 'string' || !COMPARISONS.has(op.toLowerCase()) || typeof left !== 'object' || typeof right !== 'object') continue
+      const [ref, value] = left.ref ? [left.ref, right] : [right.ref, left]
+      const element = ref ? this.elementAt(ref, entity) : undefined
+      const range = element && INTEGER_RANGES[this.builtin(element.type) ?? '']
+      if (!range) continue
+      for (const { val } of value.list ?? [value])
+        if (typeof val === 'number' && (val < range[0] || val > range[1] || !Number.isInteger(val)))
+          return void (this.refusal = { message: 'NUMBER_OUT_OF_RANGE', args: [String(val), element.name, String(range[0]), String(range[1])] })
     }
   }
 

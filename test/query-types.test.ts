@@ -21,6 +21,18 @@ describe('reads only SQLite would run', () => {
       'admin',
       'modifiedBy is not among the properties $apply groups by; $filter and $orderby after $apply see only those.',
     ],
+    [
+      'an integer property compared with a number its type cannot hold',
+      `/odata/v4/integration/SyncRuns/$count?$filter=${encodeURIComponent('durationMs eq 2147483648')}`,
+      'admin',
+      '2147483648 is no value durationMs can have: it holds whole numbers from -2147483648 to 2147483647.',
+    ],
+    [
+      'a fraction in a list of values of an integer property',
+      `/odata/v4/integration/WriteBackOperations?$filter=${encodeURIComponent('httpStatus in (200,404.5)')}`,
+      'admin',
+      '404.5 is no value httpStatus can have: it holds whole numbers from -2147483648 to 2147483647.',
+    ],
   ]
   for (const [name, url, user, message] of refused)
     it(`answers ${name} with 400`, async () => {
@@ -51,6 +63,7 @@ describe('reads only SQLite would run', () => {
     for (const [url, user] of [
       [`/odata/v4/receivables/Timeline?$filter=${encodeURIComponent("startswith(text,'Invoice')")}`, 'clerk'],
       ['/odata/v4/integration/WriteBackOperations?$skip=0', 'admin'],
+      [`/odata/v4/integration/SyncRuns/$count?$filter=${encodeURIComponent('durationMs lt 2147483647')}`, 'admin'],
       [`/odata/v4/integration/WriteBackOperations?$apply=${encodeURIComponent('groupby((httpStatus))')}&$filter=${encodeURIComponent('httpStatus eq null')}`, 'admin'],
     ]) {
       const { status, data } = await GET(url, as(user))
