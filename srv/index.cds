@@ -1,7 +1,9 @@
 // The services, one folder per persona: its service, its handlers, who may do what, and what its apps add.
 using from './integration/monitor';         // integration admins: sync, jobs, write-back
 using from './integration/service';
+using from './integration/access-control';
 using from './launchpad/service';           // the launchpad's KPI tiles
+using from './launchpad/access-control';
 using from './receivables/apps';            // AR clerks and managers: the mirror, the conversation, disputes
 using from './receivables/access-control';
 using from './receivables/service';

@@ -30,10 +30,12 @@ describe('authorization of the finance services', () => {
       const serviceWide = Boolean(serviceDefinition['@restrict'] || serviceDefinition['@requires'])
       for (const { name, definition } of entitiesOf(service)) {
         if (!definition['@restrict'] && !serviceWide) unrestricted.push(`${service}.${name}`)
+        // A bound action is checked against its entity's grants if the entity has any, else the service's @requires.
+        const coveredByService = !definition['@restrict'] && Boolean(serviceDefinition['@requires'])
         for (const [action, a] of Object.entries(definition.actions ?? {}))
-          if (!a['@restrict'] && !a['@requires'] && !action.startsWith('draft')) unrestricted.push(`${service}.${name}.${action}`)
+          if (!a['@restrict'] && !a['@requires'] && !coveredByService && !action.startsWith('draft')) unrestricted.push(`${service}.${name}.${action}`)
       }
-      // An unbound action is the service's: its @requires covers it (a bound action is checked against its entity's grants).
+      // An unbound action is the service's: its @requires covers it.
       for (const [name, d] of definitions())
         if ((d.kind === 'action' || d.kind === 'function') && name.startsWith(`${service}.`) && !d['@restrict'] && !d['@requires'] && !serviceDefinition['@requires'])
           unrestricted.push(name)

@@ -22,14 +22,10 @@ extend IntegrationService.SyncStates with columns {
 
 extend IntegrationService.SyncStates with actions {
   /** Queues a delta sync of this entity (skipped while it syncs already). */
-  @restrict: [{ to: 'IntegrationAdmin' }]
   action runDelta() returns IntegrationService.SyncStates;
   /** Queues a full reconciliation of this entity: also finds what was deleted in S/4HANA. */
-  @restrict: [{ to: 'IntegrationAdmin' }]
   action runFull() returns IntegrationService.SyncStates;
-  @restrict: [{ to: 'IntegrationAdmin' }]
   action pauseSchedule() returns IntegrationService.SyncStates;
-  @restrict: [{ to: 'IntegrationAdmin' }]
   action resumeSchedule() returns IntegrationService.SyncStates;
 }
 

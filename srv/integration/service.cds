@@ -4,7 +4,6 @@ using { invoicecrm.writeback as writeback } from '../../db/writeback';
 
 /** Integration administrators watch and steer the S/4HANA sync here. */
 @path: '/odata/v4/integration'
-@requires: 'IntegrationAdmin'
 service IntegrationService {
 
   /**
@@ -12,7 +11,6 @@ service IntegrationService {
    * and the job syncing it right now with its progress (the virtual elements, filled by the handler).
    */
   @readonly
-  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
   entity SyncStates as select from integration.SyncSchedules
     mixin {
       lastRun : Association to SyncRuns on lastRun.ID = $projection.lastRunID;
@@ -55,16 +53,13 @@ service IntegrationService {
 
   /** Every sync run with its counters; errors and rejections below it. */
   @readonly
-  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
   entity SyncRuns as projection on integration.SyncRuns;
 
   @readonly
-  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
   entity SyncRunErrors as projection on integration.SyncRunErrors;
 
   /** Records S/4HANA sent that could not be mirrored, with the reason. */
   @readonly
-  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
   entity SyncRejections as projection on integration.SyncRejections;
 
   /**
@@ -73,7 +68,6 @@ service IntegrationService {
    */
   @readonly
   @cds.persistence.skip
-  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
   entity SyncJobs {
     key ID            : String(200);
         entity        : String(40)  @title: '{i18n>SyncEntity}';
@@ -99,27 +93,22 @@ service IntegrationService {
   /** What invoice-crm writes back to S/4HANA: every operation with its status, S/4's last error and its attempts. */
   @readonly
   @cds.redirection.target
-  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
   entity WriteBackOperations as projection on writeback.WriteBackOperations {
     *,
     invoice.ID  as invoiceNumber : String(10),
     customer.ID as customerNumber : String(10),
   } excluding { invoice, customer, dispute } actions {
     /** Sends a failed operation again, with a fresh retry budget; or a pending one that no queue message will deliver. */
-    @restrict: [{ to: 'IntegrationAdmin' }]
     action retry() returns WriteBackOperations;
     /** Gives up on a failed or pending operation, saying why; it stays listed as discarded. */
-    @restrict: [{ to: 'IntegrationAdmin' }]
     action discard(reason : String(1000) @mandatory) returns WriteBackOperations;
   };
 
   @readonly
-  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
   entity WriteBackAttempts as projection on writeback.WriteBackAttempts;
 
   /** The monitor's counters: write-back operations per status. */
   @readonly
-  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
   entity WriteBackQueue as select from writeback.WriteBackOperations {
     key status,
         count(1) as operations : Integer @title: '{i18n>Operations}',
@@ -129,7 +118,6 @@ service IntegrationService {
   /** Custom field mappings as checked against the tenant's $metadata at start-up. */
   @readonly
   @cds.persistence.skip
-  @restrict: [{ grant: 'READ', to: 'IntegrationAdmin' }]
   entity CustomFieldMappings {
     key entity : String(40) @title: '{i18n>S4Entity}';
     key field  : String(60) @title: '{i18n>Field}';

@@ -2,7 +2,6 @@ using { invoicecrm.mirror as mirror } from '../../db/mirror';
 
 /** What the launchpad's KPI tiles show: four counts of work waiting for finance, as of now. */
 @path: '/odata/v4/launchpad'
-@requires: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ]
 service LaunchpadService {
 
   type Kpis {
@@ -16,7 +15,6 @@ service LaunchpadService {
     failedWriteBacks    : Integer;
   }
 
-  @(restrict: [{ to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }])
   function kpis() returns Kpis;
 
   /** One KPI as a dynamic launchpad tile reads it (Work Zone's dynamic app launcher: number and its state). */
@@ -26,10 +24,8 @@ service LaunchpadService {
   }
 
   /** The finance roles of the user: the local launchpad shows the tiles of these roles' apps. */
-  @(restrict: [{ to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }])
   function myRoles() returns many String(20);
 
   /** kpi: an element of Kpis, e.g. overdueInvoices. */
-  @(restrict: [{ to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }])
   function tile(kpi : String(30) @mandatory) returns Tile;
 }
