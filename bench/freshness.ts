@@ -43,7 +43,7 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 async function startSimulator() {
   const volumeSpec = JSON.stringify({ billingDocuments: volume, salesOrders: Math.round(volume / 2), customers: Math.max(10, Math.round(volume / 10)) })
-  const args = ['test/s4/cli.ts', '--port', '0', '--volume', volumeSpec, '--events-redis', REDIS, '--events-prefix', PREFIX]
+  const args = [require.resolve('@invoice-crm/s4-simulator/cli'), '--port', '0', '--volume', volumeSpec, '--events-redis', REDIS, '--events-prefix', PREFIX]
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   const lines = readline.createInterface({ input: child.stdout! })
   let url = ''

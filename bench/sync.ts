@@ -47,7 +47,7 @@ const volumeOf = (documents: number) =>
   JSON.stringify({ billingDocuments: documents, salesOrders: Math.round(documents / 2), customers: Math.max(10, Math.round(documents / 10)) })
 
 async function startSimulator(documents: number) {
-  const child = spawn(tsx, ['test/s4/cli.ts', '--port', '0', '--volume', volumeOf(documents)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(tsx, [require.resolve('@invoice-crm/s4-simulator/cli'), '--port', '0', '--volume', volumeOf(documents)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   const lines = readline.createInterface({ input: child.stdout! })
   let url = ''
   for await (const line of lines) {

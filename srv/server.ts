@@ -13,14 +13,14 @@ import { installRequestGuards } from './request-guards'
 import { refuseReadsThroughAssociations } from './association-reads'
 import { refuseUntypedReads } from './query-types'
 import { isS4Configured, s4Settings } from './s4/destination'
-import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './sync/simulator-module'
+import { loadDevelopmentSimulator } from './sync/simulator-module'
 
 // Development without an S/4HANA destination: run the S/4HANA simulator beside the app, over a real socket,
 // so everything talks OData V2 over HTTP exactly as it would to S/4HANA.
 const settings = s4Settings()
 if (settings.simulator && !isS4Configured(settings) && !settings.url) {
   cds.on('served', async () => {
-    const { startDevelopmentSimulator }: DevelopmentSimulatorModule = await import(DEVELOPMENT_SIMULATOR)
+    const { startDevelopmentSimulator } = await loadDevelopmentSimulator()
     // With the events profile (redis-messaging), the simulator's changes arrive as business events on the same Redis.
     const messaging = cds.env.requires.messaging as { kind?: string; credentials?: { uri?: string }; subscribePrefix?: string } | undefined
     const events =

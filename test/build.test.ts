@@ -4,7 +4,7 @@
 import { expect } from 'chai'
 import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 
@@ -58,7 +58,7 @@ function start(env: Record<string, string>): Promise<Started> {
 }
 
 describe('npm run build', function () {
-  // The whole build: cds-typer, cds build --production (HANA artifacts), tsc, and the production package.json.
+  // The whole of cds build --production: cds-typer, HANA artifacts, the TypeScript compile and the production package.json.
   this.timeout(300_000)
   const secret = createHash('sha512').update('build test').digest('base64')
 
@@ -76,6 +76,14 @@ describe('npm run build', function () {
     for (const dev of Object.keys(project.devDependencies)) expect(locked, dev).not.to.include(`node_modules/${dev}`)
     expect(existsSync(join(GEN, 'srv/server.js'))).to.equal(true)
     expect(existsSync(join(GEN, 'app/respond/index.html')), 'the response page the mails link to').to.equal(true)
+  })
+
+  it('holds compiled JavaScript only, and neither contains nor locks the S/4HANA simulator (a development package)', () => {
+    const files = readdirSync(GEN, { recursive: true, encoding: 'utf8' })
+    expect(files.filter(file => file.endsWith('.ts'))).to.deep.equal([])
+    expect(files.filter(file => file.includes('s4-simulator'))).to.deep.equal([])
+    expect(existsSync(join(GEN, '@cds-models/ReceivablesService/index.js')), 'the model the compiled code imports').to.equal(true)
+    expect(Object.keys(json(join(GEN, 'package-lock.json')).packages)).not.to.include('node_modules/@invoice-crm/s4-simulator')
   })
 
   it('starts in production: serves the services, the response page and its endpoint', async () => {

@@ -5,7 +5,7 @@
 // as the per-client limit of srv/server.ts would otherwise answer them.
 import http from 'node:http'
 import cds from '@sap/cds'
-import { createSimulator, type Simulator } from './s4/simulator'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'
 import { followUpsDone } from '../srv/crm/workflows'

@@ -3,7 +3,7 @@
 // and AR working the dispute through its statuses.
 import cds from '@sap/cds'
 import type { ParsedMail } from 'mailparser'
-import { createSimulator, type Simulator } from './s4/simulator'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { startSmtpServer, type TestSmtpServer } from './smtp-server'
 import { eventually } from './support'
 import { runSync } from '../srv/sync'

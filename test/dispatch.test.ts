@@ -4,7 +4,7 @@
 // invoice mail; a failed send is one log line without the address.
 import cds from '@sap/cds'
 import type { ParsedMail } from 'mailparser'
-import { createSimulator, type Simulator } from './s4/simulator'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { startSmtpServer, type TestSmtpServer } from './smtp-server'
 import { eventually } from './support'
 import { runSync } from '../srv/sync'

@@ -4,7 +4,7 @@
 // deliver every invoice mail and every write-back exactly once, within the queue's timeout. A mail may go twice
 // only where the stop fell between its sending and the commit, and then each of its links must work.
 import { expect } from 'chai'
-import type { Simulator } from './s4/simulator'
+import type { Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { startServer } from './server-process'
 import { startSmtpServer, type TestSmtpServer } from './smtp-server'
 import { eventually } from './support'

@@ -4,7 +4,7 @@
 // arrived exactly once: every invoice mailed (twice only where a stop fell between the sending and the commit, and
 // then every link works), every write-back once in S/4HANA, the lines on an order's text in the order planned.
 import { createAppDatabase, type AppDatabase } from './app-database'
-import { createSimulator, type Simulator } from './s4/simulator'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { runScript } from './server-process'
 import type { TestSmtpServer } from './smtp-server'
 

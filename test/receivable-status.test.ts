@@ -3,7 +3,7 @@
 // cancellations, FI items deleted in S/4HANA and found missing by the reconciliation. And the apps' sorts and
 // filters by days overdue, answered through the open due date (srv/days-overdue.ts), select what the rows say.
 import cds from '@sap/cds'
-import { createSimulator, type Simulator } from './s4/simulator'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'
 import { NOTHING_OPEN, refreshReceivableStatus } from '../srv/sync/receivable-status'

@@ -2,8 +2,8 @@
 // them through CAP's redis-messaging and reads the named documents. No scheduled sync runs here (the test profile
 // starts no jobs): what reaches the mirror between the explicit runs came by event.
 import cds from '@sap/cds'
-import { createSimulator, type Simulator } from './s4/simulator'
-import { eventType } from './s4/events'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
+import { eventType } from '@invoice-crm/s4-simulator/events'
 import { REDIS, eventually } from './support'
 import { runSync } from '../srv/sync'
 import { eventBatches, type EventBatches } from '../srv/sync/s4-events'

@@ -1,11 +1,11 @@
 /**
- * The S/4HANA simulator (test/s4/) over a real socket: OData V2 wire format, query options, paging,
+ * The S/4HANA simulator (the workspace package s4-simulator/) over a real socket: OData V2 wire format, query options, paging,
  * CSRF, ETags, write restrictions, fault injection, GetPDF, simulated changes and the data generator.
  */
 import { expect } from 'chai'
-import { createSimulator, OMIT, type Simulator } from './s4/simulator'
-import { generate } from './s4/data-generator'
-import { msFromIso } from './s4/edm-values'
+import { createSimulator, OMIT, type Simulator } from '@invoice-crm/s4-simulator/simulator'
+import { generate } from '@invoice-crm/s4-simulator/data-generator'
+import { msFromIso } from '@invoice-crm/s4-simulator/edm-values'
 
 const REF = '2025-06-01'
 const BP = '/sap/opu/odata/sap/API_BUSINESS_PARTNER'

@@ -2,7 +2,7 @@
 // floor, and the size grows back once pages come in time; only a timeout at the floor fails the run. The simulator
 // answers large pages late (its slowPageTop fault), as S/4HANA does large $expand pages under load.
 import cds from '@sap/cds'
-import { createSimulator, type Simulator } from './s4/simulator'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { runSync, type RunSummary } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'
 

@@ -4,7 +4,7 @@
 // SQLite only (the worker exists for node:sqlite's blocking statements): ignored in test/mocharc.pg.json.
 import cds from '@sap/cds'
 import { expect } from 'chai'
-import { createSimulator, type Simulator } from './s4/simulator'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { connectAppDatabase, createAppDatabase } from './app-database'
 import { runSync, type RunSummary } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'

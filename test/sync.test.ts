@@ -1,8 +1,8 @@
 // The sync against the S/4HANA simulator over a real socket: initial load, exact deltas, deletions,
 // malformed records, resume after a crash, and the mirror as finance users read it.
 import cds from '@sap/cds'
-import { createSimulator, type Simulator } from './s4/simulator'
-import { isoFromMs } from './s4/edm-values'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
+import { isoFromMs } from '@invoice-crm/s4-simulator/edm-values'
 import { executeHttpRequest } from '@sap-cloud-sdk/http-client'
 import { runSync, type RunSummary } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'

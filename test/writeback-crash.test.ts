@@ -2,7 +2,7 @@
 // after the commit; the real server, started afresh on the same database, delivers every operation exactly once.
 import { expect } from 'chai'
 import { createAppDatabase } from './app-database'
-import { createSimulator, type Simulator } from './s4/simulator'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { runScript, startServer, type ServerProcess } from './server-process'
 import { eventually } from './support'
 

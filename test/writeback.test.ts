@@ -3,8 +3,8 @@
 // for the integration admin, and 500+ operations under injected faults with none lost and none duplicated.
 import path from 'node:path'
 import cds from '@sap/cds'
-import { createSimulator, type Simulator } from './s4/simulator'
-import { DEFAULT_CDS_FILES } from './s4/model'
+import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
+import { DEFAULT_CDS_FILES } from '@invoice-crm/s4-simulator/model'
 import { eventually } from './support'
 import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'

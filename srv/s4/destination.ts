@@ -3,7 +3,7 @@ import type { HttpDestinationOrFetchOptions } from '@sap-cloud-sdk/connectivity'
 
 // One destination serves all S/4HANA APIs at their standard paths (/sap/opu/odata/sap/<API>), so the destination's
 // URL is the host only. Locally it comes from the `destinations` environment variable, on BTP from the destination
-// service; without either, development and tests talk to the S/4HANA simulator (test/s4).
+// service; without either, development and tests talk to the S/4HANA simulator (the workspace package s4-simulator/).
 
 export interface S4Settings {
   destination: string

@@ -3,7 +3,7 @@
 import cds from '@sap/cds'
 import { runSync, descriptions, type RunSummary } from './index'
 import { isS4Configured, s4Settings } from '../s4/destination'
-import { DEVELOPMENT_SIMULATOR, type DevelopmentSimulatorModule } from './simulator-module'
+import { loadDevelopmentSimulator } from './simulator-module'
 
 const USAGE = `usage: npm run sync -- <${descriptions.map(d => d.name).join('|')}|all> [--full]`
 
@@ -68,7 +68,7 @@ async function startSimulator() {
     settings.url = url
     return undefined
   }
-  const { startDevelopmentSimulator }: DevelopmentSimulatorModule = await import(DEVELOPMENT_SIMULATOR)
+  const { startDevelopmentSimulator } = await loadDevelopmentSimulator()
   const simulator = await startDevelopmentSimulator(settings.simulator.volume, 0)
   settings.url = simulator.url
   return simulator

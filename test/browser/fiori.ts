@@ -16,7 +16,7 @@
 //   })
 import cds from '@sap/cds'
 import type { Browser, Locator, Page, Request } from 'playwright-core'
-import { createSimulator, type Simulator, type SimulatorOptions } from '../s4/simulator'
+import { createSimulator, type Simulator, type SimulatorOptions } from '@invoice-crm/s4-simulator/simulator'
 import { runSync } from '../../srv/sync'
 import { s4Settings } from '../../srv/s4/destination'
 import { frameworkDir, isFrameworkBuilt } from '../../srv/ui5-framework'

@@ -27,7 +27,9 @@ import { ChangeSimulator, type KeyInput } from './changes'
 import { BusinessEvents, type BusinessEventOptions, type BusinessObject, type Operation } from './events'
 import { Writer } from './writes'
 import { generate, Rng, type GeneratorOptions } from './data-generator'
-import { buildPdf } from '../../srv/documents/simple-pdf'
+// The one PDF builder, shared with the write-back's receipts: the simulator is this app's workspace package and
+// simulates its contracts (srv/external), so it reads the app's sources but the app never imports the simulator.
+import { buildPdf } from '../srv/documents/simple-pdf'
 
 export { OMIT }
 export type { FaultSettings, KeyInput }
@@ -50,7 +52,7 @@ export interface SimulatorOptions extends GeneratorOptions {
   maxLogEntries?: number
   /** business object types that take attachments (default BUS2032, the sales order; add VBRK for billing documents) */
   attachmentObjectTypes?: string[]
-  /** Sends S/4HANA business events for the changes (test/s4/events.ts); none without. */
+  /** Sends S/4HANA business events for the changes (events.ts); none without. */
   events?: BusinessEventOptions
 }
 

@@ -1,5 +1,5 @@
 /**
- * Reads the CDS definitions of the external S/4HANA APIs (srv/external/*.cds, the single source of
+ * Reads the CDS definitions of the external S/4HANA APIs (the app's srv/external/*.cds, the single source of
  * truth) and derives everything the simulator needs: entity sets, keys, Edm types, write flags,
  * ETag elements, navigation properties with their key mappings, function imports and complex types.
  * Nothing in here knows a particular entity: it is all read from the CSN.
@@ -102,7 +102,7 @@ export const DEFAULT_CDS_FILES = [
   'API_BILLING_DOCUMENT_SRV.cds',
   'API_OPLACCTGDOCITEMCUBE_SRV.cds',
   'API_CV_ATTACHMENT_SRV.cds',
-].map((f) => path.resolve(__dirname, '../../srv/external', f))
+].map((f) => path.resolve(__dirname, '../srv/external', f))
 
 /** Compiles the CDS files synchronously (so that createSimulator can stay synchronous). */
 export function loadCsn(files: string[] = DEFAULT_CDS_FILES): Csn {

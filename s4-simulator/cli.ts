@@ -1,10 +1,10 @@
 /**
  * Standalone S/4HANA simulator.
  *
- *   tsx test/s4/cli.ts [--port 4005] [--host 127.0.0.1] [--volume small|bench|'{"customers":100,…}']
- *                      [--seed 4711] [--reference-date 2025-06-01] [--page-size 1000]
- *                      [--latency-ms 0] [--error-rate 0] [--drop-rate 0] [--lost-response-rate 0] [--attachments-on-billing-documents] [--no-csrf]
- *                      [--events-redis redis://127.0.0.1:6379] [--events-prefix p/] [--events-drop-rate 0]
+ *   npm run s4:sim -- [--port 4005] [--host 127.0.0.1] [--volume small|bench|'{"customers":100,…}']
+ *                     [--seed 4711] [--reference-date 2025-06-01] [--page-size 1000]
+ *                     [--latency-ms 0] [--error-rate 0] [--drop-rate 0] [--lost-response-rate 0] [--attachments-on-billing-documents] [--no-csrf]
+ *                     [--events-redis redis://127.0.0.1:6379] [--events-prefix p/] [--events-drop-rate 0]
  *
  * Prints "S/4HANA simulator listening on <url>" once it serves requests (then one JSON line with the
  * entity set counts). Admin endpoints: see README.md (POST /__sim/faults, /__sim/touch, …).
@@ -28,7 +28,7 @@ function parseArgs(argv: string[]): Record<string, string | true> {
 async function main() {
   const args = parseArgs(process.argv.slice(2))
   if (args.help) {
-    console.log('usage: tsx test/s4/cli.ts [--port 4005] [--volume small|bench|<json>] [--seed n] [--reference-date d] [--page-size n] [--latency-ms n] [--error-rate x] [--drop-rate x] [--lost-response-rate x] [--attachments-on-billing-documents] [--no-csrf] [--events-redis url] [--events-prefix p] [--events-drop-rate x]')
+    console.log('usage: npm run s4:sim -- [--port 4005] [--volume small|bench|<json>] [--seed n] [--reference-date d] [--page-size n] [--latency-ms n] [--error-rate x] [--drop-rate x] [--lost-response-rate x] [--attachments-on-billing-documents] [--no-csrf] [--events-redis url] [--events-prefix p] [--events-drop-rate x]')
     return
   }
   const num = (k: string) => (typeof args[k] === 'string' ? Number(args[k]) : undefined)

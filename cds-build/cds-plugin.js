@@ -1,0 +1,61 @@
+// @ts-check
+// Build tasks for `cds build` (configured in .cdsrc.json's build.tasks), run after the nodejs task has staged gen/srv.
+// Registered only when cds build runs (cds.build), so loading the plugin in the server does nothing.
+const { execFile } = require('node:child_process')
+const fs = require('node:fs/promises')
+const path = require('node:path')
+const { promisify } = require('node:util')
+const cds = require('@sap/cds')
+
+const run = promisify(execFile)
+
+/** Deletes the files with one of the extensions under dir. */
+async function removeFiles(/** @type {string} */ dir, /** @type {string[]} */ extensions) {
+  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && extensions.some(extension => entry.name.endsWith(extension))) await fs.rm(path.join(entry.parentPath, entry.name))
+  }
+}
+
+if (cds.build?.register) {
+  // What cds-typer's `typescript` task would do: cds-typer 0.38 skips registering it under cds 10, because it compares
+  // version strings ('10.1.1' < '8.0.0'). The generated model first (the project's `typer` script), then the compiled
+  // service over the nodejs task's output, without the .ts sources that task copied; @cds-models as cds-typer wrote its
+  // JavaScript, since the compiled code imports it (package.json "imports": #cds-models/*).
+  cds.build.register('tsc', class extends cds.build.Plugin {
+    static taskDefaults = { src: cds.env.folders.srv }
+    get requires() { return ['nodejs'] }
+
+    async build() {
+      await run('npm', ['run', 'typer'], { cwd: cds.root })
+      const tsc = require.resolve('typescript/bin/tsc')
+      try {
+        const args = ['--project', 'tsconfig.json', '--noEmit', 'false', '--sourceMap', 'false', '--outDir', this.task.dest]
+        await run(process.execPath, [tsc, ...args], { cwd: cds.root, maxBuffer: 64 * 1024 * 1024 })
+      } catch (error) {
+        // tsc reports its type errors on stdout
+        throw new Error(`TypeScript compile failed\n${/** @type {{stdout?: string}} */ (error).stdout ?? error}`)
+      }
+      await removeFiles(this.task.dest, ['.ts'])
+      const models = path.join(cds.root, '@cds-models')
+      await fs.cp(models, path.join(this.task.dest, '@cds-models'), { recursive: true, filter: source => !source.endsWith('.ts') })
+    }
+  })
+
+  // gen/srv as the Cloud Foundry buildpack runs it: `npm start` is the production server (the project's own start
+  // script is the development server), the runtime dependencies only, locked at the versions the project locks, and
+  // the static pages the server serves beside its services (task option `static`: folders relative to the project).
+  cds.build.register('cf-app', class extends cds.build.Plugin {
+    static taskDefaults = { src: cds.env.folders.srv }
+    get requires() { return ['nodejs'] }
+
+    async build() {
+      const file = path.join(this.task.dest, 'package.json')
+      const app = JSON.parse(await fs.readFile(file, 'utf8'))
+      delete app.devDependencies
+      app.scripts = { start: 'cds-serve' }
+      await this.write(app).to(file)
+      await run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: this.task.dest })
+      for (const folder of this.task.options.static ?? []) await this.copy(path.join(cds.root, folder)).to(folder)
+    }
+  })
+}
