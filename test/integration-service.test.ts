@@ -159,13 +159,13 @@ describe('operations', () => {
       // A page size of 1 (see before()): the second page, empty, ends the reconciliation.
       nock(S4).get(DUNNING).query(true).reply(200, collection([dunning('17100002')]))
       nock(S4).get(DUNNING).query(true).reply(200, collection([]))
-      const response = await POST(`${row('CustomerDunning')}/IntegrationService.runFull`, {}, admin)
+      const response = await POST(`${row('CustomerDunning')}/IntegrationService.runFull`, {}, { ...admin, headers: { 'Accept-Language': 'de' } })
       expect(response.data).to.include({ entity: 'CustomerDunning' })
-      // The app shows the queued job as a message; its id is how the job is found.
+      // The app shows the queued job as a message, in the admin's language; its id is how the job is found.
       const [message] = JSON.parse(response.headers['sap-messages'])
-      const jobId = /queued as job (\S+)$/.exec(message.message)?.[1]
       expect(message, 'a success message').to.include({ numericSeverity: 1 })
-      expect(message.message).to.match(/^full sync of CustomerDunning queued as job /)
+      const jobId = /^Vollständige Synchronisation von CustomerDunning als Job (\S+) eingeplant$/.exec(message.message)?.[1]
+      expect(jobId, message.message).to.be.a('string')
       const job = await finished(jobId!)
       expect(job).to.include({ state: 'completed', trigger: 'manual', mode: 'full' })
       const { data: state } = await GET(`${row('CustomerDunning')}?$expand=lastRunStatusText,runs($orderby=startedAt desc;$expand=statusText)`, admin)

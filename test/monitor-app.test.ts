@@ -91,7 +91,7 @@ describe('Integration Monitor in Chromium', function () {
     await fp.press(row.locator('.sapMRb, .sapMCb'), 'the selector of the SalesOrders row')
     // The toast shows for a few seconds only: looked for from the click on, not once the page settled after it.
     await Promise.all([
-      fp.waitFor(page.locator('.sapMMessageToast', { hasText: 'delta sync of SalesOrders queued' }), 'the message that the sync is queued'),
+      fp.waitFor(page.locator('.sapMMessageToast', { hasText: 'Delta sync of SalesOrders queued' }), 'the message that the sync is queued'),
       fp.press(button(page, 'Run Now'), 'the Run Now button', 'IntegrationService.runDelta'),
     ])
     // The job runner syncs in the background; the bound is generous for a loaded CI machine.

@@ -99,8 +99,11 @@ export default class IntegrationService extends cds.ApplicationService {
   private async queueSyncOfRow(req: cds.Request, mode: SyncMode): Promise<SyncState> {
     const entity = this.entityOfRow(req)
     const [request] = await this.queueSyncs(req, [entity], mode)
-    if (request.status === 'queued') req.notify(request.message)
-    else req.warn(request.message)
+    // The toast in the admin's language (CAP 10.1.1 translates sap-messages into the default language only); the
+    // request's own message stays the API's English for scripts.
+    const text = (key: string) => cds.i18n.messages.at(key, req.locale, [entity, request.jobId]) ?? key
+    if (request.status === 'queued') req.notify(text(request.mode === 'full' ? 'SYNC_FULL_QUEUED' : 'SYNC_DELTA_QUEUED'))
+    else req.warn(text('SYNC_ALREADY_RUNNING'))
     return (await this.statesOf([entity]))[0]
   }
 
