@@ -100,7 +100,8 @@ const TEXT_LOCALES: Record<string, string> = { de: 'de', zh: 'zh_CN' }
 async function disputeReasonsIn(language: string | null | undefined) {
   const locale = TEXT_LOCALES[(language ?? '').slice(0, 2).toLowerCase()]
   const names = await SELECT.from(DisputeReasons).columns('code', 'name')
-  const texts = locale ? await SELECT.from(DisputeReasons.texts).columns('code', 'name').where({ locale }) : []
+  // By name: cds-typer's DisputeReasons.texts does not resolve at run time (cds.entities has no 'DisputeReasons.texts').
+  const texts = locale ? ((await SELECT.from(`${DisputeReasons.name}.texts`).columns('code', 'name').where({ locale })) as DisputeReasons.texts) : []
   const nameOf = new Map([...names, ...texts].map(r => [r.code, r.name]))
   return Object.values(DisputeReason).filter(code => nameOf.has(code)).map(code => ({ code, name: nameOf.get(code)! }))
 }
