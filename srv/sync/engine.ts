@@ -7,7 +7,7 @@ import { mapFields, type S4Record, type SyncDescription } from './descriptions'
 import { syncDatabase, type SyncDatabase } from './sqlite-worker'
 import { writeJson } from './json-rows'
 import { beginBulkLoad, endBulkLoad } from '../bulk-loads'
-import { SyncRejections, SyncRunErrors, SyncRuns, SyncSeenKeys, SyncStates, type RunMode, type SyncMode, type SyncState as SyncStateRow } from '#cds-models/invoicecrm/integration'
+import { SyncRejections, SyncRunErrors, SyncRuns, SyncSeenKeys, SyncStates, type RunMode, type RunStatus, type SyncMode, type SyncState as SyncStateRow } from '#cds-models/invoicecrm/integration'
 import type { Filled } from '../model-types'
 
 const LOG = cds.log('sync')
@@ -27,7 +27,8 @@ export interface RunSummary extends RunCounters {
   runId: string
   entity: string
   mode: RunMode
-  status: 'succeeded' | 'failed'
+  /** A finished run's status. */
+  status: Exclude<RunStatus, 'running'>
   durationMs: number
   message?: string
   /** How often a page timed out and was asked for again at half the size, and the smallest size asked for. */
