@@ -1,5 +1,7 @@
 import cds from '@sap/cds'
 import { countInvoicesByOpenDueDate } from './maintained-counts'
+import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
+import { Invoices } from '#cds-models/ReceivablesService'
 
 // The $count of Manage Invoices' list: CAP 10.1.1 counts `SELECT 1 FROM ReceivablesService_Invoices WHERE …`, the
 // view with its joins to the conversation, the open dispute and the payer's dunning block. Neither SQLite nor
@@ -14,10 +16,8 @@ type Token = string | { ref?: unknown[]; val?: unknown; xpr?: Token[]; args?: To
 type Select = { from?: { ref?: unknown[] }; where?: Token[]; search?: unknown; groupBy?: unknown; having?: unknown; count?: boolean; limit?: { rows?: { val?: number }; offset?: { val?: number } } }
 type Definition = { name: string; elements: Record<string, { isAssociation?: boolean }>; query?: { SELECT?: { columns?: (string | { as?: string; ref?: string[] })[] } } }
 
-const TABLE = 'invoicecrm.mirror.BillingDocuments'
 /** A condition that reads no other column of the invoice is one on the days the database counts invoices by. */
 const OPEN_DUE_DATE = new Set(['openDueDate'])
-const LIST = 'ReceivablesService.Invoices'
 
 let ownColumns: Set<string> | undefined
 /** The columns of Invoices that are the table's own: neither a join of the projection nor computed by it. */
@@ -25,9 +25,9 @@ function own(): Set<string> {
   if (ownColumns) return ownColumns
   const definitions = (cds.model as unknown as { definitions: Record<string, Definition> }).definitions
   const projected = new Set(
-    (definitions[LIST].query?.SELECT?.columns ?? []).filter(c => typeof c === 'object').map(c => (c as { as?: string; ref?: string[] }).as ?? (c as { ref?: string[] }).ref?.at(-1))
+    (definitions[Invoices.name].query?.SELECT?.columns ?? []).filter(c => typeof c === 'object').map(c => (c as { as?: string; ref?: string[] }).as ?? (c as { ref?: string[] }).ref?.at(-1))
   )
-  const table = definitions[TABLE]
+  const table = definitions[BillingDocuments.name]
   return (ownColumns = new Set(Object.keys(table.elements).filter(e => !table.elements[e].isAssociation && !projected.has(e))))
 }
 
@@ -55,7 +55,7 @@ function isIndependent(subquery: Subquery): boolean {
 /** Whether the count of this query of Invoices may be taken from the table. */
 export function countsOnTable(select: Select): boolean {
   const from = select.from?.ref
-  return Boolean(select.count) && from?.length === 1 && from[0] === LIST && !select.search && !select.groupBy && !select.having && readsOwnOnly(select.where)
+  return Boolean(select.count) && from?.length === 1 && from[0] === Invoices.name && !select.search && !select.groupBy && !select.having && readsOwnOnly(select.where)
 }
 
 /** Reads the page as `next` does, and its $count from the table with the same condition. */
@@ -74,6 +74,7 @@ export async function readWithTableCount(select: Select, next: () => Promise<unk
       ? rows.length + offset
       : readsOwnOnly(select.where, OPEN_DUE_DATE)
         ? await countInvoicesByOpenDueDate(select.where)
-        : ((await SELECT.one.from(TABLE).columns('count(1) as n').where(select.where ?? [])) as { n: number }).n
+        : // An aggregate under an alias, which the entity's type does not know.
+        ((await SELECT.one.from(BillingDocuments).columns('count(1) as n').where(select.where ?? [])) as unknown as { n: number }).n
   return Object.defineProperty(rows, '$count', { value: count, enumerable: false, configurable: true, writable: true })
 }

@@ -1,5 +1,7 @@
 import cds from '@sap/cds'
 import { OpenDueDates, UnconfirmedSentDays } from '#cds-models/invoicecrm/counts'
+import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
+import { InvoiceConversations } from '#cds-models/invoicecrm/crm'
 import { isBulkLoading } from './bulk-loads'
 
 // Reads of the counts the database keeps per day (db/counts.cds, db/counts.js): a sum over a range of days instead
@@ -10,9 +12,6 @@ type Token = string | { ref?: unknown[]; val?: unknown; xpr?: Token[]; args?: To
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-const INVOICES = 'invoicecrm.mirror.BillingDocuments'
-const CONVERSATIONS = 'invoicecrm.crm.InvoiceConversations'
-
 /** Whether the counts of the entity's rows are kept: where the triggers are, unless an initial load fills the table. */
 const countsAreMaintained = async (entity: string) => (cds.db?.kind === 'sqlite' || cds.db?.kind === 'postgres') && !(await isBulkLoading(entity))
 
@@ -20,9 +19,9 @@ const sum = (row: unknown) => Number((row as { n?: number | string | null } | un
 
 /** How many invoices meet a condition on their open due date (none: all of them). */
 export async function countInvoicesByOpenDueDate(where: Token[] = []): Promise<number> {
-  const query = (await countsAreMaintained(INVOICES))
+  const query = (await countsAreMaintained(BillingDocuments.name))
     ? SELECT.one.from(OpenDueDates).columns('sum(invoices) as n')
-    : SELECT.one.from(INVOICES).columns('count(1) as n')
+    : SELECT.one.from(BillingDocuments).columns('count(1) as n')
   return sum(await (where.length ? query.where(where) : query))
 }
 
@@ -30,7 +29,7 @@ export async function countInvoicesByOpenDueDate(where: Token[] = []): Promise<n
 const countUnconfirmedRows = async (from: string, before: string) =>
   sum(
     await SELECT.one
-      .from(CONVERSATIONS)
+      .from(InvoiceConversations)
       .columns('count(1) as n')
       .where`dispatchStatus = 'sent' and confirmedAt is null and invoiceCleared = false and sentAt >= ${from} and sentAt < ${before}`
   )
@@ -41,7 +40,7 @@ const countUnconfirmedRows = async (from: string, before: string) =>
  */
 export async function countUnconfirmedSentBefore(sentBefore: Date): Promise<number> {
   const before = sentBefore.toISOString()
-  if (!(await countsAreMaintained(CONVERSATIONS))) return countUnconfirmedRows(new Date(0).toISOString(), before)
+  if (!(await countsAreMaintained(InvoiceConversations.name))) return countUnconfirmedRows(new Date(0).toISOString(), before)
   const dayStart = new Date(Math.floor(sentBefore.getTime() / DAY_MS) * DAY_MS).toISOString()
   const days = await SELECT.one.from(UnconfirmedSentDays).columns('sum(conversations) as n').where`sentOn < ${before.slice(0, 10)}`
   return sum(days) + (await countUnconfirmedRows(dayStart, before))

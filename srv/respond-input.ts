@@ -1,4 +1,4 @@
-import cds from '@sap/cds'
+import { DisputeReason } from '#cds-models/invoicecrm/crm'
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 
 // The customers' endpoints are public: their input is checked here, before CAP sees it, so that anything malformed
@@ -58,7 +58,7 @@ const token = text(200, { required: true })
 /** One of the reasons the model lists: CAP's own enum check would quote the value it refuses. */
 const disputeReason: Check = (value, field) =>
   text(20, { required: true })(value, field) ??
-  (Object.hasOwn((cds.model?.definitions['invoicecrm.crm.DisputeReason'] as { enum?: object } | undefined)?.enum ?? {}, value as string) ? undefined : `${field} is not one of the reasons offered`)
+  (Object.hasOwn(DisputeReason, value as string) ? undefined : `${field} is not one of the reasons offered`)
 
 const ACTIONS: Record<string, Record<string, Check>> = {
   view: { token },

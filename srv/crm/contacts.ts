@@ -2,10 +2,9 @@ import cds from '@sap/cds'
 import { ConversationError } from './errors'
 import { linkSettings, revokeLinks } from '../links'
 import { recordTimeline } from './timeline'
+import { ContactProposals, CustomerContacts } from '#cds-models/invoicecrm/crm'
 
 // Contact corrections are CRM data beside the mirror: what S/4HANA says stays as the sync brings it.
-
-const C = 'invoicecrm.crm'
 
 /**
  * Refuses a contact's further contact proposals about an invoice once it made cds.requires.links.maxContactProposals
@@ -13,7 +12,8 @@ const C = 'invoicecrm.crm'
  */
 export async function checkContactProposalBudget(invoiceId: string, by: string): Promise<void> {
   const max = linkSettings().maxContactProposals ?? 3
-  const { made } = (await SELECT.one.from(`${C}.ContactProposals`).columns('count(1) as made').where({ invoice_ID: invoiceId, proposedBy: by })) as { made: number }
+  // An aggregate under an alias: not an element of the entity, which is what the typed query returns.
+  const { made } = (await SELECT.one.from(ContactProposals).columns('count(1) as made').where({ invoice_ID: invoiceId, proposedBy: by })) as unknown as { made: number }
   if (made >= max) throw new ConversationError(409, 'CONTACT_PROPOSALS_EXHAUSTED', [max])
 }
 
@@ -29,15 +29,13 @@ export async function revokeInvoiceLinks(invoiceId: string, actor: string, why: 
  * invoice went to the contact that was wrong: they stop working.
  */
 export async function acceptContactProposal(proposalId: string, actor: string): Promise<string> {
-  const proposal = (await SELECT.one.from(`${C}.ContactProposals`).where({ ID: proposalId })) as
-    | { customer_ID: string | null; proposedName: string; proposedEmail: string; invoice_ID: string | null }
-    | undefined
+  const proposal = await SELECT.one.from(ContactProposals).where({ ID: proposalId })
   if (!proposal) throw new ConversationError(404, 'CONTACT_PROPOSAL_NOT_FOUND', [proposalId])
   if (!proposal.customer_ID) throw new ConversationError(409, 'CONTACT_PROPOSAL_WITHOUT_CUSTOMER', [proposalId])
-  if (await SELECT.one.from(`${C}.CustomerContacts`).columns('ID').where({ proposal_ID: proposalId }))
+  if (await SELECT.one.from(CustomerContacts).columns('ID').where({ proposal_ID: proposalId }))
     throw new ConversationError(409, 'CONTACT_PROPOSAL_ACCEPTED_ALREADY', [proposalId])
   const ID = cds.utils.uuid()
-  await INSERT.into(`${C}.CustomerContacts`).entries({
+  await INSERT.into(CustomerContacts).entries({
     ID,
     customer_ID: proposal.customer_ID,
     name: proposal.proposedName,

@@ -4,14 +4,11 @@ import { recordTimeline } from './timeline'
 import { crmSettings } from './settings'
 import { inviteToSurvey } from './surveys'
 import { planWriteBack } from '../writeback'
+import { ContactProposals, Disputes, InvoiceConversations, type Channel, type DisputeReason, type InvoiceConversation } from '#cds-models/invoicecrm/crm'
+import { BillingDocumentItems, BillingDocuments, type BillingDocument } from '#cds-models/invoicecrm/mirror'
 
 // What a customer (on the response page) or a clerk (for a customer on the phone) can say about an invoice.
 // Each answer is idempotent: saying it twice changes nothing the second time.
-
-const M = 'invoicecrm.mirror'
-const C = 'invoicecrm.crm'
-
-export type Channel = 'web' | 'phone' | 'email' | 'letter'
 
 /** Who said it, through which channel, from where: a contact's e-mail address (web) or a clerk's user id. */
 export interface Speaker {
@@ -26,28 +23,19 @@ export interface Outcome {
   at: string
 }
 
-interface Invoice {
-  ID: string
-  payer_ID: string | null
-  currency: string | null
-  grossAmount: string | null
-  isCancelled: boolean
-  isCleared: boolean | null
-}
-
-export async function invoiceOf(id: string): Promise<Invoice> {
-  const invoice = (await SELECT.one.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID', 'currency', 'grossAmount', 'isCancelled', 'isCleared').where({ ID: id })) as Invoice | undefined
+export async function invoiceOf(id: string): Promise<BillingDocument> {
+  const invoice = await SELECT.one.from(BillingDocuments).columns('ID', 'payer_ID', 'currency', 'grossAmount', 'isCancelled', 'isCleared').where({ ID: id })
   if (!invoice) throw new ConversationError(404, 'INVOICE_NOT_FOUND', [id])
   return invoice
 }
 
 /** The conversation of an invoice, created when first needed (e.g. a confirmation by phone before any e-mail). */
-export async function conversationOf(invoice: Invoice) {
-  const existing = await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice.ID })
-  if (existing) return existing as Record<string, unknown>
-  const created = { invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus: 'pending', invoiceCleared: Boolean(invoice.isCleared) }
-  await INSERT.into(`${C}.InvoiceConversations`).entries(created)
-  return created as Record<string, unknown>
+export async function conversationOf(invoice: BillingDocument): Promise<InvoiceConversation> {
+  const existing = await SELECT.one.from(InvoiceConversations).where({ invoice_ID: invoice.ID })
+  if (existing) return existing
+  const created: InvoiceConversation = { invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus: 'pending', invoiceCleared: Boolean(invoice.isCleared) }
+  await INSERT.into(InvoiceConversations).entries(created)
+  return created
 }
 
 /**
@@ -59,34 +47,34 @@ export async function conversationOf(invoice: Invoice) {
  * computed before the first one's commit over what the first one wrote.
  */
 async function lockInvoice(invoiceId: string) {
-  await SELECT.one.from(`${M}.BillingDocuments`).columns('ID').where({ ID: invoiceId }).forUpdate()
+  await SELECT.one.from(BillingDocuments).columns('ID').where({ ID: invoiceId }).forUpdate()
 }
 
 const openDisputeOf = (invoice: string) =>
-  SELECT.one.from(`${C}.Disputes`).columns('ID', 'status', 'createdAt').where({ invoice_ID: invoice, status: { '!=': 'Closed' } })
+  SELECT.one.from(Disputes).columns('ID', 'status', 'createdAt').where({ invoice_ID: invoice, status: { '!=': 'Closed' } })
 
 export async function confirmInvoice(invoiceId: string, speaker: Speaker): Promise<Outcome> {
   const invoice = await invoiceOf(invoiceId)
   if (invoice.isCancelled) throw new ConversationError(409, 'INVOICE_CANCELLED_NOT_CONFIRMED', [invoiceId])
   await lockInvoice(invoiceId)
   const conversation = await conversationOf(invoice)
-  if (conversation.confirmedAt) return { status: 'alreadyConfirmed', at: conversation.confirmedAt as string }
+  if (conversation.confirmedAt) return { status: 'alreadyConfirmed', at: conversation.confirmedAt }
   // Never confirmed and in dispute at once: a dispute raised meanwhile waited for this lock, or this one for it.
   if (await openDisputeOf(invoiceId)) throw new ConversationError(409, 'INVOICE_IN_DISPUTE', [invoiceId])
   const at = new Date().toISOString()
   // The condition makes a concurrent second confirmation a no-op rather than an overwrite.
-  const changed = await UPDATE(`${C}.InvoiceConversations`)
+  const changed = await UPDATE(InvoiceConversations)
     .set({ confirmedAt: at, confirmedBy: speaker.by, confirmedFrom: speaker.from ?? null, confirmationChannel: speaker.channel, confirmationNote: speaker.note ?? null })
     .where({ invoice_ID: invoiceId, confirmedAt: null })
-  if (!changed) return { status: 'alreadyConfirmed', at: ((await conversationOf(invoice)).confirmedAt as string) ?? at }
+  if (!changed) return { status: 'alreadyConfirmed', at: (await conversationOf(invoice)).confirmedAt ?? at }
   await recordTimeline({ kind: 'confirmed', invoice: invoiceId, customer: invoice.payer_ID, actor: speaker.by, text: `Confirmed (${speaker.channel})` })
   await planWriteBack('confirmed', { invoice: invoiceId, summary: `Invoice ${invoiceId} confirmed by the customer (${speaker.channel})`, title: `Confirmation of invoice ${invoiceId}` })
-  await inviteToSurvey({ invoice: invoiceId, customer: invoice.payer_ID, contactEmail: speaker.channel === 'web' ? speaker.by : null, trigger: 'confirmation' })
+  await inviteToSurvey({ invoice: invoiceId, customer: invoice.payer_ID ?? null, contactEmail: speaker.channel === 'web' ? speaker.by : null, trigger: 'confirmation' })
   return { status: 'confirmed', at }
 }
 
 export interface DisputeInput {
-  reason: string
+  reason: DisputeReason
   comment?: string | null
   amount?: string | number | null
   lines?: { item: string; amount?: string | number | null; quantity?: string | number | null }[] | null
@@ -98,8 +86,8 @@ export async function raiseDispute(invoiceId: string, input: DisputeInput, speak
   // One open dispute per invoice: a concurrent dispute or confirmation of this invoice waits for this lock.
   await lockInvoice(invoiceId)
   const conversation = await conversationOf(invoice)
-  const open = (await openDisputeOf(invoiceId)) as { ID: string; createdAt: string } | undefined
-  if (open) return { status: 'alreadyDisputed', at: open.createdAt, dispute: open.ID }
+  const open = await openDisputeOf(invoiceId)
+  if (open) return { status: 'alreadyDisputed', at: open.createdAt!, dispute: open.ID! }
   const lines = await checkedLines(invoiceId, input.lines ?? [])
   const amount = input.amount === undefined || input.amount === null || input.amount === '' ? null : Number(input.amount)
   if (amount !== null && (!Number.isFinite(amount) || amount < 0 || amount > Number(invoice.grossAmount ?? 0)))
@@ -107,7 +95,7 @@ export async function raiseDispute(invoiceId: string, input: DisputeInput, speak
   const ID = cds.utils.uuid()
   // The request's time, which is also the dispute's createdAt.
   const now = cds.context?.timestamp ?? new Date()
-  await INSERT.into(`${C}.Disputes`).entries({
+  await INSERT.into(Disputes).entries({
     ID,
     invoice_ID: invoiceId,
     customer_ID: invoice.payer_ID,
@@ -140,18 +128,14 @@ export async function raiseDispute(invoiceId: string, input: DisputeInput, speak
 }
 
 const withdrawConfirmation = (invoiceId: string) =>
-  UPDATE(`${C}.InvoiceConversations`)
+  UPDATE(InvoiceConversations)
     .set({ confirmedAt: null, confirmedBy: null, confirmedFrom: null, confirmationChannel: null, confirmationNote: null })
     .where({ invoice_ID: invoiceId })
 
 /** The disputed lines must be lines of this invoice, each at most once, within its amount and quantity. */
 async function checkedLines(invoiceId: string, lines: NonNullable<DisputeInput['lines']>) {
   if (!lines.length) return []
-  const items = (await SELECT.from(`${M}.BillingDocumentItems`).columns('item', 'netAmount', 'quantity').where({ billingDocument_ID: invoiceId })) as {
-    item: string
-    netAmount: string
-    quantity: string
-  }[]
+  const items = await SELECT.from(BillingDocumentItems).columns('item', 'netAmount', 'quantity').where({ billingDocument_ID: invoiceId })
   const byItem = new Map(items.map(i => [i.item, i]))
   const seen = new Set<string>()
   return lines.map(line => {
@@ -171,10 +155,10 @@ async function checkedLines(invoiceId: string, lines: NonNullable<DisputeInput['
 
 export async function proposeContact(invoiceId: string, contact: { name: string; email: string }, speaker: Speaker): Promise<Outcome> {
   const invoice = await invoiceOf(invoiceId)
-  const same = await SELECT.one.from(`${C}.ContactProposals`).columns('at').where({ invoice_ID: invoiceId, proposedEmail: contact.email })
-  if (same) return { status: 'alreadyProposed', at: (same as { at: string }).at }
+  const same = await SELECT.one.from(ContactProposals).columns('at').where({ invoice_ID: invoiceId, proposedEmail: contact.email })
+  if (same) return { status: 'alreadyProposed', at: same.at! }
   const at = new Date().toISOString()
-  await INSERT.into(`${C}.ContactProposals`).entries({
+  await INSERT.into(ContactProposals).entries({
     ID: cds.utils.uuid(),
     invoice_ID: invoiceId,
     customer_ID: invoice.payer_ID,
@@ -190,6 +174,6 @@ export async function proposeContact(invoiceId: string, contact: { name: string;
 /** The first time a link is opened is worth knowing: the customer has seen the invoice. */
 export async function markOpened(invoiceId: string, by: string): Promise<void> {
   const at = new Date().toISOString()
-  const first = await UPDATE(`${C}.InvoiceConversations`).set({ openedAt: at }).where({ invoice_ID: invoiceId, openedAt: null })
+  const first = await UPDATE(InvoiceConversations).set({ openedAt: at }).where({ invoice_ID: invoiceId, openedAt: null })
   if (first) await recordTimeline({ kind: 'linkOpened', invoice: invoiceId, actor: by, text: 'Invoice link opened' })
 }

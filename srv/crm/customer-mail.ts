@@ -6,6 +6,8 @@ import { recordTimeline } from './timeline'
 import { invoiceSummary } from './invoice-summary'
 import { crmSettings } from './settings'
 import { retryDelay } from '../retry-delay'
+import { Disputes, InvoiceConversations, SurveyInvitations } from '#cds-models/invoicecrm/crm'
+import { Customers } from '#cds-models/invoicecrm/mirror'
 
 // The mails of the conversation. Callers reach this service through cds.queued(...): each mail is a message in the
 // persistent queue, written in the caller's transaction. A handler reads, and issues its link, in short transactions
@@ -15,9 +17,6 @@ import { retryDelay } from '../retry-delay'
 // SQLite's single connection, and they would wait for it). An invoice mail that fails is recorded as failed on its
 // conversation and scheduled again with growing delays, until it is sent or its attempts are used up; a refused
 // recipient (SMTP 5xx) is final: recorded as bounced, not retried.
-
-const M = 'invoicecrm.mirror'
-const C = 'invoicecrm.crm'
 
 interface Recipient {
   email: string
@@ -35,10 +34,8 @@ export default class CustomerMailService extends cds.Service {
 }
 
 async function customerOf(id: string | null): Promise<{ name: string; language: string | null; billingEmail: string | null }> {
-  const customer = (await SELECT.one.from(`${M}.Customers`).columns('name', 'language', 'billingEmail').where({ ID: id })) as
-    | { name: string; language: string | null; billingEmail: string | null }
-    | undefined
-  return customer ?? { name: '', language: null, billingEmail: null }
+  const customer = await SELECT.one.from(Customers).columns('name', 'language', 'billingEmail').where({ ID: id })
+  return { name: customer?.name ?? '', language: customer?.language ?? null, billingEmail: customer?.billingEmail ?? null }
 }
 
 /**
@@ -63,19 +60,17 @@ async function sendWithLink(
 
 async function sendInvoice(customerMail: cds.Service, invoiceId: string) {
   const facts = await cds.tx(async () => {
-    const conversation = (await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoiceId })) as
-      | { dispatchStatus: string; customer_ID: string | null; dispatchAttempts: number }
-      | undefined
+    const conversation = await SELECT.one.from(InvoiceConversations).where({ invoice_ID: invoiceId })
     // Sent already (a message redelivered after a crash), or taken back: nothing to do.
-    if (!conversation || ['sent', 'noEmail', 'bounced'].includes(conversation.dispatchStatus)) return
-    const customer = await customerOf(conversation.customer_ID)
+    if (!conversation || ['sent', 'noEmail', 'bounced'].includes(conversation.dispatchStatus!)) return
+    const customer = await customerOf(conversation.customer_ID ?? null)
     const invoice = customer.billingEmail && (await invoiceSummary(invoiceId))
     return invoice ? { conversation, customer: { ...customer, billingEmail: customer.billingEmail! }, invoice } : undefined
   })
   if (!facts) return
   const { conversation, customer, invoice } = facts
   const pdf = await invoicePdf(invoiceId)
-  const attempt = conversation.dispatchAttempts + 1
+  const attempt = conversation.dispatchAttempts! + 1
   try {
     await sendWithLink(
       { purpose: 'invoiceResponse', invoice: invoiceId },
@@ -93,7 +88,7 @@ async function sendInvoice(customerMail: cds.Service, invoiceId: string) {
     if (!(error instanceof MailError)) throw error
     const { maxAttempts, retryDelayMs } = crmSettings().dispatch
     const retry = !error.permanent && attempt < maxAttempts
-    await UPDATE(`${C}.InvoiceConversations`)
+    await UPDATE(InvoiceConversations)
       .set({
         dispatchStatus: error.permanent ? 'bounced' : 'failed',
         dispatchAttempts: attempt,
@@ -111,44 +106,41 @@ async function sendInvoice(customerMail: cds.Service, invoiceId: string) {
     }
     return
   }
-  await UPDATE(`${C}.InvoiceConversations`)
+  await UPDATE(InvoiceConversations)
     .set({ dispatchStatus: 'sent', sentTo: customer.billingEmail, sentAt: new Date().toISOString(), dispatchAttempts: attempt, dispatchError: null })
     .where({ invoice_ID: invoiceId })
   await recordTimeline({ kind: 'mailSent', invoice: invoiceId, customer: conversation.customer_ID, text: `Invoice sent by e-mail${pdf ? ' with the PDF from S/4HANA' : ''}` })
 }
 
 async function sendDisputeResolution(disputeId: string) {
-  const dispute = (await SELECT.one.from(`${C}.Disputes`).where({ ID: disputeId })) as
-    | { invoice_ID: string; customer_ID: string | null; outcome: 'accepted' | 'rejected'; resolution: string | null; source: string; raisedBy: string | null }
-    | undefined
+  const dispute = await SELECT.one.from(Disputes).where({ ID: disputeId })
   if (!dispute) return
-  const customer = await customerOf(dispute.customer_ID)
+  const customer = await customerOf(dispute.customer_ID ?? null)
   // Whoever raised it on the response page hears back there; otherwise the billing contact.
   const email = dispute.source === 'web' && dispute.raisedBy ? dispute.raisedBy : customer.billingEmail
   if (!email) return
   const mail = disputeResolvedMail({
     language: customer.language,
     customerName: customer.name,
-    invoiceNumber: dispute.invoice_ID,
-    outcome: dispute.outcome,
+    invoiceNumber: dispute.invoice_ID!,
+    // Only a resolved dispute, which has its outcome, is told to the customer.
+    outcome: dispute.outcome!,
     explanation: dispute.resolution ?? '',
   })
-  await sendMail({ to: { name: customer.name, address: email }, ...mail, reference: dispute.invoice_ID })
+  await sendMail({ to: { name: customer.name, address: email }, ...mail, reference: dispute.invoice_ID! })
   await recordTimeline({ kind: 'disputeStatus', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: disputeId, text: `Customer told of the resolution (${dispute.outcome})` })
 }
 
 async function sendSurveyInvitation(invitationId: string) {
   const facts = await cds.tx(async () => {
-    const invitation = (await SELECT.one.from(`${C}.SurveyInvitations`).where({ ID: invitationId })) as
-      | { contactEmail: string; customer_ID: string | null; invoice_ID: string | null }
-      | undefined
-    return invitation && { invitation, customer: await customerOf(invitation.customer_ID) }
+    const invitation = await SELECT.one.from(SurveyInvitations).where({ ID: invitationId })
+    return invitation && { invitation, customer: await customerOf(invitation.customer_ID ?? null) }
   })
   if (!facts) return
   const { invitation, customer } = facts
   await sendWithLink(
     { purpose: 'survey', invitation: invitationId },
-    { email: invitation.contactEmail, name: customer.name, language: customer.language },
+    { email: invitation.contactEmail!, name: customer.name, language: customer.language },
     link => surveyInvitationMail({ language: customer.language, customerName: customer.name, invoiceNumber: invitation.invoice_ID ?? '', link }),
     { reference: invitation.invoice_ID ?? undefined }
   )

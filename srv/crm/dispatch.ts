@@ -4,14 +4,14 @@ import { recordTimeline } from './timeline'
 import { inviteToSurvey } from './surveys'
 import { ConversationError } from './errors'
 import { clearStuckMessages } from '../queue-recovery'
+import { InvoiceConversations } from '#cds-models/invoicecrm/crm'
+import { BillingDocuments, Customers, type BillingDocument } from '#cds-models/invoicecrm/mirror'
 
 // New invoices in the mirror go to the customer's billing contact. The conversation row is the record that an
 // invoice was taken up (so it is sent once); the e-mail itself goes through the persistent queue, which
 // retries it and keeps it visible until it is sent, in the same transaction as that row.
 
 const LOG = cds.log('crm')
-const M = 'invoicecrm.mirror'
-const C = 'invoicecrm.crm'
 
 let warnedUnconfigured = false
 
@@ -30,19 +30,19 @@ export async function dispatchNewInvoices(): Promise<{ queued: number; noEmail: 
   }
   const result = { queued: 0, noEmail: 0 }
   for (;;) {
-    const invoices = (await SELECT.from(`${M}.BillingDocuments`)
+    const invoices = await SELECT.from(BillingDocuments)
       .columns('ID', 'payer_ID', 'isCleared')
       .where({
         createdOn: { '>=': since },
         isCancelled: false,
         removedInS4: false,
-        ID: { 'not in': SELECT('invoice_ID').from(`${C}.InvoiceConversations`) },
-        payer_ID: { in: SELECT('ID').from(`${M}.Customers`) },
+        ID: { 'not in': SELECT('invoice_ID').from(InvoiceConversations) },
+        payer_ID: { in: SELECT('ID').from(Customers) },
       })
       // cancellation documents name the invoice they cancel: nothing to send there
       .and(`cancelledDocument is null or cancelledDocument = ''`)
       .orderBy('ID')
-      .limit(crmSettings().dispatch.batchSize)) as { ID: string; payer_ID: string; isCleared: boolean | null }[]
+      .limit(crmSettings().dispatch.batchSize)
     if (!invoices.length) break
     let failed = 0
     for (const invoice of invoices) {
@@ -61,11 +61,11 @@ export async function dispatchNewInvoices(): Promise<{ queued: number; noEmail: 
   return result
 }
 
-async function takeUp(invoice: { ID: string; payer_ID: string; isCleared: boolean | null }): Promise<'queued' | 'noEmail'> {
+async function takeUp(invoice: BillingDocument): Promise<'queued' | 'noEmail'> {
   return cds.tx(async () => {
-    const customer = (await SELECT.one.from(`${M}.Customers`).columns('billingEmail').where({ ID: invoice.payer_ID })) as { billingEmail?: string } | undefined
+    const customer = await SELECT.one.from(Customers).columns('billingEmail').where({ ID: invoice.payer_ID })
     const email = customer?.billingEmail
-    await INSERT.into(`${C}.InvoiceConversations`).entries({
+    await INSERT.into(InvoiceConversations).entries({
       invoice_ID: invoice.ID,
       customer_ID: invoice.payer_ID,
       dispatchStatus: email ? 'pending' : 'noEmail',
@@ -75,7 +75,7 @@ async function takeUp(invoice: { ID: string; payer_ID: string; isCleared: boolea
       await recordTimeline({ kind: 'noEmail', invoice: invoice.ID, customer: invoice.payer_ID, text: 'Not sent: the customer has no billing e-mail address in S/4HANA' })
       return 'noEmail'
     }
-    await queueInvoiceMail(invoice.ID)
+    await queueInvoiceMail(invoice.ID!)
     return 'queued'
   })
 }
@@ -91,23 +91,23 @@ export async function dispatchToNewAddresses(): Promise<number> {
   if (!since) return 0
   let queued = 0
   for (;;) {
-    const waiting = (await SELECT.from(`${C}.InvoiceConversations`)
+    const waiting = await SELECT.from(InvoiceConversations)
       .columns('invoice_ID', 'customer_ID')
       .where({
         dispatchStatus: 'noEmail',
-        customer_ID: { in: SELECT('ID').from(`${M}.Customers`).where(`billingEmail is not null and billingEmail != ''`) },
-        invoice_ID: { in: SELECT('ID').from(`${M}.BillingDocuments`).where({ createdOn: { '>=': since }, isCancelled: false, removedInS4: false }) },
+        customer_ID: { in: SELECT('ID').from(Customers).where(`billingEmail is not null and billingEmail != ''`) },
+        invoice_ID: { in: SELECT('ID').from(BillingDocuments).where({ createdOn: { '>=': since }, isCancelled: false, removedInS4: false }) },
       })
-      .limit(crmSettings().dispatch.batchSize)) as { invoice_ID: string; customer_ID: string }[]
+      .limit(crmSettings().dispatch.batchSize)
     for (const { invoice_ID, customer_ID } of waiting)
       await cds.tx(async () => {
         // The status condition lets only one instance (or a resend by AR meanwhile) queue the mail.
-        const changed = await UPDATE(`${C}.InvoiceConversations`)
+        const changed = await UPDATE(InvoiceConversations)
           .set({ dispatchStatus: 'pending', dispatchAttempts: 0, dispatchError: null })
           .where({ invoice_ID, dispatchStatus: 'noEmail' })
         if (!changed) return
         await recordTimeline({ kind: 'addressFound', invoice: invoice_ID, customer: customer_ID, text: 'Queued: the customer has a billing e-mail address in S/4HANA now' })
-        await queueInvoiceMail(invoice_ID)
+        await queueInvoiceMail(invoice_ID!)
         queued++
       })
     if (waiting.length < crmSettings().dispatch.batchSize) break
@@ -120,18 +120,18 @@ export async function dispatchToNewAddresses(): Promise<number> {
 export async function surveyPaidInvoices(): Promise<number> {
   let invited = 0
   for (;;) {
-    const paid = (await SELECT.from(`${C}.InvoiceConversations`)
+    const paid = await SELECT.from(InvoiceConversations)
       .columns('invoice_ID', 'customer_ID', 'sentTo')
       .where({
         dispatchStatus: 'sent',
         paymentNoticedAt: null,
-        invoice_ID: { in: SELECT('ID').from(`${M}.BillingDocuments`).where({ isCleared: true }) },
+        invoice_ID: { in: SELECT('ID').from(BillingDocuments).where({ isCleared: true }) },
       })
-      .limit(crmSettings().dispatch.batchSize)) as { invoice_ID: string; customer_ID: string | null; sentTo: string | null }[]
+      .limit(crmSettings().dispatch.batchSize)
     for (const row of paid)
       await cds.tx(async () => {
-        await UPDATE(`${C}.InvoiceConversations`).set({ paymentNoticedAt: new Date().toISOString() }).where({ invoice_ID: row.invoice_ID })
-        if (await inviteToSurvey({ invoice: row.invoice_ID, customer: row.customer_ID, contactEmail: row.sentTo, trigger: 'cleared' })) invited++
+        await UPDATE(InvoiceConversations).set({ paymentNoticedAt: new Date().toISOString() }).where({ invoice_ID: row.invoice_ID })
+        if (await inviteToSurvey({ invoice: row.invoice_ID!, customer: row.customer_ID ?? null, contactEmail: row.sentTo ?? null, trigger: 'cleared' })) invited++
       })
     if (paid.length < crmSettings().dispatch.batchSize) return invited
   }
@@ -143,23 +143,19 @@ export async function surveyPaidInvoices(): Promise<number> {
  * queue in the caller's transaction, as the first one did.
  */
 export async function resendInvoice(invoiceId: string, user: string): Promise<void> {
-  const invoice = (await SELECT.one.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID', 'isCancelled').where({ ID: invoiceId })) as
-    | { ID: string; payer_ID: string | null; isCancelled: boolean }
-    | undefined
+  const invoice = await SELECT.one.from(BillingDocuments).columns('ID', 'payer_ID', 'isCancelled').where({ ID: invoiceId })
   if (!invoice) throw new ConversationError(404, 'INVOICE_NOT_FOUND', [invoiceId])
   if (invoice.isCancelled) throw new ConversationError(409, 'INVOICE_CANCELLED_NOT_RESENT', [invoiceId])
-  const conversation = (await SELECT.one.from(`${C}.InvoiceConversations`).columns('dispatchStatus').where({ invoice_ID: invoiceId })) as
-    | { dispatchStatus: string }
-    | undefined
+  const conversation = await SELECT.one.from(InvoiceConversations).columns('dispatchStatus').where({ invoice_ID: invoiceId })
   if (!conversation) throw new ConversationError(409, 'INVOICE_NEVER_DISPATCHED', [invoiceId])
   // Pending, but stuck (its message stranded by a stopped instance, overdue or dead-lettered): AR may send it again.
   if (conversation.dispatchStatus === 'pending' && !(await clearStuckMessages('customer-mail', 'invoiceMail', { invoice: invoiceId })))
     throw new ConversationError(409, 'INVOICE_QUEUED_ALREADY', [invoiceId])
-  const customer = (await SELECT.one.from(`${M}.Customers`).columns('billingEmail').where({ ID: invoice.payer_ID })) as { billingEmail?: string | null } | undefined
+  const customer = await SELECT.one.from(Customers).columns('billingEmail').where({ ID: invoice.payer_ID })
   if (!customer?.billingEmail)
     throw new ConversationError(409, 'CUSTOMER_WITHOUT_BILLING_EMAIL', [invoiceId])
   // The status condition lets only one of two concurrent requests queue the mail.
-  const changed = await UPDATE(`${C}.InvoiceConversations`)
+  const changed = await UPDATE(InvoiceConversations)
     .set({ dispatchStatus: 'pending', dispatchAttempts: 0, dispatchError: null })
     .where({ invoice_ID: invoiceId, dispatchStatus: conversation.dispatchStatus })
   if (!changed) throw new ConversationError(409, 'INVOICE_CHANGED_MEANWHILE', [invoiceId])

@@ -1,3 +1,6 @@
+import { Invoices } from '#cds-models/ReceivablesService'
+import { BillingDocumentItems } from '#cds-models/invoicecrm/mirror'
+
 // What a customer sees of an invoice, in the mail and on the response page: the header with its receivable
 // status, and the lines.
 
@@ -19,13 +22,15 @@ export interface InvoiceSummary {
 
 export async function invoiceSummary(id: string): Promise<InvoiceSummary | undefined> {
   const header = (await SELECT.one
-    .from('ReceivablesService.Invoices')
+    .from(Invoices)
     .columns('ID as number', 'documentDate as date', 'netDueDate as dueDate', 'currency', 'netAmount', 'taxAmount', 'grossAmount', 'openAmount', 'isCleared', 'daysOverdue', 'payer_ID')
-    .where({ ID: id })) as Omit<InvoiceSummary, 'items'> | undefined
+    // Aliased columns, which the entity's type does not know.
+    .where({ ID: id })) as unknown as Omit<InvoiceSummary, 'items'> | undefined
   if (!header) return undefined
-  const items = (await SELECT.from('invoicecrm.mirror.BillingDocumentItems')
+  const items = (await SELECT.from(BillingDocumentItems)
     .columns('item', 'description', 'quantity', 'unit', 'netAmount')
     .where({ billingDocument_ID: id })
-    .orderBy('item')) as InvoiceSummary['items']
+    // Decimals arrive as text, which the mail shows as it is; the generated type says number.
+    .orderBy('item')) as unknown as InvoiceSummary['items']
   return { ...header, items }
 }

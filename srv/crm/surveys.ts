@@ -2,13 +2,11 @@ import cds from '@sap/cds'
 import { ConversationError } from './errors'
 import { recordTimeline } from './timeline'
 import { crmSettings } from './settings'
+import { FollowUpTasks, InvoiceConversations, SurveyAnswers, SurveyInvitations, SurveyRecipients, type SurveyTrigger } from '#cds-models/invoicecrm/crm'
+import { Customers } from '#cds-models/invoicecrm/mirror'
 
 // One-question satisfaction surveys after a confirmation, a closed dispute or a payment. A contact is asked at
 // most once per period, whatever triggered it; a low score becomes a follow-up task for AR.
-
-const C = 'invoicecrm.crm'
-
-export type SurveyTrigger = 'confirmation' | 'disputeClosed' | 'cleared'
 
 export interface SurveyRequest {
   invoice: string
@@ -25,11 +23,11 @@ export async function inviteToSurvey(request: SurveyRequest): Promise<string | u
   const { minDaysBetweenInvitations } = crmSettings().surveys
   const since = new Date(Date.now() - minDaysBetweenInvitations * 86_400_000).toISOString()
   await lockSurveyRecipient(contactEmail)
-  const recent = await SELECT.one.from(`${C}.SurveyInvitations`).columns('ID').where({ contactEmail, sentAt: { '>=': since } })
+  const recent = await SELECT.one.from(SurveyInvitations).columns('ID').where({ contactEmail, sentAt: { '>=': since } })
   if (recent) return undefined
   const ID = cds.utils.uuid()
   const sentAt = await surveyTime(request.invoice)
-  await INSERT.into(`${C}.SurveyInvitations`).entries({
+  await INSERT.into(SurveyInvitations).entries({
     ID,
     customer_ID: request.customer,
     contactEmail,
@@ -57,9 +55,7 @@ export async function inviteToSurvey(request: SurveyRequest): Promise<string | u
  */
 async function surveyTime(invoice: string): Promise<Date> {
   const minMs = (crmSettings().surveys.minHoursAfterInvoiceMail ?? 24) * 3_600_000
-  const mail = (await SELECT.one.from(`${C}.InvoiceConversations`).columns('dispatchStatus', 'sentAt').where({ invoice_ID: invoice })) as
-    | { dispatchStatus: string; sentAt: string | null }
-    | undefined
+  const mail = await SELECT.one.from(InvoiceConversations).columns('dispatchStatus', 'sentAt').where({ invoice_ID: invoice })
   const now = Date.now()
   if (mail?.dispatchStatus === 'pending' || mail?.dispatchStatus === 'failed') return new Date(now + minMs)
   return new Date(Math.max(now, mail?.sentAt ? Date.parse(mail.sentAt) + minMs : 0))
@@ -72,13 +68,13 @@ async function surveyTime(invoice: string): Promise<Date> {
  */
 async function lockSurveyRecipient(contactEmail: string) {
   // An UPSERT of the key alone (ON CONFLICT DO NOTHING): creates the row once; a concurrent creator waits for it.
-  await UPSERT.into(`${C}.SurveyRecipients`).entries({ contactEmail })
-  await SELECT.one.from(`${C}.SurveyRecipients`).where({ contactEmail }).forUpdate()
+  await UPSERT.into(SurveyRecipients).entries({ contactEmail })
+  await SELECT.one.from(SurveyRecipients).where({ contactEmail }).forUpdate()
 }
 
 async function billingContactOf(customer: string | null): Promise<string | null> {
   if (!customer) return null
-  const row = (await SELECT.one.from('invoicecrm.mirror.Customers').columns('billingEmail').where({ ID: customer })) as { billingEmail?: string } | undefined
+  const row = await SELECT.one.from(Customers).columns('billingEmail').where({ ID: customer })
   return row?.billingEmail ?? null
 }
 
@@ -89,25 +85,23 @@ export interface SurveyAnswer {
 }
 
 export async function answerSurvey(invitationId: string, answer: SurveyAnswer, by: string): Promise<{ status: string; at: string }> {
-  const invitation = (await SELECT.one.from(`${C}.SurveyInvitations`).where({ ID: invitationId })) as
-    | { ID: string; invoice_ID: string | null; customer_ID: string | null }
-    | undefined
+  const invitation = await SELECT.one.from(SurveyInvitations).where({ ID: invitationId })
   if (!invitation) throw new ConversationError(404, 'SURVEY_NOT_FOUND')
-  const existing = (await SELECT.one.from(`${C}.SurveyAnswers`).columns('answeredAt').where({ invitation_ID: invitationId })) as { answeredAt: string } | undefined
-  if (existing) return { status: 'alreadyAnswered', at: existing.answeredAt }
+  const existing = await SELECT.one.from(SurveyAnswers).columns('answeredAt').where({ invitation_ID: invitationId })
+  if (existing) return { status: 'alreadyAnswered', at: existing.answeredAt! }
   const at = new Date().toISOString()
   try {
-    await INSERT.into(`${C}.SurveyAnswers`).entries({ invitation_ID: invitationId, csat: answer.csat, nps: answer.nps ?? null, comment: answer.comment ?? null, answeredAt: at })
+    await INSERT.into(SurveyAnswers).entries({ invitation_ID: invitationId, csat: answer.csat, nps: answer.nps ?? null, comment: answer.comment ?? null, answeredAt: at })
   } catch (error) {
     // A concurrent answer got in first (the invitation is the answer's key): that one counts.
-    const first = (await SELECT.one.from(`${C}.SurveyAnswers`).columns('answeredAt').where({ invitation_ID: invitationId })) as { answeredAt: string } | undefined
-    if (first) return { status: 'alreadyAnswered', at: first.answeredAt }
+    const first = await SELECT.one.from(SurveyAnswers).columns('answeredAt').where({ invitation_ID: invitationId })
+    if (first) return { status: 'alreadyAnswered', at: first.answeredAt! }
     throw error
   }
   const where = { invoice: invitation.invoice_ID, customer: invitation.customer_ID }
   await recordTimeline({ kind: 'surveyAnswered', ...where, actor: by, text: `Survey answered: CSAT ${answer.csat}${answer.nps === undefined || answer.nps === null ? '' : `, NPS ${answer.nps}`}` })
   if (answer.csat < crmSettings().surveys.followUpBelow) {
-    await INSERT.into(`${C}.FollowUpTasks`).entries({
+    await INSERT.into(FollowUpTasks).entries({
       ID: cds.utils.uuid(),
       customer_ID: invitation.customer_ID,
       invoice_ID: invitation.invoice_ID,

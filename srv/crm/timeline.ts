@@ -1,11 +1,8 @@
 import cds from '@sap/cds'
+import { TimelineEntries, type TimelineKind } from '#cds-models/invoicecrm/crm'
+import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
 
 // Every interaction lands on the customer's and the invoice's timeline at once, in the caller's transaction.
-
-export type TimelineKind =
-  | 'mailSent' | 'mailFailed' | 'mailBounced' | 'noEmail' | 'linkOpened' | 'confirmed' | 'disputed' | 'disputeStatus'
-  | 'comment' | 'contactProposed' | 'surveySent' | 'surveyAnswered' | 'followUp' | 'resendRequested' | 'disputeEscalated'
-  | 'addressFound' | 'linksRevoked'
 
 export interface TimelineEvent {
   kind: TimelineKind
@@ -19,10 +16,10 @@ export interface TimelineEvent {
 export async function recordTimeline(event: TimelineEvent): Promise<void> {
   let customer = event.customer
   if (!customer && event.invoice) {
-    const invoice = await SELECT.one.from('invoicecrm.mirror.BillingDocuments').columns('payer_ID').where({ ID: event.invoice })
-    customer = (invoice as { payer_ID?: string } | undefined)?.payer_ID ?? null
+    const invoice = await SELECT.one.from(BillingDocuments).columns('payer_ID').where({ ID: event.invoice })
+    customer = invoice?.payer_ID ?? null
   }
-  await INSERT.into('invoicecrm.crm.TimelineEntries').entries({
+  await INSERT.into(TimelineEntries).entries({
     ID: cds.utils.uuid(),
     customer_ID: customer ?? null,
     invoice_ID: event.invoice ?? null,

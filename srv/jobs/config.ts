@@ -1,6 +1,7 @@
 import cds from '@sap/cds'
 import type { RedisOptions } from 'ioredis'
-import { descriptions, type SyncMode } from '../sync'
+import { descriptions } from '../sync'
+import type { SyncMode } from '#cds-models/invoicecrm/integration'
 import { pageSize as defaultPageSize } from '../sync/descriptions'
 import { nextRun } from './cron-schedule'
 

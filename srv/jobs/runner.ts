@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import type { SyncMode } from '../sync'
+import type { SyncMode } from '#cds-models/invoicecrm/integration'
 import { pageSizeOf, schedulesOf, type JobsSettings, type Schedule } from './config'
 import type { EntityLocks } from './locks'
 import { ensureScheduleRows, pausedEntities } from './pause-state'

@@ -1,5 +1,6 @@
 import cds from '@sap/cds'
-import { runSync, type SyncMode } from '../sync'
+import { runSync } from '../sync'
+import type { SyncMode } from '#cds-models/invoicecrm/integration'
 import type { RunCounters } from '../sync/engine'
 import type { EntityLocks } from './locks'
 import { isPaused } from './pause-state'

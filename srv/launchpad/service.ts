@@ -1,6 +1,8 @@
 import cds from '@sap/cds'
 import { today } from '../days-overdue'
 import { countInvoicesByOpenDueDate, countUnconfirmedSentBefore } from '../maintained-counts'
+import { Disputes } from '#cds-models/invoicecrm/crm'
+import { WriteBackOperations } from '#cds-models/invoicecrm/writeback'
 
 /** Sent and still unanswered after this long, an invoice counts as unconfirmed. */
 export const UNCONFIRMED_AFTER_DAYS = 7
@@ -39,9 +41,9 @@ export default class LaunchpadService extends cds.ApplicationService {
     // cleared flag, db/crm.cds).
     const unconfirmedInvoices = await countUnconfirmedSentBefore(sentBefore)
     const disputesPastSla = await count(
-      SELECT.one.from('invoicecrm.crm.Disputes').columns('count(1) as n').where`status in ('Open', 'InProcess') and slaDueAt < ${now.toISOString()}`
+      SELECT.one.from(Disputes).columns('count(1) as n').where`status in ('Open', 'InProcess') and slaDueAt < ${now.toISOString()}`
     )
-    const failedWriteBacks = await count(SELECT.one.from('invoicecrm.writeback.WriteBackOperations').columns('count(1) as n').where({ status: 'Failed' }))
+    const failedWriteBacks = await count(SELECT.one.from(WriteBackOperations).columns('count(1) as n').where({ status: 'Failed' }))
     return { overdueInvoices, unconfirmedInvoices, disputesPastSla, failedWriteBacks }
   }
 }

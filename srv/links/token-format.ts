@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { LinkPurpose } from '#cds-models/invoicecrm/crm'
 
 // The token in a customer's link: <link ID>.<expiry>.<signature>
 //   link ID    the SecureLinks row's UUID as 16 bytes, base64url (22 characters)
@@ -9,8 +10,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 // Only the canonical spelling of each part is accepted, so one link has exactly one token and one hash.
 // Pure functions: no database, no configuration.
 
-export const PURPOSES = ['invoiceResponse', 'survey', 'statement'] as const
-export type LinkPurpose = (typeof PURPOSES)[number]
+/** The purposes a link may have: the model's enum (db/crm.cds LinkPurpose), in its order. */
+export const PURPOSES: readonly LinkPurpose[] = Object.values(LinkPurpose)
+export type { LinkPurpose }
 
 export interface TokenParts {
   linkId: string

@@ -1,12 +1,13 @@
 import cds from '@sap/cds'
 import { defaultValidDays, linkSecret } from './config'
 import { PURPOSES, encodeToken, hashToken, parseToken, signatureMatches, type LinkPurpose } from './token-format'
+import { SecureLinks, type SecureLink } from '#cds-models/invoicecrm/crm'
+import type { Filled } from '../model-types'
 
 // Issue, verify and revoke the links in customer e-mails (design §5): a link grants exactly one kind of answer
 // about exactly one document, to the contact it was sent to, until it expires or is revoked. Verifying it again
 // is harmless: what a link allows, the answer handlers make idempotent.
 
-const LINKS = 'invoicecrm.crm.SecureLinks'
 const LOG = cds.log('links')
 const DAY_MS = 24 * 60 * 60_000
 
@@ -67,15 +68,8 @@ export interface VerifiedLink {
   expiresAt: Date
 }
 
-interface LinkRow {
-  ID: string
-  purpose: LinkPurpose
-  invoice_ID: string | null
-  invitation_ID: string | null
-  contactEmail: string
-  expiresAt: string
-  revokedAt: string | null
-}
+/** A link's row as verification reads it: issueLink sets all of these. */
+type LinkRow = Filled<SecureLink, 'ID' | 'purpose' | 'contactEmail' | 'expiresAt'>
 
 const NEEDS: Partial<Record<LinkPurpose, 'invoice' | 'invitation'>> = { invoiceResponse: 'invoice', survey: 'invitation' }
 
@@ -91,7 +85,7 @@ export async function issueLink({ purpose, invoice, invitation, contactEmail, va
   const expirySeconds = Math.floor((Date.now() + validDays * DAY_MS) / 1000)
   const token = encodeToken(linkSecret(), linkId, purpose, expirySeconds)
   const expiresAt = new Date(expirySeconds * 1000)
-  await INSERT.into(LINKS).entries({
+  await INSERT.into(SecureLinks).entries({
     ID: linkId,
     tokenHash: hashToken(token),
     purpose,
@@ -126,15 +120,15 @@ export async function verifyLink(token: unknown, expected: LinkPurpose | readonl
 
   // By key and hash: the row of exactly this token, found through the primary key index.
   const row = (await SELECT.one
-    .from(LINKS)
+    .from(SecureLinks)
     .columns('ID', 'purpose', 'invoice_ID', 'invitation_ID', 'contactEmail', 'expiresAt', 'revokedAt')
-    .where({ ID: parts.linkId, tokenHash: hashToken(token as string) })) as LinkRow | undefined
+    .where({ ID: parts.linkId, tokenHash: hashToken(token as string) })) as LinkRow | null
   if (!row || row.purpose !== signedFor) throw refused('unknown', parts.linkId)
   if (row.revokedAt) throw refused('revoked', row.ID)
   // The row may have been shortened since the token was issued; it never outlives the token.
   if (new Date(row.expiresAt) <= now) throw refused('expired', row.ID)
 
-  await UPDATE(LINKS, row.ID).with({ lastUsedAt: now.toISOString() })
+  await UPDATE(SecureLinks, row.ID).with({ lastUsedAt: now.toISOString() })
   return {
     linkId: row.ID,
     purpose: row.purpose,
@@ -158,7 +152,7 @@ export async function revokeLinks({ invoice, invitation, linkId }: RevokeLinksIn
   const where = { ...(invoice && { invoice_ID: invoice }), ...(invitation && { invitation_ID: invitation }), ...(linkId && { ID: linkId }) }
   // Without this guard, a caller's undefined would revoke every link ever sent.
   if (!Object.keys(where).length) throw new TypeError('revokeLinks needs an invoice, an invitation or a link ID')
-  const revoked = (await UPDATE(LINKS).where({ ...where, revokedAt: null }).with({ revokedAt: new Date().toISOString() })) as number
+  const revoked = (await UPDATE(SecureLinks).where({ ...where, revokedAt: null }).with({ revokedAt: new Date().toISOString() })) as number
   LOG.info('revoked links', { count: revoked, ...(linkId && { linkId }), ...(invoice && { invoice }), ...(invitation && { invitation }) })
   return revoked
 }

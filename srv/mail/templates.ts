@@ -1,3 +1,4 @@
+import type { DisputeOutcome } from '#cds-models/invoicecrm/crm'
 import { renderMail, type Block, type RenderedMail } from './layout'
 import { localeFormat, mailLanguage, type Amount, type CalendarDate, type LocaleFormat, type MailLanguage } from './locale'
 
@@ -252,7 +253,7 @@ export interface DisputeResolvedMailInput {
   language: Language
   customerName: string
   invoiceNumber: string
-  outcome: 'accepted' | 'rejected'
+  outcome: DisputeOutcome
   /** The clerk's words to the customer; required when the dispute is rejected. */
   explanation: string
 }

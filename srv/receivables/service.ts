@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts } from '#cds-models/ReceivablesService'
+import { Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts, Conversations } from '#cds-models/ReceivablesService'
 import { confirmInvoice, raiseDispute } from '../crm/conversations'
 import { resendInvoice } from '../crm/dispatch'
 import { acceptContactProposal, revokeInvoiceLinks } from '../crm/contacts'
@@ -34,25 +34,25 @@ export default class ReceivablesService extends cds.ApplicationService {
     this.on(Invoice.actions.recordConfirmation, async req => {
       const { source, note } = req.data
       await confirmInvoice(this.key(req), { by: req.user.id, channel: source, note })
-      return SELECT.one.from('ReceivablesService.Conversations').where({ invoice_ID: this.key(req) })
+      return SELECT.one.from(Conversations).where({ invoice_ID: this.key(req) })
     })
 
     this.on(Invoice.actions.recordDispute, async req => {
       const { source, reason, comment, amount } = req.data
       const { dispute } = await raiseDispute(this.key(req), { reason, comment, amount }, { by: req.user.id, channel: source })
-      return SELECT.one.from('ReceivablesService.Disputes').where({ ID: dispute })
+      return SELECT.one.from(Disputes).where({ ID: dispute })
     })
 
     this.on(Invoice.actions.resendInvoice, async req => {
       await resendInvoice(this.key(req), req.user.id)
       // The new mail brings a new link (issued when it is sent); the ones before it stop working.
       await revokeInvoiceLinks(this.key(req), req.user.id, 'invoice resent')
-      return SELECT.one.from('ReceivablesService.Conversations').where({ invoice_ID: this.key(req) })
+      return SELECT.one.from(Conversations).where({ invoice_ID: this.key(req) })
     })
 
     this.on(Invoice.actions.revokeLinks, async req => {
       if (!(await revokeInvoiceLinks(this.key(req), req.user.id, 'revoked by AR'))) return req.reject({ status: 409, message: 'NO_LINKS_TO_REVOKE', args: [this.key(req)] })
-      return SELECT.one.from('ReceivablesService.Conversations').where({ invoice_ID: this.key(req) })
+      return SELECT.one.from(Conversations).where({ invoice_ID: this.key(req) })
     })
 
     this.on(ContactProposal.actions.accept, async req => {

@@ -5,9 +5,10 @@ import { answerSurvey } from '../crm/surveys'
 import { invoiceSummary } from '../crm/invoice-summary'
 import { answerWithoutEcho } from '../respond-errors'
 import { checkContactProposalBudget } from '../crm/contacts'
-
-const M = 'invoicecrm.mirror'
-const C = 'invoicecrm.crm'
+import { ContactProposals, DisputeReason, Disputes, InvoiceConversations, SurveyAnswers, SurveyInvitations } from '#cds-models/invoicecrm/crm'
+import { Customers } from '#cds-models/invoicecrm/mirror'
+import { DisputeReasons } from '#cds-models/invoicecrm/codes'
+import type { DisputeSummary } from '#cds-models/RespondService'
 
 /** Customers' answers through their secure link: each action checks the link first, then does one thing. */
 export default class RespondService extends cds.ApplicationService {
@@ -16,7 +17,7 @@ export default class RespondService extends cds.ApplicationService {
     this.on('confirm', req => this.answer(req, ['invoiceResponse'], (link, speaker) => confirmInvoice(link.invoiceId!, speaker)))
     this.on('dispute', req =>
       this.answer(req, ['invoiceResponse'], (link, speaker) => {
-        const { reason, comment, lines, amount } = req.data as { reason: string; comment?: string; lines?: []; amount?: string }
+        const { reason, comment, lines, amount } = req.data as { reason: DisputeReason; comment?: string; lines?: []; amount?: string }
         return raiseDispute(link.invoiceId!, { reason, comment, lines, amount }, speaker)
       })
     )
@@ -60,19 +61,20 @@ export default class RespondService extends cds.ApplicationService {
   /** Not named like the action: CAP would take a method of the action's name as its handler. */
   private async viewOf(link: VerifiedLink, speaker: Speaker) {
     const invitation = link.invitationId
-      ? ((await SELECT.one.from(`${C}.SurveyInvitations`).columns('invoice_ID', 'customer_ID').where({ ID: link.invitationId })) as { invoice_ID: string | null; customer_ID: string | null } | undefined)
+      ? await SELECT.one.from(SurveyInvitations).columns('invoice_ID', 'customer_ID').where({ ID: link.invitationId })
       : undefined
     const invoiceId = link.invoiceId ?? invitation?.invoice_ID ?? null
     if (link.purpose === 'invoiceResponse' && invoiceId) await markOpened(invoiceId, speaker.by)
     const invoice = invoiceId ? ((await invoiceSummary(invoiceId)) ?? null) : null
     const customerId = invoice?.payer_ID ?? invitation?.customer_ID
-    const customer = (await SELECT.one.from(`${M}.Customers`).columns('name', 'language').where({ ID: customerId })) as { name?: string; language?: string } | undefined
-    const conversation = invoiceId ? ((await SELECT.one.from(`${C}.InvoiceConversations`).columns('confirmedAt').where({ invoice_ID: invoiceId })) as { confirmedAt?: string } | undefined) : undefined
+    const customer = await SELECT.one.from(Customers).columns('name', 'language').where({ ID: customerId })
+    const conversation = invoiceId ? await SELECT.one.from(InvoiceConversations).columns('confirmedAt').where({ invoice_ID: invoiceId }) : undefined
     const dispute = invoiceId
-      ? ((await SELECT.one.from(`${C}.Disputes`).columns('status', 'reason', 'outcome', 'resolution', 'createdAt as raisedAt').where({ invoice_ID: invoiceId }).orderBy('createdAt desc')) as Record<string, unknown> | undefined)
+      ? // An aliased column (raisedAt), which the entity's type does not know: the shape is the service's.
+        ((await SELECT.one.from(Disputes).columns('status', 'reason', 'outcome', 'resolution', 'createdAt as raisedAt').where({ invoice_ID: invoiceId }).orderBy('createdAt desc')) as DisputeSummary | null)
       : undefined
-    const proposed = invoiceId ? await SELECT.one.from(`${C}.ContactProposals`).columns('ID').where({ invoice_ID: invoiceId, proposedBy: speaker.by }) : undefined
-    const answered = link.invitationId ? await SELECT.one.from(`${C}.SurveyAnswers`).columns('csat').where({ invitation_ID: link.invitationId }) : undefined
+    const proposed = invoiceId ? await SELECT.one.from(ContactProposals).columns('ID').where({ invoice_ID: invoiceId, proposedBy: speaker.by }) : undefined
+    const answered = link.invitationId ? await SELECT.one.from(SurveyAnswers).columns('csat').where({ invitation_ID: link.invitationId }) : undefined
     const { payer_ID: _payer, ...summary } = invoice ?? { payer_ID: null }
     return {
       purpose: link.purpose,
@@ -95,11 +97,11 @@ const TEXT_LOCALES: Record<string, string> = { de: 'de', zh: 'zh_CN' }
  * The reasons a customer may give for a dispute, in the order the model lists them, with their texts from the code list
  * in the customer's language: the one the response page shows (app/respond/respond.js languageOf).
  */
-async function disputeReasonsIn(language: string | undefined) {
+async function disputeReasonsIn(language: string | null | undefined) {
   const locale = TEXT_LOCALES[(language ?? '').slice(0, 2).toLowerCase()]
-  const names = (await SELECT.from('invoicecrm.codes.DisputeReasons').columns('code', 'name')) as { code: string; name: string }[]
-  const texts = locale ? ((await SELECT.from('invoicecrm.codes.DisputeReasons.texts').columns('code', 'name').where({ locale })) as { code: string; name: string }[]) : []
+  const names = await SELECT.from(DisputeReasons).columns('code', 'name')
+  // By name: cds-typer's DisputeReasons.texts does not resolve at run time (cds.entities has no 'DisputeReasons.texts').
+  const texts = locale ? ((await SELECT.from(`${DisputeReasons.name}.texts`).columns('code', 'name').where({ locale })) as DisputeReasons.texts) : []
   const nameOf = new Map([...names, ...texts].map(r => [r.code, r.name]))
-  const codes = Object.keys((cds.model!.definitions['invoicecrm.crm.DisputeReason'] as unknown as { enum: object }).enum)
-  return codes.filter(code => nameOf.has(code)).map(code => ({ code, name: nameOf.get(code)! }))
+  return Object.values(DisputeReason).filter(code => nameOf.has(code)).map(code => ({ code, name: nameOf.get(code)! }))
 }

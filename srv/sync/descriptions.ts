@@ -1,6 +1,7 @@
 import cds from '@sap/cds'
 import { dateAndTimeStamp, dateTimeOffsetStamp, type ChangeStamp } from './change-stamps'
 import { RECEIVABLE_STATUS_TARGETS, refreshReceivableStatus } from './receivable-status'
+import { BillingDocumentItems, BillingDocumentPartners, BillingDocuments, CustomerCompanies, CustomerDunning_, CustomerSalesAreas, Customers, ReceivableItems, SalesOrderItems, SalesOrders } from '#cds-models/invoicecrm/mirror'
 
 // What the sync mirrors: one declarative description per entity, read by the one engine in ./engine.ts.
 // Field maps go from our column to S/4HANA's property (a string) or to a function of the converted record
@@ -68,7 +69,7 @@ export const customers: SyncDescription = {
   name: 'Customers',
   api: 'API_BUSINESS_PARTNER',
   remote: 'A_BusinessPartner',
-  target: 'invoicecrm.mirror.Customers',
+  target: Customers.name,
   keys: [{ remote: 'BusinessPartner', local: 'businessPartner' }],
   stamp: dateAndTimeStamp('LastChangeDate', 'LastChangeTime', syncSettings().businessPartnerOverlapMinutes * 60_000),
   filter: "Customer ne ''",
@@ -98,7 +99,7 @@ export const customerSalesAreas: SyncDescription = {
   name: 'CustomerSalesAreas',
   api: 'API_BUSINESS_PARTNER',
   remote: 'A_CustomerSalesArea',
-  target: 'invoicecrm.mirror.CustomerSalesAreas',
+  target: CustomerSalesAreas.name,
   keys: [
     { remote: 'Customer', local: 'customer_ID' },
     { remote: 'SalesOrganization', local: 'salesOrganization' },
@@ -124,7 +125,7 @@ export const customerCompanies: SyncDescription = {
   name: 'CustomerCompanies',
   api: 'API_BUSINESS_PARTNER',
   remote: 'A_CustomerCompany',
-  target: 'invoicecrm.mirror.CustomerCompanies',
+  target: CustomerCompanies.name,
   keys: [
     { remote: 'Customer', local: 'customer_ID' },
     { remote: 'CompanyCode', local: 'companyCode' },
@@ -144,7 +145,7 @@ export const customerDunning: SyncDescription = {
   name: 'CustomerDunning',
   api: 'API_BUSINESS_PARTNER',
   remote: 'A_CustomerDunning',
-  target: 'invoicecrm.mirror.CustomerDunning',
+  target: CustomerDunning_.name,
   keys: [
     { remote: 'Customer', local: 'customer_ID' },
     { remote: 'CompanyCode', local: 'companyCode' },
@@ -166,7 +167,7 @@ export const salesOrders: SyncDescription = {
   name: 'SalesOrders',
   api: 'API_SALES_ORDER_SRV',
   remote: 'A_SalesOrder',
-  target: 'invoicecrm.mirror.SalesOrders',
+  target: SalesOrders.name,
   keys: [{ remote: 'SalesOrder', local: 'ID' }],
   stamp: dateTimeOffsetStamp('LastChangeDateTime'),
   fields: {
@@ -193,7 +194,7 @@ export const salesOrders: SyncDescription = {
   children: [
     {
       navigation: 'to_Item',
-      target: 'invoicecrm.mirror.SalesOrderItems',
+      target: SalesOrderItems.name,
       parentColumn: 'salesOrder_ID',
       fields: {
         item: 'SalesOrderItem',
@@ -216,7 +217,7 @@ export const billingDocuments: SyncDescription = {
   name: 'BillingDocuments',
   api: 'API_BILLING_DOCUMENT_SRV',
   remote: 'A_BillingDocument',
-  target: 'invoicecrm.mirror.BillingDocuments',
+  target: BillingDocuments.name,
   keys: [{ remote: 'BillingDocument', local: 'ID' }],
   stamp: dateTimeOffsetStamp('LastChangeDateTime'),
   fields: {
@@ -250,7 +251,7 @@ export const billingDocuments: SyncDescription = {
   children: [
     {
       navigation: 'to_Item',
-      target: 'invoicecrm.mirror.BillingDocumentItems',
+      target: BillingDocumentItems.name,
       parentColumn: 'billingDocument_ID',
       fields: {
         item: 'BillingDocumentItem',
@@ -268,7 +269,7 @@ export const billingDocuments: SyncDescription = {
     },
     {
       navigation: 'to_Partner',
-      target: 'invoicecrm.mirror.BillingDocumentPartners',
+      target: BillingDocumentPartners.name,
       parentColumn: 'billingDocument_ID',
       fields: { partnerFunction: 'PartnerFunction', customer: 'Customer', contactPerson: 'ContactPerson' },
     },
@@ -284,7 +285,7 @@ export const receivableItems: SyncDescription = {
   name: 'ReceivableItems',
   api: 'API_OPLACCTGDOCITEMCUBE_SRV',
   remote: 'A_OperationalAcctgDocItemCube',
-  target: 'invoicecrm.mirror.ReceivableItems',
+  target: ReceivableItems.name,
   keys: [
     { remote: 'CompanyCode', local: 'companyCode' },
     { remote: 'FiscalYear', local: 'fiscalYear' },

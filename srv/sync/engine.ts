@@ -7,18 +7,12 @@ import { mapFields, type S4Record, type SyncDescription } from './descriptions'
 import { syncDatabase, type SyncDatabase } from './sqlite-worker'
 import { writeJson } from './json-rows'
 import { beginBulkLoad, endBulkLoad } from '../bulk-loads'
+import { SyncRejections, SyncRunErrors, SyncRuns, SyncSeenKeys, SyncStates, type RunMode, type RunStatus, type SyncMode, type SyncState as SyncStateRow } from '#cds-models/invoicecrm/integration'
+import type { Filled } from '../model-types'
 
 const LOG = cds.log('sync')
 
-const RUNS = 'invoicecrm.integration.SyncRuns'
-const STATES = 'invoicecrm.integration.SyncStates'
-const ERRORS = 'invoicecrm.integration.SyncRunErrors'
-const REJECTIONS = 'invoicecrm.integration.SyncRejections'
-const SEEN = 'invoicecrm.integration.SyncSeenKeys'
-
-export type SyncMode = 'delta' | 'full'
-/** A run's mode: a scheduled or requested sync, or a targeted read of the documents that business events named. */
-export type RunMode = SyncMode | 'event'
+export type { RunMode, SyncMode }
 
 export interface RunCounters {
   pages: number
@@ -33,7 +27,8 @@ export interface RunSummary extends RunCounters {
   runId: string
   entity: string
   mode: RunMode
-  status: 'succeeded' | 'failed'
+  /** A finished run's status. */
+  status: Exclude<RunStatus, 'running'>
   durationMs: number
   message?: string
   /** How often a page timed out and was asked for again at half the size, and the smallest size asked for. */
@@ -47,15 +42,7 @@ export interface RunOptions {
   onProgress?: (progress: RunCounters & { entity: string; mode: RunMode; expectedRows?: number }) => unknown
 }
 
-interface SyncState {
-  entity: string
-  deltaStamp: string | null
-  deltaKey: string | null
-  fullRun: string | null
-  fullKey: string | null
-  fullBaseline: string | null
-  fullSweep: boolean | null
-}
+type SyncState = Filled<SyncStateRow, 'entity'>
 
 /** Where a delta run stands: the last bucket it touched, and inside it the last key while the bucket is unfinished. */
 interface DeltaCursor {
@@ -116,13 +103,13 @@ export class SyncEngine {
   private async begin(db: SyncDatabase, d: SyncDescription, mode: RunMode, options: RunOptions): Promise<RunContext & { started: number }> {
     const runId = cds.utils.uuid()
     const started = Date.now()
-    await db.tx(tx => tx.run(INSERT.into(RUNS).entries({ ID: runId, entity: d.name, mode, status: 'running', startedAt: new Date(started).toISOString() })))
+    await db.tx(tx => tx.run(INSERT.into(SyncRuns).entries({ ID: runId, entity: d.name, mode, status: 'running', startedAt: new Date(started).toISOString() })))
     const counters: RunCounters = { pages: 0, rowsRead: 0, rowsUpserted: 0, rowsDeleted: 0, rowsRejected: 0, errorCount: 0 }
     const onFailure = async (failure: FailedAttempt) => {
       counters.errorCount++
       await db.tx(tx =>
         tx.run(
-          INSERT.into(ERRORS).entries({
+          INSERT.into(SyncRunErrors).entries({
             run_ID: runId,
             at: new Date().toISOString(),
             attempt: failure.attempt,
@@ -143,11 +130,11 @@ export class SyncEngine {
     const finishedAt = new Date().toISOString()
     await c.db.tx(async tx => {
       await tx.run(
-        UPDATE(RUNS, c.runId).with({ status, finishedAt, durationMs, message: message?.slice(0, 1000) ?? null, errorCount: c.counters.errorCount, ...this.pageSizes(c) })
+        UPDATE(SyncRuns, c.runId).with({ status, finishedAt, durationMs, message: message?.slice(0, 1000) ?? null, errorCount: c.counters.errorCount, ...this.pageSizes(c) })
       )
       // The entity's state tells how its scheduled sync goes; a read for events would hide a failing schedule.
       if (c.mode !== 'event')
-        await tx.run(UPDATE(STATES).where({ entity: c.d.name }).with({ lastRun_ID: c.runId, ...(status === 'succeeded' && { lastSuccessAt: finishedAt }) }))
+        await tx.run(UPDATE(SyncStates).where({ entity: c.d.name }).with({ lastRun_ID: c.runId, ...(status === 'succeeded' && { lastSuccessAt: finishedAt }) }))
     })
     const summary: RunSummary = { runId: c.runId, entity: c.d.name, mode: c.mode, status, durationMs, message, ...c.counters, ...this.pageSizes(c) }
     const { pages, rowsRead, rowsUpserted, rowsDeleted, rowsRejected, errorCount } = summary
@@ -163,10 +150,10 @@ export class SyncEngine {
   }
 
   private async loadState(db: SyncDatabase, d: SyncDescription): Promise<SyncState> {
-    const state = (await SELECT.one.from(STATES).where({ entity: d.name })) as SyncState | undefined
+    const state = (await SELECT.one.from(SyncStates).where({ entity: d.name })) as SyncState | null
     if (state) return state
     const fresh: SyncState = { entity: d.name, deltaStamp: null, deltaKey: null, fullRun: null, fullKey: null, fullBaseline: null, fullSweep: null }
-    await db.tx(tx => tx.run(INSERT.into(STATES).entries(fresh)))
+    await db.tx(tx => tx.run(INSERT.into(SyncStates).entries(fresh)))
     return fresh
   }
 
@@ -254,7 +241,7 @@ export class SyncEngine {
         fullSweep: mirrored > 0,
       }
       await c.db.tx(async tx => {
-        await tx.run(UPDATE(STATES).where({ entity: d.name }).with(reconciliation))
+        await tx.run(UPDATE(SyncStates).where({ entity: d.name }).with(reconciliation))
         if (!reconciliation.fullSweep) await beginBulkLoad(c.db, tx, bulkLoaded(d))
       })
     }
@@ -280,10 +267,10 @@ export class SyncEngine {
     c.counters.rowsDeleted += removed
     await c.db.tx(async tx => {
       if (!fullSweep) await endBulkLoad(c.db, tx, bulkLoaded(d))
-      await tx.run(DELETE.from(SEEN).where({ reconciliation: fullRun }))
-      await tx.run(UPDATE(RUNS, c.runId).with({ rowsDeleted: { '+=': removed } }))
+      await tx.run(DELETE.from(SyncSeenKeys).where({ reconciliation: fullRun }))
+      await tx.run(UPDATE(SyncRuns, c.runId).with({ rowsDeleted: { '+=': removed } }))
       await tx.run(
-        UPDATE(STATES).where({ entity: d.name }).with({
+        UPDATE(SyncStates).where({ entity: d.name }).with({
           fullRun: null,
           fullKey: null,
           fullBaseline: null,
@@ -328,8 +315,8 @@ export class SyncEngine {
         .limit(chunk, offset)) as S4Record[]
       if (!rows.length) return removed
       const keyed = new Map(rows.map(row => [keyText(columns.map(col => row[col])), row]))
-      const seen = (await SELECT.from(SEEN).columns('recordKey').where({ reconciliation, recordKey: { in: [...keyed.keys()] } })) as { recordKey: string }[]
-      for (const { recordKey } of seen) keyed.delete(recordKey)
+      const seen = await SELECT.from(SyncSeenKeys).columns('recordKey').where({ reconciliation, recordKey: { in: [...keyed.keys()] } })
+      for (const { recordKey } of seen) keyed.delete(recordKey!)
       await c.db.tx(async tx => {
         for (const row of keyed.values()) {
           const where = Object.fromEntries(primaryKey.map(k => [k, row[k]]))
@@ -394,7 +381,7 @@ export class SyncEngine {
     await c.db.tx(async tx => {
       for (const row of gone) await tx.run(removal(d, Object.fromEntries(columns.map(col => [col, row[col]]))))
       await d.afterWrite?.(tx, 'removed')
-      await tx.run(UPDATE(RUNS, c.runId).with({ rowsDeleted: { '+=': gone.length } }))
+      await tx.run(UPDATE(SyncRuns, c.runId).with({ rowsDeleted: { '+=': gone.length } }))
     })
     return gone.length
   }
@@ -633,14 +620,14 @@ export class SyncEngine {
       if (rows.length) await d.afterWrite?.(tx, rows)
       if (page.rejected.length) {
         const at = new Date().toISOString()
-        await tx.run(INSERT.into(REJECTIONS).entries(page.rejected.map(r => ({ run_ID: runId, entity: d.name, recordKey: r.key.slice(0, 200), reason: r.reason.slice(0, 1000), at }))))
+        await tx.run(INSERT.into(SyncRejections).entries(page.rejected.map(r => ({ run_ID: runId, entity: d.name, recordKey: r.key.slice(0, 200), reason: r.reason.slice(0, 1000), at }))))
       }
-      if (seen?.keys.length) await tx.run(UPSERT.into(SEEN).entries(seen.keys.map(k => ({ reconciliation: seen.reconciliation, recordKey: keyText(k) }))))
+      if (seen?.keys.length) await tx.run(UPSERT.into(SyncSeenKeys).entries(seen.keys.map(k => ({ reconciliation: seen.reconciliation, recordKey: keyText(k) }))))
       // The page is written in tx. What must change with it belongs here, through tx (on an SQLite file tx is the
       // worker's connection: cds.db, the app's connection, neither sees the page yet nor may write until it commits).
       const read = page.rows.length + page.rejected.length
       await tx.run(
-        UPDATE(RUNS, runId).with({
+        UPDATE(SyncRuns, runId).with({
           pages: { '+=': 1 },
           rowsRead: { '+=': read },
           rowsUpserted: { '+=': rows.length },
@@ -648,7 +635,7 @@ export class SyncEngine {
           ...this.pageSizes(c),
         })
       )
-      if (checkpoint) await tx.run(UPDATE(STATES).where({ entity: d.name }).with(checkpoint))
+      if (checkpoint) await tx.run(UPDATE(SyncStates).where({ entity: d.name }).with(checkpoint))
     })
     counters.pages++
     counters.rowsRead += page.rows.length + page.rejected.length

@@ -1,4 +1,6 @@
 import cds from '@sap/cds'
+import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
+import { InvoiceConversations } from '#cds-models/invoicecrm/crm'
 
 // The receivable status of an invoice (db/mirror.cds BillingDocuments: openAmount, netDueDate, isCleared,
 // clearingDate, openDueDate; and the cleared flag on its conversation) is what its FI items say. The sync keeps it that way in the transaction that writes
@@ -10,7 +12,7 @@ import cds from '@sap/cds'
 
 const INVOICES = 'invoicecrm_mirror_BillingDocuments'
 /** What refreshReceivableStatus writes: the invoices and their conversations. */
-export const RECEIVABLE_STATUS_TARGETS = ['invoicecrm.mirror.BillingDocuments', 'invoicecrm.crm.InvoiceConversations']
+export const RECEIVABLE_STATUS_TARGETS = [BillingDocuments.name, InvoiceConversations.name]
 const FI_ITEMS = 'invoicecrm_mirror_ReceivableItems'
 const CONVERSATIONS = 'invoicecrm_crm_InvoiceConversations'
 

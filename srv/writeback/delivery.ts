@@ -3,14 +3,13 @@ import { s4Destination, s4Settings } from '../s4/destination'
 import { S4Client } from '../s4/client'
 import { deliverInOrder } from './in-order'
 import { clearStuckMessages } from '../queue-recovery'
+import { WriteBackOperations } from '#cds-models/invoicecrm/writeback'
 
 // Delivers write-back operations; callers reach this service through cds.queued(...) (see plan.ts). A message
 // names one operation; in-order.ts delivers it after the older operations on its S/4 document, without holding a
 // database connection while S/4 answers. An operation that fails transiently is scheduled again with growing delays
 // until its retry budget is used up; then, or at once for a permanent error, it is parked as Failed with S/4's error
 // for an integration admin to retry or discard.
-
-const W = 'invoicecrm.writeback'
 
 export default class WriteBackService extends cds.Service {
   async init() {
@@ -41,7 +40,7 @@ async function scheduleDelivery(writeback: cds.Service, id: string, delayMs: num
 
 /** An integration admin sends a parked operation again, with a fresh retry budget. */
 export async function retryOperation(id: string) {
-  const changed = await UPDATE(`${W}.WriteBackOperations`)
+  const changed = await UPDATE(WriteBackOperations)
     .set({ status: 'Pending', attempts: 0, nextAttemptAt: null })
     .where({ ID: id, status: 'Failed' })
   // Or one stuck Pending: no message of the queue will deliver it (stranded by a stopped instance, overdue, dead).
@@ -51,14 +50,14 @@ export async function retryOperation(id: string) {
 }
 
 async function retryStuck(id: string) {
-  const op = (await SELECT.one.from(`${W}.WriteBackOperations`).columns('status').where({ ID: id })) as { status: string } | undefined
+  const op = await SELECT.one.from(WriteBackOperations).columns('status').where({ ID: id })
   if (op?.status !== 'Pending' || !(await clearStuckMessages('writeback', 'deliver', { operation: id }))) return false
-  return (await UPDATE(`${W}.WriteBackOperations`).set({ attempts: 0, nextAttemptAt: null }).where({ ID: id, status: 'Pending' })) > 0
+  return (await UPDATE(WriteBackOperations).set({ attempts: 0, nextAttemptAt: null }).where({ ID: id, status: 'Pending' })) > 0
 }
 
 /** An integration admin gives up on an operation S/4 should not or cannot get, saying why. */
 export async function discardOperation(id: string, reason: string, user: string) {
-  const changed = await UPDATE(`${W}.WriteBackOperations`)
+  const changed = await UPDATE(WriteBackOperations)
     .set({ status: 'Discarded', discardedBy: user, discardedAt: new Date().toISOString(), discardReason: reason, nextAttemptAt: null })
     .where({ ID: id, status: { in: ['Failed', 'Pending'] } })
   return changed > 0

@@ -1,5 +1,6 @@
 import cds from '@sap/cds'
 import { writeBackSettings } from './settings'
+import { WriteBackDocumentLeases } from '#cds-models/invoicecrm/writeback'
 
 // One delivery at a time per S/4 document, across app instances: a lease row per document (WriteBackDocumentLeases),
 // taken with a conditional UPDATE (or by inserting the row) in a short transaction of its own and renewed the same
@@ -7,7 +8,6 @@ import { writeBackSettings } from './settings'
 // lease of a crashed instance runs out by itself after cds.requires.writeback.delivery.documentLeaseMs.
 
 const LOG = cds.log('writeback')
-const LEASES = 'invoicecrm.writeback.WriteBackDocumentLeases'
 
 export interface Lease {
   /** false once a renewal found the lease taken over (it had run out): stop before the next write */
@@ -35,7 +35,7 @@ export async function withDocumentLease<T>(document: string, work: (lease: Lease
   } finally {
     clearInterval(renewal)
     // A lease not given back runs out by itself.
-    await cds.tx(() => DELETE.from(LEASES).where({ document, holder })).catch(error => LOG.warn(`lease on ${document} not given back: ${(error as Error).message}`))
+    await cds.tx(() => DELETE.from(WriteBackDocumentLeases).where({ document, holder })).catch(error => LOG.warn(`lease on ${document} not given back: ${(error as Error).message}`))
   }
 }
 
@@ -46,15 +46,15 @@ async function take(document: string, holder: string, ms: number): Promise<numbe
   const expired = new Date(now).toISOString()
   const busy = () =>
     cds.tx(async () => {
-      const current = (await SELECT.one.from(LEASES).columns('until').where({ document })) as { until: string } | undefined
-      return current ? Math.max(1, Date.parse(current.until) - now) : undefined
+      const current = await SELECT.one.from(WriteBackDocumentLeases).columns('until').where({ document })
+      return current ? Math.max(1, Date.parse(current.until!) - now) : undefined
     })
-  const taken = await cds.tx(() => UPDATE(LEASES).set({ holder, until }).where`document = ${document} and until < ${expired}`)
+  const taken = await cds.tx(() => UPDATE(WriteBackDocumentLeases).set({ holder, until }).where`document = ${document} and until < ${expired}`)
   if (taken) return 0
   const remaining = await busy()
   if (remaining) return remaining
   try {
-    await cds.tx(() => INSERT.into(LEASES).entries({ document, holder, until }))
+    await cds.tx(() => INSERT.into(WriteBackDocumentLeases).entries({ document, holder, until }))
     return 0
   } catch (error) {
     // Another delivery inserted the row first; any other error is a real one.
@@ -66,5 +66,5 @@ async function take(document: string, holder: string, ms: number): Promise<numbe
 
 async function renew(document: string, holder: string, ms: number): Promise<boolean> {
   const until = new Date(Date.now() + ms).toISOString()
-  return (await cds.tx(() => UPDATE(LEASES).set({ until }).where({ document, holder }))) > 0
+  return (await cds.tx(() => UPDATE(WriteBackDocumentLeases).set({ until }).where({ document, holder }))) > 0
 }

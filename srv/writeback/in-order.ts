@@ -1,6 +1,7 @@
 import cds from '@sap/cds'
 import { S4Error, type S4Client } from '../s4/client'
-import type { Target } from '#cds-models/invoicecrm/writeback'
+import { WriteBackAttempts, WriteBackOperations, type WriteBackOperation } from '#cds-models/invoicecrm/writeback'
+import type { Filled } from '../model-types'
 import { targets, type Delivered } from './targets'
 import { writeBackSettings } from './settings'
 import { withDocumentLease, type Lease } from './document-lease'
@@ -14,21 +15,9 @@ import { retryDelay } from '../retry-delay'
 // right after S/4 answered, so that no database connection is held while S/4 answers (SQLite has just one).
 
 const LOG = cds.log('writeback')
-const OPERATIONS = 'invoicecrm.writeback.WriteBackOperations'
-const ATTEMPTS = 'invoicecrm.writeback.WriteBackAttempts'
 
-interface OperationRow {
-  ID: string
-  target: Target
-  event: string
-  status: string
-  attempts: number
-  s4Object: string
-  s4Document: string | null
-  sequence: number | string | null
-  nextAttemptAt: string | null
-  payload: string
-}
+/** An operation as delivery reads it; its sequence is text on PostgreSQL (Integer64), which only goes back into queries. */
+type OperationRow = Filled<WriteBackOperation, 'ID' | 'target' | 'event' | 'status' | 'attempts' | 's4Object' | 'payload'>
 
 export interface DeliveryContext {
   s4: S4Client
@@ -42,7 +31,7 @@ interface Pass {
   scheduled: Set<string>
 }
 
-const readOperation = async (ID: string) => (await cds.tx(() => SELECT.one.from(OPERATIONS).where({ ID }))) as OperationRow | undefined
+const readOperation = async (ID: string) => (await cds.tx(() => SELECT.one.from(WriteBackOperations).where({ ID }))) as OperationRow | null
 
 export async function deliverInOrder(id: string, context: DeliveryContext) {
   const op = await readOperation(id)
@@ -67,7 +56,7 @@ const dueAt = (op: OperationRow) => (op.nextAttemptAt ? Date.parse(op.nextAttemp
 async function deliverDocument(document: string, context: DeliveryContext, lease: Lease): Promise<Pass> {
   // Operations planned before s4Document existed name their document by their object.
   const pending = (await cds.tx(() =>
-    SELECT.from(OPERATIONS)
+    SELECT.from(WriteBackOperations)
       .where`status = 'Pending' and (s4Document = ${document} or (s4Document is null and s4Object = ${document}))`
       .orderBy('sequence', 'createdAt')
   )) as OperationRow[]
@@ -96,19 +85,21 @@ async function deliverDocument(document: string, context: DeliveryContext, lease
 }
 
 /** The newest later operation on the same S/4 object, whatever its status: a state the CRM decided after this one. */
-async function newerOperation(op: OperationRow): Promise<OperationRow | undefined> {
+async function newerOperation(op: OperationRow): Promise<Newer | undefined> {
   if (op.sequence === null) return undefined
-  return (await cds.tx(() =>
-    SELECT.one.from(OPERATIONS).columns('ID', 'event', 'status').where({ s4Object: op.s4Object, sequence: { '>': op.sequence } }).orderBy('sequence desc')
-  )) as OperationRow | undefined
+  return ((await cds.tx(() =>
+    SELECT.one.from(WriteBackOperations).columns('ID', 'event', 'status').where({ s4Object: op.s4Object, sequence: { '>': op.sequence } }).orderBy('sequence desc')
+  )) as Newer | null) ?? undefined
 }
 
-const supersededResult = (newer: Pick<OperationRow, 'ID' | 'event'>) =>
+type Newer = Filled<WriteBackOperation, 'ID' | 'event' | 'status'>
+
+const supersededResult = (newer: Pick<Newer, 'ID' | 'event'>) =>
   `not written: a newer operation (${newer.event}, ${newer.ID}) sets the same S/4 object`
 
-async function supersede(op: OperationRow, newer: OperationRow) {
+async function supersede(op: OperationRow, newer: Newer) {
   await cds.tx(() =>
-    UPDATE(OPERATIONS).set({ status: 'Superseded', supersededBy_ID: newer.ID, nextAttemptAt: null, result: supersededResult(newer) }).where({ ID: op.ID, status: 'Pending' })
+    UPDATE(WriteBackOperations).set({ status: 'Superseded', supersededBy_ID: newer.ID, nextAttemptAt: null, result: supersededResult(newer) }).where({ ID: op.ID, status: 'Pending' })
   )
   LOG.info(`write-back ${op.ID} (${op.target} ${op.s4Object}) superseded by ${newer.ID} (${newer.event})`)
 }
@@ -126,16 +117,16 @@ async function attempt(op: OperationRow, context: DeliveryContext): Promise<numb
   }
   const { result, mirror } = delivered
   await cds.tx(async () => {
-    await UPDATE(OPERATIONS)
+    await UPDATE(WriteBackOperations)
       .set({ status: 'Delivered', attempts, lastAttemptAt: now, deliveredAt: now, nextAttemptAt: null, result, httpStatus: null, errorCode: null, errorMessage: null, errorTransaction: null })
       .where({ ID: op.ID })
-    await INSERT.into(ATTEMPTS).entries({ ID: cds.utils.uuid(), operation_ID: op.ID, outcome: 'delivered', message: result.slice(0, 1000) })
+    await INSERT.into(WriteBackAttempts).entries({ ID: cds.utils.uuid(), operation_ID: op.ID, outcome: 'delivered', message: result.slice(0, 1000) })
     // The apps show what S/4 holds now, not only after the next reconciliation.
     if (mirror) await UPDATE(mirror.entity).set(mirror.set).where(mirror.where)
     // Older states of the object that were parked (or are still waiting) must never overwrite this one: an admin's
     // retry of them is refused from now on.
     if (targets[op.target].setsState && op.sequence !== null)
-      await UPDATE(OPERATIONS)
+      await UPDATE(WriteBackOperations)
         .set({ status: 'Superseded', supersededBy_ID: op.ID, nextAttemptAt: null, result: supersededResult(op) })
         .where({ s4Object: op.s4Object, sequence: { '<': op.sequence }, status: { in: ['Pending', 'Failed'] } })
   })
@@ -151,7 +142,7 @@ async function failed(op: OperationRow, attempts: number, now: string, error: un
   const delay = Math.max(failure?.retryAfterMs ?? 0, retryDelay(attempts, retryDelayMs, { maxMs: maxRetryDelayMs }))
   const message = ((error as Error).message ?? String(error)).slice(0, 1000)
   await cds.tx(async () => {
-    await UPDATE(OPERATIONS)
+    await UPDATE(WriteBackOperations)
       .set({
         status: retry ? 'Pending' : 'Failed',
         attempts,
@@ -163,7 +154,7 @@ async function failed(op: OperationRow, attempts: number, now: string, error: un
         errorTransaction: failure?.transactionId?.slice(0, 60) ?? null,
       })
       .where({ ID: op.ID })
-    await INSERT.into(ATTEMPTS).entries({ ID: cds.utils.uuid(), operation_ID: op.ID, outcome: retry ? 'retry' : 'failed', httpStatus: failure?.httpStatus ?? null, message })
+    await INSERT.into(WriteBackAttempts).entries({ ID: cds.utils.uuid(), operation_ID: op.ID, outcome: retry ? 'retry' : 'failed', httpStatus: failure?.httpStatus ?? null, message })
     if (retry) await context.schedule(op.ID, delay)
   })
   if (!retry) {

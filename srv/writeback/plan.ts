@@ -1,20 +1,18 @@
 import cds from '@sap/cds'
-import type { Event, Target } from '#cds-models/invoicecrm/writeback'
+import { OperationStatus, WriteBackOperations, type Event, type Target } from '#cds-models/invoicecrm/writeback'
+import { BillingDocumentItems, BillingDocuments } from '#cds-models/invoicecrm/mirror'
 import { targets, type Planned, type WriteBackCause } from './targets'
+import type { PlanContext } from './targets/target'
 
 // Turns a CRM change into write-back operations, in the transaction of that change: the operations and their
 // queue messages commit with it or not at all. Every enabled target plans its part (srv/writeback/targets); what an
 // operation writes is decided here, so a later delivery writes what was true when the customer spoke.
 
-const M = 'invoicecrm.mirror'
-const W = 'invoicecrm.writeback'
-
 export type { WriteBackCause } from './targets'
 
 export async function planWriteBack(event: Event, cause: WriteBackCause): Promise<number> {
-  const invoice = (await SELECT.one.from(`${M}.BillingDocuments`).columns('ID', 'payer_ID', 'companyCode').where({ ID: cause.invoice })) as
-    | { ID: string; payer_ID: string | null; companyCode: string | null }
-    | undefined
+  // The key it was read by is there; the generated type has every element optional.
+  const invoice = (await SELECT.one.from(BillingDocuments).columns('ID', 'payer_ID', 'companyCode').where({ ID: cause.invoice })) as PlanContext['invoice'] | null
   if (!invoice) return 0
   let orders: Promise<string[]> | undefined
   const change = { event, invoice, cause, salesOrders: () => (orders ??= salesOrdersOf(invoice.ID)), today: new Date().toISOString().slice(0, 10) }
@@ -34,9 +32,9 @@ export async function planWriteBack(event: Event, cause: WriteBackCause): Promis
     s4Document: p.s4Document,
     sequence: first + i,
     payload: JSON.stringify(p.payload),
-    status: 'Pending',
+    status: OperationStatus.Pending,
   }))
-  await INSERT.into(`${W}.WriteBackOperations`).entries(operations)
+  await INSERT.into(WriteBackOperations).entries(operations)
   const queue = cds.queued(await cds.connect.to('writeback'))
   for (const { ID } of operations) await queue.send('deliver', { operation: ID })
   return operations.length
@@ -49,17 +47,14 @@ let lastSequence = 0
  * S/4 objects so far, even when this instance's clock is behind another's, and after everything this instance planned.
  */
 async function nextSequence(planned: { s4Object: string }[]): Promise<number> {
-  const latest = (await SELECT.one.from(`${W}.WriteBackOperations`).columns('max(sequence) as sequence').where({ s4Object: { in: planned.map(p => p.s4Object) } })) as
-    | { sequence: number | string | null }
-    | undefined
+  // max() under the element's name: typed as the element (Integer64, which PostgreSQL gives as text; hence Number()).
+  const latest = await SELECT.one.from(WriteBackOperations).columns('max(sequence) as sequence').where({ s4Object: { in: planned.map(p => p.s4Object) } })
   const first = Math.max(Date.now() * 1000, lastSequence + 1, Number(latest?.sequence ?? 0) + 1)
   lastSequence = first + planned.length - 1
   return first
 }
 
 async function salesOrdersOf(invoice: string): Promise<string[]> {
-  const rows = (await SELECT.distinct.from(`${M}.BillingDocumentItems`).columns('salesOrder_ID').where({ billingDocument_ID: invoice, salesOrder_ID: { '!=': null } })) as {
-    salesOrder_ID: string
-  }[]
-  return rows.map(r => r.salesOrder_ID).sort()
+  const rows = await SELECT.distinct.from(BillingDocumentItems).columns('salesOrder_ID').where({ billingDocument_ID: invoice, salesOrder_ID: { '!=': null } })
+  return rows.map(r => r.salesOrder_ID!).sort()
 }

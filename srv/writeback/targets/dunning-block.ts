@@ -2,8 +2,7 @@ import { entityOf, type S4Client } from '../../s4/client'
 import { BUSINESS_PARTNER_API, literal } from '../../s4/apis'
 import { writeBackSettings } from '../settings'
 import { isEscalation, type Delivered, type Operation, type PlanContext, type WriteBackTarget } from './target'
-
-const M = 'invoicecrm.mirror'
+import { CustomerDunning_ } from '#cds-models/invoicecrm/mirror'
 
 export interface DunningBlockPayload {
   customer: string
@@ -27,7 +26,7 @@ async function deliver(op: Operation<DunningBlockPayload>, s4: S4Client): Promis
   const current = entityOf<{ DunningBlock?: string }>(await s4.read(url)).DunningBlock ?? ''
   const holds = (dunningBlock: string, result: string): Delivered => ({
     result,
-    mirror: { entity: 'invoicecrm.mirror.CustomerDunning', where: { customer_ID: customer, companyCode, dunningArea }, set: { dunningBlock } },
+    mirror: { entity: CustomerDunning_, where: { customer_ID: customer, companyCode, dunningArea }, set: { dunningBlock } },
   })
   if (current === block) return holds(current, block ? `dunning already blocked (${block}) for ${where}` : `dunning not blocked for ${where}: nothing to lift`)
   if (block && current) return holds(current, `dunning already blocked for ${where} with reason ${current}, set in S/4HANA: left as it is`)
@@ -42,7 +41,7 @@ async function plan({ event, invoice }: PlanContext) {
   if (!enabled || !isEscalation(event) || !invoice.payer_ID || !invoice.companyCode) return []
   const customer = invoice.payer_ID
   const companyCode = invoice.companyCode
-  const areas = (await SELECT.from(`${M}.CustomerDunning`).columns('dunningArea').where({ customer_ID: customer, companyCode })) as { dunningArea: string }[]
+  const areas = await SELECT.from(CustomerDunning_).columns('dunningArea').where({ customer_ID: customer, companyCode })
   // A customer without dunning areas has one record with an empty area.
   const dunningAreas = areas.length ? areas.map(a => a.dunningArea ?? '') : ['']
   return dunningAreas.map(dunningArea => {

@@ -42,7 +42,7 @@ export interface Operation<P> {
 /** What a delivery did; and what S/4 holds now of data the mirror holds too, for the mirror to show at once. */
 export interface Delivered {
   result: string
-  mirror?: { entity: string; where: Record<string, string>; set: Record<string, string> }
+  mirror?: { entity: new () => object; where: Record<string, string>; set: Record<string, string> }
 }
 
 export interface WriteBackTarget<P> {
