@@ -5,7 +5,8 @@ namespace invoicecrm.crm;
 using { cuid, managed } from '@sap/cds/common';
 using { invoicecrm.mirror as mirror } from './mirror';
 
-type EMailAddress   : String(241) @assert.format: '^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$';
+// A local part, then a domain of dot-separated labels (none empty) ending in a top-level domain of two or more.
+type EMailAddress   : String(241) @assert.format: '^[^\s@<>(),;:"]+@(?:[^\s@<>(),;:".]+\.)+[^\s@<>(),;:".]{2,}$';
 @assert.range
 type Channel        : String(10) enum { web; phone; email; letter; };
 type DispatchStatus : String(10) enum { pending; sent; failed; bounced; noEmail; };

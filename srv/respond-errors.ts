@@ -26,9 +26,12 @@ export function answerWithoutEcho(srv: cds.Service): void {
     const sent = textsOf(cds.context?.http?.req?.body).filter(text => text.length >= QUOTABLE)
     // A message key's arguments are filled in after this handler: a disputed line's item, say, is the customer's text.
     const args = Array.isArray(error.args) ? error.args.map(String) : []
-    const texts = [error.message, ...args, ...(error.details ?? []).map(detail => detail.message ?? '')]
+    // CAP's input checks may raise an error without a message of its own (the details carry them).
+    const texts = [error.message ?? '', ...args, ...(error.details ?? []).map(detail => detail.message ?? '')]
     const quotes = texts.some(message => sent.some(text => message.includes(text)))
     if (!quotes && !String(error.code).startsWith('ASSERT_') && !error.details) return
+    // Its status first: CAP infers a collection's from its details, which go; an input check's is a 400.
+    error.status ??= 400
     error.message = INVALID_ANSWER
     error.code = 'invalid-answer'
     for (const field of ['details', 'target', 'args', 'element', 'value'] as const) delete error[field]

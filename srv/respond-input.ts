@@ -1,108 +1,123 @@
-import { DisputeReason } from '#cds-models/invoicecrm/crm'
+import cds from '@sap/cds'
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 
-// The customers' endpoints are public: their input is checked here, before CAP sees it, so that anything malformed
-// gets a 4xx with a message a customer understands (and never a 500, a stack trace or an echo of the input),
-// and nothing malformed reaches the database. The model's own checks (@mandatory, @assert.range, enums) stay
-// as the second line.
-
-type Check = (value: unknown, field: string) => string | undefined
+// The customers' endpoints are public: what CAP does not check of their input is checked here, before CAP sees it,
+// so that anything malformed gets a 4xx with a message a customer understands (and never a 500, a stack trace or an
+// echo of the input): the method, the content type and encoding, the size, a JSON object with only the action's
+// parameters (srv/respond/service.cds, read from the model), each of the JSON type its CDS type calls for (CAP
+// 10.1.1 takes "3" and [7] for an Integer, and answers "Infinity" for a Decimal and an object nested thousands deep
+// with a 500), and no control characters in a text (line breaks only where the parameter is @UI.MultiLineText).
+// Lengths, ranges, formats, enums and mandatory parameters are the model's, which CAP checks itself;
+// srv/respond-errors.ts keeps its answers from quoting the input.
 
 /** Control characters have no business in a name, an address or a token; comments may break lines. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f]/
-const EMAIL = /^[^\s@<>(),;:"\u0000-\u001f\u007f]+@(?:[^\s@<>(),;:".\u0000-\u001f\u007f]+\.)+[^\s@<>(),;:".\u0000-\u001f\u007f]{2,}$/
+/** A decimal as OData's JSON may send it, as a string: digits, a point, digits (CAP checks precision and range). */
+const DECIMAL_TEXT = /^-?\d{1,34}(\.\d{1,34})?$/
+/** More disputed lines than any invoice the page shows has. */
+const MAX_LINES = 500
 
-const text =
-  (max: number, { required = false, multiline = false } = {}): Check =>
-  (value, field) => {
-    if (value === undefined || value === null) return required ? `${field} is missing` : undefined
-    if (typeof value !== 'string') return `${field} must be text`
-    if (required && !value.trim()) return `${field} is missing`
-    if (value.length > max) return `${field} is longer than ${max} characters`
-    if ((multiline ? CONTROL : CONTROL_OR_BREAK).test(value)) return `${field} contains characters that are not allowed`
-    return undefined
-  }
+/** A refusal: the key of its text, and the field it is about (a parameter's name or path, never the client's text). */
+type Problem = { key: string; field?: string }
+const problem = (key: string, field?: string): Problem => ({ key, field })
+/** The languages of _i18n/messages*.properties. */
+const LANGUAGES = ['en', 'de', 'zh-CN', 'zh']
 
-const integer =
-  (min: number, max: number, required = false): Check =>
-  (value, field) => {
-    if (value === undefined || value === null) return required ? `${field} is missing` : undefined
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) return `${field} must be a whole number from ${min} to ${max}`
-    return undefined
-  }
+type Parameter = { type?: string; enum?: Record<string, unknown>; '@UI.MultiLineText'?: boolean; items?: Parameter; elements?: Record<string, Parameter> }
 
-const amount: Check = (value, field) => {
-  if (value === undefined || value === null) return undefined
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,14}(\.\d{1,3})?$/.test(value) ? Number(value) : NaN
-  if (!Number.isFinite(number) || number < 0 || number > 99_999_999_999_999) return `${field} must be an amount of at least 0`
-  return undefined
+/** The parameters of a RespondService action, as the model declares them; undefined for anything else. */
+function parametersOf(action: string): Record<string, Parameter> | undefined {
+  const definition = cds.model?.definitions[`RespondService.${action}`] as { kind?: string; params?: Record<string, Parameter> } | undefined
+  return definition?.kind === 'action' ? (definition.params ?? {}) : undefined
 }
 
-const email: Check = (value, field) => text(241, { required: true })(value, field) ?? (EMAIL.test(value as string) ? undefined : `${field} is not a valid e-mail address`)
-
-const LINE: Record<string, Check> = { item: text(6, { required: true }), amount, quantity: amount }
-
-const lines: Check = (value, field) => {
-  if (value === undefined || value === null) return undefined
-  if (!Array.isArray(value) || value.length > 500) return `${field} must be a list of invoice lines`
-  for (const [i, line] of value.entries()) {
-    const problem = fields(line, LINE, `${field}[${i}]`)
-    if (problem) return problem
+/** The built-in type a parameter's type comes down to (crm.EMailAddress: cds.String), and the enum on the way. */
+function typeOf(parameter: Parameter): { builtin?: string; enum?: Record<string, unknown> } {
+  let { type, enum: values } = parameter
+  for (let hops = 0; type && !type.startsWith('cds.') && hops < 10; hops++) {
+    const definition = cds.model?.definitions[type] as Parameter | undefined
+    values ??= definition?.enum
+    type = definition?.type
   }
-  return undefined
+  return { builtin: type, enum: values }
 }
 
-const token = text(200, { required: true })
-
-/** One of the reasons the model lists: CAP's own enum check would quote the value it refuses. */
-const disputeReason: Check = (value, field) =>
-  text(20, { required: true })(value, field) ??
-  (Object.hasOwn(DisputeReason, value as string) ? undefined : `${field} is not one of the reasons offered`)
-
-const ACTIONS: Record<string, Record<string, Check>> = {
-  view: { token },
-  confirm: { token },
-  dispute: { token, reason: disputeReason, comment: text(2000, { multiline: true }), lines, amount },
-  proposeContact: { token, name: text(81, { required: true }), email },
-  answerSurvey: { token, csat: integer(1, 5, true), nps: integer(0, 10), comment: text(1000, { multiline: true }) },
+function scalarProblem(value: unknown, parameter: Parameter, field: string): Problem | undefined {
+  const type = typeOf(parameter)
+  switch (type.builtin) {
+    case 'cds.String':
+    case 'cds.LargeString':
+    case 'cds.UUID':
+      if (typeof value !== 'string') return problem('RESPOND_NOT_TEXT', field)
+      // CAP's own enum check would quote the value, and the answer then could not say which field it was.
+      if (type.enum && !Object.hasOwn(type.enum, value)) return problem('RESPOND_NOT_OFFERED', field)
+      return (parameter['@UI.MultiLineText'] ? CONTROL : CONTROL_OR_BREAK).test(value) ? problem('RESPOND_CONTROL_CHARACTERS', field) : undefined
+    case 'cds.Integer':
+    case 'cds.Int16':
+    case 'cds.Int32':
+    case 'cds.UInt8':
+      return Number.isSafeInteger(value) ? undefined : problem('RESPOND_NOT_WHOLE_NUMBER', field)
+    case 'cds.Decimal':
+      return Number.isFinite(value) || (typeof value === 'string' && DECIMAL_TEXT.test(value)) ? undefined : problem('RESPOND_NOT_AMOUNT', field)
+    case 'cds.Boolean':
+      return typeof value === 'boolean' ? undefined : problem('RESPOND_NOT_TRUE_OR_FALSE', field)
+    default:
+      return problem('RESPOND_FIELD_NOT_EXPECTED', field)
+  }
 }
 
-function fields(body: unknown, checks: Record<string, Check>, prefix = ''): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return `${prefix || 'The request'} must be a JSON object`
+function problemOf(body: unknown, parameters: Record<string, Parameter>, prefix = ''): Problem | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return prefix ? problem('RESPOND_LINE_NOT_AN_OBJECT', prefix) : problem('RESPOND_NOT_AN_OBJECT')
   // Not the field's name: it is the client's text, and an answer never quotes that.
-  if (Object.keys(body).some(name => !Object.hasOwn(checks, name))) return `${prefix || 'The request'} has a field that is not expected here`
-  for (const [name, check] of Object.entries(checks)) {
-    const problem = check((body as Record<string, unknown>)[name], prefix ? `${prefix}.${name}` : name)
-    if (problem) return problem
+  if (Object.keys(body).some(name => !Object.hasOwn(parameters, name))) return prefix ? problem('RESPOND_LINE_HAS_UNEXPECTED_FIELD', prefix) : problem('RESPOND_HAS_UNEXPECTED_FIELD')
+  for (const [name, value] of Object.entries(body)) {
+    // Missing ones are CAP's to refuse (@mandatory).
+    if (value === null || value === undefined) continue
+    const field = prefix ? `${prefix}.${name}` : name
+    const lines = parameters[name].items?.elements
+    if (!lines) {
+      const refusal = scalarProblem(value, parameters[name], field)
+      if (refusal) return refusal
+      continue
+    }
+    if (!Array.isArray(value) || value.length > MAX_LINES) return problem('RESPOND_NOT_LINES', field)
+    for (const [i, line] of value.entries()) {
+      const refusal = problemOf(line, lines, `${field}[${i}]`)
+      if (refusal) return refusal
+    }
   }
   return undefined
 }
 
-const fail = (res: Response, status: number, message: string) => res.status(status).json({ error: { code: String(status), message } })
+/** What the customer reads: the text of a key of _i18n/messages*.properties in the language the request asks for. */
+function fail(req: Request, res: Response, status: number, { key, field }: Problem) {
+  const language = req.acceptsLanguages(...LANGUAGES) || 'en'
+  const message = cds.i18n.messages.at(key, language.startsWith('zh') ? 'zh_CN' : language, field ? [field] : []) ?? key
+  return res.status(status).json({ error: { code: String(status), message } })
+}
 
 const parseJson = express.json({ limit: '100kb', type: () => true })
 
 /** Express middleware for /rest/respond: only POST of a JSON object to one of the actions, each field as declared. */
 export const respondInput: (RequestHandler | ErrorRequestHandler)[] = [
   (req: Request, res: Response, next: NextFunction) => {
-    const action = req.path.replace(/^\//, '')
-    if (!Object.hasOwn(ACTIONS, action)) return fail(res, 404, 'There is nothing here.')
-    if (req.method !== 'POST') return res.set('Allow', 'POST') && fail(res, 405, 'Please send your answer from the page in the e-mail.')
-    if (!req.is('application/json')) return fail(res, 415, 'Please send your answer from the page in the e-mail.')
+    if (!parametersOf(req.path.replace(/^\//, ''))) return fail(req, res, 404, problem('RESPOND_NOTHING_HERE'))
+    if (req.method !== 'POST') return res.set('Allow', 'POST') && fail(req, res, 405, problem('RESPOND_FROM_THE_PAGE'))
+    if (!req.is('application/json')) return fail(req, res, 415, problem('RESPOND_FROM_THE_PAGE'))
     // The page never compresses its few bytes; a compressed body is only good for decompression bombs.
     const encoding = req.headers['content-encoding']
-    if (encoding && encoding !== 'identity') return fail(res, 415, 'Please send your answer from the page in the e-mail.')
+    if (encoding && encoding !== 'identity') return fail(req, res, 415, problem('RESPOND_FROM_THE_PAGE'))
     next()
   },
   parseJson,
   (req: Request, res: Response, next: NextFunction) => {
-    const problem = fields(req.body, ACTIONS[req.path.replace(/^\//, '')])
-    return problem ? fail(res, 400, problem) : next()
+    const found = problemOf(req.body, parametersOf(req.path.replace(/^\//, ''))!)
+    return found ? fail(req, res, 400, found) : next()
   },
   // What express.json refuses (not JSON, too large, nested beyond reason) gets a JSON answer like everything else.
-  ((error, _req, res, _next) => {
+  ((error, req, res, _next) => {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 400
-    fail(res, status, status === 413 ? 'The request is too large.' : 'The request could not be read.')
+    fail(req, res, status, problem(status === 413 ? 'RESPOND_TOO_LARGE' : 'RESPOND_UNREADABLE'))
   }) as ErrorRequestHandler,
 ]

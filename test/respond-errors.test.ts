@@ -80,6 +80,19 @@ describe('error answers of /rest/respond', () => {
     })
   })
 
+  it('refuses malformed input before CAP in the language the page asks for, naming the field', async () => {
+    const refusals: Record<string, unknown> = {}
+    for (const language of ['de-DE', 'zh-CN', 'en-GB']) {
+      const { status, data } = await POST('/rest/respond/dispute', { token, reason: 'notReceived', lines: [{ item: 10 }] }, { headers: { 'Accept-Language': language } })
+      refusals[language] = { status, message: data.error.message }
+    }
+    expect(refusals).to.deep.equal({
+      'de-DE': { status: 400, message: 'lines[0].item muss ein Text sein' },
+      'zh-CN': { status: 400, message: 'lines[0].item 必须是文本' },
+      'en-GB': { status: 400, message: 'lines[0].item must be text' },
+    })
+  })
+
   it('still says what is wrong where it quotes nothing', async () => {
     const { data } = await POST('/rest/respond/dispute', { token, reason: MARKER })
     expect(data.error.message).to.match(/reason/)

@@ -75,7 +75,7 @@ service RespondService {
   /** The whole invoice (no lines, no amount) or chosen lines and/or an amount, with a reason. */
   action dispute(token : String(200) @mandatory,
                  reason : crm.DisputeReason @mandatory,
-                 comment : String(2000),
+                 comment : String(2000) @UI.MultiLineText,
                  lines : many DisputedLine,
                  amount : Decimal(17, 3) @assert.range: [ 0, 99999999999999 ]) returns Outcome;
 
@@ -87,5 +87,5 @@ service RespondService {
   action answerSurvey(token : String(200) @mandatory,
                       csat : Integer @mandatory @assert.range: [ 1, 5 ],
                       nps : Integer @assert.range: [ 0, 10 ],
-                      comment : String(1000))                                returns Outcome;
+                      comment : String(1000) @UI.MultiLineText)                                returns Outcome;
 }
