@@ -8,10 +8,12 @@ import express, { type ErrorRequestHandler, type NextFunction, type Request, typ
 
 type Check = (value: unknown, field: string) => string | undefined
 
+/* eslint-disable no-control-regex -- finding control characters is what these are for */
 /** Control characters have no business in a name, an address or a token; comments may break lines. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f]/
 const EMAIL = /^[^\s@<>(),;:"\u0000-\u001f\u007f]+@(?:[^\s@<>(),;:".\u0000-\u001f\u007f]+\.)+[^\s@<>(),;:".\u0000-\u001f\u007f]{2,}$/
+/* eslint-enable no-control-regex */
 
 const text =
   (max: number, { required = false, multiline = false } = {}): Check =>
