@@ -194,6 +194,7 @@ async function prepare(kind: Kind): Promise<{ db: Db & { disconnect?: () => Prom
 }
 
 // @cap-js/postgres's own driver, as test/postgres-database.ts uses it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- by a path resolved at run time, which an import cannot name
 const pg = require(require.resolve('pg', { paths: [require.resolve('@cap-js/postgres')] })) as {
   Client: new (config: object) => { connect(): Promise<void>; query(sql: string): Promise<unknown>; end(): Promise<void> }
 }
@@ -238,7 +239,10 @@ async function measure(url: string, r: Request, customers: number) {
         const res = await fetch(url + encodeURI(r.path(pick(customers))).replaceAll('+', '%2B'), { headers: { authorization: auth, 'accept-language': 'en' } })
         const body = await res.text()
         times.push(performance.now() - started)
-        if (!res.ok) (errors++, (lastError = `${res.status} ${body.slice(0, 200)}`))
+        if (!res.ok) {
+          errors++
+          lastError = `${res.status} ${body.slice(0, 200)}`
+        }
       } catch (error) {
         // The server gone (e.g. out of memory): no time to report for it.
         errors++

@@ -5,6 +5,7 @@ import cds from '@sap/cds'
 import { syncEngine, runSync, descriptions } from '../srv/sync'
 import { billingDocuments, mapFields } from '../srv/sync/descriptions'
 import { s4Settings } from '../srv/s4/destination'
+import { A_BillingDocument_ } from '#cds-models/API_BILLING_DOCUMENT_SRV'
 
 type Phase = 'baseline' | 'full' | 'delta' | 'naive'
 
@@ -68,8 +69,10 @@ async function naiveBillingDocuments(url: string) {
     credentials: { url: `${url}/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV`, requestTimeout: 3_600_000 },
   } as never)
   const documents = (await remote.run(
-    SELECT.from('API_BILLING_DOCUMENT_SRV.A_BillingDocument').columns((b: any) => {
-      b('*'), b.to_Item((i: any) => i('*')), b.to_Partner((p: any) => p('*'))
+    SELECT.from(A_BillingDocument_).columns(b => {
+      b('*')
+      b.to_Item(i => i('*'))
+      b.to_Partner(p => p('*'))
     })
   )) as Record<string, unknown>[]
   const rows = documents.map(doc => mapFields(billingDocuments.fields, doc))

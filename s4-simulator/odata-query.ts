@@ -417,7 +417,6 @@ export function compileFilter(entity: EntityInfo, filter: string): Predicate {
   const ast = new Parser(tokenize(filter), filter).parse()
   const gen = new FilterCodegen(entity)
   const expr = gen.bool(ast)
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('c', 'h', 'f', `return function filter(r) { var x; return ${expr} }`)(gen.consts, FILTER_HELPERS, gen.fns) as Predicate
 }
 

@@ -50,7 +50,6 @@ export class Table {
   load(rows: Row[]) {
     if (!rows.length) return
     const fields = Object.keys(rows[0]).filter((k) => this.knownProps.has(k))
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const projector = new Function('s', `return {${fields.map((f) => `${JSON.stringify(f)}: s[${JSON.stringify(f)}]`).join(',')}}`) as (s: Row) => Row
     const needsProjection = fields.length !== Object.keys(rows[0]).length
     for (const f of fields) this.storedProps.add(f)

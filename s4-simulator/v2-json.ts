@@ -134,7 +134,6 @@ export class Serializer {
   var uri = root + ${JSON.stringify('/' + entity.name)} + h.kp(r);
   return {"__metadata": ${meta}${fields.length ? ', ' + fields.join(', ') : ''}};
 }`
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     return new Function('h', code)(helpers) as Builder
   }
 }

@@ -16,7 +16,11 @@ type ServiceError = Error & { status?: number; code?: string; details?: { messag
 function textsOf(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value)
   else if (typeof value === 'number') into.push(String(value))
-  else if (value && typeof value === 'object') for (const [key, nested] of Object.entries(value)) (into.push(key), textsOf(nested, into))
+  else if (value && typeof value === 'object')
+    for (const [key, nested] of Object.entries(value)) {
+      into.push(key)
+      textsOf(nested, into)
+    }
   return into
 }
 

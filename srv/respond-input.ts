@@ -11,8 +11,10 @@ import express, { type ErrorRequestHandler, type NextFunction, type Request, typ
 // srv/respond-errors.ts keeps its answers from quoting the input.
 
 /** Control characters have no business in a name, an address or a token; comments may break lines. */
+/* eslint-disable no-control-regex -- finding control characters is what these are for */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f]/
+/* eslint-enable no-control-regex */
 /** A decimal as OData's JSON may send it, as a string: digits, a point, digits (CAP checks precision and range). */
 const DECIMAL_TEXT = /^-?\d{1,34}(\.\d{1,34})?$/
 /** More disputed lines than any invoice the page shows has. */

@@ -4,7 +4,6 @@
 // Open → In Process → Resolved → Closed with the object page's buttons, which follow the status; another one
 // escalated by an AR manager; Customer 360 with the aging of a customer's open items, and a contact correction
 // created in draft. What the pages show and do is checked against the database.
-import cds from '@sap/cds'
 import type { Page } from 'playwright-core'
 import { objectPage, startFiori, tableRows, type FioriPage } from './browser/fiori'
 import { writeBackSettings } from '../srv/writeback'

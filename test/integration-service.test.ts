@@ -8,7 +8,7 @@ import { jobsSettings } from '../srv/jobs/config'
 import { startJobs, stopJobs } from '../srv/jobs'
 import { installLogging, loggerFactory, redact } from '../srv/logging'
 import { s4Settings } from '../srv/s4/destination'
-import { REDIS, S4, DUNNING, collection, dunning, eventually, sleep } from './support'
+import { REDIS, S4, DUNNING, collection, dunning, eventually } from './support'
 
 const NEVER_IN_A_TEST = '0 3 1 1 *'
 
@@ -22,15 +22,15 @@ describe('operations', () => {
     const s4 = s4Settings()
     const original = { ...s4, retry: { ...s4.retry } }
 
-    const statusOf = (request: Promise<unknown>) =>
+    const statusOf = (request: Promise<{ status: number }>) =>
       request.then(
-        (response: any) => response.status as number,
-        (error: any) => error.status as number
+        (response: { status: number }) => response.status,
+        (error: { status: number }) => error.status
       )
     const finished = (jobId: string) =>
       eventually(`job ${jobId} to finish`, async () => {
         const { data: job } = await GET(`/odata/v4/integration/SyncJobs('${jobId}')`, admin)
-        return ['completed', 'failed'].includes(job.state) && (job as Record<string, any>)
+        return ['completed', 'failed'].includes(job.state) && (job as Record<string, unknown>)
       })
 
     before(async () => {
@@ -74,13 +74,13 @@ describe('operations', () => {
 
     it('lists every synced entity with its schedule, also before its first sync', async () => {
       const { data } = await GET('/odata/v4/integration/SyncStates', admin)
-      expect(data.value.map((s: any) => s.entity).sort()).to.deep.equal([
+      expect(data.value.map((s: { entity: string }) => s.entity).sort()).to.deep.equal([
         'BillingDocuments', 'CustomerCompanies', 'CustomerDunning', 'CustomerSalesAreas', 'Customers', 'ReceivableItems', 'SalesOrders',
       ].sort())
-      const orders = data.value.find((s: any) => s.entity === 'SalesOrders')
+      const orders = data.value.find((s: { entity: string }) => s.entity === 'SalesOrders')
       expect(orders).to.include({ enabled: true, paused: false, running: false, cron: NEVER_IN_A_TEST, lastSuccessAt: null })
       expect(new Date(orders.nextRunAt).getMonth(), 'next 1 January').to.equal(0)
-      expect(data.value.find((s: any) => s.entity === 'Customers')).to.include({ enabled: false, nextRunAt: null })
+      expect(data.value.find((s: { entity: string }) => s.entity === 'Customers')).to.include({ enabled: false, nextRunAt: null })
     })
 
     it('rejects an unknown entity with 400 and says which ones exist', async () => {
@@ -121,10 +121,10 @@ describe('operations', () => {
     it("queues 'all' entities in dependency order", async () => {
       nock(S4).persist().get(/.*/).query(true).reply(200, collection([]))
       const { data } = await POST('/odata/v4/integration/runNow', { entity: 'all' }, admin)
-      expect(data.value.map((r: any) => r.entity)).to.deep.equal([
+      expect(data.value.map((r: { entity: string }) => r.entity)).to.deep.equal([
         'Customers', 'CustomerSalesAreas', 'CustomerCompanies', 'CustomerDunning', 'SalesOrders', 'BillingDocuments', 'ReceivableItems',
       ])
-      expect(data.value.every((r: any) => r.status === 'queued' && r.mode === 'delta')).to.be.true
+      expect(data.value.every((r: { status: string; mode: string }) => r.status === 'queued' && r.mode === 'delta')).to.equal(true)
       for (const { jobId } of data.value) expect(await finished(jobId)).to.include({ state: 'completed' })
     })
 
@@ -230,7 +230,7 @@ describe('operations', () => {
       LOG.info('hello', { job: '42' })
       LOG.debug('not at level info')
       expect(lines).to.have.length(1)
-      expect(lines[0]).to.match(/^\d{4}-\d\d-\d\dT\S+Z INFO  \[jobs\] hello  job=42$/)
+      expect(lines[0]).to.match(/^\d{4}-\d\d-\d\dT\S+Z INFO {2}\[jobs\] hello {2}job=42$/)
       // In a context of its own (setImmediate), so that it does not stick to the tests that follow.
       await new Promise<void>(resolve =>
         setImmediate(() => {
@@ -239,7 +239,7 @@ describe('operations', () => {
           resolve()
         })
       )
-      expect(lines[1]).to.match(/ WARN  \[jobs\] \(corr-0815\) for <e-mail>$/)
+      expect(lines[1]).to.match(/ WARN {2}\[jobs\] \(corr-0815\) for <e-mail>$/)
       expect(redact('a.b-c+d@mail.example.co.uk, x@y.de; not@this')).to.equal('<e-mail>, <e-mail>; not@this')
     })
   })

@@ -5,6 +5,7 @@
 import path from 'node:path'
 import cds from '@sap/cds'
 import { writeJson } from '../srv/sync/json-rows'
+import { Customers } from '#cds-models/invoicecrm/mirror'
 
 const M = 'invoicecrm.mirror'
 const BD = `${M}.BillingDocuments`
@@ -144,7 +145,7 @@ describe('$search on Manage Invoices', () => {
     expect(await expectSearch('plain trad', ['0098200008'])).to.deep.equal(['0098200008'])
     expect(await expectSearch('100007', [])).to.deep.equal([])
 
-    await UPDATE(`${M}.Customers`).set({ name: 'Renamed Trading' }).where({ ID: 'SRCH000007' })
+    await UPDATE(Customers).set({ name: 'Renamed Trading' }).where({ ID: 'SRCH000007' })
     expect(await expectSearch('renamed trad', ['0098200008'])).to.deep.equal(['0098200008'])
     expect(await expectSearch('plain trad', [])).to.deep.equal([])
     await DELETE.from(`${M}.Customers`).where({ ID: 'SRCH000007' })

@@ -15,8 +15,7 @@ import { jobRunner, pauseSchedules, resumeSchedules, startJobs, stopJobs, type J
 import type { SyncJobData } from '../srv/jobs/sync-job'
 import { s4Settings } from '../srv/s4/destination'
 import { REDIS, S4, DUNNING, collection, dunning, eventually, sleep } from './support'
-
-const RUNS = 'invoicecrm.integration.SyncRuns'
+import { SyncRuns } from '#cds-models/invoicecrm/integration'
 
 /** Log lines of cds.log('jobs') while a test runs. */
 function captureJobLog() {
@@ -70,7 +69,7 @@ describe('scheduled sync jobs', () => {
     await q.close()
   }
 
-  const runsOf = async (entity = 'CustomerDunning') => (await SELECT.from(RUNS).where({ entity }).orderBy('startedAt')) as Record<string, any>[]
+  const runsOf = async (entity = 'CustomerDunning') => SELECT.from(SyncRuns).where({ entity }).orderBy('startedAt')
 
   before(() => {
     nock.disableNetConnect()
@@ -135,18 +134,18 @@ describe('scheduled sync jobs', () => {
       const one = new RedisLocks(redis, key, 300)
       const other = new RedisLocks(new Redis(REDIS), key, 300)
       const lease = await one.acquire('SalesOrders', 'job-1')
-      expect(lease).to.exist
-      expect(await other.acquire('SalesOrders', 'job-2')).to.be.undefined
+      expect(lease).to.not.equal(undefined)
+      expect(await other.acquire('SalesOrders', 'job-2')).to.equal(undefined)
       expect(await other.holder('SalesOrders')).to.equal('job-1')
       await sleep(700)
-      expect(await other.acquire('SalesOrders', 'job-2'), 'still held after twice its time to live').to.be.undefined
+      expect(await other.acquire('SalesOrders', 'job-2'), 'still held after twice its time to live').to.equal(undefined)
       await lease!.release()
       const second = await other.acquire('SalesOrders', 'job-2')
-      expect(second).to.exist
+      expect(second).to.not.equal(undefined)
       await lease!.release()
       expect(await one.holder('SalesOrders'), "a stale lease does not release the new holder's lock").to.equal('job-2')
       await second!.release()
-      expect(await one.holder('SalesOrders')).to.be.undefined
+      expect(await one.holder('SalesOrders')).to.equal(undefined)
       await (other as unknown as { redis: Redis }).redis.quit()
     })
   })
@@ -214,7 +213,7 @@ describe('scheduled sync jobs', () => {
         expect(runs.length).to.be.at.least(1)
         expect(runs.length + skipped.length).to.equal(6)
         expect(skipped.length).to.be.at.least(1)
-        for (let i = 1; i < runs.length; i++) expect(runs[i].startedAt >= runs[i - 1].finishedAt, 'runs do not overlap').to.be.true
+        for (let i = 1; i < runs.length; i++) expect(runs[i].startedAt! >= runs[i - 1].finishedAt!, 'runs do not overlap').to.equal(true)
         expect(log.lines.filter(l => /CustomerDunning: full sync skipped, job \S+ is still syncing it/.test(l))).to.have.length(skipped.length)
       } finally {
         log.restore()
@@ -233,9 +232,9 @@ describe('scheduled sync jobs', () => {
         const synced = jobs.filter(j => j.outcome === 'synced')
         const skipped = jobs.filter(j => j.outcome === 'skipped')
         expect(synced, 'one sync ran').to.have.length(1)
-        expect(skipped.every(j => j.trigger === 'schedule')).to.be.true
+        expect(skipped.every(j => j.trigger === 'schedule')).to.equal(true)
         expect(jobs.filter(j => j.state === 'waiting'), 'nothing queued up behind the running sync').to.have.length(0)
-        expect(log.lines.some(l => /CustomerDunning: full sync skipped, job repeat:CustomerDunning\.full:\d+ is still syncing it/.test(l))).to.be.true
+        expect(log.lines.some(l => /CustomerDunning: full sync skipped, job repeat:CustomerDunning\.full:\d+ is still syncing it/.test(l))).to.equal(true)
       } finally {
         log.restore()
       }
@@ -289,13 +288,13 @@ describe('scheduled sync jobs', () => {
       const { jobId } = await runner.runNow('CustomerDunning', 'full')
       await eventually('the sync to run', async () => (await runner.jobs(['active'])).some(j => j.ID === jobId && j.startedAt))
       await stopJobs()
-      expect(jobRunner()).to.be.undefined
+      expect(jobRunner()).to.equal(undefined)
       const [run] = await runsOf()
       expect(run).to.include({ status: 'succeeded', rowsUpserted: 1 })
       expect((runner as unknown as { redis: Redis }).redis.status).to.equal('end')
       // The schedule itself stays in Redis: the other instances go on.
       const q = new Queue(queue, { connection: redis, prefix })
-      expect(await q.getJobScheduler('CustomerDunning.full')).to.exist
+      expect(await q.getJobScheduler('CustomerDunning.full')).to.not.equal(undefined)
       await q.close()
     })
   })
@@ -326,7 +325,7 @@ describe('scheduled sync jobs', () => {
       try {
         const error = await startJobs(settings({}, { redis: null, requireRedis: true })).catch(e => e)
         expect(error.message).to.match(/this profile needs Redis/)
-        expect(jobRunner()).to.be.undefined
+        expect(jobRunner()).to.equal(undefined)
       } finally {
         if (redisUrl) process.env.REDIS_URL = redisUrl
       }

@@ -26,6 +26,7 @@ import { Redis } from 'ioredis'
 import { limiter, resetFailures } from '../srv/links/rate-limit'
 import { encodeToken, parseToken } from '../srv/links/token-format'
 import { sleep } from './support'
+import type { SecureLink } from '#cds-models/invoicecrm/crm'
 
 const LINKS = 'invoicecrm.crm.SecureLinks'
 const EMAIL = 'ap.team@customer.example'
@@ -64,7 +65,7 @@ describe('secure links', () => {
     return result
   }
   const invoiceLink = (validDays?: number) => issueLink({ purpose: 'invoiceResponse', invoice: INVOICE, contactEmail: EMAIL, validDays })
-  const row = async (ID: string) => (await SELECT.one.from(LINKS).where({ ID })) as Record<string, any>
+  const row = async (ID: string) => (await SELECT.one.from(LINKS).where({ ID })) as SecureLink
 
   describe('issue and verify', () => {
     it('round trip: the token verifies for its purpose and names its document and contact', async () => {

@@ -48,7 +48,7 @@ describe('mail', () => {
   async function deliver(mail: OutgoingMail): Promise<ParsedMail> {
     const { messageId } = await sendMail(mail)
     const received = server.messages.find(m => m.messageId === messageId)
-    expect(received, `message ${messageId} on the server`).to.exist
+    expect(received, `message ${messageId} on the server`).to.not.equal(undefined)
     return received!
   }
 
@@ -115,7 +115,7 @@ describe('mail', () => {
       expect(attachment.filename).to.equal('invoice-90000001.pdf')
       expect(attachment.contentType).to.equal('application/pdf')
       expect(attachment.content.subarray(0, 5).toString()).to.equal('%PDF-')
-      expect(attachment.content.equals(pdf)).to.be.true
+      expect(attachment.content.equals(pdf)).to.equal(true)
     })
 
     it('escapes a hostile customer name in the HTML, and keeps it intact in the text and the To header', async () => {

@@ -3,13 +3,16 @@
 // the launchpad's KPI tiles) is what counting the rows says, at the edges of the days too.
 import cds from '@sap/cds'
 import { expectCountsAsRowsSay } from './counted-rows'
+import { InvoiceConversations } from '#cds-models/invoicecrm/crm'
+import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
+import type { CdsDate } from '#cds-models/_'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
 const DAY_MS = 24 * 60 * 60 * 1000
 const UNCONFIRMED_AFTER_DAYS = 7
 
-const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10)
+const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10) as CdsDate
 const invoiceIds = (from: number, n: number) => Array.from({ length: n }, (_, i) => String(91_000_000 + from + i))
 
 describe('counts kept by the database per day', () => {
@@ -25,8 +28,8 @@ describe('counts kept by the database per day', () => {
     await UPSERT.into(`${M}.BillingDocuments`).entries([...invoiceIds(35, 10).map((ID, i) => ({ ...invoice(ID, i), openDueDate: day(i) })), { ID: invoiceIds(0, 1)[0], netAmount: 5 }])
     await expectCountsAsRowsSay()
     // What the receivable status does: a set of invoices to one date, some of them there already.
-    await UPDATE(`${M}.BillingDocuments`).set({ openDueDate: '9999-12-31' }).where({ ID: { in: invoiceIds(5, 12) } })
-    await UPDATE(`${M}.BillingDocuments`).set({ netAmount: 7 }).where({ ID: { in: invoiceIds(0, 20) } })
+    await UPDATE(BillingDocuments).set({ openDueDate: '9999-12-31' }).where({ ID: { in: invoiceIds(5, 12) } })
+    await UPDATE(BillingDocuments).set({ netAmount: 7 }).where({ ID: { in: invoiceIds(0, 20) } })
     await expectCountsAsRowsSay()
     await DELETE.from(`${M}.BillingDocuments`).where({ ID: { in: invoiceIds(30, 8) } })
     await expectCountsAsRowsSay()
@@ -39,7 +42,7 @@ describe('counts kept by the database per day', () => {
     await expect(
       cds.tx(async tx => {
         await tx.run(INSERT.into(`${M}.BillingDocuments`).entries(invoiceIds(100, 5).map(invoice)))
-        await tx.run(UPDATE(`${M}.BillingDocuments`).set({ openDueDate: day(9) }).where({ ID: { in: invoiceIds(0, 10) } }))
+        await tx.run(UPDATE(BillingDocuments).set({ openDueDate: day(9) }).where({ ID: { in: invoiceIds(0, 10) } }))
         await tx.run(DELETE.from(`${M}.BillingDocuments`).where({ ID: { in: invoiceIds(10, 3) } }))
         // Inside the transaction the triggers have counted the moves already.
         const moved = (await tx.run(SELECT.one.from('invoicecrm.counts.OpenDueDates').columns('invoices').where({ bucket: day(9) }))) as { invoices: string }
@@ -56,10 +59,10 @@ describe('counts kept by the database per day', () => {
     const sentAt = (i: number) => new Date(Date.now() - (i % 12) * DAY_MS - i * 60_000).toISOString()
     await INSERT.into(`${C}.InvoiceConversations`).entries(ids.map(invoice_ID => ({ invoice_ID, dispatchStatus: 'pending' })))
     await expectCountsAsRowsSay()
-    for (const [i, invoice_ID] of ids.entries()) await UPDATE(`${C}.InvoiceConversations`, { invoice_ID }).with({ dispatchStatus: i % 6 === 5 ? 'failed' : 'sent', sentAt: sentAt(i) })
+    for (const [i, invoice_ID] of ids.entries()) await UPDATE(InvoiceConversations, { invoice_ID }).with({ dispatchStatus: i % 6 === 5 ? 'failed' : 'sent', sentAt: sentAt(i) })
     await expectCountsAsRowsSay()
-    await UPDATE(`${C}.InvoiceConversations`).set({ confirmedAt: new Date().toISOString() }).where({ invoice_ID: { in: ids.slice(0, 4) } })
-    await UPDATE(`${C}.InvoiceConversations`).set({ invoiceCleared: true }).where({ invoice_ID: { in: ids.slice(3, 8) } })
+    await UPDATE(InvoiceConversations).set({ confirmedAt: new Date().toISOString() }).where({ invoice_ID: { in: ids.slice(0, 4) } })
+    await UPDATE(InvoiceConversations).set({ invoiceCleared: true }).where({ invoice_ID: { in: ids.slice(3, 8) } })
     await UPSERT.into(`${C}.InvoiceConversations`).entries([{ invoice_ID: ids[9], sentAt: sentAt(20) }, { invoice_ID: invoiceIds(24, 1)[0], dispatchStatus: 'sent', sentAt: sentAt(3) }])
     await expectCountsAsRowsSay()
     await DELETE.from(`${C}.InvoiceConversations`).where({ invoice_ID: { in: ids.slice(10, 14) } })

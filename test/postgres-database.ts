@@ -3,6 +3,7 @@
 import cds from '@sap/cds'
 
 // @cap-js/postgres's own driver, so that tests connect exactly as the app does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- by a path resolved at run time, which an import cannot name
 const pg = require(require.resolve('pg', { paths: [require.resolve('@cap-js/postgres')] })) as {
   Client: new (config: object) => { connect(): Promise<void>; query(sql: string): Promise<{ rows: Record<string, unknown>[] }>; end(): Promise<void> }
 }

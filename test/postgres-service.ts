@@ -11,6 +11,7 @@ interface PostgresLike {
   readonly factory: Factory
   disconnect(tenant?: string): Promise<void>
 }
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- @cap-js/postgres has no type declarations: typed here as used
 const PostgresService = require('@cap-js/postgres') as new (...args: unknown[]) => PostgresLike
 
 class PostgresDatabasePerServer extends PostgresService {

@@ -8,6 +8,8 @@ import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'
 import { NOTHING_OPEN, refreshReceivableStatus } from '../srv/sync/receivable-status'
 import { expectCountsAsRowsSay } from './counted-rows'
+import { ReceivableItems } from '#cds-models/invoicecrm/mirror'
+import type { CdsDate } from '#cds-models/_'
 
 const M = 'invoicecrm.mirror'
 const FI = 'A_OperationalAcctgDocItemCube'
@@ -223,8 +225,8 @@ describe('receivable status of invoices, maintained by the sync from their FI it
       // Due dates around today, so that every comparison below has invoices on both sides.
       const ids = ((await SELECT.from(`${M}.BillingDocuments`).columns('ID').where({ isCleared: false }).orderBy('ID')) as { ID: string }[]).map(r => r.ID)
       for (const [i, id] of ids.entries())
-        await UPDATE(`${M}.ReceivableItems`)
-          .set({ netDueDate: new Date(Date.now() + ((i % 9) - 5) * 7 * DAY_MS).toISOString().slice(0, 10) })
+        await UPDATE(ReceivableItems)
+          .set({ netDueDate: new Date(Date.now() + ((i % 9) - 5) * 7 * DAY_MS).toISOString().slice(0, 10) as CdsDate })
           .where({ billingDocument_ID: id })
       await refreshReceivableStatus(cds.db, ids)
       all = await invoices('$top=100000')

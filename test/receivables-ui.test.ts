@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eventually, sleep } from './support'
 import { refreshReceivableStatus } from '../srv/sync/receivable-status'
+import { Disputes, type DisputeStatus } from '#cds-models/invoicecrm/crm'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -308,22 +309,22 @@ describe('ReceivablesService for the Fiori apps', () => {
       const canEscalate = async (user: string) => (await GET(`${url(true)}?$select=canEscalate`, as(user))).data.canEscalate
       expect(await canEscalate('clerk')).to.equal(false)
       expect(await canEscalate('manager')).to.equal(true)
-      await UPDATE(`${C}.Disputes`).set({ status: 'Resolved' }).where({ ID: dispute })
+      await UPDATE(Disputes).set({ status: 'Resolved' }).where({ ID: dispute })
       expect(await canEscalate('manager')).to.equal(false)
-      await UPDATE(`${C}.Disputes`).set({ status: 'InProcess' }).where({ ID: dispute })
+      await UPDATE(Disputes).set({ status: 'InProcess' }).where({ ID: dispute })
     })
 
     it('marks the SLA red when past, yellow within a day, green before; neutral once resolved', async () => {
-      const sla = async (dueInHours: number, status = 'Open') => {
-        await UPDATE(`${C}.Disputes`).set({ slaDueAt: new Date(Date.now() + dueInHours * 3_600_000).toISOString(), status }).where({ ID: dispute })
+      const sla = async (dueInHours: number, status: DisputeStatus = 'Open') => {
+        await UPDATE(Disputes).set({ slaDueAt: new Date(Date.now() + dueInHours * 3_600_000).toISOString(), status }).where({ ID: dispute })
         return (await GET(`${url(true)}?$select=slaCriticality`, clerk)).data.slaCriticality
       }
-      const status = (await SELECT.one.from(`${C}.Disputes`).columns('status', 'slaDueAt').where({ ID: dispute })) as { status: string; slaDueAt: string }
+      const status = (await SELECT.one.from(`${C}.Disputes`).columns('status', 'slaDueAt').where({ ID: dispute })) as { status: DisputeStatus; slaDueAt: string }
       expect(await sla(-1)).to.equal(1)
       expect(await sla(12)).to.equal(2)
       expect(await sla(50)).to.equal(3)
       expect(await sla(-1, 'Resolved')).to.equal(0)
-      await UPDATE(`${C}.Disputes`).set(status).where({ ID: dispute })
+      await UPDATE(Disputes).set(status).where({ ID: dispute })
     })
 
     it('saves the processing data edited in draft, and keeps what actions did meanwhile', async () => {

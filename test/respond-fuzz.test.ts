@@ -29,6 +29,7 @@ import { followUpsDone } from '../srv/crm/workflows'
 import { issueLink, linkSecret, revokeLinks } from '../srv/links'
 import { encodeToken } from '../srv/links/token-format'
 import { resetFailures } from '../srv/links/rate-limit'
+import { SecureLinks } from '#cds-models/invoicecrm/crm'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -206,7 +207,11 @@ function statusProblem({ c, answer: { status } }: Outcome): string | undefined {
 function stringsIn(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value)
   else if (Array.isArray(value)) for (const v of value) stringsIn(v, into)
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) (into.push(k), stringsIn(v, into))
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      into.push(k)
+      stringsIn(v, into)
+    }
   return into
 }
 
@@ -516,11 +521,11 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
   it('notices a changed row (the snapshot can fail) and ignores only SecureLinks.lastUsedAt', async () => {
     const link = (await SELECT.one.from(`${C}.SecureLinks`).columns('ID', 'contactEmail', 'lastUsedAt')) as { ID: string; contactEmail: string; lastUsedAt: string | null }
     const base = await snapshot(tables)
-    await UPDATE(`${C}.SecureLinks`, link.ID).with({ lastUsedAt: new Date(Date.now() + 1000).toISOString() })
+    await UPDATE(SecureLinks, link.ID).with({ lastUsedAt: new Date(Date.now() + 1000).toISOString() })
     expect((await snapshot(tables)).hash, 'lastUsedAt is ignored').to.equal(base.hash)
-    await UPDATE(`${C}.SecureLinks`, link.ID).with({ contactEmail: 'changed@example.com' })
+    await UPDATE(SecureLinks, link.ID).with({ contactEmail: 'changed@example.com' })
     const changed = await snapshot(tables)
-    await UPDATE(`${C}.SecureLinks`, link.ID).with({ contactEmail: link.contactEmail, lastUsedAt: link.lastUsedAt })
+    await UPDATE(SecureLinks, link.ID).with({ contactEmail: link.contactEmail, lastUsedAt: link.lastUsedAt })
     expect(changed.hash, 'a changed contact e-mail changes the hash').not.to.equal(base.hash)
     expect(differences(base, changed)).to.deep.equal(['SecureLinks (contents)'])
     expect((await snapshot(tables)).hash).to.equal(base.hash)

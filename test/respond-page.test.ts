@@ -13,6 +13,7 @@ import { issueLink, revokeLinks } from '../srv/links'
 import { resetFailures } from '../srv/links/rate-limit'
 import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
 import { measure } from './browser/checks'
+import { BillingDocumentItems, Customers } from '#cds-models/invoicecrm/mirror'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -468,8 +469,8 @@ describe('customer response page in Chromium', function () {
   it('shows texts from S/4HANA as text: markup in a customer name or line description is not run', async () => {
     const invoice = take('DE')
     const hostile = '<img src=x onerror="window.__pwned=1">'
-    await UPDATE(`${M}.Customers`, invoice.payer_ID).with({ name: `Müller & Söhne ${hostile}` })
-    await UPDATE(`${M}.BillingDocumentItems`).where({ billingDocument_ID: invoice.ID, item: invoice.items[0].item }).with({ description: `<b>fett</b>${hostile}`.slice(0, 40) })
+    await UPDATE(Customers, invoice.payer_ID).with({ name: `Müller & Söhne ${hostile}` })
+    await UPDATE(BillingDocumentItems).where({ billingDocument_ID: invoice.ID, item: invoice.items[0].item }).with({ description: `<b>fett</b>${hostile}`.slice(0, 40) })
     const { token } = await issueLink({ purpose: 'invoiceResponse', invoice: invoice.ID, contactEmail: CONTACT })
     const fenced = await open({ ...DESKTOP, locale: 'en-GB' }, `#t=${token}`)
     await state(fenced.page, 'invoice')

@@ -108,7 +108,7 @@ function structureProblems(where: string, elements: Record<string, CsnElement>, 
 }
 
 function expectNoProblems(problems: string[]) {
-  expect(problems, `S/4HANA contract violations:\n  ${problems.join('\n  ')}\n`).to.be.empty
+  expect(problems, `S/4HANA contract violations:\n  ${problems.join('\n  ')}\n`).to.deep.equal([])
 }
 
 describe('S/4HANA API contract: srv/external/*.cds vs SAP $metadata', () => {
@@ -127,7 +127,7 @@ describe('S/4HANA API contract: srv/external/*.cds vs SAP $metadata', () => {
       it(`is one @cds.external service ${api} at /sap/opu/odata/sap/${api}`, () => {
         expect(ours('service'), 'services in the file').to.have.length(1)
         const service = definitions[api]
-        expect(service, `service named ${api}`).to.exist
+        expect(service, `service named ${api}`).to.not.equal(undefined)
         expect(service['@cds.external'], '@cds.external').to.equal(true)
         expect(service['@path'], '@path').to.equal(`/sap/opu/odata/sap/${api}`)
         expect(Object.keys(definitions).filter(name => name !== api && !name.startsWith(`${api}.`)), 'definitions outside the service').to.deep.equal([])
@@ -135,7 +135,7 @@ describe('S/4HANA API contract: srv/external/*.cds vs SAP $metadata', () => {
 
       it('entities match SAP entity sets: keys, properties, Edm types and facets, flags, etags, navigations', () => {
         const problems: string[] = []
-        expect(ours('entity'), 'entities').to.not.be.empty
+        expect(ours('entity'), 'entities').to.not.have.length(0)
         for (const [name, entity] of ours('entity')) {
           const set = edm.entitySets.get(name)
           if (!set) { problems.push(`${name}: no entity set of that name in SAP's metadata`); continue }

@@ -103,7 +103,7 @@ annotate srv.Invoices with @(
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.recordDispute', Label: '{i18n>RecordDispute}' },
     { $Type: 'UI.DataFieldForIntentBasedNavigation', SemanticObject: 'Dispute', Action: 'manage', Label: '{i18n>OpenDispute}',
       Mapping: [{ LocalProperty: ID, SemanticObjectProperty: 'invoice_ID' }],
-      ![@UI.Hidden]: { $edmJson: { $Not: { $Path: 'hasOpenDispute' } } } },
+      @UI.Hidden: { $edmJson: { $Not: { $Path: 'hasOpenDispute' } } } },
   ],
 );
 

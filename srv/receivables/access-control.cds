@@ -4,8 +4,10 @@ using from './apps';
 
 // Everyone in AR reads everything here; integration admins read the mirror to check the sync, and nothing of the
 // conversation with the customer: its comments, proposals, answers, actors, IP addresses and mail recipients are
-// personal data the sync does not need (the write-back they check is in IntegrationService).
-annotate ReceivablesService with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ] }];
+// personal data the sync does not need (the write-back they check is in IntegrationService). The service's roles
+// are a @requires: a @restrict on a service grants no single event (CAP reads only its roles); its entities are
+// @readonly or restricted below.
+annotate ReceivablesService with @requires: [ 'ARClerk', 'ARManager', 'IntegrationAdmin' ];
 annotate ReceivablesService.Conversations     with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
 annotate ReceivablesService.DisputeLines      with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
 annotate ReceivablesService.DisputeComments   with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];

@@ -70,10 +70,10 @@ extend ReceivablesService.Invoices with columns {
 
 extend ReceivablesService.Invoices with actions {
   /** Sends the invoice mail again, e.g. after the customer's mailbox was fixed or the mail went astray. */
-  @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+  @(requires: [ 'ARClerk', 'ARManager' ])
   action resendInvoice() returns ReceivablesService.Conversations;
   /** Stops every link to the invoice sent so far, e.g. after a mail reached the wrong person. */
-  @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+  @(requires: [ 'ARClerk', 'ARManager' ])
   action revokeLinks() returns ReceivablesService.Conversations;
 }
 

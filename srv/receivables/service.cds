@@ -47,10 +47,10 @@ service ReceivablesService {
       where customer.ID = BillingDocuments.payer.ID and companyCode = BillingDocuments.companyCode), '') <> '') as hasDunningBlock : Boolean,
   } actions {
     /** A customer confirmed the invoice by phone, e-mail or letter. */
-    @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+    @(requires: [ 'ARClerk', 'ARManager' ])
     action recordConfirmation(source : crm.Channel @mandatory, note : String(500)) returns Conversations;
     /** A customer disputed the invoice by phone, e-mail or letter. */
-    @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+    @(requires: [ 'ARClerk', 'ARManager' ])
     action recordDispute(source : crm.Channel @mandatory, reason : crm.DisputeReason @mandatory, comment : String(2000),
                          amount : Decimal(17, 3) @assert.range: [ 0, 99999999999999 ]) returns Disputes;
   };

@@ -59,7 +59,7 @@ interface Page {
 }
 
 type CsnEntity = { elements: Record<string, EdmElement & { target?: string; isAssociation?: boolean; is2many?: boolean }> }
-type CsnModel = { definitions: Record<string, any> }
+type CsnModel = { definitions: Record<string, unknown> }
 
 const keyText = (key: unknown[]) => JSON.stringify(key)
 

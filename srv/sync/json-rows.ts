@@ -14,7 +14,7 @@ import type { S4Record } from './descriptions'
 
 type Tx = cds.Transaction
 type Statement = 'INSERT' | 'UPSERT'
-type Model = { definitions: Record<string, any> }
+type Model = { definitions: Record<string, unknown> }
 
 /**
  * INSERT of the given columns from `source`, or for an UPSERT, on a key conflict an update of the given columns

@@ -27,7 +27,9 @@ interface RedisMessagingService {
 type Constructor = new (...args: unknown[]) => RedisMessagingService
 
 // CAP's implementation, as cds.requires' kind redis-messaging names it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a path from the configuration, which an import cannot name
 const CapRedisMessaging = require(cds.env.requires.kinds['redis-messaging'].impl) as Constructor
+// eslint-disable-next-line @typescript-eslint/no-require-imports, @sap/cds/no-deep-sap-cds-import -- what CAP's startListening uses (see above)
 const normalizeIncomingMessage = require('@sap/cds/libx/_runtime/messaging/common-utils/normalizeIncomingMessage') as (message: string) => Message
 
 export const withUserInfo = (uri: string) => (/^rediss?:\/\/[^/]*@/.test(uri) ? uri : uri.replace(/^(rediss?:\/\/)/, '$1:@'))

@@ -141,6 +141,7 @@ class WorkerConnection {
 }
 
 // @cap-js/sqlite has no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any -- untyped: the subclass uses its internals (dbc, ready, begin)
 const SQLiteService = require('@cap-js/sqlite') as new (...args: any[]) => any
 
 /** @cap-js/sqlite with its connection in a worker thread: the same statements, the event loop free meanwhile. */
