@@ -1,4 +1,5 @@
 import cds from '@sap/cds'
+import { messageFor } from './request-language'
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 
 // The customers' endpoints are public: what CAP does not check of their input is checked here, before CAP sees it,
@@ -23,8 +24,6 @@ const MAX_LINES = 500
 /** A refusal: the key of its text, and the field it is about (a parameter's name or path, never the client's text). */
 type Problem = { key: string; field?: string }
 const problem = (key: string, field?: string): Problem => ({ key, field })
-/** The languages of _i18n/messages*.properties. */
-const LANGUAGES = ['en', 'de', 'zh-CN', 'zh']
 
 type Parameter = { type?: string; enum?: Record<string, unknown>; '@UI.MultiLineText'?: boolean; items?: Parameter; elements?: Record<string, Parameter> }
 
@@ -92,10 +91,9 @@ function problemOf(body: unknown, parameters: Record<string, Parameter>, prefix 
   return undefined
 }
 
-/** What the customer reads: the text of a key of _i18n/messages*.properties in the language the request asks for. */
+/** What the customer reads: the text of a key in the language the request asks for. */
 function fail(req: Request, res: Response, status: number, { key, field }: Problem) {
-  const language = req.acceptsLanguages(...LANGUAGES) || 'en'
-  const message = cds.i18n.messages.at(key, language.startsWith('zh') ? 'zh_CN' : language, field ? [field] : []) ?? key
+  const message = messageFor(req, key, field ? [field] : [])
   return res.status(status).json({ error: { code: String(status), message } })
 }
 

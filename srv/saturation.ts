@@ -1,4 +1,5 @@
 import cds from '@sap/cds'
+import { messageFor } from './request-language'
 import type { Request, RequestHandler, Response } from 'express'
 
 // When more arrives than the database can take, the client is told to come back (503 with Retry-After), never
@@ -27,8 +28,7 @@ export const admissionSettings = (): AdmissionSettings => ({ ...DEFAULTS, ...(cd
 
 /** The translated 503 answer, in the JSON shape of CAP's errors. */
 function sendBusy(req: Request, res: Response, retryAfterSeconds: number) {
-  const locale = req.acceptsLanguages('en', 'de', 'zh-CN', 'zh') || 'en'
-  const message = cds.i18n.messages.at('SERVICE_BUSY', locale.replace('-', '_')) ?? 'The service is busy right now. Please try again in a moment.'
+  const message = messageFor(req, 'SERVICE_BUSY')
   res.status(503).setHeader('Retry-After', String(retryAfterSeconds))
   res.json({ error: { code: '503', message } })
 }

@@ -293,7 +293,7 @@ describe('secure links', () => {
         try {
           res.json(await verifyLinkFrom(client(req), req.query.token, 'invoiceResponse'))
         } catch (error) {
-          if (error instanceof TooManyRequests) return sendTooManyRequests(res, error.retryAfterMs)
+          if (error instanceof TooManyRequests) return sendTooManyRequests(req, res, error.retryAfterMs)
           const { status = 500, code } = error as { status?: number; code?: string }
           res.status(status).json({ error: { code } })
         }
@@ -311,6 +311,8 @@ describe('secure links', () => {
       expect(refused.status).to.equal(429)
       expect(refused.headers.get('retry-after')).to.equal('1')
       expect(await refused.json()).to.deep.equal({ error: { code: '429', message: 'Too many requests. Please wait a moment and try again.' } })
+      const inGerman = await fetch(`${url}/limited`, { headers: { 'x-client': 'a', 'accept-language': 'de-DE,de;q=0.9' } })
+      expect((await inGerman.json()).error.message, 'in the language asked for').to.equal('Zu viele Anfragen. Bitte warten Sie einen Moment und versuchen Sie es dann erneut.')
       expect((await get('/limited', 'b')).status, 'another client').to.equal(200)
       await sleep(1050)
       for (let i = 0; i < 3; i++) expect((await get('/limited', 'a')).status).to.equal(200)

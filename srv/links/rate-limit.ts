@@ -6,6 +6,7 @@ import { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import { jobsSettings, redisOf } from '../jobs/config'
 import { failureSettings } from './config'
+import { messageFor } from '../request-language'
 
 // Throttling for the customer-facing link endpoints, which anyone on the internet can call without logging in:
 // a general request limit per client, and a stricter one for failed link verifications, so that a client
@@ -20,7 +21,8 @@ import { failureSettings } from './config'
 // the service's own route (CF router), 2 through the app router (CF router, app router, CF router). Never more
 // than there are: the client can write anything into X-Forwarded-For, and express counts from the right.
 
-const TOO_MANY = 'Too many requests. Please wait a moment and try again.'
+/** The key of its text in _i18n/messages*.properties. */
+const TOO_MANY = 'TOO_MANY_REQUESTS'
 // Prefixed with the app's name, as other apps may share the Redis; the client's address never appears in a
 // key, only its hash (an IP is personal data), and every key expires with its window.
 const KEY_PREFIX = 'invoice-crm:rate'
@@ -104,9 +106,10 @@ export class TooManyRequests extends Error {
 /** Retry-After is in whole seconds; rounded up, so that a client that waits as told is let in. */
 export const retryAfterSeconds = (waitMs: number): string => String(Math.max(1, Math.ceil(waitMs / 1000)))
 
-export function sendTooManyRequests(res: Response, waitMs: number): void {
-  const { status, code, message } = new TooManyRequests(waitMs)
-  res.status(status).set('Retry-After', retryAfterSeconds(waitMs)).json({ error: { code, message } })
+/** 429 with Retry-After, in the language the request asks for. */
+export function sendTooManyRequests(req: Request, res: Response, waitMs: number): void {
+  const { status, code } = new TooManyRequests(waitMs)
+  res.status(status).set('Retry-After', retryAfterSeconds(waitMs)).json({ error: { code, message: messageFor(req, TOO_MANY) } })
 }
 
 export interface RateLimitOptions {
@@ -125,7 +128,7 @@ export interface RateLimitOptions {
 export function rateLimit({ windowMs, max, key = clientIp, name = 'requests', redis: client }: RateLimitOptions): RequestHandler {
   const limit = limiter({ max, windowMs, name, redis: client })
   return (req, res, next) => {
-    take(limit, key(req)).then(wait => (wait ? sendTooManyRequests(res, wait) : next()), next)
+    take(limit, key(req)).then(wait => (wait ? sendTooManyRequests(req, res, wait) : next()), next)
   }
 }
 
