@@ -228,8 +228,18 @@ export class SyncEngine {
   private async reconcile(c: RunContext, state: SyncState) {
     const { d } = c
     let reconciliation = state
-    if (state.fullRun) LOG.info(`${d.name}: resuming the interrupted reconciliation after key ${state.fullKey ?? '(start)'}`)
-    else {
+    if (state.fullRun) {
+      LOG.info(`${d.name}: resuming the interrupted reconciliation after key ${state.fullKey ?? '(start)'}`)
+      // The runs before this one that never finished ended with their process (one sync of an entity at a time:
+      // the jobs' entity locks): the monitor shows them as failed, not running for ever.
+      await c.db.tx(tx =>
+        tx.run(
+          UPDATE(SyncRuns)
+            .where({ entity: d.name, status: 'running', ID: { '!=': c.runId } })
+            .with({ status: 'failed', finishedAt: new Date().toISOString(), message: `Interrupted: the process ended during the run; run ${c.runId} resumed it` })
+        )
+      )
+    } else {
       // Fixed when the reconciliation starts, so a resumed one neither loses changes nor sweeps rows it did not see.
       const baseline = d.stamp && !state.deltaStamp ? await this.newestStamp(c) : null
       const mirrored = ((await SELECT.one.from(d.target).columns('count(1) as n')) as { n: number }).n
