@@ -32,14 +32,14 @@ entity InvoiceConversations {
   key invoice             : Association to mirror.BillingDocuments;
       customer            : Association to mirror.Customers;
       dispatchStatus      : DispatchStatus default 'pending' @title: '{i18n>DispatchStatus}';
-      sentTo              : EMailAddress @title: '{i18n>SentTo}' @PersonalData.IsPotentiallyPersonal;
+      sentTo              : EMailAddress @title: '{i18n>SentTo}';
       sentAt              : Timestamp    @title: '{i18n>SentAt}';
       openedAt            : Timestamp    @title: '{i18n>OpenedAt}';
       bouncedAt           : Timestamp    @title: '{i18n>BouncedAt}';
       dispatchAttempts    : Integer default 0 @title: '{i18n>DispatchAttempts}';
       dispatchError       : String(1000) @title: '{i18n>DispatchError}';
       confirmedAt         : Timestamp    @title: '{i18n>ConfirmedAt}';
-      confirmedBy         : String(241)  @title: '{i18n>ConfirmedBy}' @PersonalData.IsPotentiallyPersonal;
+      confirmedBy         : String(241)  @title: '{i18n>ConfirmedBy}';
       confirmedFrom       : String(45)   @title: '{i18n>ConfirmedFrom}';
       confirmationChannel : Channel      @title: '{i18n>ConfirmationChannel}';
       confirmationNote    : String(500)  @title: '{i18n>Note}';
@@ -62,7 +62,7 @@ entity SecureLinks : cuid {
   purpose      : LinkPurpose;
   invoice      : Association to mirror.BillingDocuments;
   invitation   : Association to SurveyInvitations;
-  contactEmail : EMailAddress @PersonalData.IsPotentiallyPersonal;
+  contactEmail : EMailAddress;
   expiresAt    : Timestamp;
   revokedAt    : Timestamp;
   createdAt    : Timestamp;
@@ -88,7 +88,7 @@ entity Disputes : cuid, managed {
   internalNote    : String(2000) @title: '{i18n>InternalNote}';
   slaDueAt        : Timestamp @title: '{i18n>SlaDueAt}';
   source          : Channel default 'web' @title: '{i18n>Source}';
-  raisedBy        : String(241) @title: '{i18n>RaisedBy}' @PersonalData.IsPotentiallyPersonal;
+  raisedBy        : String(241) @title: '{i18n>RaisedBy}';
   raisedFrom      : String(45) @title: '{i18n>RaisedFrom}';
   resolvedAt      : Timestamp @title: '{i18n>ResolvedAt}';
   closedAt        : Timestamp @title: '{i18n>ClosedAt}';
@@ -120,9 +120,9 @@ entity DisputeComments : cuid, managed {
 entity ContactProposals : cuid {
   invoice       : Association to mirror.BillingDocuments;
   customer      : Association to mirror.Customers;
-  proposedName  : String(81) @mandatory @PersonalData.IsPotentiallyPersonal @title: '{i18n>ProposedName}';
-  proposedEmail : EMailAddress @mandatory @PersonalData.IsPotentiallyPersonal @title: '{i18n>ProposedEmail}';
-  proposedBy    : String(241) @PersonalData.IsPotentiallyPersonal @title: '{i18n>ProposedBy}';
+  proposedName  : String(81) @mandatory @title: '{i18n>ProposedName}';
+  proposedEmail : EMailAddress @mandatory @title: '{i18n>ProposedEmail}';
+  proposedBy    : String(241) @title: '{i18n>ProposedBy}';
   at            : Timestamp @title: '{i18n>At}';
 }
 
@@ -132,9 +132,9 @@ entity ContactProposals : cuid {
  */
 entity CustomerContacts : cuid, managed {
   customer        : Association to mirror.Customers @mandatory @title: '{i18n>Customer}';
-  name            : String(81) @mandatory @PersonalData.IsPotentiallyPersonal @title: '{i18n>ContactName}';
-  email           : EMailAddress @PersonalData.IsPotentiallyPersonal @title: '{i18n>EMail}';
-  phone           : String(30) @PersonalData.IsPotentiallyPersonal @title: '{i18n>Phone}';
+  name            : String(81) @mandatory @title: '{i18n>ContactName}';
+  email           : EMailAddress @title: '{i18n>EMail}';
+  phone           : String(30) @title: '{i18n>Phone}';
   isBillingContact: Boolean default true @title: '{i18n>IsBillingContact}';
   note            : String(500) @title: '{i18n>Note}';
   proposal        : Association to ContactProposals @title: '{i18n>ContactProposal}';
@@ -142,7 +142,7 @@ entity CustomerContacts : cuid, managed {
 
 entity SurveyInvitations : cuid {
   customer     : Association to mirror.Customers;
-  contactEmail : EMailAddress @PersonalData.IsPotentiallyPersonal;
+  contactEmail : EMailAddress;
   invoice      : Association to mirror.BillingDocuments;
   trigger      : SurveyTrigger @title: '{i18n>SurveyTrigger}';
   sentAt       : Timestamp @title: '{i18n>SentAt}';
@@ -155,7 +155,7 @@ entity SurveyInvitations : cuid {
  * makes "at most one invitation per contact per period" hold across connections (srv/crm/surveys.ts).
  */
 entity SurveyRecipients {
-  key contactEmail : EMailAddress @PersonalData.IsPotentiallyPersonal;
+  key contactEmail : EMailAddress;
 }
 
 /** One answer per invitation (the key); CSAT 1–5, optional NPS 0–10. */
@@ -182,6 +182,6 @@ entity TimelineEntries : cuid {
   dispute  : Association to Disputes;
   at       : Timestamp @title: '{i18n>At}';
   kind     : TimelineKind @title: '{i18n>Kind}';
-  actor    : String(241) @title: '{i18n>Actor}' @PersonalData.IsPotentiallyPersonal;
+  actor    : String(241) @title: '{i18n>Actor}';
   text     : String(1000) @title: '{i18n>Text}';
 }

@@ -11,12 +11,12 @@ aspect RemovableInS4 {
 entity Customers : RemovableInS4 {
   key ID              : String(10) @title: '{i18n>Customer}';
       businessPartner : String(10) @title: '{i18n>BusinessPartner}';
-      name            : String(81) @title: '{i18n>CustomerName}' @PersonalData.IsPotentiallyPersonal;
+      name            : String(81) @title: '{i18n>CustomerName}';
       category        : String(1)  @title: '{i18n>BPCategory}';
       language        : String(2)  @title: '{i18n>Language}';
       country         : String(3)  @title: '{i18n>Country}';
       city            : String(40) @title: '{i18n>City}';
-      billingEmail    : String(241) @title: '{i18n>BillingEmail}' @PersonalData.IsPotentiallyPersonal;
+      billingEmail    : String(241) @title: '{i18n>BillingEmail}';
       isBlocked       : Boolean    @title: '{i18n>CentralBlock}';
       orderBlock      : String(2)  @title: '{i18n>OrderBlock}';
       billingBlock    : String(2)  @title: '{i18n>BillingBlock}';

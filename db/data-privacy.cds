@@ -1,0 +1,84 @@
+// Personal data, for @cap-js/audit-logging: the customer is the data subject; what invoice-crm keeps about a customer's
+// people (contacts, their corrections and proposals, what they wrote) is its details. Through the services, changes
+// of IsPotentiallyPersonal fields are logged as PersonalDataModified (old and new value), reads of
+// IsPotentiallySensitive fields as SensitiveDataRead: to the SAP Audit Log service on BTP (cds.requires.audit-log,
+// mta.yaml), locally to the console. Writes the domain code makes on the database directly (the customers' answers
+// by secure link, the sync) do not pass a service and are not logged; the timeline records those.
+// Free text a customer writes is IsPotentiallySensitive: nothing stops a customer from writing about their health or
+// their debts in it. @cap-js/change-tracking never records personal fields (their history would outlive an erasure
+// and be read without an audit log): the change history shows the rest, the audit log the personal fields.
+using { invoicecrm.mirror as mirror } from './mirror';
+using { invoicecrm.crm as crm } from './crm';
+
+// A business partner may be a person (category 1): its name, address and e-mail are then personal data.
+annotate mirror.Customers with @PersonalData: {
+  EntitySemantics: 'DataSubject',
+  DataSubjectRole: 'Customer',
+} {
+  ID           @PersonalData.FieldSemantics: 'DataSubjectID';
+  name         @PersonalData.IsPotentiallyPersonal;
+  city         @PersonalData.IsPotentiallyPersonal;
+  billingEmail @PersonalData.IsPotentiallyPersonal;
+};
+
+// The contact data AR corrected: a customer's people by name, e-mail and phone.
+annotate crm.CustomerContacts with @PersonalData.EntitySemantics: 'DataSubjectDetails' {
+  customer @PersonalData.FieldSemantics: 'DataSubjectID';
+  name     @PersonalData.IsPotentiallyPersonal;
+  email    @PersonalData.IsPotentiallyPersonal;
+  phone    @PersonalData.IsPotentiallyPersonal;
+  // AR's note about the person, e.g. when to reach them.
+  note     @PersonalData.IsPotentiallyPersonal;
+};
+
+// The billing contact a customer proposed through a secure link, and who proposed it.
+annotate crm.ContactProposals with @PersonalData.EntitySemantics: 'DataSubjectDetails' {
+  customer      @PersonalData.FieldSemantics: 'DataSubjectID';
+  proposedName  @PersonalData.IsPotentiallyPersonal;
+  proposedEmail @PersonalData.IsPotentiallyPersonal;
+  proposedBy    @PersonalData.IsPotentiallyPersonal;
+};
+
+// What the customer and AR wrote about a dispute; its data subject is the dispute's customer (found through it).
+annotate crm.DisputeComments with @PersonalData.EntitySemantics: 'DataSubjectDetails' {
+  text @PersonalData.IsPotentiallySensitive;
+};
+
+annotate crm.Disputes with @PersonalData.EntitySemantics: 'Other' {
+  customer        @PersonalData.FieldSemantics: 'DataSubjectID';
+  customerComment @PersonalData.IsPotentiallySensitive;
+  raisedBy        @PersonalData.IsPotentiallyPersonal;
+  // The IP address the dispute came from.
+  raisedFrom      @PersonalData.IsPotentiallyPersonal;
+};
+
+annotate crm.InvoiceConversations with @PersonalData.EntitySemantics: 'Other' {
+  customer         @PersonalData.FieldSemantics: 'DataSubjectID';
+  sentTo           @PersonalData.IsPotentiallyPersonal;
+  confirmedBy      @PersonalData.IsPotentiallyPersonal;
+  confirmedFrom    @PersonalData.IsPotentiallyPersonal;
+  confirmationNote @PersonalData.IsPotentiallyPersonal;
+};
+
+annotate crm.SurveyInvitations with @PersonalData.EntitySemantics: 'Other' {
+  customer     @PersonalData.FieldSemantics: 'DataSubjectID';
+  contactEmail @PersonalData.IsPotentiallyPersonal;
+};
+
+annotate crm.SurveyAnswers with @PersonalData.EntitySemantics: 'Other' {
+  comment @PersonalData.IsPotentiallySensitive;
+};
+
+annotate crm.TimelineEntries with @PersonalData.EntitySemantics: 'Other' {
+  customer @PersonalData.FieldSemantics: 'DataSubjectID';
+  actor    @PersonalData.IsPotentiallyPersonal;
+};
+
+// Not exposed by any service (only the domain code reads them), annotated for what they are.
+annotate crm.SecureLinks with @PersonalData.EntitySemantics: 'Other' {
+  contactEmail @PersonalData.IsPotentiallyPersonal;
+};
+
+annotate crm.SurveyRecipients with @PersonalData.EntitySemantics: 'Other' {
+  contactEmail @PersonalData.IsPotentiallyPersonal;
+};
