@@ -167,7 +167,12 @@ annotate srv.CustomerContacts with @(
     { Value: isBillingContact },
     { Value: note },
   ] },
-  UI.Facets: [{ $Type: 'UI.ReferenceFacet', ID: 'Contact', Label: '{i18n>Contact}', Target: '@UI.FieldGroup#Contact' }],
+  UI.Facets: [
+    { $Type: 'UI.ReferenceFacet', ID: 'Contact', Label: '{i18n>Contact}', Target: '@UI.FieldGroup#Contact' },
+    // Who made the contact a billing contact or moved it to another customer (db/change-tracking.cds); not in draft.
+    { $Type: 'UI.ReferenceFacet', ID: 'ChangeHistory', Label: '{i18n>ChangeHistory}', Target: 'changes/@UI.PresentationVariant',
+      @UI.PartOfPreview: false, @UI.Hidden: (not $draft.IsActiveEntity) },
+  ],
 );
 
 annotate srv.CustomerContacts with {

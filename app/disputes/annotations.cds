@@ -84,6 +84,9 @@ annotate srv.Disputes with @(
     ] },
     { $Type: 'UI.ReferenceFacet', ID: 'Lines', Label: '{i18n>DisputedLines}', Target: 'lines/@UI.LineItem' },
     { $Type: 'UI.ReferenceFacet', ID: 'Comments', Label: '{i18n>Comments}', Target: 'comments/@UI.LineItem' },
+    // Who changed the processing data, from what to what (db/change-tracking.cds); loaded when opened, not in draft.
+    { $Type: 'UI.ReferenceFacet', ID: 'ChangeHistory', Label: '{i18n>ChangeHistory}', Target: 'changes/@UI.PresentationVariant',
+      @UI.PartOfPreview: false, @UI.Hidden: (not $draft.IsActiveEntity) },
   ],
   UI.Identification: [
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.startProcessing', Label: '{i18n>StartProcessing}' },
