@@ -42,8 +42,11 @@ export async function createTestDatabase(credentials: Credentials, from = templa
 export async function deployTemplate(credentials: Credentials) {
   const name = await createTestDatabase(credentials)
   const db = await cds.connect.to(`template ${name}`, { kind: 'postgres', impl: '@cap-js/postgres', credentials: { ...credentials, database: name } } as object)
-  // cds.deploy is missing from @cap-js/cds-types.
-  const { deploy } = cds as unknown as { deploy: (model: string) => { to: (db: unknown) => Promise<unknown> } }
+  // cds.deploy and cds.plugins are missing from @cap-js/cds-types.
+  const { deploy, plugins } = cds as unknown as { deploy: (model: string) => { to: (db: unknown) => Promise<unknown> }; plugins: Promise<unknown> }
+  // As `cds deploy` does: the plugins first (before any server of the run loads them), for the model they extend and
+  // the DDL they add (@cap-js/change-tracking's `changes` associations and triggers).
+  await plugins
   await deploy('*').to(db)
   await (db as unknown as { disconnect(): Promise<void> }).disconnect()
   template = name
