@@ -14,6 +14,9 @@ import { searchAsCondition } from '../invoice-search'
 /** What a dispute's draft may change: the key and the processing data. */
 const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote', 'slaDueAt'])
 
+const CHANGES_READABLE = '@Capabilities.NavigationRestrictions.RestrictedProperties'
+type ChangeTracked = { elements: Record<string, unknown>; [CHANGES_READABLE]?: unknown; drafts?: { [CHANGES_READABLE]?: unknown } }
+
 /** AR's view of the mirror and the conversation; what clerks record and how disputes move on. */
 export default class ReceivablesService extends cds.ApplicationService {
   init() {
@@ -81,6 +84,13 @@ export default class ReceivablesService extends cds.ApplicationService {
     })
     // Editing a dispute is allowed, making one up is not: disputes come from the customer or from recordDispute.
     this.before('NEW', [Disputes.drafts, DisputeLines.drafts, DisputeComments.drafts], req => req.reject(405, 'DISPUTE_NOT_CREATED_BY_EDITING'))
+
+    // Fiori elements reads a new draft's `changes` as well (Customer 360 creating a contact correction), although the
+    // Change History section is hidden in draft. CAP 10.1.1 gives a draft none of its entity's capability annotations,
+    // so the navigation that @cap-js/change-tracking allows on the active entity (NavigationRestrictions) was refused
+    // from the draft (405: ChangeView is not readable by itself) and the app showed an error. The drafts allow it too.
+    for (const entity of Object.values(this.entities) as unknown as ChangeTracked[])
+      if (entity.drafts && entity.elements.changes) entity.drafts[CHANGES_READABLE] ??= entity[CHANGES_READABLE]
 
     this.on(Dispute.actions.startProcessing, req => this.disputeStep(req, (id, flow) => startProcessing(id, flow, req.user.id)))
     this.on(Dispute.actions.resolveDispute, req => this.disputeStep(req, (id, flow) => resolveDispute(id, flow, req.data.outcome, req.data.resolution ?? '', req.user.id)))
