@@ -15,6 +15,7 @@ interface Change {
   valueChangedToLabel: string | null
   createdBy: string
   objectID: string
+  entityLabel: string
 }
 
 describe('change history', () => {
@@ -52,8 +53,8 @@ describe('change history', () => {
       { attribute: 'processor', from: 'clerk', to: 'manager', by: 'manager' },
       { attribute: 'internalNote', from: 'Price list of May applies', to: null, by: 'manager' },
     ])
-    // Identified by the invoice; the priority by its text from the code list.
-    expect(changes.every(c => c.objectID === '90000951')).to.equal(true)
+    // A dispute identified by its invoice; the priority by its text from the code list.
+    expect(changes.every(c => c.entityLabel === 'Dispute' && c.objectID === '90000951')).to.equal(true)
     expect(changes.find(c => c.attribute === 'priority')!.valueChangedToLabel).to.equal('High')
     const inGerman = await changesOf(url, { ...clerk, headers: { 'Accept-Language': 'de' } })
     expect(inGerman.find(c => c.attribute === 'priority' && c.modification === 'update')!.valueChangedToLabel).to.equal('Hoch')

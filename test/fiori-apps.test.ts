@@ -1,8 +1,8 @@
 // The Fiori elements apps of AR in Chromium, opened from the launchpad as the mocked users: Manage Invoices
 // filtered to overdue invoices and one of them opened, a confirmation and a dispute by phone recorded there and the
-// dispute opened in Manage Disputes; a dispute's processing data edited in draft, then the dispute worked
-// Open → In Process → Resolved → Closed with the object page's buttons, which follow the status; another one
-// escalated by an AR manager; Customer 360 with the aging of a customer's open items, and a contact correction
+// dispute opened in Manage Disputes; a dispute's processing data edited in draft and shown in its Change History, then
+// the dispute worked Open → In Process → Resolved → Closed with the object page's buttons, which follow the status;
+// another one escalated by an AR manager; Customer 360 with the aging of a customer's open items, and a contact correction
 // created in draft. What the pages show and do is checked against the database.
 import type { Page } from 'playwright-core'
 import { objectPage, startFiori, tableRows, type FioriPage } from './browser/fiori'
@@ -168,6 +168,14 @@ describe('Fiori apps in Chromium', function () {
     await fp.waitFor(statusShown('Closed'), 'status Closed')
     expect(await status()).to.equal('Closed')
     await expectEnabled([])
+    // The draft's save is in the dispute's Change History, with who saved it (db/change-tracking.cds).
+    await fp.press(page.locator('[role="tab"]:visible, .sapUxAPAnchorBar button:visible').filter({ hasText: /^\s*Change History\s*$/ }), 'the Change History tab')
+    const history = page.locator('[id$="fe::FacetSection::ChangeHistory"]:visible')
+    // Loaded only when asked for (@UI.PartOfPreview: false), so that opening a dispute does not read its history.
+    await fp.press(history.locator('button:visible', { hasText: /^\s*Show More\s*$/ }), 'Show More in the Change History')
+    const noteChanged = history.locator('.sapMListTblRow, tr.sapUiTableContentRow').filter({ hasText: 'Sales confirms the April price list' })
+    await fp.waitFor(noteChanged, 'the internal note in the Change History')
+    expect(await noteChanged.first().innerText()).to.contain('clerk')
     await fp.shot('fiori-dispute-closed')
     const resolved = await SELECT.one.from(`${C}.Disputes`).where({ ID: dispute.ID })
     expect(resolved).to.include({ outcome: 'rejected', resolution: 'The March price list was superseded on 1 April.', processor: 'clerk' })
