@@ -24,6 +24,11 @@ annotate srv.Disputes with @(
     { Value: processor },
     { Value: escalated },
     { Value: createdAt },
+    // The status steps are taken on one dispute at a time, on its page. Named here, hidden, so that CAP's status flow
+    // (srv/receivables/flows.cds, cds.features.annotate_for_flows) does not add them to the worklist's toolbar.
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.startProcessing', @UI.Hidden },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.resolveDispute', @UI.Hidden },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.close', @UI.Hidden },
   ],
   UI.PresentationVariant: {
     SortOrder     : [{ Property: slaDueAt, Descending: false }],
@@ -88,12 +93,14 @@ annotate srv.Disputes with @(
     { $Type: 'UI.ReferenceFacet', ID: 'ChangeHistory', Label: '{i18n>ChangeHistory}', Target: 'changes/@UI.PresentationVariant',
       @UI.PartOfPreview: false, @UI.Hidden: (not $draft.IsActiveEntity) },
   ],
+  // The actions of the saved dispute, hidden while it is edited in draft. Said here with $draft, as the model can
+  // say it: CAP's status flow would add the same condition by an element name that only its OData model has.
   UI.Identification: [
-    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.startProcessing', Label: '{i18n>StartProcessing}' },
-    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.resolveDispute', Label: '{i18n>ResolveDispute}' },
-    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.close', Label: '{i18n>CloseDispute}' },
-    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.addComment', Label: '{i18n>AddComment}' },
-    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.escalate', Label: '{i18n>Escalate}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.startProcessing', Label: '{i18n>StartProcessing}', @UI.Hidden: (not $draft.IsActiveEntity) },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.resolveDispute', Label: '{i18n>ResolveDispute}', @UI.Hidden: (not $draft.IsActiveEntity) },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.close', Label: '{i18n>CloseDispute}', @UI.Hidden: (not $draft.IsActiveEntity) },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.addComment', Label: '{i18n>AddComment}', @UI.Hidden: (not $draft.IsActiveEntity) },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.escalate', Label: '{i18n>Escalate}', @UI.Hidden: (not $draft.IsActiveEntity) },
   ],
 );
 
