@@ -7,6 +7,7 @@ import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simul
 import { startSmtpServer, type TestSmtpServer } from './smtp-server'
 import { eventually } from './support'
 import { runSync } from '../srv/sync'
+import { followUpsDone } from '../srv/crm/workflows'
 import { s4Settings } from '../srv/s4/destination'
 import { issueLink, revokeLinks } from '../srv/links'
 import { resetFailures } from '../srv/links/rate-limit'
@@ -129,9 +130,12 @@ describe('customer conversation, end to end', () => {
   })
 
   it('takes a confirmation once, with who, when and from where, and then asks for feedback', async () => {
-    // A contact is asked at most once a month: take one who was not asked yet (paid invoices got surveys).
-    const surveyed = new Set(smtp.messages.filter(m => tokenIn(m) && !m.attachments.length).map(recipient))
-    const mail = freshMail(m => !surveyed.has(recipient(m)))
+    // A contact is asked at most once a month: take one who was not asked yet. The sync's follow-ups invite the
+    // contacts of paid invoices; an invitation counts from when it is made, not from when its mail arrives.
+    await followUpsDone()
+    const invited = (await SELECT.from(`${C}.SurveyInvitations`).columns('contactEmail')) as { contactEmail: string }[]
+    const surveyed = new Set(invited.map(i => i.contactEmail.toLowerCase()))
+    const mail = freshMail(m => !surveyed.has(recipient(m).toLowerCase()))
     const token = tokenIn(mail)
     const { data: view } = await respond('view', { token })
     const first = await respond('confirm', { token })
