@@ -3,6 +3,7 @@
 // cancellations, FI items deleted in S/4HANA and found missing by the reconciliation. And the apps' sorts and
 // filters by days overdue, answered through the open due date (srv/days-overdue.ts), select what the rows say.
 import cds from '@sap/cds'
+import { eventually } from './support'
 import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'
@@ -273,7 +274,9 @@ describe('receivable status of invoices, maintained by the sync from their FI it
       const { data } = await GET(`/odata/v4/receivables/Invoices?$count=true&$filter=daysOverdue gt 0&$top=1`)
       expect(data['@odata.count']).to.equal(all.filter(r => r.daysOverdue! > 0).length)
       expect((await GET(`/odata/v4/receivables/Invoices?$count=true&$top=1`)).data['@odata.count']).to.equal(all.length)
-      // A filter on the CRM state beside the invoice's own columns is counted through the view.
+      // A filter on the CRM state beside the invoice's own columns is counted through the view. The invoice mails
+      // still in the queue change the dispatch status: counted once they are all delivered.
+      await eventually('the invoice mails delivered', async () => !(await SELECT.one.from('cds.outbox.Messages').columns('ID').where({ target: 'customer-mail' })))
       const sent = (await SELECT.from('ReceivablesService.Invoices').columns('ID').where({ dispatchStatus: 'sent', isCleared: false })) as unknown[]
       const crm = await GET(`/odata/v4/receivables/Invoices?$count=true&$filter=dispatchStatus eq 'sent' and isCleared eq false&$top=1`)
       expect(crm.data['@odata.count']).to.equal(sent.length)
