@@ -250,7 +250,9 @@ async function measure(url: string, r: Request, customers: number) {
       }
     }
   }
-  await client() // warm-up, alone
+  // Warm-up as measured: every client at once, so that each of the pool's connections has prepared this statement
+  // (a first use on a new connection prepares and plans it, as it does once per connection in production).
+  await Promise.all(Array.from({ length: clients }, client))
   times.length = 0
   errors = 0
   await Promise.all(Array.from({ length: clients }, client))
