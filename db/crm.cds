@@ -175,6 +175,16 @@ entity FollowUpTasks : cuid, managed {
   done     : Boolean default false @title: '{i18n>Done}';
 }
 
+/**
+ * The finance users who have worked in the apps: whom a dispute can be assigned to (the value help of its processor).
+ * Recorded by their requests (srv/crm/finance-users.ts); a colleague appears once they have opened an app.
+ */
+entity FinanceUsers {
+  key ID         : String(255) @title: '{i18n>UserID}';
+      name       : String(255) @title: '{i18n>UserName}';
+      lastSeenAt : Timestamp @title: '{i18n>LastSeenAt}';
+}
+
 /** Every interaction, on the customer's and the invoice's timeline at once. */
 entity TimelineEntries : cuid {
   customer : Association to mirror.Customers @title: '{i18n>Customer}';

@@ -82,3 +82,12 @@ annotate crm.SecureLinks with @PersonalData.EntitySemantics: 'Other' {
 annotate crm.SurveyRecipients with @PersonalData.EntitySemantics: 'Other' {
   contactEmail @PersonalData.IsPotentiallyPersonal;
 };
+
+// The company's own finance users, by user ID and name (srv/crm/finance-users.ts): employees as data subjects.
+annotate crm.FinanceUsers with @PersonalData: {
+  EntitySemantics: 'DataSubject',
+  DataSubjectRole: 'Employee',
+} {
+  ID   @PersonalData.FieldSemantics: 'DataSubjectID';
+  name @PersonalData.IsPotentiallyPersonal;
+};

@@ -327,6 +327,38 @@ describe('ReceivablesService for the Fiori apps', () => {
       await UPDATE(Disputes).set(status).where({ ID: dispute })
     })
 
+    it('assigns disputes to finance users who have worked in the apps, several at once, never one edited in draft', async () => {
+      // Both have worked in the apps by now; the integration admin has no dispute to process, the outsider no app.
+      await GET(`${API}/Invoices?$top=1`, as('manager'))
+      await outcome(GET(`${API}/Invoices?$top=1`, as('admin')))
+      const { data: processors } = await GET(`${API}/Processors?$orderby=ID`, clerk)
+      expect(processors.value.map((p: { ID: string; name: string }) => [p.ID, p.name])).to.deep.equal([
+        ['clerk', 'clerk'],
+        ['manager', 'manager'],
+      ])
+      // The worklist's Assign runs the action on each selected dispute.
+      const { data: second } = await POST(`${API}/Invoices('90000106')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'wrongPrice' }, clerk)
+      const assign = (id: string, processor: string, language?: string) =>
+        outcome(POST(`${API}/Disputes(ID=${id},IsActiveEntity=true)/ReceivablesService.assign`, { processor }, { ...clerk, ...(language && { headers: { 'Accept-Language': language } }) }))
+      for (const id of [dispute, second.ID]) expect((await assign(id, 'manager')).status).to.equal(200)
+      const assigned = await SELECT.from(Disputes).columns('ID', 'processor').where({ ID: { in: [dispute, second.ID] } })
+      expect(assigned.map(d => d.processor)).to.deep.equal(['manager', 'manager'])
+
+      // Not to someone the app does not know, in the clerk's language; and not past an open draft.
+      expect(await assign(second.ID, 'somebody')).to.deep.equal({ status: 400, message: 'The processor is not a finance user of this app. Pick the processor from the list: a colleague appears there once they have opened one of the apps.' })
+      expect((await assign(second.ID, 'admin', 'de')).message).to.match(/^Der Bearbeiter ist kein Finanzbenutzer/)
+      await POST(`${API}/Disputes(ID=${second.ID},IsActiveEntity=true)/ReceivablesService.draftEdit`, { PreserveChanges: true }, clerk)
+      expect((await assign(second.ID, 'clerk')).status).to.equal(409)
+      await PATCH(`${API}/Disputes(ID=${second.ID},IsActiveEntity=false)`, { processor: 'somebody' }, clerk)
+      const activation = await outcome(POST(`${API}/Disputes(ID=${second.ID},IsActiveEntity=false)/ReceivablesService.draftActivate`, {}, clerk))
+      expect(activation.status).to.equal(400)
+      expect((await SELECT.one.from(Disputes).columns('processor').where({ ID: second.ID }))?.processor).to.equal('manager')
+      await axios.delete(`${API}/Disputes(ID=${second.ID},IsActiveEntity=false)`, clerk)
+      // Value help of the field and of the action's parameter: the processors, shown by name.
+      const { data: metadata } = await GET(`${API}/$metadata`, clerk)
+      expect(metadata.match(/<Annotation Term="Common.ValueList">\s*<Record Type="Common.ValueListType">\s*<PropertyValue Property="CollectionPath" String="Processors"\/>/g)).to.have.length(2)
+    })
+
     it('saves the processing data edited in draft, and keeps what actions did meanwhile', async () => {
       await POST(`${url(true)}/ReceivablesService.draftEdit`, { PreserveChanges: true }, clerk)
       const slaDueAt = new Date(Date.now() + 3 * day).toISOString().replace(/\.\d+Z$/, 'Z')

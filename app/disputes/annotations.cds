@@ -29,6 +29,8 @@ annotate srv.Disputes with @(
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.startProcessing', @UI.Hidden },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.resolveDispute', @UI.Hidden },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.close', @UI.Hidden },
+    // Handing disputes to a colleague is done to many at once: select them, Assign.
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.assign', Label: '{i18n>Assign}' },
   ],
   UI.PresentationVariant: {
     SortOrder     : [{ Property: slaDueAt, Descending: false }],
@@ -100,12 +102,20 @@ annotate srv.Disputes with @(
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.resolveDispute', Label: '{i18n>ResolveDispute}', @UI.Hidden: (not $draft.IsActiveEntity) },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.close', Label: '{i18n>CloseDispute}', @UI.Hidden: (not $draft.IsActiveEntity) },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.addComment', Label: '{i18n>AddComment}', @UI.Hidden: (not $draft.IsActiveEntity) },
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.assign', Label: '{i18n>Assign}', @UI.Hidden: (not $draft.IsActiveEntity) },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.escalate', Label: '{i18n>Escalate}', @UI.Hidden: (not $draft.IsActiveEntity) },
   ],
 );
 
+// The processor is one of the finance users (srv/crm/finance-users.ts), picked from a list, shown by name.
 annotate srv.Disputes with {
-  processor    @Common.FieldControl: #Optional;
+  processor    @Common.FieldControl: #Optional @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'Processors',
+    Parameters: [
+      { $Type: 'Common.ValueListParameterInOut', LocalDataProperty: processor, ValueListProperty: 'ID' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' },
+    ]
+  };
   internalNote @UI.MultiLineText;
   resolution   @UI.MultiLineText;
   customerComment @UI.MultiLineText;
@@ -118,6 +128,17 @@ annotate srv.Disputes actions {
   }, resolution @title: '{i18n>ResolutionForCustomer}' @UI.MultiLineText);
   addComment(text @title: '{i18n>Comment}' @UI.MultiLineText, internal @title: '{i18n>Internal}');
   escalate(reason @title: '{i18n>EscalationReason}' @UI.MultiLineText);
+  assign(processor @title: '{i18n>Processor}' @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'Processors',
+    Parameters: [
+      { $Type: 'Common.ValueListParameterInOut', LocalDataProperty: processor, ValueListProperty: 'ID' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' },
+    ]
+  });
+}
+
+annotate srv.Processors with {
+  ID @Common.Text: name @Common.TextArrangement: #TextFirst;
 }
 
 // Lines and comments are what the customer and the actions recorded: shown, never edited here.

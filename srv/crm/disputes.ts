@@ -4,6 +4,7 @@ import { ConversationError } from './errors'
 import { recordTimeline } from './timeline'
 import { inviteToSurvey } from './surveys'
 import { planWriteBack } from '../writeback'
+import { isFinanceUser } from './finance-users'
 
 // A dispute goes Open → InProcess → Resolved (accepted: a credit is needed, or rejected with an explanation)
 // → Closed, and no other way: the service declares that flow (srv/receivables/flows.cds) and hands each step in.
@@ -57,6 +58,12 @@ export async function closeDispute(id: string, flow: StatusStep, user: string) {
     trigger: 'disputeClosed',
   })
   return dispute
+}
+
+/** Hands the dispute to a finance user who has worked in the apps (the processor's value help). */
+export async function assignDispute(id: string, flow: StatusStep, processor: string, user: string) {
+  if (!(await isFinanceUser(processor))) throw new ConversationError(400, 'PROCESSOR_UNKNOWN')
+  return step(id, flow, { processor }, user)
 }
 
 export async function addComment(id: string, flow: StatusStep, text: string, internal: boolean, user: string) {

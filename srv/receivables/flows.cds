@@ -8,6 +8,7 @@ annotate ReceivablesService.Disputes with @flow.status: status actions {
   resolveDispute  @from: #InProcess  @to: #Resolved;
   close           @from: #Resolved   @to: #Closed;
   addComment      @from: [ #Open, #InProcess, #Resolved ];
+  assign          @from: [ #Open, #InProcess, #Resolved ];
   // Escalating also needs an AR manager and a dispute not escalated yet: its availability says so (app/common.cds).
   escalate        @from: [ #Open, #InProcess ];
 }

@@ -76,6 +76,9 @@ service ReceivablesService {
     action close() returns Disputes;
     @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
     action addComment(text : String(2000) @mandatory, internal : Boolean) returns Disputes;
+    /** Hands the dispute to a finance user (also to many at once, from the worklist). */
+    @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
+    action assign(processor : String(255) @mandatory) returns Disputes;
     /** Stops S/4's dunning of the customer until the last escalated dispute is closed: an AR manager's decision. */
     @(restrict: [{ to: 'ARManager' }])
     action escalate(reason : String(1000) @mandatory) returns Disputes;
@@ -94,4 +97,7 @@ service ReceivablesService {
   entity FollowUpTasks     as projection on crm.FollowUpTasks;
   @readonly
   entity Timeline          as projection on crm.TimelineEntries;
+  /** Whom a dispute can be assigned to: the finance users who have worked in the apps. */
+  @readonly
+  entity Processors        as projection on crm.FinanceUsers;
 }

@@ -3,13 +3,14 @@ import { Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, Co
 import { confirmInvoice, raiseDispute } from '../crm/conversations'
 import { resendInvoice } from '../crm/dispatch'
 import { acceptContactProposal, revokeInvoiceLinks } from '../crm/contacts'
-import { addComment, closeDispute, escalateDispute, resolveDispute, startProcessing, type StatusStep } from '../crm/disputes'
+import { addComment, assignDispute, closeDispute, escalateDispute, resolveDispute, startProcessing, type StatusStep } from '../crm/disputes'
 import { declaredStep } from '../status-flow'
 import type { DisputeStatus } from '#cds-models/invoicecrm/crm'
 import { sortAndFilterByDueDate } from '../days-overdue'
 import { readNavigationAsFilter } from '../navigation-filters'
 import { countsOnTable, readWithTableCount } from '../invoice-count'
 import { searchAsCondition } from '../invoice-search'
+import { isFinanceUser, recordFinanceUser } from '../crm/finance-users'
 
 /** What a dispute's draft may change: the key and the processing data. */
 const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote', 'slaDueAt'])
@@ -23,6 +24,7 @@ export default class ReceivablesService extends cds.ApplicationService {
     // Reads at volume: an object's sections by their foreign key (srv/navigation-filters.ts), sorting and filtering
     // by days overdue through the index on the open due date (srv/days-overdue.ts), $search as a condition on the
     // invoice's columns (srv/invoice-search.ts), the list's count on the table (srv/invoice-count.ts).
+    this.before('*', req => recordFinanceUser(req))
     this.before('READ', '*', req => readNavigationAsFilter(req))
     this.before('READ', Invoices, async req => {
       sortAndFilterByDueDate(req.query.SELECT as Parameters<typeof sortAndFilterByDueDate>[0], new Date(req.timestamp))
@@ -77,6 +79,11 @@ export default class ReceivablesService extends cds.ApplicationService {
     this.before('UPDATE', Disputes, async req => {
       if (!(await SELECT.one.from(Disputes.drafts).columns('ID').where({ ID: this.key(req) ?? null }))) return req.reject(405, 'DISPUTE_CHANGED_IN_DRAFT_ONLY')
       for (const field of Object.keys(req.data)) if (!DISPUTE_PROCESSING.has(field)) delete (req.data as Record<string, unknown>)[field]
+      // A new processor is one of the finance users (its value help); one set before stays as it is.
+      const { processor } = req.data as { processor?: string | null }
+      const active = processor && (await SELECT.one.from(Disputes).columns('processor').where({ ID: this.key(req) }))
+      if (active && active.processor !== processor && !(await isFinanceUser(processor)))
+        return req.reject({ status: 400, message: 'PROCESSOR_UNKNOWN', target: 'processor' })
     })
     this.before('EDIT', Disputes, async req => {
       const dispute = (await SELECT.one.from(Disputes).columns('status').where({ ID: this.key(req) })) as { status: string } | undefined
@@ -96,6 +103,11 @@ export default class ReceivablesService extends cds.ApplicationService {
     this.on(Dispute.actions.resolveDispute, req => this.disputeStep(req, (id, flow) => resolveDispute(id, flow, req.data.outcome, req.data.resolution ?? '', req.user.id)))
     this.on(Dispute.actions.close, req => this.disputeStep(req, (id, flow) => closeDispute(id, flow, req.user.id)))
     this.on(Dispute.actions.addComment, req => this.disputeStep(req, (id, flow) => addComment(id, flow, req.data.text, Boolean(req.data.internal), req.user.id)))
+    // Not while the dispute is edited in a draft: saving the draft would put its own processor back.
+    this.before(Dispute.actions.assign, async req => {
+      if (await SELECT.one.from(Disputes.drafts).columns('ID').where({ ID: this.key(req) })) return req.reject(409, 'DISPUTE_IN_DRAFT_NOT_ASSIGNED')
+    })
+    this.on(Dispute.actions.assign, req => this.disputeStep(req, (id, flow) => assignDispute(id, flow, req.data.processor, req.user.id)))
     this.on(Dispute.actions.escalate, req => this.disputeStep(req, (id, flow) => escalateDispute(id, flow, req.data.reason, req.user.id)))
 
     return super.init()
