@@ -89,11 +89,24 @@ describe('Integration Monitor in Chromium', function () {
 
     const row = tableRows(page).filter({ hasText: 'SalesOrders' }).first()
     await fp.press(row.locator('.sapMRb, .sapMCb'), 'the selector of the SalesOrders row')
+    // S/4HANA answers the run's first read of sales orders late: the run is still going once Run Now is answered.
+    fiori.sim.faults.answerLateNext(1, 8000, /A_SalesOrder/)
     // The toast shows for a few seconds only: looked for from the click on, not once the page settled after it.
     await Promise.all([
       fp.waitFor(page.locator('.sapMMessageToast', { hasText: 'Delta sync of SalesOrders queued' }), 'the message that the sync is queued'),
       fp.press(button(page, 'Run Now'), 'the Run Now button', 'IntegrationService.runDelta'),
     ])
+    // The row the action answered says the sync is queued or running; the list then refreshes by itself until it is
+    // done (app/monitor/webapp/ext/RefreshWhileSyncing.js), with the finished run's counts: no Go pressed.
+    const cell = async (column: string) => {
+      const headers = (await page.locator('th.sapMListTblCell:visible').allInnerTexts()).map(t => t.trim())
+      const index = headers.indexOf(column)
+      expect(index, `the column ${column} among ${headers.join(', ')}`).to.be.greaterThan(-1)
+      return tableRows(page).filter({ hasText: 'SalesOrders' }).first().locator('td.sapMListTblCell').nth(index)
+    }
+    const running = await cell('Running')
+    const queued = await cell('Queued')
+    expect([(await running.innerText()).trim(), (await queued.innerText()).trim()], 'Running and Queued once Run Now is answered').to.include('Yes')
     // The job runner syncs in the background; the bound is generous for a loaded CI machine.
     const run = await eventually(
       'the new sales order run to finish',
@@ -102,6 +115,11 @@ describe('Integration Monitor in Chromium', function () {
     )
     expect(run).to.include({ mode: 'delta', status: 'succeeded' })
     expect(await runsOf('SalesOrders')).to.have.length(runsBefore.length + 1)
+    const counts = (await SELECT.one.from(`${I}.SyncRuns`).columns('rowsRead', 'rowsUpserted').where({ ID: run.ID })) as { rowsRead: number; rowsUpserted: number }
+    await fp.waitFor(running.filter({ hasText: /^\s*No\s*$/ }), 'the list showing SalesOrders no longer running, by itself')
+    await fp.waitFor(queued.filter({ hasText: /^\s*No\s*$/ }), 'the list showing SalesOrders no longer queued, by itself')
+    expect((await (await cell('Rows Read')).innerText()).trim()).to.equal(String(counts.rowsRead))
+    expect((await (await cell('Rows Written')).innerText()).trim()).to.equal(String(counts.rowsUpserted))
 
     await fp.press(tableRows(page).filter({ hasText: 'SalesOrders' }).first().locator('td.sapMListTblCell').nth(1), 'the SalesOrders row')
     await fp.waitFor(objectPage(page).filter({ hasText: 'SalesOrders' }), 'the page of SalesOrders')

@@ -11,15 +11,18 @@ annotate srv.SyncStates with @(
     Title         : { Value: entity },
   },
   UI.SelectionFields: [ entity, paused, lastRunStatus, lastSuccessAt ],
+  // Widths that fit every column on a 1440 px screen (Fiori elements would give the status half of the row).
   UI.LineItem: [
-    { Value: entity },
-    { Value: paused },
-    { Value: lastRunStatus, Criticality: lastRunStatusText.criticality },
-    { Value: lastSuccessAt },
-    { Value: nextRunAt },
-    { Value: running },
-    { Value: rowsRead },
-    { Value: rowsUpserted },
+    { Value: entity, @HTML5.CssDefaults: { width: '12rem' } },
+    { Value: paused, @HTML5.CssDefaults: { width: '5rem' } },
+    { Value: lastRunStatus, Criticality: lastRunStatusText.criticality, @HTML5.CssDefaults: { width: '8rem' } },
+    { Value: lastSuccessAt, @HTML5.CssDefaults: { width: '11rem' } },
+    { Value: nextRunAt, @HTML5.CssDefaults: { width: '11rem' } },
+    { Value: running, @HTML5.CssDefaults: { width: '5rem' } },
+    { Value: queued, @HTML5.CssDefaults: { width: '5rem' } },
+    // The last finished run's counts; a running run's progress is on the entity's page.
+    { Value: lastRunRowsRead, @HTML5.CssDefaults: { width: '7rem' } },
+    { Value: lastRunRowsWritten, @HTML5.CssDefaults: { width: '7rem' } },
     { $Type: 'UI.DataFieldForAction', Action: 'IntegrationService.runDelta', Label: '{i18n>RunNow}' },
     { $Type: 'UI.DataFieldForAction', Action: 'IntegrationService.runFull', Label: '{i18n>RunFullReconciliation}' },
     { $Type: 'UI.DataFieldForAction', Action: 'IntegrationService.pauseSchedule', Label: '{i18n>PauseSchedule}' },
@@ -41,11 +44,14 @@ annotate srv.SyncStates with @(
   ],
   UI.FieldGroup #LastRun: { Data: [
     { Value: lastRunStatus, Criticality: lastRunStatusText.criticality },
+    { Value: lastRunRowsRead },
+    { Value: lastRunRowsWritten },
     { Value: lastSuccessAt },
     { Value: lastChangeStamp },
   ] },
   UI.FieldGroup #Progress: { Data: [
     { Value: running },
+    { Value: queued },
     { Value: runningJob },
     { Value: runningSince },
     { Value: pages },
@@ -341,3 +347,10 @@ annotate srv.WriteBackStatuses with { code @Common.Text: name @Common.TextArrang
 annotate srv.WriteBackTargets with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate srv.WriteBackEvents with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate srv.AttemptOutcomes with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+
+// Running a sync from the list: the row is read again at once, so that it says queued or running, and the list
+// then refreshes by itself until the run is done (app/monitor/webapp/ext/RefreshWhileSyncing.controller.js).
+annotate srv.SyncStates actions {
+  runDelta @Common.SideEffects: { TargetProperties: [ 'in/running', 'in/queued', 'in/lastRunStatus', 'in/lastRunRowsRead', 'in/lastRunRowsWritten' ] };
+  runFull  @Common.SideEffects: { TargetProperties: [ 'in/running', 'in/queued', 'in/lastRunStatus', 'in/lastRunRowsRead', 'in/lastRunRowsWritten' ] };
+}

@@ -26,6 +26,10 @@ service IntegrationService {
           state.lastRun.ID     as lastRunID       : UUID,
           @title: '{i18n>RunStatus}'
           state.lastRun.status as lastRunStatus   : integration.RunStatus,
+          @title: '{i18n>RowsRead}'
+          state.lastRun.rowsRead     as lastRunRowsRead    : Integer,
+          @title: '{i18n>RowsUpserted}'
+          state.lastRun.rowsUpserted as lastRunRowsWritten : Integer,
           lastRun,
           @title: '{i18n>ScheduleEnabled}'
           virtual enabled      : Boolean,
@@ -37,6 +41,8 @@ service IntegrationService {
           virtual nextRunAt    : Timestamp,
           @title: '{i18n>Running}'
           virtual running      : Boolean,
+          @title: '{i18n>Queued}'
+          virtual queued       : Boolean,
           @title: '{i18n>Job}'
           virtual runningJob   : String(200),
           @title: '{i18n>StartedAt}'

@@ -20,6 +20,7 @@ export default class IntegrationService extends cds.ApplicationService {
           fullCron: s.fullCron,
           nextRunAt: row.paused ? null : (s.nextRunAt?.toISOString() ?? null),
           running: Boolean(s.running),
+          queued: s.queued,
           runningJob: s.running?.ID ?? null,
           runningSince: s.running?.startedAt ?? null,
           pages: s.running?.pages ?? null,

@@ -69,13 +69,16 @@ export interface EntityStatus {
   nextRunAt: Date | null
   /** The job syncing the entity right now, with its progress. */
   running: JobView | null
+  /** A sync of the entity is queued (waiting, or waiting to retry) and has not started yet. */
+  queued: boolean
 }
 
 /** Schedule and running job per entity, for the operations view. */
 export async function entityStatus(): Promise<Map<string, EntityStatus>> {
   const settings = current?.settings ?? jobsSettings()
   const schedules = current?.schedules ?? schedulesOf(settings)
-  const [nextRuns, active] = current ? await Promise.all([current.nextRuns(), current.jobs(['active'])]) : [new Map<string, Date>(), []]
+  const [nextRuns, jobs] = current ? await Promise.all([current.nextRuns(), current.jobs(['active', 'waiting', 'delayed'])]) : [new Map<string, Date>(), []]
+  const active = jobs.filter(job => job.state === 'active')
   const status = new Map<string, EntityStatus>()
   for (const entity of entityNames()) {
     const config = scheduleConfigOf(settings, entity)
@@ -91,6 +94,8 @@ export async function entityStatus(): Promise<Map<string, EntityStatus>> {
       nextRunAt: next ?? null,
       // An active job that skips has no startedAt: only the one holding the entity's lock has.
       running: active.find(job => job.entity === entity && job.startedAt) ?? null,
+      // Waiting, or taken up by the runner but not yet holding the entity's lock.
+      queued: jobs.some(job => job.entity === entity && !(job.state === 'active' && job.startedAt)),
     })
   }
   return status
