@@ -16,6 +16,10 @@ async function removeFiles(/** @type {string} */ dir, /** @type {string[]} */ ex
   }
 }
 
+/** Whether the nodejs task staged dest: when it failed (a compile error), the tasks after it have nothing to work on,
+ * and cds build reports a later task's error before a compile error, so they step aside to let the cause show. */
+const staged = (/** @type {string} */ dest) => fs.access(path.join(dest, 'package.json')).then(() => true, () => false)
+
 if (cds.build?.register) {
   // What cds-typer's `typescript` task would do: cds-typer 0.38 skips registering it under cds 10, because it compares
   // version strings ('10.1.1' < '8.0.0'). The generated model first (the project's `typer` script), then the compiled
@@ -26,6 +30,7 @@ if (cds.build?.register) {
     get requires() { return ['nodejs'] }
 
     async build() {
+      if (!(await staged(this.task.dest))) return
       await run('npm', ['run', 'typer'], { cwd: cds.root })
       const tsc = require.resolve('typescript/bin/tsc')
       try {
@@ -49,6 +54,7 @@ if (cds.build?.register) {
     get requires() { return ['nodejs'] }
 
     async build() {
+      if (!(await staged(this.task.dest))) return
       const file = path.join(this.task.dest, 'package.json')
       const app = JSON.parse(await fs.readFile(file, 'utf8'))
       delete app.devDependencies

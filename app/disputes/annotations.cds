@@ -29,8 +29,9 @@ annotate srv.Disputes with @(
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.startProcessing', @UI.Hidden },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.resolveDispute', @UI.Hidden },
     { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.close', @UI.Hidden },
-    // Handing disputes to a colleague is done to many at once: select them, Assign.
-    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.assign', Label: '{i18n>Assign}' },
+    // Handing disputes to a colleague is done to many at once: select them, Assign. Shown always (@UI.Hidden: false):
+    // else the status flow hides it by `$self.IsActiveEntity`, which `cds build` compiles before draft adds it.
+    { $Type: 'UI.DataFieldForAction', Action: 'ReceivablesService.assign', Label: '{i18n>Assign}', @UI.Hidden: false },
   ],
   UI.PresentationVariant: {
     SortOrder     : [{ Property: slaDueAt, Descending: false }],
