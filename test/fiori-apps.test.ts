@@ -56,6 +56,16 @@ describe('Fiori apps in Chromium', function () {
     await fp.shot('fiori-invoices-overdue')
 
     const invoice = shownIds[0]!
+    // A long history of the invoice, one entry a day: its timeline must show it newest first, whatever order the
+    // database keeps (its keys are random UUIDs).
+    const history = Array.from({ length: 12 }, (_, n) => ({
+      invoice_ID: invoice,
+      at: new Date(Date.now() - (n + 1) * 86_400_000).toISOString(),
+      kind: 'comment',
+      actor: 'clerk',
+      text: `Earlier note ${n + 1}`,
+    }))
+    await INSERT.into(`${C}.TimelineEntries`).entries(history)
     // A grid row opens from its navigation arrow, a cell of its own beside the row.
     const rowIndex = await listRows.filter({ hasText: invoice }).first().getAttribute('data-sap-ui-rowindex')
     await fp.press(page.locator(`[id$="LineItem-innerTable-rowact${rowIndex}"]:visible`), `the navigation arrow of invoice ${invoice}`)
@@ -76,7 +86,8 @@ describe('Fiori apps in Chromium', function () {
     ])
     await fp.press(dialogButton(page, 'recordConfirmation'), 'OK in the confirmation dialog', 'ReceivablesService.recordConfirmation')
     await fp.press(page.locator('[id$="FacetSection::Timeline-anchor"]:visible'), 'the anchor of the timeline')
-    await fp.waitFor(page.locator('.sapMListTblRow:visible', { hasText: 'Confirmed (phone)' }), 'the confirmation on the timeline')
+    const timelineRows = page.locator('[id$="FacetSection::Timeline"] .sapMListTblRow:visible')
+    await fp.waitFor(timelineRows.filter({ hasText: 'Confirmed (phone)' }), 'the confirmation on the timeline')
     await fp.shot('fiori-invoice-object-page')
     const conversation = await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice })
     expect(conversation).to.include({ confirmedBy: 'clerk', confirmationChannel: 'phone', confirmationNote: 'Customer confirmed on the phone' })
@@ -90,6 +101,15 @@ describe('Fiori apps in Chromium', function () {
     await fp.press(dialogButton(page, 'recordDispute'), 'OK in the dispute dialog', 'ReceivablesService.recordDispute')
     const openDispute = page.locator('button[id$="DataFieldForIntentBasedNavigation::Dispute::manage"]:visible')
     await fp.waitFor(openDispute, 'the Open Dispute button')
+    // The timeline reads newest first (in the database, the dispute's entry comes after the confirmation's).
+    await fp.waitFor(timelineRows.filter({ hasText: 'Disputed' }), 'the dispute on the timeline')
+    const timeline = await timelineRows.allInnerTexts()
+    const row = (text: string) => timeline.findIndex(entry => entry.includes(text))
+    const earlier = timeline.map(entry => Number(/Earlier note (\d+)/.exec(entry)?.[1])).filter(n => n > 0)
+    expect(earlier.length, timeline.join(' | ')).to.be.greaterThan(5)
+    expect(earlier, 'the earlier notes, newest first').to.deep.equal([...earlier].sort((a, b) => a - b))
+    expect(row('Disputed'), timeline.join(' | ')).to.be.lessThan(row('Confirmed (phone)'))
+    expect(row('Confirmed (phone)'), timeline.join(' | ')).to.be.lessThan(row('Earlier note 1'))
     expect(await SELECT.one.from(`${C}.Disputes`).columns('reason', 'source', 'status').where({ invoice_ID: invoice })).to.deep.equal({ reason: 'wrongQuantity', source: 'phone', status: 'Open' })
     await fp.press(openDispute, 'the Open Dispute button')
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: 'Disputes (1)' }), 'Manage Disputes with the dispute of the invoice')

@@ -56,7 +56,7 @@ annotate srv.Customers with @(
     { $Type: 'UI.ReferenceFacet', ID: 'Orders', Label: '{i18n>SalesOrders}', Target: 'salesOrders/@UI.LineItem' },
     { $Type: 'UI.ReferenceFacet', ID: 'Disputes', Label: '{i18n>Disputes}', Target: 'disputes/@UI.LineItem#OfCustomer' },
     { $Type: 'UI.ReferenceFacet', ID: 'Surveys', Label: '{i18n>SurveyAnswers}', Target: 'surveyInvitations/@UI.LineItem' },
-    { $Type: 'UI.ReferenceFacet', ID: 'Timeline', Label: '{i18n>Timeline}', Target: 'timeline/@UI.LineItem' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Timeline', Label: '{i18n>Timeline}', Target: 'timeline/@UI.PresentationVariant' },
     { $Type: 'UI.ReferenceFacet', ID: 'Blocks', Label: '{i18n>MasterData}', Target: '@UI.FieldGroup#Blocks' },
   ],
 );

@@ -93,7 +93,7 @@ annotate srv.Invoices with @(
     { $Type: 'UI.ReferenceFacet', ID: 'Partners', Label: '{i18n>Partners}', Target: 'partners/@UI.LineItem' },
     { $Type: 'UI.ReferenceFacet', ID: 'Delivery', Label: '{i18n>DeliveryAndConfirmation}', Target: '@UI.FieldGroup#Delivery' },
     { $Type: 'UI.ReferenceFacet', ID: 'Disputes', Label: '{i18n>Disputes}', Target: 'disputes/@UI.LineItem#OfInvoice' },
-    { $Type: 'UI.ReferenceFacet', ID: 'Timeline', Label: '{i18n>Timeline}', Target: 'timeline/@UI.LineItem' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Timeline', Label: '{i18n>Timeline}', Target: 'timeline/@UI.PresentationVariant' },
     { $Type: 'UI.ReferenceFacet', ID: 'WriteBack', Label: '{i18n>WriteBackToS4}', Target: 'writeBackOperations/@UI.LineItem' },
   ],
   UI.Identification: [
