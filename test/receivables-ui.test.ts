@@ -305,6 +305,29 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect((await outcome(POST(`${url(true)}/ReceivablesService.startProcessing`, {}, clerk))).status).to.equal(409)
     })
 
+    it("names the status and outcome in the reader's language, also in an action's answer", async () => {
+      const inLanguage = (language?: string) => ({ ...clerk, ...(language && { headers: { 'Accept-Language': language } }) })
+      const before = (await SELECT.one.from(`${C}.Disputes`).columns('status', 'outcome').where({ ID: dispute })) as { status: DisputeStatus; outcome: string | null }
+      await UPDATE(Disputes).set({ status: 'InProcess', outcome: 'rejected' }).where({ ID: dispute })
+      const names = async (language?: string) => {
+        const { data } = await GET(`${url(true)}?$select=statusName,outcomeName`, inLanguage(language))
+        return [data.statusName, data.outcomeName]
+      }
+      const texts = async (language: string) =>
+        Promise.all(
+          [`${API}/DisputeStatuses('InProcess')`, `${API}/DisputeOutcomes('rejected')`].map(async code => (await GET(`${code}?$select=name`, inLanguage(language))).data.name)
+        )
+      expect(await names()).to.deep.equal(['In Process', 'Rejected'])
+      for (const language of ['de', 'zh-CN']) {
+        const localized = await texts(language)
+        expect(localized, language).to.not.deep.equal(['In Process', 'Rejected'])
+        expect(await names(language), language).to.deep.equal(localized)
+      }
+      const { data: answer } = await POST(`${url(true)}/ReceivablesService.addComment`, { text: 'Checked with logistics' }, inLanguage('de'))
+      expect(answer.statusName).to.equal((await texts('de'))[0])
+      await UPDATE(Disputes).set(before).where({ ID: dispute })
+    })
+
     it('offers escalation to AR managers only, and only while the dispute is open or in process', async () => {
       const canEscalate = async (user: string) => (await GET(`${url(true)}?$select=canEscalate`, as(user))).data.canEscalate
       expect(await canEscalate('clerk')).to.equal(false)

@@ -98,9 +98,11 @@ extend ReceivablesService.Disputes with columns {
     else 3
   end as slaCriticality : Integer,
   case status when 'Open' then 2 when 'InProcess' then 5 when 'Resolved' then 3 else 0 end as statusCriticality : Integer,
-  // The texts of what the status actions change, as columns: an action's answer carries them to the app.
-  statusText.name  as statusName  : String(255),
-  outcomeText.name as outcomeName : String(255),
+  // The texts of what the status actions change, as columns: an action's answer carries them to the app. In the
+  // reader's language by the code lists' own `localized` association: CAP's localized views do not reach a text
+  // read through a path in a view's column, which would stay in the default language.
+  coalesce(statusText.localized.name, statusText.name)   as statusName  : String(255),
+  coalesce(outcomeText.localized.name, outcomeText.name) as outcomeName : String(255),
 }
 
 extend ReceivablesService.Customers with columns {
