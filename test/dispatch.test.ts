@@ -11,12 +11,13 @@ import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'
 import { followUpsDone } from '../srv/crm/workflows'
 import { invoiceMail } from '../srv/mail'
+import { confirmInvoice } from '../srv/crm/conversations'
 
 const C = 'invoicecrm.crm'
 const M = 'invoicecrm.mirror'
 const HOUR = 3_600_000
 
-type Conversation = { invoice_ID: string; customer_ID: string; dispatchStatus: string; dispatchAttempts: number; sentAt: string | null; sentTo: string | null }
+type Conversation = { invoice_ID: string; customer_ID: string; dispatchStatus: string | null; dispatchAttempts: number; sentAt: string | null; sentTo: string | null; confirmationChannel: string | null }
 type Row = Record<string, unknown>
 
 const recipient = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)!.value[0].address!.toLowerCase()
@@ -34,7 +35,7 @@ describe('invoice dispatch on a fresh database', () => {
   let lateEmails: Row[]
   let bouncing: string
   const conversations = async () => (await SELECT.from(`${C}.InvoiceConversations`)) as Conversation[]
-  const settled = (rows: Conversation[]) => rows.every(c => !['pending', 'failed'].includes(c.dispatchStatus))
+  const settled = (rows: Conversation[]) => rows.every(c => c.dispatchStatus !== null && !['pending', 'failed'].includes(c.dispatchStatus))
   const sync = async (entity: string) => {
     await runSync(entity)
     await followUpsDone()
@@ -84,6 +85,11 @@ describe('invoice dispatch on a fresh database', () => {
     expect(documents.length).to.be.greaterThan(10)
     expect(await conversations(), 'nothing judged without its customer').to.deep.equal([])
     expect(await SELECT.from(`${C}.TimelineEntries`).where({ kind: 'noEmail' })).to.deep.equal([])
+    // A customer confirms an invoice on the phone before its mail went out: the answer waits for no mail, and the
+    // mail still goes out (with a delivery state of its own), once.
+    const answered = documents.find(d => d.payer_ID !== late)!.ID
+    await cds.tx(() => confirmInvoice(answered, { by: 'clerk', channel: 'phone' }))
+    expect((await conversations()).map(c => [c.invoice_ID, c.dispatchStatus, c.confirmationChannel])).to.deep.equal([[answered, null, 'phone']])
 
     await sync('Customers')
     const all = await eventually('every invoice mail handled', async () => {
@@ -95,6 +101,11 @@ describe('invoice dispatch on a fresh database', () => {
     expect(noEmail.length).to.be.greaterThan(0)
     expect(noEmail.every(c => c.customer_ID === late), 'only the customer without an address').to.equal(true)
     expect(all.filter(c => c.dispatchStatus === 'sent').length).to.be.greaterThan(documents.length / 2)
+    const mailedAfterAnswer = all.find(c => c.invoice_ID === answered)!
+    expect(['sent', 'bounced']).to.include(mailedAfterAnswer.dispatchStatus)
+    expect(mailedAfterAnswer.confirmationChannel).to.equal('phone')
+    const mailsOfAnswered = smtp.messages.filter(m => isInvoiceMail(m) && invoiceOf(m) === answered)
+    expect(mailsOfAnswered.length).to.be.at.most(1)
   })
 
   it('says what FI says: an invoice already paid is not due, an overdue one says how long', async () => {

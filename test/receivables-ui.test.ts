@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eventually, sleep } from './support'
 import { refreshReceivableStatus } from '../srv/sync/receivable-status'
-import { Disputes, type DisputeStatus } from '#cds-models/invoicecrm/crm'
+import { Disputes, type DisputeOutcome, type DisputeStatus } from '#cds-models/invoicecrm/crm'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -169,6 +169,26 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(timeline[0]).to.include({ actor: 'clerk', customer_ID: 'C1' })
     })
 
+    it('keeps an invoice answered on the phone before any mail unsent, and sends it on Resend', async () => {
+      const delivery = async (id: string) => (await GET(`${API}/Invoices('${id}')?$select=dispatchStatus,canResend`, clerk)).data
+      expect(await delivery('90000104')).to.include({ dispatchStatus: null, canResend: false })
+      await POST(`${API}/Invoices('90000104')/ReceivablesService.recordConfirmation`, { source: 'phone' }, clerk)
+      // Answered, not mailed: no delivery state (never "queued"), and Resend is offered.
+      expect(await delivery('90000104')).to.include({ dispatchStatus: null, canResend: true })
+      const before = queued.length
+      const { data } = await POST(`${API}/Invoices('90000104')/ReceivablesService.resendInvoice`, {}, clerk)
+      expect(data).to.include({ dispatchStatus: 'pending', confirmationChannel: 'phone' })
+      await eventually('the invoice mail queued', async () => queued.slice(before).some(q => q.event === 'invoiceMail' && q.data.invoice === '90000104'))
+    })
+
+    it('offers Resend only where it can send: taken up or answered, not cancelled, the payer has an address', async () => {
+      const { data } = await GET(`${API}/Invoices?$select=ID,canResend&$filter=startswith(ID,'900001') or startswith(ID,'900002') or startswith(ID,'900003')&$orderby=ID`, clerk)
+      const offered = Object.fromEntries((data.value as { ID: string; canResend: boolean }[]).map(i => [i.ID, i.canResend]))
+      expect(offered).to.include({ '90000101': true, '90000102': true, '90000103': false, '90000201': false, '90000301': true })
+      const { data: metadata } = await GET(`${API}/$metadata`, clerk)
+      expect(metadata).to.match(/<Annotations Target="ReceivablesService\.resendInvoice\(ReceivablesService\.Invoices\)">\s*<Annotation Term="Core\.OperationAvailable" Path="in\/canResend"\/>/)
+    })
+
     it('refuses to resend what cannot be sent, with the reason', async () => {
       const resend = (id: string, user = clerk) => outcome(POST(`${API}/Invoices('${id}')/ReceivablesService.resendInvoice`, {}, user))
       const before = queued.length
@@ -307,7 +327,7 @@ describe('ReceivablesService for the Fiori apps', () => {
 
     it("names the status and outcome in the reader's language, also in an action's answer", async () => {
       const inLanguage = (language?: string) => ({ ...clerk, ...(language && { headers: { 'Accept-Language': language } }) })
-      const before = (await SELECT.one.from(`${C}.Disputes`).columns('status', 'outcome').where({ ID: dispute })) as { status: DisputeStatus; outcome: string | null }
+      const before = (await SELECT.one.from(`${C}.Disputes`).columns('status', 'outcome').where({ ID: dispute })) as { status: DisputeStatus; outcome: DisputeOutcome | null }
       await UPDATE(Disputes).set({ status: 'InProcess', outcome: 'rejected' }).where({ ID: dispute })
       const names = async (language?: string) => {
         const { data } = await GET(`${url(true)}?$select=statusName,outcomeName`, inLanguage(language))

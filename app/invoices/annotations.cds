@@ -107,19 +107,20 @@ annotate srv.Invoices with @(
   ],
 );
 
-// What each action changes on the invoice, for the app to read again afterwards.
+// What each action changes on the invoice, for the app to read again afterwards. Resend is offered only where it can
+// send (canResend, srv/receivables/apps.cds).
 annotate srv.Invoices actions {
-  resendInvoice @Common.SideEffects: {
+  resendInvoice @Core.OperationAvailable: in.canResend @Common.SideEffects: {
     TargetProperties: ['in/dispatchStatus'],
     TargetEntities  : ['in/dispatchStatusText', 'in/crmConversation', 'in/timeline'],
   };
   revokeLinks @Common.SideEffects: { TargetEntities: ['in/timeline'] };
   recordConfirmation @Common.SideEffects: {
-    TargetProperties: ['in/isConfirmed', 'in/confirmedAt'],
+    TargetProperties: ['in/isConfirmed', 'in/confirmedAt', 'in/canResend'],
     TargetEntities  : ['in/crmConversation', 'in/timeline'],
   };
   recordDispute @Common.SideEffects: {
-    TargetProperties: ['in/hasOpenDispute', 'in/disputeStatus'],
+    TargetProperties: ['in/hasOpenDispute', 'in/disputeStatus', 'in/canResend'],
     TargetEntities  : ['in/disputeStatusText', 'in/disputes', 'in/timeline'],
   };
 }

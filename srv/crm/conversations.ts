@@ -29,11 +29,14 @@ export async function invoiceOf(id: string): Promise<BillingDocument> {
   return invoice
 }
 
-/** The conversation of an invoice, created when first needed (e.g. a confirmation by phone before any e-mail). */
+/**
+ * The conversation of an invoice, created when first needed (e.g. a confirmation by phone before any e-mail): without
+ * a delivery state, since nothing was mailed; the dispatch takes the invoice up as one it has not seen.
+ */
 export async function conversationOf(invoice: BillingDocument): Promise<InvoiceConversation> {
   const existing = await SELECT.one.from(InvoiceConversations).where({ invoice_ID: invoice.ID })
   if (existing) return existing
-  const created: InvoiceConversation = { invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus: 'pending', invoiceCleared: Boolean(invoice.isCleared) }
+  const created: InvoiceConversation = { invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus: null, invoiceCleared: Boolean(invoice.isCleared) }
   await INSERT.into(InvoiceConversations).entries(created)
   return created
 }

@@ -36,7 +36,8 @@ export async function dispatchNewInvoices(): Promise<{ queued: number; noEmail: 
         createdOn: { '>=': since },
         isCancelled: false,
         removedInS4: false,
-        ID: { 'not in': SELECT('invoice_ID').from(InvoiceConversations) },
+        // not taken up yet: no conversation, or one begun by an answer on the phone (no delivery state)
+        ID: { 'not in': SELECT('invoice_ID').from(InvoiceConversations).where('dispatchStatus is not null') },
         payer_ID: { in: SELECT('ID').from(Customers) },
       })
       // cancellation documents name the invoice they cancel: nothing to send there
@@ -65,12 +66,11 @@ async function takeUp(invoice: BillingDocument): Promise<'queued' | 'noEmail'> {
   return cds.tx(async () => {
     const customer = await SELECT.one.from(Customers).columns('billingEmail').where({ ID: invoice.payer_ID })
     const email = customer?.billingEmail
-    await INSERT.into(InvoiceConversations).entries({
-      invoice_ID: invoice.ID,
-      customer_ID: invoice.payer_ID,
-      dispatchStatus: email ? 'pending' : 'noEmail',
-      invoiceCleared: Boolean(invoice.isCleared),
-    })
+    const dispatchStatus = email ? 'pending' : 'noEmail'
+    // A conversation begun on the phone gets its delivery state; the condition lets only one instance take it up.
+    const takenFromAnswer = await UPDATE(InvoiceConversations).set({ dispatchStatus }).where({ invoice_ID: invoice.ID, dispatchStatus: null })
+    if (!takenFromAnswer)
+      await INSERT.into(InvoiceConversations).entries({ invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus, invoiceCleared: Boolean(invoice.isCleared) })
     if (!email) {
       await recordTimeline({ kind: 'noEmail', invoice: invoice.ID, customer: invoice.payer_ID, text: 'Not sent: the customer has no billing e-mail address in S/4HANA' })
       return 'noEmail'
@@ -138,8 +138,9 @@ export async function surveyPaidInvoices(): Promise<number> {
 }
 
 /**
- * Sends an invoice mail again on AR's request: after it was sent, failed for good or bounced, or once a customer
- * without an address has one in S/4HANA. The retry budget starts afresh. The mail goes through the persistent
+ * Sends an invoice mail again on AR's request: after it was sent, failed for good or bounced, once a customer
+ * without an address has one in S/4HANA, or for the first time after an answer on the phone came before any mail
+ * (no delivery state). The retry budget starts afresh. The mail goes through the persistent
  * queue in the caller's transaction, as the first one did.
  */
 export async function resendInvoice(invoiceId: string, user: string): Promise<void> {
@@ -159,6 +160,6 @@ export async function resendInvoice(invoiceId: string, user: string): Promise<vo
     .set({ dispatchStatus: 'pending', dispatchAttempts: 0, dispatchError: null })
     .where({ invoice_ID: invoiceId, dispatchStatus: conversation.dispatchStatus })
   if (!changed) throw new ConversationError(409, 'INVOICE_CHANGED_MEANWHILE', [invoiceId])
-  await recordTimeline({ kind: 'resendRequested', invoice: invoiceId, customer: invoice.payer_ID, actor: user, text: `Resend requested (was ${conversation.dispatchStatus})` })
+  await recordTimeline({ kind: 'resendRequested', invoice: invoiceId, customer: invoice.payer_ID, actor: user, text: `Resend requested (was ${conversation.dispatchStatus ?? 'not sent'})` })
   await queueInvoiceMail(invoiceId)
 }

@@ -66,6 +66,9 @@ extend ReceivablesService.Invoices with columns {
     else 0
   end as overdueCriticality : Integer,
   writeBackOperations : Association to many ReceivablesService.WriteBackOperations on writeBackOperations.invoice.ID = $self.ID,
+  // Whether the apps offer Resend: the invoice was taken up for sending or answered, is not cancelled, and its payer
+  // has a billing e-mail address. A mail the queue still holds is refused by the action itself, saying so.
+  (crmConversation.invoice.ID is not null and isCancelled = false and coalesce(payer.billingEmail, '') <> '') as canResend : Boolean,
 }
 
 extend ReceivablesService.Invoices with actions {
