@@ -175,6 +175,9 @@ describe('ReceivablesService for the Fiori apps', () => {
       await POST(`${API}/Invoices('90000104')/ReceivablesService.recordConfirmation`, { source: 'phone' }, clerk)
       // Answered, not mailed: no delivery state (never "queued"), and Resend is offered.
       expect(await delivery('90000104')).to.include({ dispatchStatus: null, canResend: true })
+      // The satisfaction survey the confirmation brings waits for the invoice mail to come first.
+      const survey = await SELECT.one.from(`${C}.TimelineEntries`).columns('text').where({ invoice_ID: '90000104', kind: 'surveySent' })
+      expect(survey?.text).to.match(/not sooner after the invoice mail/)
       const before = queued.length
       const { data } = await POST(`${API}/Invoices('90000104')/ReceivablesService.resendInvoice`, {}, clerk)
       expect(data).to.include({ dispatchStatus: 'pending', confirmationChannel: 'phone' })

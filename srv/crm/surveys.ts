@@ -51,13 +51,13 @@ export async function inviteToSurvey(request: SurveyRequest): Promise<string | u
 /**
  * When the invitation may go out: not within cds.requires.crm.surveys.minHoursAfterInvoiceMail of the invoice mail
  * (a customer who pays or confirms at once would otherwise get the survey minutes after the invoice), counted from
- * now while that mail is still on its way.
+ * now while that mail is still on its way, or yet to be taken up (an answer on the phone came first).
  */
 async function surveyTime(invoice: string): Promise<Date> {
   const minMs = (crmSettings().surveys.minHoursAfterInvoiceMail ?? 24) * 3_600_000
   const mail = await SELECT.one.from(InvoiceConversations).columns('dispatchStatus', 'sentAt').where({ invoice_ID: invoice })
   const now = Date.now()
-  if (mail?.dispatchStatus === 'pending' || mail?.dispatchStatus === 'failed') return new Date(now + minMs)
+  if (mail && (mail.dispatchStatus === null || mail.dispatchStatus === 'pending' || mail.dispatchStatus === 'failed')) return new Date(now + minMs)
   return new Date(Math.max(now, mail?.sentAt ? Date.parse(mail.sentAt) + minMs : 0))
 }
 
