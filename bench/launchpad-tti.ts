@@ -87,7 +87,7 @@ async function main() {
   const launchpad = `${url}/launchpad/index.html`
   const authorization = `Basic ${Buffer.from(`${user}:${user}`).toString('base64')}`
   // The user's tiles: the apps of their roles (tiles.json) and the KPI tiles of those apps.
-  const roles = ((await (await fetch(`${url}/odata/v4/launchpad/myRoles()`, { headers: { authorization } })).json()) as { value: string[] }).value
+  const { roles } = (await (await fetch(`${url}/odata/v4/launchpad/me()`, { headers: { authorization } })).json()) as { roles: string[] }
   const config = JSON.parse(fs.readFileSync(path.join(root, 'app/launchpad/webapp/tiles.json'), 'utf8')) as { apps: { intent: string; roles: string[] }[]; kpis: { intent: string }[] }
   const apps = config.apps.filter(a => a.roles.some(r => roles.includes(r))).map(a => a.intent)
   const tiles = apps.length + config.kpis.filter(k => apps.includes(k.intent)).length

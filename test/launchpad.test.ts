@@ -106,6 +106,12 @@ describe('launchpad in Chromium', function () {
     await INSERT.into(`${W}.WriteBackOperations`).entries([failedOperation(open[0]), failedOperation(open[1]), { ...failedOperation(open[2]), status: 'Delivered', errorMessage: null }])
   })
 
+  /** The shell shows who is signed in (their initials, and their name on the profile button), not "Default User". */
+  async function shows(page: FioriPage, name: string) {
+    const initials = name.split(' ').map(part => part[0]).join('')
+    await page.waitFor(page.page.locator(`#userActionsMenuHeaderButton[aria-label*="${name}"]`).filter({ hasText: initials }), `the profile of ${name}`)
+  }
+
   /** The tile titles a page shows, KPI tiles by their KPI with the number they show. */
   async function shown(page: FioriPage) {
     const titles = (await page.page.locator('.sapMGT .sapMGTHdrTxt').allInnerTexts()).map(t => t.trim()).sort()
@@ -126,12 +132,14 @@ describe('launchpad in Chromium', function () {
         titles: ['Customer 360', 'Disputes Past SLA', 'Manage Disputes', 'Manage Invoices', 'Overdue Invoices', 'Unconfirmed Invoices'],
         kpis: { overdueInvoices: String(expected.overdueInvoices), unconfirmedInvoices: String(expected.unconfirmedInvoices), disputesPastSla: String(expected.disputesPastSla) },
       })
+      await shows(page, user === 'clerk' ? 'Clara Clerk' : 'Max Manager')
       await page.shot(`launchpad-home-${user}`)
       await page.check()
     }
     // The integration admin watches sync and write-back.
     const admin = await fiori.launchpad('admin')
     expect(await shown(admin)).to.deep.equal({ titles: ['Failed Write-Backs', 'Integration Monitor'], kpis: { failedWriteBacks: String(expected.failedWriteBacks) } })
+    await shows(admin, 'Ada Admin')
     await admin.shot('launchpad-home-admin')
     await admin.check()
   })
@@ -142,9 +150,11 @@ describe('launchpad in Chromium', function () {
       const { data } = await fiori.test.GET('/odata/v4/launchpad/kpis()', { auth: { username: user, password: user } })
       expect(data, user).to.include(expected)
     }
-    for (const [user, roles] of [['clerk', ['ARClerk']], ['manager', ['ARManager']], ['admin', ['IntegrationAdmin']]] as const) {
-      const { data } = await fiori.test.GET('/odata/v4/launchpad/myRoles()', { auth: { username: user, password: user } })
-      expect(data.value, `${user}'s roles`).to.deep.equal(roles)
+    // Who is signed in: the name from the identity provider (given and family name), else the user id.
+    const people = [['clerk', 'Clara Clerk', ['ARClerk']], ['manager', 'Max Manager', ['ARManager']], ['admin', 'Ada Admin', ['IntegrationAdmin']]] as const
+    for (const [user, name, roles] of people) {
+      const { data } = await fiori.test.GET('/odata/v4/launchpad/me()', { auth: { username: user, password: user } })
+      expect(data, user).to.deep.include({ id: user, name, roles })
     }
     // Work Zone's dynamic tiles read one KPI each, as number and state.
     const clerk = { auth: { username: 'clerk', password: 'clerk' } }

@@ -30,16 +30,18 @@ describe('requests that used to end the server', function () {
   /** The server still answers, and its process has not ended. */
   async function expectAlive() {
     expect(server.exit, server.output().slice(-3000)).to.equal(undefined)
-    const { status } = await request('GET', '/odata/v4/launchpad/myRoles()')
+    const { status } = await request('GET', '/odata/v4/launchpad/me()')
     expect(status).to.equal(200)
   }
 
-  const cases: [name: string, method: string, url: string, body: string | undefined, code: string][] = [
+  const cases: [name: string, method: string, url: string, body: string | undefined, code: string, codeInJsonBatch?: string][] = [
     ['POST of the JSON body null', 'POST', '/odata/v4/receivables/Customers', 'null', 'BODY_NOT_AN_OBJECT'],
-    ['$apply on myRoles()', 'GET', `/odata/v4/launchpad/myRoles()${q({ $apply: APPLY })}`, undefined, 'APPLY_NOT_FOR_OPERATIONS'],
+    ['$apply on me()', 'GET', `/odata/v4/launchpad/me()${q({ $apply: APPLY })}`, undefined, 'APPLY_NOT_FOR_OPERATIONS'],
     ['$apply on kpis()', 'GET', `/odata/v4/launchpad/kpis()${q({ $apply: APPLY })}`, undefined, 'APPLY_NOT_FOR_OPERATIONS'],
     ['$apply on tile()', 'GET', `/odata/v4/launchpad/tile(kpi='overdueInvoices')${q({ $apply: APPLY })}`, undefined, 'APPLY_NOT_FOR_OPERATIONS'],
-    ['a lambda in $filter on myRoles()', 'GET', `/odata/v4/launchpad/myRoles()${q({ $filter: LAMBDA })}`, undefined, 'LAMBDA_NOT_FOR_OPERATIONS'],
+    // Inside a JSON $batch, CAP parses the sub-request first and refuses the lambda itself (400: me's result has no
+    // property `items`), before the guard would.
+    ['a lambda in $filter on me()', 'GET', `/odata/v4/launchpad/me()${q({ $filter: LAMBDA })}`, undefined, 'LAMBDA_NOT_FOR_OPERATIONS', '400'],
     ['PATCH of a collection with $apply', 'PATCH', `/odata/v4/receivables/WriteBackOperations${q({ $apply: APPLY })}`, '{}', 'APPLY_ONLY_FOR_READS'],
   ]
 
@@ -70,8 +72,8 @@ describe('requests that used to end the server', function () {
   })
 
   it('says why in the user language', async () => {
-    const german = await request('GET', `/odata/v4/launchpad/myRoles()${q({ $apply: APPLY })}`, { language: 'de' })
-    expect(error(german.body).message).to.equal('$apply kann nicht auf das Ergebnis von myRoles angewendet werden.')
+    const german = await request('GET', `/odata/v4/launchpad/me()${q({ $apply: APPLY })}`, { language: 'de' })
+    expect(error(german.body).message).to.equal('$apply kann nicht auf das Ergebnis von me angewendet werden.')
     const chinese = await request('POST', '/odata/v4/receivables/Customers', { body: 'null', language: 'zh-CN' })
     expect(error(chinese.body).message).to.equal('请求正文必须是 JSON 对象。')
     await expectAlive()
@@ -92,7 +94,7 @@ describe('requests that used to end the server', function () {
       const response = await request('POST', `/odata/v4/${service}/$batch`, { body: JSON.stringify({ requests: own }) })
       expect(response.status, response.body).to.equal(200)
       const { responses } = JSON.parse(response.body) as { responses: { id: string; status: number; body: { error: { code: string } } }[] }
-      expect(responses.map(r => [r.status, r.body.error.code])).to.deep.equal(own.map(r => [400, cases[Number(r.id) - 1][4]]))
+      expect(responses.map(r => [r.status, r.body.error.code])).to.deep.equal(own.map(r => [400, cases[Number(r.id) - 1][5] ?? cases[Number(r.id) - 1][4]]))
       await expectAlive()
     }
   })
@@ -101,7 +103,7 @@ describe('requests that used to end the server', function () {
     const boundary = 'batch_guard'
     const part = (method: string, url: string, body?: string) =>
       `--${boundary}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n${method} ${url} HTTP/1.1\r\nContent-Type: application/json\r\n\r\n${body ?? ''}\r\n`
-    const body = part('GET', `myRoles()${q({ $apply: APPLY })}`) + part('GET', `kpis()${q({ $filter: LAMBDA })}`) + `--${boundary}--\r\n`
+    const body = part('GET', `me()${q({ $apply: APPLY })}`) + part('GET', `kpis()${q({ $filter: LAMBDA })}`) + `--${boundary}--\r\n`
     // A multipart $batch stops at the first failure unless the client prefers otherwise.
     const response = await request('POST', '/odata/v4/launchpad/$batch', { body, type: `multipart/mixed; boundary=${boundary}`, prefer: 'odata.continue-on-error' })
     expect(response.status).to.equal(200)

@@ -23,8 +23,14 @@ service LaunchpadService {
     numberState : String(10);
   }
 
-  /** The finance roles of the user: the local launchpad shows the tiles of these roles' apps. */
-  function myRoles() returns many String(20);
+  /** Who is signed in: the shell shows the name; the local launchpad shows the tiles of the finance roles' apps. */
+  type Me {
+    id    : String(255);
+    /** Given and family name from the identity provider's token, else the user id. */
+    name  : String(255);
+    roles : many String(20);
+  }
+  function me() returns Me;
 
   /** kpi: an element of Kpis, e.g. overdueInvoices. */
   function tile(kpi : String(30) @mandatory) returns Tile;

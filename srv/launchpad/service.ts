@@ -18,7 +18,11 @@ type Kpis = { overdueInvoices: number; unconfirmedInvoices: number; disputesPast
 export default class LaunchpadService extends cds.ApplicationService {
   init() {
     this.on('kpis', () => this.kpis())
-    this.on('myRoles', req => FINANCE_ROLES.filter(role => req.user.is(role)))
+    this.on('me', req => {
+      const { givenName, familyName } = req.user.attr as { givenName?: string; familyName?: string }
+      const name = [givenName, familyName].filter(Boolean).join(' ') || req.user.id
+      return { id: req.user.id, name, roles: FINANCE_ROLES.filter(role => req.user.is(role)) }
+    })
     this.on('tile', async req => {
       const kpi = (req.data as { kpi: string }).kpi
       const kpis = await this.kpis()

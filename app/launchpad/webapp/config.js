@@ -75,8 +75,10 @@
 		};
 	}
 
-	// Each user sees the apps of their roles (as Work Zone's roles do, tiles.json), and the KPI tiles of those apps.
-	var roles = JSON.parse(get("/odata/v4/launchpad/myRoles()") || '{"value":[]}').value;
+	// Each user sees the apps of their roles (as Work Zone's roles do, tiles.json), and the KPI tiles of those apps;
+	// the shell shows who is signed in.
+	var me = JSON.parse(get("/odata/v4/launchpad/me()") || '{"roles":[]}');
+	var roles = me.roles || [];
 	var mine = tiles.apps.filter(function (tile) {
 		return tile.roles.some(function (role) { return roles.indexOf(role) >= 0; });
 	});
@@ -103,6 +105,16 @@
 		},
 		applications: applications,
 		services: {
+			Container: {
+				adapter: {
+					config: {
+						id: me.id,
+						fullName: me.name,
+						firstName: me.name && me.name.split(" ")[0],
+						lastName: me.name && me.name.split(" ").slice(1).join(" ")
+					}
+				}
+			},
 			LaunchPage: {
 				adapter: {
 					config: {
