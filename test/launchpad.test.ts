@@ -181,6 +181,24 @@ describe('launchpad in Chromium', function () {
     await page.check()
   })
 
+  it('opens the app of each KPI tile filtered to what the tile counts: the list counts as many', async () => {
+    const expected = await expectedKpis()
+    // What each tile opens, and where that page says how many it lists.
+    const lists = [
+      ['clerk', 'overdueInvoices', '.sapMTitle:visible', 'Invoices'],
+      ['clerk', 'unconfirmedInvoices', '.sapMTitle:visible', 'Invoices'],
+      ['manager', 'disputesPastSla', '.sapMTitle:visible', 'Disputes'],
+      ['admin', 'failedWriteBacks', '[role="tab"]:visible', 'Failed'],
+    ] as const
+    for (const [user, kpi, counter, title] of lists) {
+      const page = await fiori.launchpad(user)
+      await page.waitFor(page.page.locator(`.sapMGT[data-kpi="${kpi}"] .sapMNCValue`).filter({ hasText: String(expected[kpi]) }), `the ${kpi} tile`)
+      await page.press(page.page.locator(`.sapMGT[data-kpi="${kpi}"]`), `the ${kpi} tile`)
+      await page.waitFor(page.page.locator(counter, { hasText: `${title} (${expected[kpi]})` }), `${title} (${expected[kpi]}) after the ${kpi} tile`)
+      await page.check()
+    }
+  })
+
   it('speaks German and Chinese', async () => {
     const german = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'de-DE' })
     expect((await shown(german)).titles).to.deep.equal(['Kunde 360', 'Rechnungen verwalten', 'Reklamationen verwalten', 'Reklamationen über SLA', 'Unbestätigte Rechnungen', 'Überfällige Rechnungen'].sort())

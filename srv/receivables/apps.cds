@@ -54,6 +54,8 @@ extend ReceivablesService.Invoices with columns {
   (crmConversation.confirmedAt is not null) as isConfirmed : Boolean,
   @title: '{i18n>ConfirmedAt}'
   crmConversation.confirmedAt as confirmedAt,
+  @title: '{i18n>SentAt}'
+  crmConversation.sentAt as sentAt,
   @title: '{i18n>HasOpenDispute}'
   (openDispute.ID is not null) as hasOpenDispute : Boolean,
   @title: '{i18n>DisputeStatus}'

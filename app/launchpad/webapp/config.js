@@ -70,7 +70,9 @@
 				unavailable: t("kpiUnavailable"),
 				icon: tile.icon,
 				state: tile.state,
-				targetURL: "#" + tile.intent
+				intent: tile.intent,
+				filter: tile.filter,
+				route: tile.route
 			}
 		};
 	}

@@ -1,5 +1,5 @@
-// A KPI tile of the sandbox launchpad: a GenericTile with the live count of one KPI of LaunchpadService.
-// The launchpad's adapter creates it with componentData.properties from config.js.
+// A KPI tile of the sandbox launchpad: a GenericTile with the live count of one KPI of LaunchpadService, which opens
+// its app filtered to what it counts. The launchpad's adapter creates it with componentData.properties from config.js.
 sap.ui.define([
 	"sap/ui/core/UIComponent",
 	"sap/m/GenericTile",
@@ -8,6 +8,36 @@ sap.ui.define([
 	"./kpis"
 ], function (UIComponent, GenericTile, TileContent, NumericContent, kpis) {
 	"use strict";
+
+	var DAY_MS = 24 * 60 * 60 * 1000;
+
+	/** A select option's value: "-Nd" is the time N days ago (as the KPI counts, now), anything else as it is. */
+	function value(low) {
+		var daysAgo = /^-(\d+)d$/.exec(low);
+		return daysAgo ? new Date(Date.now() - Number(daysAgo[1]) * DAY_MS).toISOString() : low;
+	}
+
+	/**
+	 * The app's filter as a cross-app state in the data-suite format Fiori elements read (a selection variant): the
+	 * shell turns the sap-xapp-state-data parameter into a state of its own. Select options, not URL parameters: those
+	 * say only "equals", and "overdue" is days overdue greater than 0.
+	 */
+	function shellHash(intent, filter, route) {
+		if (!filter) return intent + (route ? "&/" + route : "");
+		var selectOptions = {};
+		filter.forEach(function (option) {
+			(selectOptions[option.property] = selectOptions[option.property] || []).push(
+				{ Sign: option.sign || "I", Option: option.option, Low: value(option.low), High: null });
+		});
+		var selectionVariant = {
+			SelectionVariantID: "",
+			Text: "",
+			Parameters: [],
+			SelectOptions: Object.keys(selectOptions).map(function (property) { return { PropertyName: property, Ranges: selectOptions[property] }; })
+		};
+		var data = JSON.stringify({ selectionVariant: JSON.stringify(selectionVariant) });
+		return intent + "?sap-xapp-state-data=" + encodeURIComponent(data) + (route ? "&/" + route : "");
+	}
 
 	return UIComponent.extend("invoicecrm.launchpad.kpi.Component", {
 		metadata: { manifest: "json", interfaces: ["sap.ui.core.IAsyncContentCreation"] },
@@ -21,7 +51,12 @@ sap.ui.define([
 			};
 			return new GenericTile({
 				header: p.title,
-				url: p.targetURL,
+				// Pressed, not followed as a link: the launchpad's tile container does not let a tile's href through.
+				press: function () {
+					sap.ushell.Container.getServiceAsync("Navigation").then(function (navigation) {
+						return navigation.navigate({ target: { shellHash: shellHash(p.intent, p.filter, p.route) } });
+					});
+				},
 				tooltip: {
 					path: "kpis>/failed",
 					formatter: function (failed) { return failed ? p.unavailable : p.title; }
