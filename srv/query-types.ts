@@ -6,7 +6,9 @@ import cds from '@sap/cds'
 // negative"), at the top or inside $expand; and after an $apply that groups, a $filter or $orderby on a property
 // that is not among the grouped ones ("column … must appear in the GROUP BY clause"); a number compared with an
 // integer property that its type cannot hold ($filter=durationMs eq 2147483648: "value out of range for type
-// integer", as PostgreSQL types the parameter after the property). In a $batch change set, PostgreSQL's aborted transaction then failed every
+// integer", as PostgreSQL types the parameter after the property); $top or $skip after an $apply that pages itself
+// (skip(1)/top(1)), which CAP nests into a query that selects each foreign key twice ("column reference … is
+// ambiguous"). In a $batch change set, PostgreSQL's aborted transaction then failed every
 // later request of the set too. Refused with 400 before the database sees them, on every database alike.
 
 type Element = { name: string; type?: string; target?: string; isAssociation?: boolean; elements?: Record<string, Element> }
@@ -44,6 +46,9 @@ const INTEGER_RANGES: Record<string, [min: number, max: number]> = {
 }
 const COMPARISONS = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', 'in', 'not in'])
 
+/** Whether a query, or one it reads from, takes only a page of rows: skip() or top() of an $apply. */
+const pagedWithin = (select: Select | undefined): boolean => Boolean(select && (select.limit || pagedWithin(select.from?.SELECT)))
+
 class Check {
   refusal?: Refusal
   constructor(private readonly definitions: Record<string, Element>) {}
@@ -52,6 +57,7 @@ class Check {
     if (!select || this.refusal) return
     if (select.from?.SELECT) this.query(select.from.SELECT)
     const entity = this.from(select.from?.ref)
+    if (!this.refusal && select.limit && pagedWithin(select.from?.SELECT)) this.refusal = { message: 'PAGING_AFTER_APPLY_PAGING', args: [] }
     this.limit(select.limit)
     if (select.groupBy?.length) {
       const grouped = new Set([...select.groupBy, ...(select.columns ?? [])].flatMap(t => [t.as, t.ref?.join('/')]).filter(name => name !== undefined))

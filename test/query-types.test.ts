@@ -28,6 +28,12 @@ describe('reads only SQLite would run', () => {
       '2147483648 is no value durationMs can have: it holds whole numbers from -2147483648 to 2147483647.',
     ],
     [
+      '$top after an $apply that pages itself',
+      `/odata/v4/receivables/FollowUpTasks?$apply=${encodeURIComponent('skip(1)/top(1)')}&$top=0`,
+      'clerk',
+      '$top and $skip cannot follow skip() or top() in $apply; page in one of the two.',
+    ],
+    [
       'a fraction in a list of values of an integer property',
       `/odata/v4/integration/WriteBackOperations?$filter=${encodeURIComponent('httpStatus in (200,404.5)')}`,
       'admin',
@@ -63,6 +69,8 @@ describe('reads only SQLite would run', () => {
     for (const [url, user] of [
       [`/odata/v4/receivables/Timeline?$filter=${encodeURIComponent("startswith(text,'Invoice')")}`, 'clerk'],
       ['/odata/v4/integration/WriteBackOperations?$skip=0', 'admin'],
+      [`/odata/v4/receivables/FollowUpTasks?$apply=${encodeURIComponent('skip(1)/top(1)')}`, 'clerk'],
+      [`/odata/v4/receivables/Timeline?$apply=${encodeURIComponent("filter(kind eq 'comment')")}&$top=1&$skip=1`, 'clerk'],
       [`/odata/v4/integration/SyncRuns/$count?$filter=${encodeURIComponent('durationMs lt 2147483647')}`, 'admin'],
       [`/odata/v4/integration/WriteBackOperations?$apply=${encodeURIComponent('groupby((httpStatus))')}&$filter=${encodeURIComponent('httpStatus eq null')}`, 'admin'],
     ]) {

@@ -374,13 +374,14 @@ describe('ReceivablesService for the Fiori apps', () => {
     })
 
     it('assigns disputes to finance users who have worked in the apps, several at once, never one edited in draft', async () => {
-      // Both have worked in the apps by now; the integration admin has no dispute to process, the outsider no app.
+      // Both have worked in the apps by now (recorded with their names); the integration admin has no dispute to
+      // process, the outsider no app.
       await GET(`${API}/Invoices?$top=1`, as('manager'))
       await outcome(GET(`${API}/Invoices?$top=1`, as('admin')))
       const { data: processors } = await GET(`${API}/Processors?$orderby=ID`, clerk)
       expect(processors.value.map((p: { ID: string; name: string }) => [p.ID, p.name])).to.deep.equal([
-        ['clerk', 'clerk'],
-        ['manager', 'manager'],
+        ['clerk', 'Clara Clerk'],
+        ['manager', 'Max Manager'],
       ])
       // The worklist's Assign runs the action on each selected dispute.
       const { data: second } = await POST(`${API}/Invoices('90000106')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'wrongPrice' }, clerk)

@@ -1,4 +1,4 @@
-import type cds from '@sap/cds'
+import cds from '@sap/cds'
 import { FinanceUsers } from '#cds-models/invoicecrm/crm'
 
 // The finance users the apps know: whom a dispute can be assigned to. Neither XSUAA nor IAS lets an app list the
@@ -18,14 +18,28 @@ export function displayName(user: cds.User): string {
   return [attr.givenName, attr.familyName].filter(Boolean).join(' ') || user.id
 }
 
-/** Records the finance user making a request, in the request's transaction: known once that has committed. */
-export async function recordFinanceUser(req: cds.Request): Promise<void> {
-  const { user } = req
+const LOG = cds.log('crm')
+
+/**
+ * Records the finance user of a request once it has succeeded, in a short transaction of its own, before the answer
+ * goes out. Not in the request's transaction: on PostgreSQL its row lock would last as long as that transaction, and
+ * every other request of the same user would wait for it (a $batch's requests, or any after a request whose
+ * transaction is held). A failed write is logged and tried again with the user's next request.
+ */
+export function recordFinanceUser(req: cds.Request): void {
+  const { user, tenant } = req
   if (!FINANCE_ROLES.some(role => user.is(role))) return
-  const now = Date.now()
-  if (now - (recorded.get(user.id) ?? 0) < RECORDED_EVERY_MS) return
-  await UPSERT.into(FinanceUsers).entries({ ID: user.id, name: displayName(user), lastSeenAt: new Date(now).toISOString() })
-  req.on('succeeded', () => recorded.set(user.id, now))
+  req.on('succeeded', async () => {
+    const now = Date.now()
+    if (now - (recorded.get(user.id) ?? 0) < RECORDED_EVERY_MS) return
+    recorded.set(user.id, now)
+    const seen = { ID: user.id, name: displayName(user), lastSeenAt: new Date(now).toISOString() }
+    await cds.tx({ tenant, user }, tx => tx.run(UPSERT.into(FinanceUsers).entries(seen))).catch((error: Error & { code?: string }) => {
+      recorded.delete(user.id)
+      // The code only: a database's message may quote the row, and with it the user's name.
+      LOG.warn(`A finance user could not be recorded (${error.code ?? error.name}); tried again with their next request`)
+    })
+  })
 }
 
 export const isFinanceUser = async (id: string) => Boolean(await SELECT.one.from(FinanceUsers).columns('ID').where({ ID: id }))

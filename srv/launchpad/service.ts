@@ -1,6 +1,7 @@
 import cds from '@sap/cds'
 import { today } from '../days-overdue'
 import { countInvoicesByOpenDueDate, countUnconfirmedSentBefore } from '../maintained-counts'
+import { displayName } from '../crm/finance-users'
 import { Disputes } from '#cds-models/invoicecrm/crm'
 import { WriteBackOperations } from '#cds-models/invoicecrm/writeback'
 
@@ -18,11 +19,7 @@ type Kpis = { overdueInvoices: number; unconfirmedInvoices: number; disputesPast
 export default class LaunchpadService extends cds.ApplicationService {
   init() {
     this.on('kpis', () => this.kpis())
-    this.on('me', req => {
-      const { givenName, familyName } = req.user.attr as { givenName?: string; familyName?: string }
-      const name = [givenName, familyName].filter(Boolean).join(' ') || req.user.id
-      return { id: req.user.id, name, roles: FINANCE_ROLES.filter(role => req.user.is(role)) }
-    })
+    this.on('me', req => ({ id: req.user.id, name: displayName(req.user), roles: FINANCE_ROLES.filter(role => req.user.is(role)) }))
     this.on('tile', async req => {
       const kpi = (req.data as { kpi: string }).kpi
       const kpis = await this.kpis()
