@@ -133,6 +133,11 @@ describe('Fiori apps in Chromium', function () {
     await fp.openTile('Manage Disputes')
     const { page } = fp
     await fp.waitFor(tableRows(page).filter({ hasText: invoice }), `the dispute of invoice ${invoice} in the worklist`)
+    // The worklist's status filter names the statuses it shows, in words.
+    // (the field shows the first token and "2 more").
+    const statusTokens = page.locator('[id$="FilterField::status"] .sapMToken')
+    await fp.waitFor(statusTokens.filter({ hasText: 'Open' }), 'the status filter of the worklist')
+    expect((await statusTokens.allTextContents()).map(t => t.trim())).to.deep.equal(['Open', 'In Process', 'Resolved'])
     await fp.shot('fiori-disputes-worklist')
     await fp.press(tableRows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2), `the dispute of invoice ${invoice}`)
     await fp.waitFor(objectPage(page).filter({ hasText: invoice }), 'the object page of the dispute')

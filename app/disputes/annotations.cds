@@ -41,7 +41,12 @@ annotate srv.Disputes with @(
   UI.SelectionPresentationVariant #Worklist: {
     Text            : '{i18n>UnfinishedDisputes}',
     SelectionVariant: {
-      SelectOptions: [{ PropertyName: status, Ranges: [{ Sign: #E, Option: #EQ, Low: 'Closed' }] }],
+      // The statuses to work on, each included (an excluded Closed would show as the token "!(=Closed)", a code).
+      SelectOptions: [{ PropertyName: status, Ranges: [
+        { Sign: #I, Option: #EQ, Low: 'Open' },
+        { Sign: #I, Option: #EQ, Low: 'InProcess' },
+        { Sign: #I, Option: #EQ, Low: 'Resolved' },
+      ] }],
     },
     PresentationVariant: {
       SortOrder     : [{ Property: slaDueAt, Descending: false }],
