@@ -261,12 +261,15 @@ describe('Fiori apps in Chromium', function () {
 
   it('Customer 360: shows a customer with the aging of its open items', async () => {
     const aging = (await SELECT.one.from('ReceivablesService.CustomerAging').orderBy('totalOpen desc')) as { customer: string; currency: string; totalOpen: string }
-    const customer = (await SELECT.one.from('ReceivablesService.Customers').columns('ID', 'name').where({ ID: aging.customer })) as { ID: string; name: string }
+    const customer = (await SELECT.one.from('ReceivablesService.Customers').columns('ID', 'name', 'country').where({ ID: aging.customer })) as { ID: string; name: string; country: string }
+    const country = new Intl.DisplayNames(['en'], { type: 'region' }).of(customer.country)!
 
     const fp = await fiori.launchpad('manager')
     await fp.openTile('Customer 360')
     const { page } = fp
     await fp.waitFor(tableRows(page).filter({ hasText: customer.name }), `${customer.name} in the customer list`)
+    // Countries by name, the code beside it.
+    await fp.waitFor(tableRows(page).filter({ hasText: customer.name }).filter({ hasText: `${country} (${customer.country})` }), `${customer.name} in ${country}`)
     await fp.press(tableRows(page).filter({ hasText: customer.name }).first().locator('td.sapMListTblCell').nth(1), customer.name)
     await fp.waitFor(objectPage(page).filter({ hasText: customer.name }), `the Customer 360 page of ${customer.name}`)
     const agingSection = page.locator('.sapUxAPObjectPageSection:visible').filter({ hasText: 'Open Receivables and Aging' })

@@ -235,6 +235,20 @@ describe('ReceivablesService for the Fiori apps', () => {
   })
 
   describe('Customer 360', () => {
+    it("names a customer's country and language in the reader's language", async () => {
+      await UPDATE(`${M}.Customers`).set({ country: 'DE' }).where({ ID: 'C1' })
+      const names = async (language: string) => {
+        const { data } = await GET(`${API}/Customers('C1')?$select=country,countryName,language,languageName`, { ...clerk, headers: { 'Accept-Language': language } })
+        return [data.country, data.countryName, data.language, data.languageName]
+      }
+      expect(await names('en')).to.deep.equal(['DE', 'Germany', 'DE', 'German'])
+      expect(await names('de')).to.deep.equal(['DE', 'Deutschland', 'DE', 'Deutsch'])
+      expect(await names('zh-CN')).to.deep.equal(['DE', '德国', 'DE', '德语'])
+      // Filtered and sorted by the code, as S/4HANA has it.
+      const { data } = await GET(`${API}/Customers?$select=ID,countryName&$filter=country eq 'DE'&$orderby=country`, clerk)
+      expect(data.value.map((c: { ID: string; countryName: string }) => [c.ID, c.countryName])).to.deep.equal([['C1', 'Germany']])
+    })
+
     it('sums the open items of a customer into aging buckets', async () => {
       const { data } = await GET(`${API}/Customers('C1')?$expand=aging`, clerk)
       expect(data.aging).to.have.length(1)

@@ -5,6 +5,11 @@ using { ReceivablesService as srv } from '../../srv/receivables/service';
 using from '../../srv/receivables/apps';
 using from '../common';
 
+annotate srv.Customers with {
+  country  @Common.Text: countryName @Common.TextArrangement: #TextFirst;
+  language @Common.Text: languageName @Common.TextArrangement: #TextFirst;
+}
+
 annotate srv.Customers with @(
   UI.HeaderInfo: {
     TypeName      : '{i18n>Customer}',

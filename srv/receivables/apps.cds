@@ -111,6 +111,9 @@ extend ReceivablesService.Disputes with columns {
 }
 
 extend ReceivablesService.Customers with columns {
+  // Country and language by name, in the reader's language (srv/display-names.ts); filtered and sorted by the code.
+  virtual null as countryName  : String(80),
+  virtual null as languageName : String(80),
   aging             : Association to many ReceivablesService.CustomerAging on aging.customer = $self.ID,
   contacts          : Association to many ReceivablesService.CustomerContacts on contacts.customer.ID = $self.ID,
   contactProposals  : Association to many ReceivablesService.ContactProposals on contactProposals.customer.ID = $self.ID,

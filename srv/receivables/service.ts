@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts, Conversations } from '#cds-models/ReceivablesService'
+import { Customers, Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts, Conversations } from '#cds-models/ReceivablesService'
 import { confirmInvoice, raiseDispute } from '../crm/conversations'
 import { resendInvoice } from '../crm/dispatch'
 import { acceptContactProposal, revokeInvoiceLinks } from '../crm/contacts'
@@ -11,6 +11,7 @@ import { readNavigationAsFilter } from '../navigation-filters'
 import { countsOnTable, readWithTableCount } from '../invoice-count'
 import { searchAsCondition } from '../invoice-search'
 import { isFinanceUser, recordFinanceUser } from '../crm/finance-users'
+import { displayName } from '../display-names'
 
 /** What a dispute's draft may change: the key and the processing data. */
 const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote', 'slaDueAt'])
@@ -34,6 +35,21 @@ export default class ReceivablesService extends cds.ApplicationService {
     this.on('READ', 'Invoices', (req, next) => {
       const select = req.query.SELECT as Parameters<typeof countsOnTable>[0]
       return countsOnTable(select) ? readWithTableCount(select, async () => next()) : next()
+    })
+
+    // A name asked for alone needs its code read too.
+    this.before('READ', Customers, req => {
+      const columns = (req.query.SELECT as { columns?: { ref?: string[] }[] }).columns
+      const asked = new Set(columns?.map(column => column.ref?.join('.')))
+      for (const [name, code] of [['countryName', 'country'], ['languageName', 'language']])
+        if (asked.has(name) && !asked.has(code)) columns!.push({ ref: [code] })
+    })
+    this.after('READ', Customers, (customers, req) => {
+      const locale = req.locale ?? 'en'
+      for (const customer of [customers ?? []].flat()) {
+        if (customer.country !== undefined) customer.countryName = displayName(customer.country, 'region', locale)
+        if (customer.language !== undefined) customer.languageName = displayName(customer.language, 'language', locale)
+      }
     })
 
     this.on(Invoice.actions.recordConfirmation, async req => {
