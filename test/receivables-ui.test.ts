@@ -236,7 +236,7 @@ describe('ReceivablesService for the Fiori apps', () => {
 
   describe('Customer 360', () => {
     it("names a customer's country and language in the reader's language", async () => {
-      await UPDATE(`${M}.Customers`).set({ country: 'DE' }).where({ ID: 'C1' })
+      await UPDATE.entity(`${M}.Customers`).set({ country: 'DE' }).where({ ID: 'C1' })
       const names = async (language: string) => {
         const { data } = await GET(`${API}/Customers('C1')?$select=country,countryName,language,languageName`, { ...clerk, headers: { 'Accept-Language': language } })
         return [data.country, data.countryName, data.language, data.languageName]
