@@ -2,7 +2,7 @@
 // (country DE, correspondence language DE). Node's ICU knows them in every language the apps speak, so no code
 // list has to be loaded and kept current for them.
 
-type Kind = 'region' | 'language'
+export type Kind = 'region' | 'language'
 
 /** One formatter per locale and kind: building one costs more than using it. */
 const formatters = new Map<string, Intl.DisplayNames>()
@@ -20,7 +20,7 @@ function formatter(locale: string, type: Kind): Intl.DisplayNames {
 }
 
 /** The name of a country (ISO 3166 code) or a language (ISO 639 code) in the given locale; the code if it has none. */
-export function displayName(code: string | null | undefined, type: Kind, locale: string): string | null {
+export function nameOfCode(code: string | null | undefined, type: Kind, locale: string): string | null {
   if (!code) return null
   try {
     return formatter(locale, type).of(type === 'region' ? code.toUpperCase() : code.toLowerCase()) ?? code

@@ -11,7 +11,13 @@ import { readNavigationAsFilter } from '../navigation-filters'
 import { countsOnTable, readWithTableCount } from '../invoice-count'
 import { searchAsCondition } from '../invoice-search'
 import { isFinanceUser, recordFinanceUser } from '../crm/finance-users'
-import { displayName } from '../display-names'
+import { nameOfCode, type Kind } from '../display-names'
+
+/** The customers' codes shown by name (srv/display-names.ts): the virtual name column, its code column, the kind. */
+const NAMED_CODES = [
+  { name: 'countryName', code: 'country', kind: 'region' },
+  { name: 'languageName', code: 'language', kind: 'language' },
+] as const satisfies readonly { name: string; code: string; kind: Kind }[]
 
 /** What a dispute's draft may change: the key and the processing data. */
 const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote', 'slaDueAt'])
@@ -41,15 +47,12 @@ export default class ReceivablesService extends cds.ApplicationService {
     this.before('READ', Customers, req => {
       const columns = (req.query.SELECT as { columns?: { ref?: string[] }[] }).columns
       const asked = new Set(columns?.map(column => column.ref?.join('.')))
-      for (const [name, code] of [['countryName', 'country'], ['languageName', 'language']])
-        if (asked.has(name) && !asked.has(code)) columns!.push({ ref: [code] })
+      for (const { name, code } of NAMED_CODES) if (asked.has(name) && !asked.has(code)) columns!.push({ ref: [code] })
     })
     this.after('READ', Customers, (customers, req) => {
       const locale = req.locale ?? 'en'
-      for (const customer of [customers ?? []].flat()) {
-        if (customer.country !== undefined) customer.countryName = displayName(customer.country, 'region', locale)
-        if (customer.language !== undefined) customer.languageName = displayName(customer.language, 'language', locale)
-      }
+      for (const customer of [customers ?? []].flat())
+        for (const { name, code, kind } of NAMED_CODES) if (customer[code] !== undefined) customer[name] = nameOfCode(customer[code], kind, locale)
     })
 
     this.on(Invoice.actions.recordConfirmation, async req => {
