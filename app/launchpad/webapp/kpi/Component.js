@@ -18,12 +18,16 @@ sap.ui.define([
 	}
 
 	/**
-	 * The app's filter as a cross-app state in the data-suite format Fiori elements read (a selection variant): the
-	 * shell turns the sap-xapp-state-data parameter into a state of its own. Select options, not URL parameters: those
-	 * say only "equals", and "overdue" is days overdue greater than 0.
+	 * Where the tile leads: the app's intent, its filter as a cross-app state (the shell turns the sap-xapp-state-data
+	 * parameter into a state of its own), and the page of the app. Select options, not URL parameters: those say only
+	 * "equals", and "overdue" is days overdue greater than 0.
 	 */
 	function shellHash(intent, filter, route) {
-		if (!filter) return intent + (route ? "&/" + route : "");
+		return intent + (filter ? "?sap-xapp-state-data=" + encodeURIComponent(appState(filter)) : "") + (route ? "&/" + route : "");
+	}
+
+	/** The filter in the data-suite format Fiori elements read: a selection variant. */
+	function appState(filter) {
 		var selectOptions = {};
 		filter.forEach(function (option) {
 			(selectOptions[option.property] = selectOptions[option.property] || []).push(
@@ -35,8 +39,7 @@ sap.ui.define([
 			Parameters: [],
 			SelectOptions: Object.keys(selectOptions).map(function (property) { return { PropertyName: property, Ranges: selectOptions[property] }; })
 		};
-		var data = JSON.stringify({ selectionVariant: JSON.stringify(selectionVariant) });
-		return intent + "?sap-xapp-state-data=" + encodeURIComponent(data) + (route ? "&/" + route : "");
+		return JSON.stringify({ selectionVariant: JSON.stringify(selectionVariant) });
 	}
 
 	return UIComponent.extend("invoicecrm.launchpad.kpi.Component", {
