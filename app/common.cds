@@ -65,8 +65,16 @@ annotate srv.Conversations with {
 }
 
 annotate srv.Timeline with {
-  kind @Common.Text: kindText.name @Common.TextArrangement: #TextOnly;
+  kind    @Common.Text: kindText.name @Common.TextArrangement: #TextOnly;
+  message @UI.Hidden;
+  params  @UI.Hidden;
 }
+
+// An entry's text is rendered for its reader (srv/crm/timeline-text.ts): the database cannot sort or filter by it.
+annotate srv.Timeline with @(
+  Capabilities.SortRestrictions.NonSortableProperties    : [text],
+  Capabilities.FilterRestrictions.NonFilterableProperties: [text],
+);
 
 // The code lists: the code is the key, the name is what people read.
 annotate srv.PaymentStates with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };

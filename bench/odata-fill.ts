@@ -58,8 +58,11 @@ export async function fill(db: Db, documents: number) {
     select ${uuid('d0000000', 'i')}, ${doc('i * 50')}, ${customer('i * 50 * 7919')}, 'price', ${pg ? 'true' : '1'}, 'EUR',
       case i % 4 when 0 then 'Open' when 1 then 'InProcess' when 2 then 'Resolved' else 'Closed' end, 'medium', ${stamp('(i % 400) - 200')}, 'web', ${pg ? 'false' : '0'},
       ${stamp('i % 3000')}, ${stamp('i % 3000')} from ${seq(Math.floor(documents / 50))}`)
-  await run('timeline', `insert into invoicecrm_crm_TimelineEntries (ID, customer_ID, invoice_ID, at, kind, text)
-    select ${uuid('e0000000', 'i')}, ${customer('(i + 1) / 2 * 7919')}, ${doc('(i + 1) / 2')}, ${stamp('i % 9000')}, case when i % 2 = 0 then 'sent' else 'opened' end, 'Entry ' || i
+  // As the app writes them: a message and its parameters, rendered for the reader (a code list read per page).
+  await run('timeline', `insert into invoicecrm_crm_TimelineEntries (ID, customer_ID, invoice_ID, at, kind, message, params)
+    select ${uuid('e0000000', 'i')}, ${customer('(i + 1) / 2 * 7919')}, ${doc('(i + 1) / 2')}, ${stamp('i % 9000')},
+      case when i % 2 = 0 then 'mailSent' else 'confirmed' end, case when i % 2 = 0 then 'TIMELINE_MAIL_SENT' else 'TIMELINE_CONFIRMED' end,
+      case when i % 2 = 0 then null else '{"channel":"web"}' end
     from ${seq(documents * 2)}`)
   await run('write-back operations', `insert into invoicecrm_writeback_WriteBackOperations (ID, target, event, invoice_ID, customer_ID, status, attempts, createdAt, modifiedAt)
     select ${uuid('b0000000', 'i')}, 'dunningBlock', 'disputeEscalated', ${doc('i * 50')}, ${customer('i * 50 * 7919')},

@@ -185,7 +185,11 @@ entity FinanceUsers {
       lastSeenAt : Timestamp @title: '{i18n>LastSeenAt}';
 }
 
-/** Every interaction, on the customer's and the invoice's timeline at once. */
+/**
+ * Every interaction, on the customer's and the invoice's timeline at once. An entry is stored as a message and its
+ * parameters, not as a sentence: each reader gets it in their own language (srv/crm/timeline-text.ts), codes in the
+ * parameters by their code list's name.
+ */
 entity TimelineEntries : cuid {
   customer : Association to mirror.Customers @title: '{i18n>Customer}';
   invoice  : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
@@ -193,5 +197,10 @@ entity TimelineEntries : cuid {
   at       : Timestamp @title: '{i18n>At}';
   kind     : TimelineKind @title: '{i18n>Kind}';
   actor    : String(241) @title: '{i18n>Actor}';
+  /** The sentence's key in _i18n/messages (TIMELINE_…). */
+  message  : String(40);
+  /** The sentence's parameters, a JSON object: free text as written, codes as codes. */
+  params   : String(2000);
+  /** The sentence as read: rendered from message and params for the reader; stored only for an entry without a message. */
   text     : String(1000) @title: '{i18n>Text}';
 }

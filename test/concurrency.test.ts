@@ -65,7 +65,7 @@ describe('at the same moment (races and load)', function () {
   const recordDispute = (invoice: string) =>
     test.POST(`/odata/v4/receivables/Invoices('${invoice}')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'wrongPrice' }, clerk)
   const openDisputes = async (invoice: string) => (await SELECT.from(`${C}.Disputes`).columns('ID').where({ invoice_ID: invoice, status: { '!=': 'Closed' } })) as { ID: string }[]
-  const timeline = async (invoice: string, kind: string) => (await SELECT.from(`${C}.TimelineEntries`).columns('text').where({ invoice_ID: invoice, kind })) as { text: string }[]
+  const timeline = async (invoice: string, kind: string) => (await SELECT.from(`${C}.TimelineEntries`).columns('message').where({ invoice_ID: invoice, kind })) as { message: string }[]
   const conversation = async (invoice: string) => (await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: invoice })) as { confirmedAt: string | null } | undefined
 
   before(async () => {
@@ -174,7 +174,7 @@ describe('at the same moment (races and load)', function () {
       } else if (confirmation.status === 200) {
         // Confirmed first: the dispute withdrew it, and the timeline says so.
         expect(await timeline(invoice, 'confirmed')).to.have.length(1)
-        expect(disputed[0].text).to.contain('withdraws the confirmation')
+        expect(disputed[0].message).to.equal('TIMELINE_DISPUTED_WITHDRAWS')
       }
     }
     // A confirmation while the dispute is open: refused, in the customer's language.

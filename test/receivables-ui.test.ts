@@ -109,8 +109,8 @@ describe('ReceivablesService for the Fiori apps', () => {
 
   describe('labels', () => {
     const root = join(__dirname, '..')
-    const keysOf = (file: string) =>
-      new Set(readFileSync(join(root, 'db/_i18n', file), 'utf8').split(/\r?\n/).filter(l => /^[^#\s][^=]*=/.test(l)).map(l => l.split('=')[0]))
+    const keysOf = (file: string, dir = 'db/_i18n') =>
+      new Set(readFileSync(join(root, dir, file), 'utf8').split(/\r?\n/).filter(l => /^[^#\s][^=]*=/.test(l)).map(l => l.split('=')[0]))
     const cdsFiles = (dir: string): string[] =>
       readdirSync(join(root, dir), { withFileTypes: true }).flatMap(e =>
         e.isDirectory() ? (e.name === 'node_modules' ? [] : cdsFiles(join(dir, e.name))) : e.name.endsWith('.cds') ? [join(dir, e.name)] : []
@@ -124,6 +124,17 @@ describe('ReceivablesService for the Fiori apps', () => {
       }
       const english = keysOf('i18n.properties')
       for (const file of ['i18n_de.properties', 'i18n_zh_CN.properties']) expect([...english].filter(k => !keysOf(file).has(k)), file).to.deep.equal([])
+    })
+
+    it('has every message in English, German and Chinese, and an English one for every timeline sentence the code writes', () => {
+      const messageKeys = (file: string) => keysOf(file, '_i18n')
+      const english = messageKeys('messages.properties')
+      for (const file of ['messages_de.properties', 'messages_zh_CN.properties']) expect([...english].filter(k => !messageKeys(file).has(k)), file).to.deep.equal([])
+      const sources = (dir: string): string[] =>
+        readdirSync(join(root, dir), { withFileTypes: true }).flatMap(e => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []))
+      const written = new Set(sources('srv').flatMap(f => [...readFileSync(join(root, f), 'utf8').matchAll(/'(TIMELINE_[A-Z_]+)'/g)].map(m => m[1])))
+      expect(written.size).to.be.greaterThan(20)
+      expect([...written].filter(k => !english.has(k))).to.deep.equal([])
     })
   })
 
@@ -169,6 +180,20 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(timeline[0]).to.include({ actor: 'clerk', customer_ID: 'C1' })
     })
 
+    it("tells the timeline in the reader's language, codes by their names; an entry without a message as it was written", async () => {
+      const inLanguage = (language: string) => ({ ...clerk, headers: { 'Accept-Language': language } })
+      await POST(`${API}/Invoices('90000201')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'wrongPrice' }, clerk)
+      await INSERT.into(`${C}.TimelineEntries`).entries({ ID: cds.utils.uuid(), invoice_ID: '90000201', customer_ID: 'C2', at: '2026-01-01T00:00:00Z', kind: 'comment', text: 'Called the buyer' })
+      const texts = async (language: string) =>
+        (await GET(`${API}/Invoices('90000201')/timeline?$select=text&$orderby=at desc`, inLanguage(language))).data.value.map((entry: { text: string }) => entry.text)
+      expect(await texts('en')).to.deep.equal(['Disputed: Wrong Price (Phone)', 'Called the buyer'])
+      expect(await texts('de')).to.deep.equal(['Beanstandet: Falscher Preis (Telefon)', 'Called the buyer'])
+      expect(await texts('zh-CN')).to.deep.equal(['已提出争议：价格错误（电话）', 'Called the buyer'])
+      // Asked for alone, the text brings what it is rendered from; the database is not asked to sort by it.
+      const { data } = await GET(`${API}/Timeline?$select=text&$filter=invoice_ID eq '90000201' and kind eq 'disputed'`, inLanguage('de'))
+      expect(data.value.map((entry: { text: string }) => entry.text)).to.deep.equal(['Beanstandet: Falscher Preis (Telefon)'])
+    })
+
     it('keeps an invoice answered on the phone before any mail unsent, and sends it on Resend', async () => {
       const delivery = async (id: string) => (await GET(`${API}/Invoices('${id}')?$select=dispatchStatus,canResend`, clerk)).data
       expect(await delivery('90000104')).to.include({ dispatchStatus: null, canResend: false })
@@ -176,8 +201,9 @@ describe('ReceivablesService for the Fiori apps', () => {
       // Answered, not mailed: no delivery state (never "queued"), and Resend is offered.
       expect(await delivery('90000104')).to.include({ dispatchStatus: null, canResend: true })
       // The satisfaction survey the confirmation brings waits for the invoice mail to come first.
-      const survey = await SELECT.one.from(`${C}.TimelineEntries`).columns('text').where({ invoice_ID: '90000104', kind: 'surveySent' })
-      expect(survey?.text).to.match(/not sooner after the invoice mail/)
+      const { data: survey } = await GET(`${API}/Invoices('90000104')/timeline?$filter=kind eq 'surveySent'&$select=text`, clerk)
+      expect(survey.value).to.have.length(1)
+      expect(survey.value[0].text).to.match(/^Satisfaction survey planned \(after the confirmation\) for .+ UTC, not sooner after the invoice mail$/)
       const before = queued.length
       const { data } = await POST(`${API}/Invoices('90000104')/ReceivablesService.resendInvoice`, {}, clerk)
       expect(data).to.include({ dispatchStatus: 'pending', confirmationChannel: 'phone' })

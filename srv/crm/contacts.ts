@@ -17,10 +17,13 @@ export async function checkContactProposalBudget(invoiceId: string, by: string):
   if (made >= max) throw new ConversationError(409, 'CONTACT_PROPOSALS_EXHAUSTED', [max])
 }
 
+/** Why an invoice's links stop working: its timeline says so in the reader's language (LINK_REVOCATION_…). */
+export type LinkRevocation = 'invoiceResent' | 'revokedByAR' | 'contactCorrected'
+
 /** Revokes every link to an invoice that still works, on the invoice's timeline; returns how many. */
-export async function revokeInvoiceLinks(invoiceId: string, actor: string, why: string): Promise<number> {
+export async function revokeInvoiceLinks(invoiceId: string, actor: string, why: LinkRevocation): Promise<number> {
   const revoked = await revokeLinks({ invoice: invoiceId })
-  if (revoked) await recordTimeline({ kind: 'linksRevoked', invoice: invoiceId, actor, text: `${revoked} link(s) revoked: ${why}` })
+  if (revoked) await recordTimeline({ kind: 'linksRevoked', invoice: invoiceId, actor, message: 'TIMELINE_LINKS_REVOKED', params: { count: revoked, why } })
   return revoked
 }
 
@@ -44,6 +47,6 @@ export async function acceptContactProposal(proposalId: string, actor: string): 
     proposal_ID: proposalId,
     note: proposal.invoice_ID ? `Proposed by the customer on invoice ${proposal.invoice_ID}` : null,
   })
-  if (proposal.invoice_ID) await revokeInvoiceLinks(proposal.invoice_ID, actor, 'contact correction accepted')
+  if (proposal.invoice_ID) await revokeInvoiceLinks(proposal.invoice_ID, actor, 'contactCorrected')
   return ID
 }

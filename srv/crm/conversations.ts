@@ -70,7 +70,7 @@ export async function confirmInvoice(invoiceId: string, speaker: Speaker): Promi
     .set({ confirmedAt: at, confirmedBy: speaker.by, confirmedFrom: speaker.from ?? null, confirmationChannel: speaker.channel, confirmationNote: speaker.note ?? null })
     .where({ invoice_ID: invoiceId, confirmedAt: null })
   if (!changed) return { status: 'alreadyConfirmed', at: (await conversationOf(invoice)).confirmedAt ?? at }
-  await recordTimeline({ kind: 'confirmed', invoice: invoiceId, customer: invoice.payer_ID, actor: speaker.by, text: `Confirmed (${speaker.channel})` })
+  await recordTimeline({ kind: 'confirmed', invoice: invoiceId, customer: invoice.payer_ID, actor: speaker.by, message: 'TIMELINE_CONFIRMED', params: { channel: speaker.channel } })
   await planWriteBack('confirmed', { invoice: invoiceId, summary: `Invoice ${invoiceId} confirmed by the customer (${speaker.channel})`, title: `Confirmation of invoice ${invoiceId}` })
   await inviteToSurvey({ invoice: invoiceId, customer: invoice.payer_ID ?? null, contactEmail: speaker.channel === 'web' ? speaker.by : null, trigger: 'confirmation' })
   return { status: 'confirmed', at }
@@ -119,8 +119,10 @@ export async function raiseDispute(invoiceId: string, input: DisputeInput, speak
   // A dispute after a confirmation withdraws it: the customer has changed their mind, and the invoice is never
   // confirmed and in dispute at once. The timeline keeps both.
   if (conversation.confirmedAt) await withdrawConfirmation(invoiceId)
-  const withdrawal = conversation.confirmedAt ? `; withdraws the confirmation of ${String(conversation.confirmedAt).slice(0, 10)} (${conversation.confirmationChannel})` : ''
-  await recordTimeline({ kind: 'disputed', invoice: invoiceId, customer: invoice.payer_ID, dispute: ID, actor: speaker.by, text: `Disputed: ${input.reason} (${speaker.channel})${withdrawal}` })
+  const disputed = conversation.confirmedAt
+    ? ({ message: 'TIMELINE_DISPUTED_WITHDRAWS', params: { reason: input.reason, channel: speaker.channel, confirmedAt: conversation.confirmedAt, confirmedChannel: conversation.confirmationChannel } } as const)
+    : ({ message: 'TIMELINE_DISPUTED', params: { reason: input.reason, channel: speaker.channel } } as const)
+  await recordTimeline({ kind: 'disputed', invoice: invoiceId, customer: invoice.payer_ID, dispute: ID, actor: speaker.by, ...disputed })
   await planWriteBack('disputed', {
     invoice: invoiceId,
     dispute: ID,
@@ -170,7 +172,7 @@ export async function proposeContact(invoiceId: string, contact: { name: string;
     proposedBy: speaker.by,
     at,
   })
-  await recordTimeline({ kind: 'contactProposed', invoice: invoiceId, customer: invoice.payer_ID, actor: speaker.by, text: 'A different billing contact was proposed' })
+  await recordTimeline({ kind: 'contactProposed', invoice: invoiceId, customer: invoice.payer_ID, actor: speaker.by, message: 'TIMELINE_CONTACT_PROPOSED' })
   return { status: 'proposed', at }
 }
 
@@ -178,5 +180,5 @@ export async function proposeContact(invoiceId: string, contact: { name: string;
 export async function markOpened(invoiceId: string, by: string): Promise<void> {
   const at = new Date().toISOString()
   const first = await UPDATE(InvoiceConversations).set({ openedAt: at }).where({ invoice_ID: invoiceId, openedAt: null })
-  if (first) await recordTimeline({ kind: 'linkOpened', invoice: invoiceId, actor: by, text: 'Invoice link opened' })
+  if (first) await recordTimeline({ kind: 'linkOpened', invoice: invoiceId, actor: by, message: 'TIMELINE_LINK_OPENED' })
 }

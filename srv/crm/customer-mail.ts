@@ -97,8 +97,12 @@ async function sendInvoice(customerMail: cds.Service, invoiceId: string) {
       })
       .where({ invoice_ID: invoiceId })
     const delay = retryDelay(attempt, retryDelayMs)
-    const next = retry ? `; next attempt in ${Math.round(delay / 1000)} s` : ''
-    await recordTimeline({ kind: error.permanent ? 'mailBounced' : 'mailFailed', invoice: invoiceId, customer: conversation.customer_ID, text: `${error.message}${next}` })
+    await recordTimeline({
+      kind: error.permanent ? 'mailBounced' : 'mailFailed',
+      invoice: invoiceId,
+      customer: conversation.customer_ID,
+      ...(retry ? { message: 'TIMELINE_MAIL_FAILED_RETRY', params: { error: error.message, seconds: Math.round(delay / 1000) } } : { message: 'TIMELINE_MAIL_FAILED', params: { error: error.message } }),
+    })
     // One task per invoice: a task name is a singleton in the queue. (@cap-js/cds-types does not know .as yet.)
     if (retry) {
       const task = customerMail.schedule('invoiceMail', { invoice: invoiceId }) as unknown as { as(name: string): { after(ms: number): Promise<unknown> } }
@@ -109,7 +113,7 @@ async function sendInvoice(customerMail: cds.Service, invoiceId: string) {
   await UPDATE(InvoiceConversations)
     .set({ dispatchStatus: 'sent', sentTo: customer.billingEmail, sentAt: new Date().toISOString(), dispatchAttempts: attempt, dispatchError: null })
     .where({ invoice_ID: invoiceId })
-  await recordTimeline({ kind: 'mailSent', invoice: invoiceId, customer: conversation.customer_ID, text: `Invoice sent by e-mail${pdf ? ' with the PDF from S/4HANA' : ''}` })
+  await recordTimeline({ kind: 'mailSent', invoice: invoiceId, customer: conversation.customer_ID, message: pdf ? 'TIMELINE_MAIL_SENT_WITH_PDF' : 'TIMELINE_MAIL_SENT' })
 }
 
 async function sendDisputeResolution(disputeId: string) {
@@ -128,7 +132,7 @@ async function sendDisputeResolution(disputeId: string) {
     explanation: dispute.resolution ?? '',
   })
   await sendMail({ to: { name: customer.name, address: email }, ...mail, reference: dispute.invoice_ID! })
-  await recordTimeline({ kind: 'disputeStatus', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: disputeId, text: `Customer told of the resolution (${dispute.outcome})` })
+  await recordTimeline({ kind: 'disputeStatus', invoice: dispute.invoice_ID, customer: dispute.customer_ID, dispute: disputeId, message: 'TIMELINE_RESOLUTION_TOLD', params: { outcome: dispute.outcome } })
 }
 
 async function sendSurveyInvitation(invitationId: string) {

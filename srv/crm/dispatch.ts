@@ -72,7 +72,7 @@ async function takeUp(invoice: BillingDocument): Promise<'queued' | 'noEmail'> {
     if (!takenFromAnswer)
       await INSERT.into(InvoiceConversations).entries({ invoice_ID: invoice.ID, customer_ID: invoice.payer_ID, dispatchStatus, invoiceCleared: Boolean(invoice.isCleared) })
     if (!email) {
-      await recordTimeline({ kind: 'noEmail', invoice: invoice.ID, customer: invoice.payer_ID, text: 'Not sent: the customer has no billing e-mail address in S/4HANA' })
+      await recordTimeline({ kind: 'noEmail', invoice: invoice.ID, customer: invoice.payer_ID, message: 'TIMELINE_NO_EMAIL' })
       return 'noEmail'
     }
     await queueInvoiceMail(invoice.ID!)
@@ -106,7 +106,7 @@ export async function dispatchToNewAddresses(): Promise<number> {
           .set({ dispatchStatus: 'pending', dispatchAttempts: 0, dispatchError: null })
           .where({ invoice_ID, dispatchStatus: 'noEmail' })
         if (!changed) return
-        await recordTimeline({ kind: 'addressFound', invoice: invoice_ID, customer: customer_ID, text: 'Queued: the customer has a billing e-mail address in S/4HANA now' })
+        await recordTimeline({ kind: 'addressFound', invoice: invoice_ID, customer: customer_ID, message: 'TIMELINE_ADDRESS_FOUND' })
         await queueInvoiceMail(invoice_ID!)
         queued++
       })
@@ -160,6 +160,6 @@ export async function resendInvoice(invoiceId: string, user: string): Promise<vo
     .set({ dispatchStatus: 'pending', dispatchAttempts: 0, dispatchError: null })
     .where({ invoice_ID: invoiceId, dispatchStatus: conversation.dispatchStatus })
   if (!changed) throw new ConversationError(409, 'INVOICE_CHANGED_MEANWHILE', [invoiceId])
-  await recordTimeline({ kind: 'resendRequested', invoice: invoiceId, customer: invoice.payer_ID, actor: user, text: `Resend requested (was ${conversation.dispatchStatus ?? 'not sent'})` })
+  await recordTimeline({ kind: 'resendRequested', invoice: invoiceId, customer: invoice.payer_ID, actor: user, ...(conversation.dispatchStatus ? { message: 'TIMELINE_RESEND', params: { was: conversation.dispatchStatus } } : { message: 'TIMELINE_RESEND_NEVER_SENT' }) })
   await queueInvoiceMail(invoiceId)
 }

@@ -30,7 +30,7 @@ async function step(id: string, { from, to }: StatusStep, changes: Partial<Dispu
   const status = dispute.status as DisputeStatus
   const changed = from.includes(status) && (await UPDATE(Disputes).set({ ...changes, status: to ?? status }).where({ ...onlyIf, ID: id, status }))
   if (!changed) throw new ConversationError(409, 'DISPUTE_CHANGED_MEANWHILE', [id])
-  if (to) await recordTimeline({ kind: 'disputeStatus', invoice: dispute.invoice_ID!, customer: dispute.customer_ID ?? null, dispute: id, actor: user, text: `Dispute ${status} → ${to}` })
+  if (to) await recordTimeline({ kind: 'disputeStatus', invoice: dispute.invoice_ID!, customer: dispute.customer_ID ?? null, dispute: id, actor: user, message: 'TIMELINE_DISPUTE_STATUS', params: { from: status, to } })
   return { ...dispute, ...changes, status: to ?? status }
 }
 
@@ -69,7 +69,7 @@ export async function assignDispute(id: string, flow: StatusStep, processor: str
 export async function addComment(id: string, flow: StatusStep, text: string, internal: boolean, user: string) {
   const dispute = await step(id, flow, {}, user)
   await INSERT.into(DisputeComments).entries({ ID: cds.utils.uuid(), dispute_ID: id, internal, fromCustomer: false, text })
-  await recordTimeline({ kind: 'comment', invoice: dispute.invoice_ID!, customer: dispute.customer_ID ?? null, dispute: id, actor: user, text: internal ? 'Internal comment' : 'Comment' })
+  await recordTimeline({ kind: 'comment', invoice: dispute.invoice_ID!, customer: dispute.customer_ID ?? null, dispute: id, actor: user, message: internal ? 'TIMELINE_INTERNAL_COMMENT' : 'TIMELINE_COMMENT' })
 }
 
 const escalatedDisputeOf = (customer: string | null) =>
@@ -82,7 +82,7 @@ export async function escalateDispute(id: string, flow: StatusStep, reason: stri
   if (current?.escalated) throw new ConversationError(409, 'DISPUTE_ESCALATED_ALREADY', [id])
   const escalation = { escalated: true, escalatedAt: new Date().toISOString(), escalatedBy: user, escalationReason: reason }
   const dispute = await step(id, flow, escalation, user, { escalated: false })
-  await recordTimeline({ kind: 'disputeEscalated', invoice: dispute.invoice_ID!, customer: dispute.customer_ID ?? null, dispute: id, actor: user, text: `Escalated: ${reason}` })
+  await recordTimeline({ kind: 'disputeEscalated', invoice: dispute.invoice_ID!, customer: dispute.customer_ID ?? null, dispute: id, actor: user, message: 'TIMELINE_ESCALATED', params: { note: reason } })
   await planWriteBack('escalated', { invoice: dispute.invoice_ID!, dispute: id, summary: `Dispute on invoice ${dispute.invoice_ID} escalated` })
   return dispute
 }

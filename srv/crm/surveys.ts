@@ -43,8 +43,8 @@ export async function inviteToSurvey(request: SurveyRequest): Promise<string | u
     const task = customerMail.schedule('surveyInvitation', { invitation: ID }) as unknown as { as(name: string): { after(ms: number): Promise<unknown> } }
     await task.as(`surveyInvitation ${ID}`).after(delay)
   } else await cds.queued(customerMail).send('surveyInvitation', { invitation: ID })
-  const when = delay > 0 ? ` for ${sentAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, not sooner after the invoice mail` : ''
-  await recordTimeline({ kind: 'surveySent', invoice: request.invoice, customer: request.customer, text: `Satisfaction survey sent (${request.trigger})${when}` })
+  const sent = delay > 0 ? ({ message: 'TIMELINE_SURVEY_SCHEDULED', params: { trigger: request.trigger, scheduledAt: sentAt.toISOString() } } as const) : ({ message: 'TIMELINE_SURVEY_SENT', params: { trigger: request.trigger } } as const)
+  await recordTimeline({ kind: 'surveySent', invoice: request.invoice, customer: request.customer, ...sent })
   return ID
 }
 
@@ -99,7 +99,7 @@ export async function answerSurvey(invitationId: string, answer: SurveyAnswer, b
     throw error
   }
   const where = { invoice: invitation.invoice_ID, customer: invitation.customer_ID }
-  await recordTimeline({ kind: 'surveyAnswered', ...where, actor: by, text: `Survey answered: CSAT ${answer.csat}${answer.nps === undefined || answer.nps === null ? '' : `, NPS ${answer.nps}`}` })
+  await recordTimeline({ kind: 'surveyAnswered', ...where, actor: by, ...(answer.nps === undefined || answer.nps === null ? { message: 'TIMELINE_SURVEY_ANSWERED', params: { csat: answer.csat } } : { message: 'TIMELINE_SURVEY_ANSWERED_NPS', params: { csat: answer.csat, nps: answer.nps } }) })
   if (answer.csat < crmSettings().surveys.followUpBelow) {
     await INSERT.into(FollowUpTasks).entries({
       ID: cds.utils.uuid(),
@@ -107,7 +107,7 @@ export async function answerSurvey(invitationId: string, answer: SurveyAnswer, b
       invoice_ID: invitation.invoice_ID,
       reason: `Low satisfaction score (${answer.csat} of 5)${answer.comment ? `: ${answer.comment}` : ''}`.slice(0, 500),
     })
-    await recordTimeline({ kind: 'followUp', ...where, text: `Follow-up task created for a CSAT of ${answer.csat}` })
+    await recordTimeline({ kind: 'followUp', ...where, message: 'TIMELINE_FOLLOW_UP', params: { csat: answer.csat } })
   }
   return { status: 'answered', at }
 }

@@ -1,6 +1,7 @@
 import cds from '@sap/cds'
 import { TimelineEntries, type TimelineKind } from '#cds-models/invoicecrm/crm'
 import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
+import type { TimelineMessage, TimelineParams } from './timeline-text'
 
 // Every interaction lands on the customer's and the invoice's timeline at once, in the caller's transaction.
 
@@ -10,7 +11,9 @@ export interface TimelineEvent {
   customer?: string | null
   dispute?: string | null
   actor?: string | null
-  text?: string
+  /** What happened, rendered in each reader's language (srv/crm/timeline-text.ts). */
+  message: TimelineMessage
+  params?: TimelineParams
 }
 
 export async function recordTimeline(event: TimelineEvent): Promise<void> {
@@ -27,6 +30,12 @@ export async function recordTimeline(event: TimelineEvent): Promise<void> {
     at: new Date().toISOString(),
     kind: event.kind,
     actor: event.actor ?? null,
-    text: event.text?.slice(0, 1000) ?? null,
+    message: event.message,
+    params: event.params ? JSON.stringify(truncated(event.params)) : null,
   })
+}
+
+/** Free text in the parameters (a mail server's answer, an escalation's reason) cut so that the JSON fits its column. */
+function truncated(params: TimelineParams): TimelineParams {
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? value.slice(0, 500) : value]))
 }

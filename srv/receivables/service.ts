@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { Customers, Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts, Conversations } from '#cds-models/ReceivablesService'
+import { Customers, Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts, Conversations, Timeline_ } from '#cds-models/ReceivablesService'
 import { confirmInvoice, raiseDispute } from '../crm/conversations'
 import { resendInvoice } from '../crm/dispatch'
 import { acceptContactProposal, revokeInvoiceLinks } from '../crm/contacts'
@@ -12,6 +12,7 @@ import { countsOnTable, readWithTableCount } from '../invoice-count'
 import { searchAsCondition } from '../invoice-search'
 import { isFinanceUser, recordFinanceUser } from '../crm/finance-users'
 import { nameOfCode, type Kind } from '../display-names'
+import { renderTimelineTexts, TIMELINE_TEXT_SOURCES } from '../crm/timeline-text'
 
 /** The customers' codes shown by name (srv/display-names.ts): the virtual name column, its code column, the kind. */
 const NAMED_CODES = [
@@ -43,12 +44,10 @@ export default class ReceivablesService extends cds.ApplicationService {
       return countsOnTable(select) ? readWithTableCount(select, async () => next()) : next()
     })
 
-    // A name asked for alone needs its code read too.
-    this.before('READ', Customers, req => {
-      const columns = (req.query.SELECT as { columns?: { ref?: string[] }[] }).columns
-      const asked = new Set(columns?.map(column => column.ref?.join('.')))
-      for (const { name, code } of NAMED_CODES) if (asked.has(name) && !asked.has(code)) columns!.push({ ref: [code] })
-    })
+    // A name asked for alone needs its code read too; a timeline entry's text, its message and parameters.
+    this.before('READ', Customers, req => readSourcesOf(req, NAMED_CODES.map(({ name, code }) => ({ column: name, sources: [code] }))))
+    this.before('READ', Timeline_, req => readSourcesOf(req, [{ column: 'text', sources: TIMELINE_TEXT_SOURCES }]))
+    this.after('READ', Timeline_, (entries, req) => renderTimelineTexts([entries ?? []].flat(), req.locale ?? 'en'))
     this.after('READ', Customers, (customers, req) => {
       const locale = req.locale ?? 'en'
       for (const customer of [customers ?? []].flat())
@@ -70,12 +69,12 @@ export default class ReceivablesService extends cds.ApplicationService {
     this.on(Invoice.actions.resendInvoice, async req => {
       await resendInvoice(this.key(req), req.user.id)
       // The new mail brings a new link (issued when it is sent); the ones before it stop working.
-      await revokeInvoiceLinks(this.key(req), req.user.id, 'invoice resent')
+      await revokeInvoiceLinks(this.key(req), req.user.id, 'invoiceResent')
       return SELECT.one.from(Conversations).where({ invoice_ID: this.key(req) })
     })
 
     this.on(Invoice.actions.revokeLinks, async req => {
-      if (!(await revokeInvoiceLinks(this.key(req), req.user.id, 'revoked by AR'))) return req.reject({ status: 409, message: 'NO_LINKS_TO_REVOKE', args: [this.key(req)] })
+      if (!(await revokeInvoiceLinks(this.key(req), req.user.id, 'revokedByAR'))) return req.reject({ status: 409, message: 'NO_LINKS_TO_REVOKE', args: [this.key(req)] })
       return SELECT.one.from(Conversations).where({ invoice_ID: this.key(req) })
     })
 
@@ -147,4 +146,12 @@ export default class ReceivablesService extends cds.ApplicationService {
     // The active dispute as the service shows it (with IsActiveEntity): Fiori puts it in place of what it shows.
     return this.run(SELECT.one.from(Disputes).where({ ID: this.key(req), IsActiveEntity: true }))
   }
+}
+
+/** Adds to a read's columns what a column asked for is made of, where the request did not ask for it itself. */
+function readSourcesOf(req: cds.Request, derived: readonly { column: string; sources: readonly string[] }[]): void {
+  const columns = (req.query.SELECT as { columns?: { ref?: string[] }[] }).columns
+  if (!columns) return
+  const asked = new Set(columns.map(column => column.ref?.join('.')))
+  for (const { column, sources } of derived) if (asked.has(column)) for (const source of sources) if (!asked.has(source)) columns.push({ ref: [source] })
 }
