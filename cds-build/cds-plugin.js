@@ -1,5 +1,6 @@
 // @ts-check
-// Build tasks for `cds build` (configured in .cdsrc.json's build.tasks), run after the nodejs task has staged gen/srv.
+// Build tasks for `cds build` (configured in .cdsrc.json's build.tasks): tsc and cf-app run after the nodejs task has
+// staged gen/srv, hana-indexes after the hana task has written gen/db.
 // Registered only when cds build runs (cds.build), so loading the plugin in the server does nothing.
 const { execFile } = require('node:child_process')
 const fs = require('node:fs/promises')
@@ -43,6 +44,31 @@ if (cds.build?.register) {
       await removeFiles(this.task.dest, ['.ts'])
       const models = path.join(cds.root, '@cds-models')
       await fs.cp(models, path.join(this.task.dest, '@cds-models'), { recursive: true, filter: source => !source.endsWith('.ts') })
+    }
+  })
+
+  // SAP HANA's secondary indexes (db/indexes.js), which db/init.js creates on SQLite and PostgreSQL but HDI does not
+  // run: an .hdbindex artifact for each, beside the hana task's .hdbtable files (its compileDest, gen/db/src/gen).
+  // Named as CAP's default (plain) SQL names are on HANA: upper case; quoted, as the compiler quotes reserved words
+  // (TimelineEntries.at is "AT"). No NULLS FIRST: a HANA index serves both orders. The hana task's undeploy.json
+  // lists src/gen/**/*.hdbindex, so HDI drops an index that is no longer written.
+  cds.build.register('hana-indexes', class extends cds.build.Plugin {
+    static taskDefaults = { src: cds.env.folders.db }
+    get requires() { return ['hana'] }
+
+    async build() {
+      const hana = this.context.tasks.find(task => task.for === 'hana')
+      const dest = hana?.options?.compileDest
+      if (!dest || !(await fs.access(dest).then(() => true, () => false))) return
+      if (cds.env.sql.names !== 'plain') throw new Error(`hana-indexes names the tables as sql.names 'plain' does, not '${cds.env.sql.names}'`)
+      // The model the hana task compiled; its warnings are the hana task's to report.
+      const model = await cds.load(cds.resolve(hana.options.model ?? hana.src), { messages: [], cwd: cds.root })
+      const { secondaryIndexes } = require(path.resolve(cds.root, this.task.src, 'indexes'))
+      const quoted = (/** @type {string} */ name) => `"${name.toUpperCase()}"`
+      for (const { table, name, columns } of secondaryIndexes(model, 'hana')) {
+        const index = `INDEX ${quoted(name)} ON ${quoted(table)} (${columns.map(quoted).join(', ')})\n`
+        await this.write(index).to(path.join(dest, `${name.toUpperCase()}.hdbindex`))
+      }
     }
   })
 

@@ -1,7 +1,8 @@
-// Secondary indexes beyond the one on every association's foreign key (db/init.js creates both): the sort and
+// Secondary indexes beyond the one on every association's foreign key (db/indexes.js adds both): the sort and
 // filter columns the apps offer, each as the apps combine them. Named per entity; the columns in index order.
-// CDS has no index definition for every database: db/init.js reads these annotations and creates the indexes on
-// SQLite and PostgreSQL at every deployment (cds deploy, and the in-memory or template deployment of the tests).
+// CDS has no index definition for every database: db/indexes.js reads these annotations; db/init.js creates the
+// indexes on SQLite and PostgreSQL at every deployment (cds deploy, and the in-memory or template deployment of the
+// tests), and `cds build` writes them for SAP HANA as .hdbindex artifacts (cds-build/cds-plugin.js, hana-indexes).
 using { invoicecrm.mirror as mirror } from './mirror';
 using { invoicecrm.crm as crm } from './crm';
 using { invoicecrm.writeback as writeback } from './writeback';

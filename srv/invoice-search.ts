@@ -20,7 +20,7 @@ import { isBulkLoading } from './bulk-loads'
 //     `payer_ID = ANY(ARRAY(SELECT ID FROM Customers WHERE lower(name) LIKE …))`: the matching customers first, then
 //     their invoices by the index on payer_ID (`payer_ID IN (SELECT …)` is planned as a join over every invoice).
 //     All of it as `ID = ANY(ARRAY(SELECT ID FROM <the table> WHERE …))` (see the end of conditions()).
-//   - SAP HANA and anything else: the containment test (no index is deployed there yet).
+//   - SAP HANA and anything else: the containment test (no substring index is deployed there yet).
 // The term is always a bound value, never part of the SQL.
 //
 // Only a single search term; a search expression (AND, OR, NOT of terms) is left to CAP.

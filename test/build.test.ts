@@ -1,6 +1,7 @@
 // `npm run build` writes gen/srv as Cloud Foundry runs it: `npm start` there must be the production server with the
 // runtime dependencies only (the project's own start script is the development server and needs cds-typer), serve
-// the customers' response page, and refuse a guessable link secret at start-up with a clear message.
+// the customers' response page, and refuse a guessable link secret at start-up with a clear message. gen/db is what
+// HDI deploys to SAP HANA: with the secondary indexes that db/init.js creates elsewhere, as .hdbindex artifacts.
 import { expect } from 'chai'
 import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -10,7 +11,26 @@ import { promisify } from 'node:util'
 
 const ROOT = join(__dirname, '..')
 const GEN = join(ROOT, 'gen/srv')
+const HDI = join(ROOT, 'gen/db/src/gen')
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'))
+
+/** A HANA SQL identifier as the database names it: quoted as it is, unquoted in upper case. */
+const identifier = (sql: string) => (sql.startsWith('"') ? sql.slice(1, -1) : sql.toUpperCase())
+const IDENTIFIER = '("[^"]+"|[A-Za-z_][A-Za-z0-9_$#]*)'
+
+/** The tables of the .hdbtable files in gen/db/src/gen, each with its columns. */
+function hdbTables(): Map<string, string[]> {
+  const tables = new Map<string, string[]>()
+  for (const file of readdirSync(HDI).filter(file => file.endsWith('.hdbtable'))) {
+    const [header, ...lines] = readFileSync(join(HDI, file), 'utf8').split('\n')
+    const table = new RegExp(`^COLUMN TABLE ${IDENTIFIER} \\($`).exec(header)
+    expect(table, `${file}: ${header}`).not.to.equal(null)
+    const columns = lines.filter(line => !/^\s*(PRIMARY KEY|\))/.test(line)).map(line => new RegExp(`^  ${IDENTIFIER} `).exec(line)?.[1])
+    expect(columns, file).not.to.include(undefined)
+    tables.set(identifier(table![1]), columns.map(column => identifier(column!)))
+  }
+  return tables
+}
 
 interface Started {
   url?: string
@@ -87,6 +107,33 @@ describe('npm run build', function () {
     expect(files.filter(file => file.includes('s4-simulator'))).to.deep.equal([])
     expect(existsSync(join(GEN, '@cds-models/ReceivablesService/index.js')), 'the model the compiled code imports').to.equal(true)
     expect(Object.keys(json(join(GEN, 'package-lock.json')).packages)).not.to.include('node_modules/@invoice-crm/s4-simulator')
+  })
+
+  it('writes an .hdbindex for each secondary index (db/indexes.js), on tables and columns of the .hdbtable files', () => {
+    const tables = hdbTables()
+    expect(tables.get('INVOICECRM_MIRROR_BILLINGDOCUMENTS'), 'the invoices\' table').to.include.members(['ID', 'OPENDUEDATE', 'PAYER_ID'])
+    const indexes = readdirSync(HDI)
+      .filter(file => file.startsWith('INVOICECRM_') && file.endsWith('.hdbindex'))
+      .map(file => {
+        const content = readFileSync(join(HDI, file), 'utf8').trim()
+        const index = new RegExp(`^INDEX ${IDENTIFIER} ON ${IDENTIFIER} \\(([^()]+)\\)$`).exec(content)
+        expect(index, `${file}: ${content}`).not.to.equal(null)
+        const [, name, table, columns] = index!
+        return { file, name: identifier(name), table: identifier(table), columns: columns.split(', ').map(identifier) }
+      })
+    for (const { file, name, table, columns } of indexes) {
+      expect(`${name}.hdbindex`, 'named as its file').to.equal(file)
+      expect([...tables.keys()], file).to.include(table)
+      expect(tables.get(table), file).to.include.members(columns)
+    }
+    const on = (table: string) => indexes.filter(index => index.table === table).map(({ name, columns }) => ({ name, columns }))
+    // Named in db/indexes.cds: Manage Invoices' default sort, by open due date, then the key.
+    expect(on('INVOICECRM_MIRROR_BILLINGDOCUMENTS')).to.deep.include({ name: 'INVOICECRM_MIRROR_BILLINGDOCUMENTS_OPENDUE', columns: ['OPENDUEDATE', 'ID'] })
+    // The foreign key of an association: an FI item's invoice (ReceivableItems.billingDocument).
+    expect(tables.get('INVOICECRM_MIRROR_RECEIVABLEITEMS')).to.include('BILLINGDOCUMENT_ID')
+    expect(on('INVOICECRM_MIRROR_RECEIVABLEITEMS')).to.deep.include({ name: 'INVOICECRM_MIRROR_RECEIVABLEITEMS_BILLINGDOCUMENT', columns: ['BILLINGDOCUMENT_ID'] })
+    // Not one of the key alone (Customer 360's list, PostgreSQL's only): HANA's primary key serves it.
+    expect(on('INVOICECRM_MIRROR_CUSTOMERS').map(index => index.name)).not.to.include('INVOICECRM_MIRROR_CUSTOMERS_LIST')
   })
 
   it('starts in production: serves the services, the response page and its endpoint', async () => {
