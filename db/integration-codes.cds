@@ -11,6 +11,8 @@ aspect WithCriticality { criticality : Integer default 0; }
 
 entity SyncRunStatuses   : sap.common.CodeList, WithCriticality { key code : integration.RunStatus; }
 entity SyncModes         : sap.common.CodeList { key code : integration.RunMode; }
+/** The mirrored entities by name (srv/sync/descriptions.ts names them): what the monitor and its messages call them. */
+entity SyncEntities      : sap.common.CodeList { key code : String(40); }
 entity WriteBackStatuses : sap.common.CodeList, WithCriticality { key code : writeback.OperationStatus; }
 entity WriteBackTargets  : sap.common.CodeList { key code : writeback.Target; }
 entity WriteBackEvents   : sap.common.CodeList { key code : writeback.Event; }

@@ -83,6 +83,23 @@ describe('operations', () => {
       expect(data.value.find((s: { entity: string }) => s.entity === 'Customers')).to.include({ enabled: false, nextRunAt: null })
     })
 
+    it("names every synced entity in the admin's language: English, German, Simplified Chinese", async () => {
+      const names = async (language: string) => {
+        const { data } = await GET('/odata/v4/integration/SyncStates?$select=entity&$expand=entityText($select=name)&$orderby=entity', { ...admin, headers: { 'Accept-Language': language } })
+        return Object.fromEntries(data.value.map((s: { entity: string; entityText: { name: string } | null }) => [s.entity, s.entityText?.name]))
+      }
+      const english = await names('en')
+      expect(english).to.include({ BillingDocuments: 'Billing Documents', ReceivableItems: 'Receivables (FI Items)' })
+      const german = await names('de')
+      expect(german).to.include({ BillingDocuments: 'Fakturen', SalesOrders: 'Kundenaufträge' })
+      const chinese = await names('zh-CN')
+      for (const entity of Object.keys(english)) {
+        expect(english[entity], entity).to.be.a('string')
+        expect(german[entity], entity).to.be.a('string').and.not.equal(english[entity])
+        expect(chinese[entity], entity).to.match(/\p{Script=Han}/u)
+      }
+    })
+
     it('rejects an unknown entity with 400 and says which ones exist', async () => {
       for (const action of ['runNow', 'pause', 'resume']) {
         const error = await POST(`/odata/v4/integration/${action}`, { entity: 'Invoices' }, admin).catch(e => e)
@@ -164,11 +181,12 @@ describe('operations', () => {
       // The app shows the queued job as a message, in the admin's language; its id is how the job is found.
       const [message] = JSON.parse(response.headers['sap-messages'])
       expect(message, 'a success message').to.include({ numericSeverity: 1 })
-      const jobId = /^Vollständige Synchronisation von CustomerDunning als Job (\S+) eingeplant$/.exec(message.message)?.[1]
+      const jobId = /^Vollständige Synchronisation von Mahndaten der Kunden als Job (\S+) eingeplant$/.exec(message.message)?.[1]
       expect(jobId, message.message).to.be.a('string')
       const job = await finished(jobId!)
       expect(job).to.include({ state: 'completed', trigger: 'manual', mode: 'full' })
-      const { data: state } = await GET(`${row('CustomerDunning')}?$expand=lastRunStatusText,runs($orderby=startedAt desc;$expand=statusText)`, admin)
+      const { data: state } = await GET(`${row('CustomerDunning')}?$expand=entityText,lastRunStatusText,runs($orderby=startedAt desc;$expand=statusText)`, admin)
+      expect(state.entityText).to.include({ name: 'Customer Dunning Data' })
       expect(state.runs).to.have.length(runsBefore + 1)
       expect(state.runs[0]).to.include({ ID: job.syncRunId, mode: 'full', status: 'succeeded' })
       // The monitor shows a status with its code list's text and criticality (3: positive).

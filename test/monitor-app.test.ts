@@ -82,18 +82,23 @@ describe('Integration Monitor in Chromium', function () {
     const { page } = fp
     expect(page.url()).to.contain('#IntegrationMonitor-display')
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Sync with S/4HANA (${entityNames().length})` }), 'the list of the synced entities')
-    for (const entity of entityNames()) await fp.waitFor(tableRows(page).filter({ hasText: entity }), `the row of ${entity}`)
+    // Each entity by its name, as the code list says it in English.
+    const names = new Map(((await SELECT.from('invoicecrm.codes.SyncEntities').columns('code', 'name')) as { code: string; name: string }[]).map(e => [e.code, e.name]))
+    for (const entity of entityNames()) {
+      expect(names.get(entity), entity).to.be.a('string')
+      await fp.waitFor(tableRows(page).filter({ hasText: names.get(entity) }), `the row of ${entity}`)
+    }
     // Every entity was synced by the fixture: its last run succeeded, shown green as its code list's criticality says.
-    await fp.waitFor(tableRows(page).filter({ hasText: 'SalesOrders' }).locator('.sapMObjStatusSuccess', { hasText: 'Succeeded' }), 'the last run of SalesOrders, succeeded and green')
+    await fp.waitFor(tableRows(page).filter({ hasText: 'Sales Orders' }).locator('.sapMObjStatusSuccess', { hasText: 'Succeeded' }), 'the last run of SalesOrders, succeeded and green')
     await shot(fp, 'monitor-sync-states')
 
-    const row = tableRows(page).filter({ hasText: 'SalesOrders' }).first()
+    const row = tableRows(page).filter({ hasText: 'Sales Orders' }).first()
     await fp.press(row.locator('.sapMRb, .sapMCb'), 'the selector of the SalesOrders row')
     // S/4HANA answers the run's first read of sales orders late: the run is still going once Run Now is answered.
     fiori.sim.faults.answerLateNext(1, 8000, /A_SalesOrder/)
     // The toast shows for a few seconds only: looked for from the click on, not once the page settled after it.
     await Promise.all([
-      fp.waitFor(page.locator('.sapMMessageToast', { hasText: 'Delta sync of SalesOrders queued' }), 'the message that the sync is queued'),
+      fp.waitFor(page.locator('.sapMMessageToast', { hasText: 'Delta sync of Sales Orders queued' }), 'the message that the sync is queued'),
       fp.press(button(page, 'Run Now'), 'the Run Now button', 'IntegrationService.runDelta'),
     ])
     // The row the action answered says the sync is queued or running; the list then refreshes by itself until it is
@@ -102,7 +107,7 @@ describe('Integration Monitor in Chromium', function () {
       const headers = (await page.locator('th.sapMListTblCell:visible').allInnerTexts()).map(t => t.trim())
       const index = headers.indexOf(column)
       expect(index, `the column ${column} among ${headers.join(', ')}`).to.be.greaterThan(-1)
-      return tableRows(page).filter({ hasText: 'SalesOrders' }).first().locator('td.sapMListTblCell').nth(index)
+      return tableRows(page).filter({ hasText: 'Sales Orders' }).first().locator('td.sapMListTblCell').nth(index)
     }
     const running = await cell('Running')
     const queued = await cell('Queued')
@@ -121,8 +126,8 @@ describe('Integration Monitor in Chromium', function () {
     expect((await (await cell('Rows Read')).innerText()).trim()).to.equal(String(counts.rowsRead))
     expect((await (await cell('Rows Written')).innerText()).trim()).to.equal(String(counts.rowsUpserted))
 
-    await fp.press(tableRows(page).filter({ hasText: 'SalesOrders' }).first().locator('td.sapMListTblCell').nth(1), 'the SalesOrders row')
-    await fp.waitFor(objectPage(page).filter({ hasText: 'SalesOrders' }), 'the page of SalesOrders')
+    await fp.press(tableRows(page).filter({ hasText: 'Sales Orders' }).first().locator('td.sapMListTblCell').nth(1), 'the SalesOrders row')
+    await fp.waitFor(objectPage(page).filter({ hasText: 'Sales Orders' }), 'the page of SalesOrders')
     await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Runs (${runsBefore.length + 1})` }), `${runsBefore.length + 1} runs of SalesOrders`)
     await shot(fp, 'monitor-sync-state-runs')
 
@@ -193,17 +198,17 @@ describe('Integration Monitor in Chromium', function () {
     await fp.check()
   })
 
-  it('speaks German and Chinese: titles, buttons and the statuses as texts', async () => {
+  it('speaks German and Chinese: titles, buttons, the entities and the statuses as texts', async () => {
     const languages = [
-      { locale: 'de-DE', tile: 'Integrationsmonitor', title: 'Synchronisation mit S/4HANA', button: 'Jetzt ausführen', status: 'Erfolgreich', writeBack: 'Rückschreiben nach S/4HANA', view: 'Fehlgeschlagen' },
-      { locale: 'zh-CN', tile: '集成监控', title: '与 S/4HANA 同步', button: '立即运行', status: '成功', writeBack: '回写到 S/4HANA', view: '失败' },
+      { locale: 'de-DE', tile: 'Integrationsmonitor', title: 'Synchronisation mit S/4HANA', entity: 'Kundenaufträge', button: 'Jetzt ausführen', status: 'Erfolgreich', writeBack: 'Rückschreiben nach S/4HANA', view: 'Fehlgeschlagen' },
+      { locale: 'zh-CN', tile: '集成监控', title: '与 S/4HANA 同步', entity: '销售订单', button: '立即运行', status: '成功', writeBack: '回写到 S/4HANA', view: '失败' },
     ]
     for (const language of languages) {
       const fp = await fiori.launchpad('admin', { width: 1440, height: 900, locale: language.locale })
       await fp.openTile(language.tile)
       const { page } = fp
       await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: language.title }), `${language.locale}: the list's title`)
-      await fp.waitFor(tableRows(page).filter({ hasText: 'SalesOrders' }).filter({ hasText: language.status }), `${language.locale}: the last run's status as text`)
+      await fp.waitFor(tableRows(page).filter({ hasText: language.entity }).filter({ hasText: language.status }), `${language.locale}: the entity by name, the last run's status as text`)
       await fp.waitFor(button(page, language.button), `${language.locale}: the Run Now button`)
       await fp.press(button(page, language.writeBack), `${language.locale}: the button to the write-back list`)
       await fp.waitFor(page.locator('.sapMITBFilter:visible', { hasText: language.view }), `${language.locale}: the Failed view`)

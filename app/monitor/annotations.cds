@@ -158,6 +158,10 @@ annotate srv.SyncRunErrors with @(UI.LineItem: [
   { Value: message },
 ]);
 
+annotate srv.SyncRejections with {
+  entity @Common.Text: entityText.name @Common.TextArrangement: #TextOnly;
+};
+
 annotate srv.SyncRejections with @(UI.LineItem: [
   { Value: at },
   { Value: recordKey },
@@ -307,6 +311,10 @@ annotate srv.WriteBackQueue with {
 // Codes show as texts in the user's language (srv/integration/monitor.cds, db/integration-codes.cds); the filters
 // offer them as fixed lists.
 annotate srv.SyncStates with {
+  entity @Common.Text: entityText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'SyncEntities',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: entity, ValueListProperty: 'code' }]
+  };
   lastRunStatus @Common.Text: lastRunStatusText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
     CollectionPath: 'SyncRunStatuses',
     Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: lastRunStatus, ValueListProperty: 'code' }]
@@ -314,6 +322,7 @@ annotate srv.SyncStates with {
 };
 
 annotate srv.SyncRuns with {
+  entity @Common.Text: entityText.name @Common.TextArrangement: #TextOnly;
   status @Common.Text: statusText.name @Common.TextArrangement: #TextOnly;
   mode   @Common.Text: modeText.name @Common.TextArrangement: #TextOnly;
 };

@@ -8,6 +8,7 @@ using { invoicecrm.codes as codes } from '../../db/integration-codes';
 extend service IntegrationService with {
   @readonly entity SyncRunStatuses   as projection on codes.SyncRunStatuses;
   @readonly entity SyncModes         as projection on codes.SyncModes;
+  @readonly entity SyncEntities      as projection on codes.SyncEntities;
   @readonly entity WriteBackStatuses as projection on codes.WriteBackStatuses;
   @readonly entity WriteBackTargets  as projection on codes.WriteBackTargets;
   @readonly entity WriteBackEvents   as projection on codes.WriteBackEvents;
@@ -16,6 +17,7 @@ extend service IntegrationService with {
 
 extend IntegrationService.SyncStates with columns {
   runs : Association to many IntegrationService.SyncRuns on runs.entity = $self.entity,
+  entityText : Association to one IntegrationService.SyncEntities on entityText.code = $self.entity,
   (coalesce(paused, false) = false) as canPause : Boolean,
   lastRunStatusText : Association to one IntegrationService.SyncRunStatuses on lastRunStatusText.code = $self.lastRunStatus,
 }
@@ -30,8 +32,13 @@ extend IntegrationService.SyncStates with actions {
 }
 
 extend IntegrationService.SyncRuns with columns {
+  entityText : Association to one IntegrationService.SyncEntities on entityText.code = $self.entity,
   statusText : Association to one IntegrationService.SyncRunStatuses on statusText.code = $self.status,
   modeText   : Association to one IntegrationService.SyncModes on modeText.code = $self.mode,
+}
+
+extend IntegrationService.SyncRejections with columns {
+  entityText : Association to one IntegrationService.SyncEntities on entityText.code = $self.entity,
 }
 
 extend IntegrationService.WriteBackOperations with columns {

@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { SyncState, SyncStates, SyncJobs, WriteBackOperation, WriteBackOperations, CustomFieldMappings, runNow, pause, resume } from '#cds-models/IntegrationService'
+import { SyncEntities, SyncState, SyncStates, SyncJobs, WriteBackOperation, WriteBackOperations, CustomFieldMappings, runNow, pause, resume } from '#cds-models/IntegrationService'
 import { customFieldChecks, discardOperation, retryOperation } from '../writeback'
 import { entityName, entityNames, entityStatus, jobRunner, pauseSchedules, resumeSchedules, type JobRunner, type RunRequest } from '../jobs'
 import type { SyncMode } from '../sync'
@@ -100,9 +100,10 @@ export default class IntegrationService extends cds.ApplicationService {
   private async queueSyncOfRow(req: cds.Request, mode: SyncMode): Promise<SyncState> {
     const entity = this.entityOfRow(req)
     const [request] = await this.queueSyncs(req, [entity], mode)
-    // The toast in the admin's language (CAP 10.1.1 translates sap-messages into the default language only); the
-    // request's own message stays the API's English for scripts.
-    const text = (key: string) => cds.i18n.messages.at(key, req.locale, [entity, request.jobId]) ?? key
+    // The toast in the admin's language, the entity by its name there (CAP 10.1.1 translates sap-messages into the
+    // default language only); the request's own message stays the API's English for scripts.
+    const [named] = await SELECT.localized.from(SyncEntities).columns('name').where({ code: entity })
+    const text = (key: string) => cds.i18n.messages.at(key, req.locale, [named?.name ?? entity, request.jobId]) ?? key
     if (request.status === 'queued') req.notify(text(request.mode === 'full' ? 'SYNC_FULL_QUEUED' : 'SYNC_DELTA_QUEUED'))
     else req.warn(text('SYNC_ALREADY_RUNNING'))
     return (await this.statesOf([entity]))[0]
