@@ -9,6 +9,7 @@
 // and be read without an audit log): the change history shows the rest, the audit log the personal fields.
 using { invoicecrm.mirror as mirror } from './mirror';
 using { invoicecrm.crm as crm } from './crm';
+using { invoicecrm.personalization as personalization } from './personalization';
 
 // A business partner may be a person (category 1): its name, address and e-mail are then personal data.
 annotate mirror.Customers with @PersonalData: {
@@ -90,4 +91,12 @@ annotate crm.FinanceUsers with @PersonalData: {
 } {
   ID   @PersonalData.FieldSemantics: 'DataSubjectID';
   name @PersonalData.IsPotentiallyPersonal;
+};
+
+// A finance user's saved views are about that user (whose they are), not about customers.
+annotate personalization.FlexObjects with @PersonalData: {
+  EntitySemantics: 'DataSubjectDetails',
+  DataSubjectRole: 'Employee',
+} {
+  user @PersonalData.FieldSemantics: 'DataSubjectID';
 };

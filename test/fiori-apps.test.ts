@@ -117,6 +117,37 @@ describe('Fiori apps in Chromium', function () {
     await fp.check()
   })
 
+  it("Manage Invoices: a clerk's saved view is there in a new browser session, as the default, and it is the clerk's own", async () => {
+    const view = 'Clara – my worklist'
+    const variants = (page: Page, part: string) => page.locator(`[id$="InvoicesList--fe::PageVariantManagement-vm-${part}"]:visible`)
+    const fp = await fiori.launchpad('clerk')
+    await fp.openTile('Manage Invoices')
+    await fp.press(variants(fp.page, 'trigger'), 'the button of the views')
+    await fp.press(variants(fp.page, 'saveas'), 'Save As')
+    await fp.fill([{ field: variants(fp.page, 'name-inner'), value: view, what: 'the name of the view' }])
+    await fp.press(variants(fp.page, 'default-CbBg'), 'Set as Default')
+    await fp.press(variants(fp.page, 'variantsave'), 'Save', 'saveFlexObject')
+    await fp.waitFor(variants(fp.page, 'text').filter({ hasText: view }), 'the saved view as the current one')
+    await fp.check()
+    const saved = (await SELECT.from('invoicecrm.personalization.FlexObjects').columns('user', 'content')) as { user: string; content: string }[]
+    expect(saved.map(object => object.user)).to.include('clerk').and.not.include('manager')
+    expect(saved.some(object => object.content.includes(view)), 'the view by its name').to.equal(true)
+
+    // A new browser context is a new session: nothing in the browser's storage, the view comes from the server.
+    const again = await fiori.launchpad('clerk')
+    await again.openTile('Manage Invoices')
+    await again.waitFor(variants(again.page, 'text').filter({ hasText: view }), "the clerk's default view, in a new session")
+    await again.check()
+
+    const manager = await fiori.launchpad('manager')
+    await manager.openTile('Manage Invoices')
+    await manager.waitFor(variants(manager.page, 'text').filter({ hasText: 'Standard' }), "the standard view for the manager")
+    await manager.press(variants(manager.page, 'trigger'), 'the button of the views')
+    await manager.waitFor(variants(manager.page, 'saveas'), 'the list of views')
+    expect(await manager.page.locator('.sapMPopover:visible li', { hasText: view }).count(), "the clerk's view in the manager's list").to.equal(0)
+    await manager.check()
+  })
+
   it("opens the invoice from the link that write-back attaches in S/4HANA", async () => {
     const { ID: invoice } = (await SELECT.one.from('ReceivablesService.Invoices').columns('ID').orderBy('ID desc')) as { ID: string }
     const link = new URL(writeBackSettings().targets.attachment.recordUrl.replace('{invoice}', encodeURIComponent(invoice)))

@@ -34,4 +34,16 @@ service LaunchpadService {
 
   /** kpi: an element of Kpis, e.g. overdueInvoices. */
   function tile(kpi : String(30) @mandatory) returns Tile;
+
+  /**
+   * The signed-in user's personalization of the apps (saved views, table settings) as the launchpad's flexibility
+   * connector (app/launchpad/webapp/PersonalizationConnector.js) stores it: the user's own objects only.
+   */
+  type FlexObject {
+    id      : String(255);
+    content : LargeString;
+  }
+  function flexObjects() returns many FlexObject;
+  action saveFlexObject(id : String(255) @mandatory, content : LargeString @mandatory);
+  action removeFlexObject(id : String(255) @mandatory);
 }

@@ -2,6 +2,7 @@ import cds from '@sap/cds'
 import { today } from '../days-overdue'
 import { countInvoicesByOpenDueDate, countUnconfirmedSentBefore } from '../maintained-counts'
 import { displayName } from '../crm/finance-users'
+import { flexObjectsOf, removeFlexObject, saveFlexObject } from './personalization'
 import { Disputes } from '#cds-models/invoicecrm/crm'
 import { WriteBackOperations } from '#cds-models/invoicecrm/writeback'
 
@@ -28,6 +29,10 @@ export default class LaunchpadService extends cds.ApplicationService {
       // Each of them counts work that waits: any at all is bad news.
       return { number, numberState: number ? 'Negative' : 'Neutral' }
     })
+    // The user's own personalization: the user is the request's, whatever the browser sends.
+    this.on('flexObjects', req => flexObjectsOf(req.user.id))
+    this.on('saveFlexObject', req => saveFlexObject(req.user.id, req.data.id, req.data.content))
+    this.on('removeFlexObject', req => removeFlexObject(req.user.id, req.data.id))
     return super.init()
   }
 

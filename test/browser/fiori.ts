@@ -282,7 +282,8 @@ export function startFiori(options: FioriOptions = {}): Fiori {
         }
         const sent = (request: Request) => request.method() !== 'GET' && `${request.url()}\n${request.postData() ?? ''}`.includes(sends)
         const [response] = await Promise.all([page.waitForResponse(response => sent(response.request()), { timeout: 120_000 }), button.first().click()])
-        const body = await response.text()
+        // No content has no body to read (and Chromium keeps none once the page's URL changed, as after saving a view).
+        const body = response.status() === 204 ? '' : await response.text()
         // A $batch answers 200 as a whole; each of its parts has a status line of its own.
         const statuses = [response.status(), ...[...body.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map(m => Number(m[1]))]
         if (statuses.some(status => status >= 400)) throw new Error(`Clicking ${what} sent ${sends}, which the server refused (${statuses.join(', ')}): ${body.slice(0, 1000)}`)
