@@ -1,10 +1,12 @@
 import cds from '@sap/cds'
 import { today } from '../days-overdue'
-import { countInvoicesByOpenDueDate, countUnconfirmedSentBefore } from '../maintained-counts'
+import { countsAreMaintained, countsInOne, invoicesByOpenDueDate, unconfirmedSentBefore } from '../maintained-counts'
 import { displayName } from '../crm/finance-users'
 import { flexObjectsOf, removeFlexObject, saveFlexObject } from './personalization'
 import { Disputes } from '#cds-models/invoicecrm/crm'
 import { WriteBackOperations } from '#cds-models/invoicecrm/writeback'
+import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
+import { InvoiceConversations } from '#cds-models/invoicecrm/crm'
 
 /** Sent and still unanswered after this long, an invoice counts as unconfirmed. */
 export const UNCONFIRMED_AFTER_DAYS = 7
@@ -12,8 +14,6 @@ export const UNCONFIRMED_AFTER_DAYS = 7
 const DAY_MS = 24 * 60 * 60 * 1000
 
 const FINANCE_ROLES = ['ARClerk', 'ARManager', 'IntegrationAdmin']
-
-const count = async (query: cds.ql.SELECT<unknown>) => Number(((await query) as { n?: number } | undefined)?.n ?? 0)
 
 type Kpis = { overdueInvoices: number; unconfirmedInvoices: number; disputesPastSla: number; failedWriteBacks: number }
 
@@ -39,17 +39,17 @@ export default class LaunchpadService extends cds.ApplicationService {
   async kpis(): Promise<Kpis> {
     const now = new Date()
     const sentBefore = new Date(now.getTime() - UNCONFIRMED_AFTER_DAYS * DAY_MS)
-    // Sequential on purpose: SQLite in tests has one connection. The first two are sums over the counts the
-    // database keeps per day (srv/maintained-counts.ts), the others index ranges of a few rows (db/indexes.cds).
-    // Overdue: something open whose due date is before today (days overdue > 0, srv/days-overdue.ts).
-    const overdueInvoices = await countInvoicesByOpenDueDate([{ ref: ['openDueDate'] }, '<', { val: today(now) }])
-    // An invoice without FI items yet has no receivable: it is not cleared either (the conversation's copy of the
-    // cleared flag, db/crm.cds).
-    const unconfirmedInvoices = await countUnconfirmedSentBefore(sentBefore)
-    const disputesPastSla = await count(
-      SELECT.one.from(Disputes).columns('count(1) as n').where`status in ('Open', 'InProcess') and slaDueAt < ${now.toISOString()}`
-    )
-    const failedWriteBacks = await count(SELECT.one.from(WriteBackOperations).columns('count(1) as n').where({ status: 'Failed' }))
-    return { overdueInvoices, unconfirmedInvoices, disputesPastSla, failedWriteBacks }
+    // One statement for the four (srv/maintained-counts.ts): the first two are sums over the counts the database
+    // keeps per day, the others index ranges of a few rows (db/indexes.cds).
+    const maintained = await countsAreMaintained(BillingDocuments.name, InvoiceConversations.name)
+    return countsInOne<keyof Kpis>({
+      // Overdue: something open whose due date is before today (days overdue > 0, srv/days-overdue.ts).
+      overdueInvoices: [invoicesByOpenDueDate([{ ref: ['openDueDate'] }, '<', { val: today(now) }], maintained)],
+      // An invoice without FI items yet has no receivable: it is not cleared either (the conversation's copy of the
+      // cleared flag, db/crm.cds).
+      unconfirmedInvoices: unconfirmedSentBefore(sentBefore, maintained),
+      disputesPastSla: [SELECT.one.from(Disputes).columns('count(1) as n').where`status in ('Open', 'InProcess') and slaDueAt < ${now.toISOString()}`],
+      failedWriteBacks: [SELECT.one.from(WriteBackOperations).columns('count(1) as n').where({ status: 'Failed' })],
+    })
   }
 }
