@@ -49,7 +49,13 @@ annotate srv.Disputes with {
     CollectionPath: 'Priorities',
     Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: priority, ValueListProperty: 'code' }]
   };
-  invoice  @Common.SemanticObject: 'Invoice';
+  // The invoice's number is the Invoice's ID: without the mapping the dispute's own ID would be passed as the
+  // invoice to open (Manage Invoices then reads an invoice that does not exist); the dispute's ID goes as `dispute`,
+  // renamed first (the renamings apply in order).
+  invoice  @Common.SemanticObject: 'Invoice' @Common.SemanticObjectMapping: [
+    { LocalProperty: ID, SemanticObjectProperty: 'dispute' },
+    { LocalProperty: invoice_ID, SemanticObjectProperty: 'ID' },
+  ];
   customer @Common.Text: customer.name @Common.TextArrangement: #TextFirst @Common.ValueList: {
     CollectionPath: 'Customers',
     Parameters: [

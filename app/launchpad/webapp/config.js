@@ -107,6 +107,11 @@
 		},
 		applications: applications,
 		services: {
+			// Intents resolved in the browser from the same applications, as the launchpad on BTP resolves them: Fiori
+			// elements asks which semantic objects exist (getDistinctSemanticObjects) to offer links to them, and the
+			// sandbox's default resolution cannot answer that.
+			NavTargetResolutionInternal: { config: { enableClientSideTargetResolution: true } },
+			ClientSideTargetResolution: { adapter: { config: { applications: applications } } },
 			Container: {
 				adapter: {
 					config: {
