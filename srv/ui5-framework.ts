@@ -1,13 +1,15 @@
 // The local launchpad and Fiori apps, and the SAPUI5 framework they run on. Outside production, CAP serves
 //   /ui5/resources, /ui5/test-resources  the framework prebuilt by `npm run ui5:framework` (.ui5-framework/<version>-minified)
 //   /<app>/                              app/<app>/webapp of every app with a manifest (launchpad, invoices, ...)
+//   /<app>/Component-preload.js          the app's preload bundle from .ui5-apps/<app>/ (app/build/app-preloads.ts), while
+//                                        it is as new as the app's files: the app loads in one request, as on BTP
 // On BTP the apps come from the HTML5 application repository and the framework from the platform instead.
 // `npm start` does not wait for the framework: a missing build runs in the background while the API, the response
 // page and the sync serve, and the apps' pages say so until it is there.
 import cds from '@sap/cds'
 import express, { type Application, type RequestHandler } from 'express'
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
@@ -26,6 +28,28 @@ export function ui5Version(project = ui5Project()): string {
  * points elsewhere, e.g. at a CI cache or another build to compare. "-minified": builds made before the build
  * minified are not taken for current ones, and are rebuilt (app/build/ui5-framework.ts). */
 export const frameworkDir = (version = ui5Version()) => process.env.UI5_FRAMEWORK_DIR || join(cds.root, '.ui5-framework', `${version}-minified`)
+
+/** Where the apps' preload bundles are built (git-ignored; `npm run ui5:framework` builds them with the framework). */
+export const appBuildDir = (name: string) => join(cds.root, '.ui5-apps', name)
+
+/** What an app's bundle was built from: the newest change and the number of its files, stored beside the bundle. */
+export function sourcesStamp(webapp: string): string {
+  const files = readdirSync(webapp, { recursive: true, withFileTypes: true }).filter(entry => entry.isFile())
+  const newest = Math.max(0, ...files.map(entry => statSync(join(entry.parentPath, entry.name)).mtimeMs))
+  return JSON.stringify({ newest, files: files.length })
+}
+
+export const STAMP_FILE = '.sources.json'
+
+/** The folder of an app's bundle when it was built from the app's files as they are now; else undefined. */
+function freshBuild(name: string, webapp: string): string | undefined {
+  const dir = appBuildDir(name)
+  try {
+    return readFileSync(join(dir, STAMP_FILE), 'utf8') === sourcesStamp(webapp) ? dir : undefined
+  } catch {
+    return undefined
+  }
+}
 
 /** A build is complete once its version info is there: the build goes to a temporary folder and is renamed last. */
 export const isFrameworkBuilt = (dir = frameworkDir()) => existsSync(join(dir, 'resources/sap-ui-version.json'))
@@ -78,6 +102,22 @@ function frameworkPending(state: () => BuildState, version: string): RequestHand
   }
 }
 
+/**
+ * An app's bundle while it is fresh. A changed app (a developer at work) is served file by file, as UI5 falls back
+ * to when the bundle is missing, until `npm run ui5:framework` builds it again; the log says so once.
+ */
+function servePreload(name: string, webapp: string): RequestHandler {
+  let told = false
+  return (req, res, next) => {
+    const dir = freshBuild(name, webapp)
+    // Relative to its folder: send refuses a path through a dot folder (.ui5-apps) otherwise.
+    if (dir) return res.sendFile(req.path.slice(name.length + 2), { root: dir })
+    if (!told) LOG.info(`The bundle of ${name} is older than its files: served file by file until 'npm run ui5:framework' builds it again`)
+    told = true
+    next()
+  }
+}
+
 export function serveUi5(app: Application) {
   const version = ui5Version()
   const dir = frameworkDir(version)
@@ -102,6 +142,7 @@ export function serveUi5(app: Application) {
     if (!existsSync(join(webapp, 'manifest.json'))) continue
     // An app with a page of its own (the launchpad) explains itself there; the others open only inside it.
     if (existsSync(join(webapp, 'index.html'))) app.use(`/${name}`, pending)
+    else app.get(`/${name}/Component-preload.js{.map}`, servePreload(name, webapp))
     app.use(`/${name}`, express.static(webapp))
   }
   app.get('/', (_req, res) => res.redirect('/launchpad/index.html'))

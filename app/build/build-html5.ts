@@ -10,10 +10,10 @@
 //     i18n files, reading LaunchpadService.tile(kpi) every five minutes: the same tiles as the local launchpad.
 // With --cdm it writes Work Zone's business content instead (CDM 3.0, deployed beside the apps as cdm.json): one
 // catalog with every tile, the groups of the local launchpad, and a role per finance role with its tiles.
-import { spawnSync } from 'node:child_process'
 import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { ZipFile } from 'yazl'
+import { buildPreload } from './ui5-preload'
 
 const root = join(__dirname, '../..')
 const LAUNCHPAD = join(root, 'app/launchpad/webapp')
@@ -144,15 +144,7 @@ async function build(app: AppTile) {
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2))
   if (kpis.length) addTexts(join(stage, 'webapp'), manifest, kpis)
   writeFileSync(join(stage, 'webapp/xs-app.json'), JSON.stringify(XS_APP, null, 2))
-  // No framework here: a preload build bundles only the app's own modules; the framework is the platform's.
-  writeFileSync(join(stage, 'package.json'), JSON.stringify({ name: app.folder, version: '1.0.0', private: true }))
-  writeFileSync(join(stage, 'ui5.yaml'), `specVersion: "4.0"\nmetadata:\n  name: ${id}\ntype: application\n`)
-  const ui5 = spawnSync(
-    process.execPath,
-    [require.resolve('@ui5/cli/bin/ui5.cjs'), 'build', 'preload', '--clean-dest', '--dest', dist, '--include-task', 'generateCachebusterInfo'],
-    { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] }
-  )
-  if (ui5.status !== 0) throw new Error(`ui5 build of ${app.folder} failed (exit ${ui5.status ?? ui5.signal})`)
+  buildPreload(stage, id, dist)
   const archive = join(out, `${id.replace(/\./g, '')}.zip`)
   await zip(dist, archive)
   rmSync(stage, { recursive: true, force: true })
