@@ -13,6 +13,7 @@ const { createSearchIndexes } = require('./search')
 
 module.exports = async function (tx, csn) {
   const kind = tx.kind ?? cds.db?.kind
+  if (kind === 'postgres') await createCollations(tx)
   await createIndexes(tx, csn, kind)
   await createSearchIndexes(tx, csn, kind)
   await maintainCounts(tx, kind)
@@ -24,4 +25,24 @@ async function createIndexes(tx, csn, kind) {
   const nullsFirst = kind === 'postgres' ? ' NULLS FIRST' : ''
   for (const { table, name, columns } of secondaryIndexes(csn, kind))
     await tx.run(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${columns.map(c => c + nullsFirst).join(', ')})`)
+}
+
+/**
+ * @cap-js/postgres sorts text in the reader's collation, COLLATE "<locale>-x-icu" with the request's locale
+ * (zh_CN: "zh-CN-x-icu"). PostgreSQL names its ICU collations after ICU's own locales ("zh-Hans-CN-x-icu"), so for
+ * some of the locales CAP keeps apart (cds.env.i18n.preserved_locales: zh_CN, zh_TW, …) there is none, and every
+ * sort of a Chinese reader by a text column failed (500). Each missing one is created with ICU's rules for the locale;
+ * one ICU does not know is left out (inside the block, so that the deployment's transaction goes on).
+ */
+async function createCollations(tx) {
+  for (const locale of cds.env.i18n.preserved_locales ?? []) {
+    const tag = locale.replace(/_/g, '-')
+    if (!/^[A-Za-z0-9-]+$/.test(tag)) continue
+    await tx.run(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_collation WHERE collname = '${tag}-x-icu') THEN
+        CREATE COLLATION "${tag}-x-icu" (provider = icu, locale = '${tag}');
+      END IF;
+    EXCEPTION WHEN others THEN NULL;
+    END $$`)
+  }
 }
