@@ -8,7 +8,9 @@ import cds from '@sap/cds'
 // integer property that its type cannot hold ($filter=durationMs eq 2147483648: "value out of range for type
 // integer", as PostgreSQL types the parameter after the property); $top or $skip after an $apply that pages itself
 // (skip(1)/top(1)), which CAP nests into a query that selects each foreign key twice ("column reference … is
-// ambiguous"). In a $batch change set, PostgreSQL's aborted transaction then failed every
+// ambiguous"); a draft's SiblingEntity expanded inside an $expand of a read by navigation
+// (DisputeComments(…)/dispute?$expand=lines($expand=SiblingEntity)), for which CAP's draft handling names a column
+// PostgreSQL does not have ("column $s.isactiveentity does not exist"). In a $batch change set, PostgreSQL's aborted transaction then failed every
 // later request of the set too. Refused with 400 before the database sees them, on every database alike.
 
 type Element = { name: string; type?: string; target?: string; isAssociation?: boolean; elements?: Record<string, Element> }
@@ -46,6 +48,10 @@ const INTEGER_RANGES: Record<string, [min: number, max: number]> = {
 }
 const COMPARISONS = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', 'in', 'not in'])
 
+/** Whether an $expand inside another one (depth > 0) expands a draft's SiblingEntity. */
+const expandsSiblingWithin = (columns: (Token | string)[] | undefined, depth = 0): boolean =>
+  (columns ?? []).some(c => typeof c === 'object' && Boolean(c.expand) && ((depth > 0 && c.ref?.[0] === 'SiblingEntity') || expandsSiblingWithin(c.expand, depth + 1)))
+
 /** Whether a query, or one it reads from, takes only a page of rows: skip() or top() of an $apply. */
 const pagedWithin = (select: Select | undefined): boolean => Boolean(select && (select.limit || pagedWithin(select.from?.SELECT)))
 
@@ -58,6 +64,7 @@ class Check {
     if (select.from?.SELECT) this.query(select.from.SELECT)
     const entity = this.from(select.from?.ref)
     if (!this.refusal && select.limit && pagedWithin(select.from?.SELECT)) this.refusal = { message: 'PAGING_AFTER_APPLY_PAGING', args: [] }
+    if (!this.refusal && (select.from?.ref?.length ?? 0) > 1 && expandsSiblingWithin(select.columns)) this.refusal = { message: 'SIBLING_EXPAND_AFTER_NAVIGATION', args: [] }
     this.limit(select.limit)
     if (select.groupBy?.length) {
       const grouped = new Set([...select.groupBy, ...(select.columns ?? [])].flatMap(t => [t.as, t.ref?.join('/')]).filter(name => name !== undefined))

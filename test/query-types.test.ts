@@ -34,6 +34,12 @@ describe('reads only SQLite would run', () => {
       '$top and $skip cannot follow skip() or top() in $apply; page in one of the two.',
     ],
     [
+      "a draft's SiblingEntity expanded inside $expand after a navigation",
+      `/odata/v4/receivables/DisputeComments(ID=${cds.utils.uuid()},IsActiveEntity=false)/dispute?$expand=${encodeURIComponent('lines($expand=SiblingEntity)')}`,
+      'clerk',
+      'SiblingEntity can be expanded inside $expand only when the entity is read by its key, not after a navigation; read the entity by its key instead.',
+    ],
+    [
       'a fraction in a list of values of an integer property',
       `/odata/v4/integration/WriteBackOperations?$filter=${encodeURIComponent('httpStatus in (200,404.5)')}`,
       'admin',
@@ -72,6 +78,7 @@ describe('reads only SQLite would run', () => {
       [`/odata/v4/receivables/FollowUpTasks?$apply=${encodeURIComponent('skip(1)/top(1)')}`, 'clerk'],
       [`/odata/v4/receivables/Timeline?$apply=${encodeURIComponent("filter(kind eq 'comment')")}&$top=1&$skip=1`, 'clerk'],
       [`/odata/v4/integration/SyncRuns/$count?$filter=${encodeURIComponent('durationMs lt 2147483647')}`, 'admin'],
+      [`/odata/v4/receivables/Disputes?$top=1&$expand=${encodeURIComponent('lines($expand=SiblingEntity)')}`, 'clerk'],
       [`/odata/v4/integration/WriteBackOperations?$apply=${encodeURIComponent('groupby((httpStatus))')}&$filter=${encodeURIComponent('httpStatus eq null')}`, 'admin'],
     ]) {
       const { status, data } = await GET(url, as(user))
