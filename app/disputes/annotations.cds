@@ -11,7 +11,8 @@ annotate srv.Disputes with @(
     Title         : { Value: invoice_ID },
     Description   : { Value: customer.name },
   },
-  UI.SelectionFields: [ status, slaDueAt, customer_ID, invoice_ID, reason, priority, processor, escalated, source ],
+  // A few filters in the bar; invoice, priority, escalation and source are under Adapt Filters.
+  UI.SelectionFields: [ status, slaDueAt, customer_ID, reason, processor ],
   // What decides the next step first: a narrow screen shows the leading columns.
   UI.LineItem: [
     { Value: invoice_ID },

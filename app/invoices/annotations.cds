@@ -11,10 +11,9 @@ annotate srv.Invoices with @(
     Title         : { Value: ID },
     Description   : { Value: payer.name },
   },
-  UI.SelectionFields: [
-    payer_ID, paymentState, daysOverdue, netDueDate, dispatchStatus, isConfirmed, hasOpenDispute, disputeStatus,
-    hasDunningBlock, dunningBlock, grossAmount, openAmount,
-  ],
+  // The filters a clerk uses every day; the others (due date, confirmation, dispute status, dunning block, amounts)
+  // are under Adapt Filters, and come into the bar when a tile or a link brings a value for them.
+  UI.SelectionFields: [ payer_ID, paymentState, daysOverdue, dispatchStatus, hasOpenDispute ],
   UI.LineItem: [
     { Value: ID },
     { Value: payer_ID },
