@@ -20,15 +20,16 @@ const FRAMEWORK_NOISE: { kind: RegExp; why: string }[] = [
 ]
 
 /**
- * Open, found by this walk and not fixed yet: Customer 360's object page does not report itself ready to Fiori
- * elements within its 7 s (left before then, Fiori elements forces the event on a page that is gone, and fails to
- * focus its title). The page works; which of its sections keeps it from being ready is not found yet.
+ * Fiori elements' page-ready timer (7 s) on Customer 360's object page, its slowest to get ready (ten sections): left
+ * as soon as it settled, as this walk does, the page is hidden before its tables report ready, and 7 s later the
+ * timer fires on the page that is gone and fails to focus its title. A user who stays sees neither error (checked
+ * for 12 s on the list and on the object page).
  */
-const OPEN_ISSUES: { kind: RegExp; why: string }[] = [
-  { kind: /#Customer-display.*(The PageReady Event was not fired within the 7000 ms timeout|computing the title hierarchy)/s, why: "Customer 360's object page is not ready within 7 s" },
+const LEFT_BEFORE_READY: { kind: RegExp; why: string }[] = [
+  { kind: /#Customer-display.*(The PageReady Event was not fired within the 7000 ms timeout|computing the title hierarchy)/s, why: "Customer 360's object page left before it was ready" },
 ]
 
-const isNoise = (text: string) => [...FRAMEWORK_NOISE, ...OPEN_ISSUES].some(({ kind }) => kind.test(text))
+const isNoise = (text: string) => [...FRAMEWORK_NOISE, ...LEFT_BEFORE_READY].some(({ kind }) => kind.test(text))
 
 describe('the apps walked through in Chromium', function () {
   this.timeout(900_000)
@@ -93,7 +94,7 @@ describe('the apps walked through in Chromium', function () {
     watch(admin.page, 'admin')
     await walk(admin, 'Integration Monitor')
     await admin.check()
-    if (noise.size) process.stdout.write(`      known, not the apps' own or not fixed yet: ${noise.size} kinds\n`)
+    if (noise.size) process.stdout.write(`      known, the framework's own: ${noise.size} kinds\n`)
     expect(problems, problems.slice(0, 30).join("\n")).to.deep.equal([])
   })
 
