@@ -21,9 +21,11 @@ annotate mirror.ReceivableItems with @invoicecrm.indexes: {
 };
 
 // Customer 360's list, sorted by the customer number (on PostgreSQL the primary key's index does not serve CAP's
-// ORDER BY ID NULLS FIRST: a sort of every customer for each page; db/init.js creates this one there only).
+// ORDER BY ID NULLS FIRST: a sort of every customer for each page; db/init.js creates this one there only); its
+// country filter, and the countries it offers (srv/receivables/countries.ts: distinct codes from the index).
 annotate mirror.Customers with @invoicecrm.indexes: {
-  list : [ 'ID' ],
+  list    : [ 'ID' ],
+  country : [ 'country', 'ID' ],
 };
 
 // The launchpad's unconfirmed invoices: sent, not confirmed, not cleared, before a date.

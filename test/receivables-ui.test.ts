@@ -275,6 +275,25 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(data.value.map((c: { ID: string; countryName: string }) => [c.ID, c.countryName])).to.deep.equal([['C1', 'Germany']])
     })
 
+    it("offers the customers' countries for the country filter, by name in the reader's language, sorted by name", async () => {
+      await UPDATE.entity(`${M}.Customers`).set({ country: 'DE' }).where({ ID: 'C1' })
+      await UPDATE.entity(`${M}.Customers`).set({ country: 'AT' }).where({ ID: 'C2' })
+      await UPDATE.entity(`${M}.Customers`).set({ country: 'CN' }).where({ ID: 'C3' })
+      const countries = async (language: string, query = '') =>
+        (await GET(`${API}/Countries${query}`, { ...clerk, headers: { 'Accept-Language': language } })).data as { value: { code: string; name: string }[]; '@odata.count'?: number }
+      expect((await countries('en')).value).to.deep.equal([
+        { code: 'AT', name: 'Austria' },
+        { code: 'CN', name: 'China' },
+        { code: 'DE', name: 'Germany' },
+      ])
+      expect((await countries('de')).value.map(c => c.name)).to.deep.equal(['China', 'Deutschland', 'Österreich'])
+      expect((await countries('zh-CN')).value.map(c => c.code)).to.have.members(['AT', 'CN', 'DE'])
+      const page = await countries('en', '?$top=1&$skip=1&$count=true')
+      expect(page.value).to.deep.equal([{ code: 'CN', name: 'China' }])
+      expect(page['@odata.count']).to.equal(3)
+      expect((await outcome(GET(`${API}/Countries`, as('admin')))).status).to.equal(403)
+    })
+
     it('sums the open items of a customer into aging buckets', async () => {
       const { data } = await GET(`${API}/Customers('C1')?$expand=aging`, clerk)
       expect(data.aging).to.have.length(1)

@@ -6,7 +6,10 @@ using from '../../srv/receivables/apps';
 using from '../common';
 
 annotate srv.Customers with {
-  country  @Common.Text: countryName @Common.TextArrangement: #TextFirst;
+  country  @Common.Text: countryName @Common.TextArrangement: #TextFirst @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'Countries',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: country, ValueListProperty: 'code' }]
+  };
   language @Common.Text: languageName @Common.TextArrangement: #TextFirst;
 }
 
@@ -195,3 +198,5 @@ annotate srv.SurveyInvitations with {
   answer  @title: '{i18n>SurveyAnswer}';
   invoice @title: '{i18n>BillingDocument}';
 }
+
+annotate srv.Countries with { code @Common.Text: name @Common.TextArrangement: #TextFirst; };

@@ -17,6 +17,7 @@ annotate ReceivablesService.SurveyAnswers     with @restrict: [{ grant: 'READ', 
 annotate ReceivablesService.FollowUpTasks     with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
 annotate ReceivablesService.Timeline          with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
 annotate ReceivablesService.Processors        with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
+annotate ReceivablesService.Countries         with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
 
 annotate ReceivablesService.WriteBackOperations with @restrict: [{ grant: 'READ', to: [ 'ARClerk', 'ARManager' ] }];
 annotate ReceivablesService.CustomerContacts    with @restrict: [{ grant: [ 'READ', 'CREATE', 'UPDATE', 'DELETE' ], to: [ 'ARClerk', 'ARManager' ] }];

@@ -20,6 +20,17 @@ extend service ReceivablesService with {
   /** Contact data AR corrected; the mirror keeps what S/4HANA says. */
   entity CustomerContacts as projection on crm.CustomerContacts;
 
+  /**
+   * The countries the customers are in, by name in the reader's language (srv/receivables/countries.ts): the values
+   * of Customer 360's country filter. Named by Node's ICU like the customer's own country, no code list to keep.
+   */
+  @readonly
+  @cds.persistence.skip
+  entity Countries {
+    key code : String(3) @title: '{i18n>Country}';
+        name : String(80) @title: '{i18n>Country}';
+  }
+
   @readonly entity PaymentStates    as projection on codes.PaymentStates;
   @readonly entity DispatchStatuses as projection on codes.DispatchStatuses;
   @readonly entity DisputeStatuses  as projection on codes.DisputeStatuses;

@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { Customers, Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts, Conversations, Timeline_ } from '#cds-models/ReceivablesService'
+import { Countries, Customers, Invoice, Invoices, Dispute, Disputes, DisputeLines, DisputeComments, ContactProposal, CustomerContacts, Conversations, Timeline_ } from '#cds-models/ReceivablesService'
 import { confirmInvoice, raiseDispute } from '../crm/conversations'
 import { resendInvoice } from '../crm/dispatch'
 import { acceptContactProposal, revokeInvoiceLinks } from '../crm/contacts'
@@ -13,6 +13,7 @@ import { searchAsCondition } from '../invoice-search'
 import { isFinanceUser, recordFinanceUser } from '../crm/finance-users'
 import { nameOfCode, type Kind } from '../display-names'
 import { renderTimelineTexts, TIMELINE_TEXT_SOURCES } from '../crm/timeline-text'
+import { countriesOf } from './countries'
 
 /** The customers' codes shown by name (srv/display-names.ts): the virtual name column, its code column, the kind. */
 const NAMED_CODES = [
@@ -46,6 +47,7 @@ export default class ReceivablesService extends cds.ApplicationService {
 
     // A name asked for alone needs its code read too; a timeline entry's text, its message and parameters.
     this.before('READ', Customers, req => readSourcesOf(req, NAMED_CODES.map(({ name, code }) => ({ column: name, sources: [code] }))))
+    this.on('READ', Countries, req => countriesOf(req.locale ?? 'en', (req.query.SELECT as { limit?: Parameters<typeof countriesOf>[1] }).limit))
     this.before('READ', Timeline_, req => readSourcesOf(req, [{ column: 'text', sources: TIMELINE_TEXT_SOURCES }]))
     this.after('READ', Timeline_, (entries, req) => renderTimelineTexts([entries ?? []].flat(), req.locale ?? 'en'))
     this.after('READ', Customers, (customers, req) => {
