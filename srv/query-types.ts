@@ -10,10 +10,12 @@ import cds from '@sap/cds'
 // (skip(1)/top(1)), which CAP nests into a query that selects each foreign key twice ("column reference … is
 // ambiguous"); a draft's SiblingEntity expanded inside an $expand of a read by navigation
 // (DisputeComments(…)/dispute?$expand=lines($expand=SiblingEntity)), for which CAP's draft handling names a column
-// PostgreSQL does not have ("column $s.isactiveentity does not exist"). In a $batch change set, PostgreSQL's aborted transaction then failed every
+// PostgreSQL does not have ("column $s.isactiveentity does not exist"); and on every database a virtual element (filled
+// by a handler for the rows read: a country's name, a sync's schedule) in $filter or $orderby ("Virtual elements are
+// not allowed in expressions"). In a $batch change set, PostgreSQL's aborted transaction then failed every
 // later request of the set too. Refused with 400 before the database sees them, on every database alike.
 
-type Element = { name: string; type?: string; target?: string; isAssociation?: boolean; elements?: Record<string, Element> }
+type Element = { name: string; type?: string; target?: string; isAssociation?: boolean; virtual?: boolean; elements?: Record<string, Element> }
 type Segment = string | { id: string; where?: Token[] }
 type Limit = { rows?: { val?: unknown }; offset?: { val?: unknown } }
 type Token = {
@@ -71,6 +73,24 @@ class Check {
       for (const clause of [select.having, select.orderBy]) this.ungrouped(clause, grouped, entity)
     }
     for (const clause of [select.columns, select.where, select.having, select.orderBy, select.groupBy]) this.tokens(clause, entity)
+    for (const clause of [select.where, select.having, select.orderBy, select.groupBy]) this.virtualIn(clause, entity)
+  }
+
+  /**
+   * A virtual element in a condition, an order or a grouping: the database has no column for it. srv/request-guards.ts
+   * refuses those of the entity set a URL starts with before CAP parses it; this one also those of the entity a
+   * navigation or an $expand reads (CustomerContacts(…)/customer?$filter=endswith(countryName,'y')).
+   */
+  private virtualIn(tokens: Token[] | Record<string, Token> | string[] | undefined, entity: Element | undefined): void {
+    for (const token of Array.isArray(tokens) ? tokens : Object.values(tokens ?? {})) {
+      if (this.refusal) return
+      if (typeof token !== 'object' || token === null) continue
+      const element = token.ref ? this.elementAt(token.ref, entity) : undefined
+      if (element?.virtual) return void (this.refusal = { message: 'VIRTUAL_ELEMENT_NOT_IN_EXPRESSIONS', args: [element.name] })
+      this.virtualIn(token.xpr, entity)
+      this.virtualIn(token.args, entity)
+      this.virtualIn(token.list, entity)
+    }
   }
 
   private from(ref: Segment[] | undefined): Element | undefined {
@@ -119,6 +139,7 @@ class Check {
         const target = this.entityAt(token.ref, entity)
         this.limit(token.limit)
         for (const clause of [token.expand, token.where, token.orderBy]) this.tokens(clause, target)
+        for (const clause of [token.where, token.orderBy]) this.virtualIn(clause, target)
       }
       this.tokens(token.xpr, entity)
       this.tokens(token.args, entity)

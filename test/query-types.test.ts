@@ -40,6 +40,18 @@ describe('reads only SQLite would run', () => {
       'SiblingEntity can be expanded inside $expand only when the entity is read by its key, not after a navigation; read the entity by its key instead.',
     ],
     [
+      'a virtual element in $filter after a navigation',
+      `/odata/v4/receivables/CustomerContacts(ID=${cds.utils.uuid()},IsActiveEntity=true)/customer?$filter=${encodeURIComponent("endswith(countryName,'y')")}`,
+      'clerk',
+      'countryName is computed when read; it cannot be used in $filter, $orderby or $apply.',
+    ],
+    [
+      'a virtual element in $orderby',
+      '/odata/v4/integration/SyncStates?$orderby=nextRunAt',
+      'admin',
+      'nextRunAt is computed when read; it cannot be used in $filter, $orderby or $apply.',
+    ],
+    [
       'a fraction in a list of values of an integer property',
       `/odata/v4/integration/WriteBackOperations?$filter=${encodeURIComponent('httpStatus in (200,404.5)')}`,
       'admin',
@@ -79,6 +91,7 @@ describe('reads only SQLite would run', () => {
       [`/odata/v4/receivables/Timeline?$apply=${encodeURIComponent("filter(kind eq 'comment')")}&$top=1&$skip=1`, 'clerk'],
       [`/odata/v4/integration/SyncRuns/$count?$filter=${encodeURIComponent('durationMs lt 2147483647')}`, 'admin'],
       [`/odata/v4/receivables/Disputes?$top=1&$expand=${encodeURIComponent('lines($expand=SiblingEntity)')}`, 'clerk'],
+      ['/odata/v4/receivables/Customers?$select=ID,countryName&$orderby=country', 'clerk'],
       [`/odata/v4/integration/WriteBackOperations?$apply=${encodeURIComponent('groupby((httpStatus))')}&$filter=${encodeURIComponent('httpStatus eq null')}`, 'admin'],
     ]) {
       const { status, data } = await GET(url, as(user))
