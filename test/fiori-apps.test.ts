@@ -301,6 +301,12 @@ describe('Fiori apps in Chromium', function () {
     await fp.waitFor(tableRows(page).filter({ hasText: customer.name }), `${customer.name} in the customer list`)
     // Countries by name, the code beside it.
     await fp.waitFor(tableRows(page).filter({ hasText: customer.name }).filter({ hasText: `${country} (${customer.country})` }), `${customer.name} in ${country}`)
+    // The country filter offers the countries by name: picked by name, it filters by the code.
+    const inCountry = (await SELECT.one.from('ReceivablesService.Customers').columns('count(1) as n').where({ country: customer.country })) as { n: number }
+    const countryFilter = page.locator('input[id$="FilterField::country-inner-inner"]')
+    await fp.fill([{ field: countryFilter, value: country, what: 'the Country filter', commit: 'Enter', list: true, shows: /^$/ }])
+    await fp.press(page.locator('button:visible').filter({ hasText: /^\s*Go\s*$/ }), 'the Go button')
+    await fp.waitFor(page.locator('.sapMITBFilter:visible', { hasText: `Customers (${inCountry.n})` }), `the ${inCountry.n} customers in ${country}`)
     await fp.press(tableRows(page).filter({ hasText: customer.name }).first().locator('td.sapMListTblCell').nth(1), customer.name)
     await fp.waitFor(objectPage(page).filter({ hasText: customer.name }), `the Customer 360 page of ${customer.name}`)
     const agingSection = page.locator('.sapUxAPObjectPageSection:visible').filter({ hasText: 'Open Receivables and Aging' })
