@@ -41,8 +41,20 @@ export function sourcesStamp(webapp: string): string {
 
 export const STAMP_FILE = '.sources.json'
 
+/**
+ * The apps under app/ with a manifest: their folder, their webapp, and whether they have a page of their own (the
+ * launchpad, which is no component); the others are the Fiori apps the launchpad opens, each with a preload bundle.
+ */
+export function localApps(): { name: string; webapp: string; ownPage: boolean }[] {
+  const apps = join(cds.root, 'app')
+  return readdirSync(apps)
+    .map(name => ({ name, webapp: join(apps, name, 'webapp') }))
+    .filter(({ webapp }) => existsSync(join(webapp, 'manifest.json')))
+    .map(app => ({ ...app, ownPage: existsSync(join(app.webapp, 'index.html')) }))
+}
+
 /** The folder of an app's bundle when it was built from the app's files as they are now; else undefined. */
-function freshBuild(name: string, webapp: string): string | undefined {
+export function freshBuild(name: string, webapp: string): string | undefined {
   const dir = appBuildDir(name)
   try {
     return readFileSync(join(dir, STAMP_FILE), 'utf8') === sourcesStamp(webapp) ? dir : undefined
@@ -136,12 +148,9 @@ export function serveUi5(app: Application) {
   app.use('/ui5/resources', express.static(join(dir, 'resources'), cached))
   app.use('/ui5/test-resources', express.static(join(dir, 'test-resources'), cached))
   const pending = frameworkPending(() => state, version)
-  const apps = join(cds.root, 'app')
-  for (const name of readdirSync(apps)) {
-    const webapp = join(apps, name, 'webapp')
-    if (!existsSync(join(webapp, 'manifest.json'))) continue
+  for (const { name, webapp, ownPage } of localApps()) {
     // An app with a page of its own (the launchpad) explains itself there; the others open only inside it.
-    if (existsSync(join(webapp, 'index.html'))) app.use(`/${name}`, pending)
+    if (ownPage) app.use(`/${name}`, pending)
     else app.get(`/${name}/Component-preload.js{.map}`, servePreload(name, webapp))
     app.use(`/${name}`, express.static(webapp))
   }

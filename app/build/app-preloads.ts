@@ -2,20 +2,16 @@
 // .ui5-apps/<app>/, which the server serves in development and tests (srv/ui5-framework.ts) as long as it is as new
 // as the app's files. An app opens with one request for its code instead of a 404 and a request per file. Only what
 // changed is built again (about 2 s per app).
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { appBuildDir, sourcesStamp, STAMP_FILE } from '../../srv/ui5-framework'
+import { appBuildDir, freshBuild, localApps, sourcesStamp, STAMP_FILE } from '../../srv/ui5-framework'
 import { buildPreload } from './ui5-preload'
 
-const apps = join(__dirname, '..')
-for (const name of readdirSync(apps)) {
-  const webapp = join(apps, name, 'webapp')
-  // Apps with a manifest and no page of their own: the ones the launchpad opens (the launchpad itself is no component).
-  if (!existsSync(join(webapp, 'manifest.json')) || existsSync(join(webapp, 'index.html'))) continue
+for (const { name, webapp, ownPage } of localApps()) {
+  if (ownPage || freshBuild(name, webapp)) continue
   const out = appBuildDir(name)
   const stamp = sourcesStamp(webapp)
-  if (existsSync(join(out, STAMP_FILE)) && readFileSync(join(out, STAMP_FILE), 'utf8') === stamp) continue
   const id = (JSON.parse(readFileSync(join(webapp, 'manifest.json'), 'utf8')) as { 'sap.app': { id: string } })['sap.app'].id
   const stage = mkdtempSync(join(tmpdir(), `ui5-app-${name}-`))
   try {
