@@ -3,10 +3,9 @@ import { today } from '../days-overdue'
 import { countsAreMaintained, countsInOne, invoicesByOpenDueDate, unconfirmedSentBefore } from '../maintained-counts'
 import { displayName } from '../crm/finance-users'
 import { flexObjectsOf, removeFlexObject, saveFlexObject } from './personalization'
-import { Disputes } from '#cds-models/invoicecrm/crm'
+import { Disputes, InvoiceConversations } from '#cds-models/invoicecrm/crm'
 import { WriteBackOperations } from '#cds-models/invoicecrm/writeback'
 import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
-import { InvoiceConversations } from '#cds-models/invoicecrm/crm'
 
 /** Sent and still unanswered after this long, an invoice counts as unconfirmed. */
 export const UNCONFIRMED_AFTER_DAYS = 7
