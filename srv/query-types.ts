@@ -48,6 +48,9 @@ const INTEGER_RANGES: Record<string, [min: number, max: number]> = {
   'cds.Int64': [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
   'cds.Integer64': [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 }
+/** Numeric types: PostgreSQL refuses to compare them with text that is not a number (22P02), SQLite compares anyway. */
+const NUMERIC_TYPES = new Set([...Object.keys(INTEGER_RANGES), 'cds.Decimal', 'cds.Double'])
+const NUMBER_TEXT = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?\s*$/i
 const COMPARISONS = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', 'in', 'not in'])
 
 /** Whether an $expand inside another one (depth > 0) expands a draft's SiblingEntity. */
@@ -161,14 +164,18 @@ class Check {
     }
   }
 
-  /** `ref op val`, `val op ref` and `ref in (vals)` where the value does not fit the property's integer type. */
+  /** `ref op val`, `val op ref` and `ref in (vals)` where the value is no number or does not fit the property's integer type. */
   private comparisons(tokens: (Token | string)[], entity: Element | undefined): void {
     for (let i = 0; i + 2 < tokens.length && !this.refusal; i++) {
       const [left, op, right] = tokens.slice(i, i + 3)
       if (typeof op !== 'string' || !COMPARISONS.has(op.toLowerCase()) || typeof left !== 'object' || typeof right !== 'object') continue
       const [ref, value] = left.ref ? [left.ref, right] : [right.ref, left]
       const element = ref ? this.elementAt(ref, entity) : undefined
-      const range = element && INTEGER_RANGES[this.builtin(element.type) ?? '']
+      const type = element && this.builtin(element.type)
+      if (!element || !type || !NUMERIC_TYPES.has(type)) continue
+      for (const { val } of value.list ?? [value])
+        if (typeof val === 'string' && !NUMBER_TEXT.test(val)) return void (this.refusal = { message: 'TEXT_NOT_A_NUMBER', args: [val, element.name] })
+      const range = INTEGER_RANGES[type]
       if (!range) continue
       for (const { val } of value.list ?? [value])
         if (typeof val === 'number' && (val < range[0] || val > range[1] || !Number.isInteger(val)))

@@ -77,6 +77,28 @@ function mistypedKey(service: Service, path: string): string | undefined {
     if (BARE_LITERAL.test(value.trim()) && keys[name] && QUOTED_KEY_TYPES.has(keys[name]._type ?? keys[name].type ?? '')) return name
 }
 
+type Navigable = { elements?: Record<string, NavigableElement> }
+type NavigableElement = { isAssociation?: boolean; is2one?: boolean; _target?: Navigable }
+
+/**
+ * Whether a request path reads one entity: its last segment is a key (`SalesOrders('x')`) or a to-one navigation
+ * (`Invoices('1')/payer`). CAP 10.1.1 answers 500 for $apply there when nothing is found (its 404 check reads the
+ * path of a query that $apply turned into a subquery).
+ */
+function readsOneEntity(service: Service, path: string): boolean {
+  const segments = decodeURIComponent(path).split('/').filter(Boolean)
+  let entity = service.entities[/^(\w+)/.exec(segments[0] ?? '')?.[1] ?? ''] as unknown as Navigable | undefined
+  if (!entity) return false
+  let one = /\)$/.test(segments[0])
+  for (const segment of segments.slice(1)) {
+    const element: NavigableElement | undefined = entity?.elements?.[/^(\w+)/.exec(segment)?.[1] ?? '']
+    if (!element?.isAssociation) return false
+    entity = element._target
+    one = Boolean(element.is2one) || /\)$/.test(segment)
+  }
+  return one
+}
+
 /** The operation (action or function) a request path calls, if its last segment is one: name(…), Service.name(…) */
 function operationCalled(service: Service, path: string): string | undefined {
   const last = decodeURIComponent(path.split('/').filter(Boolean).at(-1) ?? '')
@@ -110,6 +132,7 @@ export function malformedODataRequest(service: Service, req: ODataRequest): Refu
   const unusable = expressions ? unusableElementIn(service, req.path, expressions) : undefined
   if (unusable) return { status: 400, message: unusable.message, args: [unusable.name] }
   if ('$apply' in query && req.method !== 'GET') return { status: 400, message: 'APPLY_ONLY_FOR_READS', args: [req.method] }
+  if ('$apply' in query && !batch && readsOneEntity(service, req.path)) return { status: 400, message: 'APPLY_ONLY_FOR_COLLECTIONS' }
   const operation = operationCalled(service, req.path)
   if (operation) {
     if ('$apply' in query) return { status: 400, message: 'APPLY_NOT_FOR_OPERATIONS', args: [operation] }

@@ -52,6 +52,12 @@ describe('reads only SQLite would run', () => {
       'nextRunAt is computed when read; it cannot be used in $filter, $orderby or $apply.',
     ],
     [
+      'an amount compared with text that is no number',
+      `/odata/v4/receivables/CustomerAgingBuckets/$count?$filter=${encodeURIComponent("amount gt '%'")}`,
+      'clerk',
+      '"%" is not a number, so amount cannot be compared with it.',
+    ],
+    [
       'a fraction in a list of values of an integer property',
       `/odata/v4/integration/WriteBackOperations?$filter=${encodeURIComponent('httpStatus in (200,404.5)')}`,
       'admin',
@@ -92,6 +98,7 @@ describe('reads only SQLite would run', () => {
       [`/odata/v4/integration/SyncRuns/$count?$filter=${encodeURIComponent('durationMs lt 2147483647')}`, 'admin'],
       [`/odata/v4/receivables/Disputes?$top=1&$expand=${encodeURIComponent('lines($expand=SiblingEntity)')}`, 'clerk'],
       ['/odata/v4/receivables/Customers?$select=ID,countryName&$orderby=country', 'clerk'],
+      [`/odata/v4/receivables/CustomerAgingBuckets/$count?$filter=${encodeURIComponent("amount gt '12.5' and amount lt 99")}`, 'clerk'],
       [`/odata/v4/integration/WriteBackOperations?$apply=${encodeURIComponent('groupby((httpStatus))')}&$filter=${encodeURIComponent('httpStatus eq null')}`, 'admin'],
     ]) {
       const { status, data } = await GET(url, as(user))

@@ -42,6 +42,9 @@ describe('requests that used to end the server', function () {
     // Inside a JSON $batch, CAP parses the sub-request first and refuses the lambda itself (400: me's result has no
     // property `items`), before the guard would.
     ['a lambda in $filter on me()', 'GET', `/odata/v4/launchpad/me()${q({ $filter: LAMBDA })}`, undefined, 'LAMBDA_NOT_FOR_OPERATIONS', '400'],
+    // Inside a JSON $batch, CAP finds nothing there and answers 404 itself, no 500.
+    ['$apply on one entity read by its key, not found', 'GET', `/odata/v4/receivables/SalesOrders('x')${q({ $apply: 'search(x)' })}`, undefined, 'APPLY_ONLY_FOR_COLLECTIONS', '404'],
+    ['$apply on a to-one navigation', 'GET', `/odata/v4/receivables/Invoices('x')/payer${q({ $apply: 'search(x)' })}`, undefined, 'APPLY_ONLY_FOR_COLLECTIONS', '404'],
     ['PATCH of a collection with $apply', 'PATCH', `/odata/v4/receivables/WriteBackOperations${q({ $apply: APPLY })}`, '{}', 'APPLY_ONLY_FOR_READS'],
   ]
 
@@ -79,7 +82,7 @@ describe('requests that used to end the server', function () {
     await expectAlive()
   })
 
-  it('answers the same requests inside a JSON $batch, each with 400, and goes on', async () => {
+  it('answers the same requests inside a JSON $batch, each with a 4xx, and goes on', async () => {
     const requests = cases.map(([, method, url, body], i) => ({
       id: String(i + 1),
       method,
@@ -94,7 +97,8 @@ describe('requests that used to end the server', function () {
       const response = await request('POST', `/odata/v4/${service}/$batch`, { body: JSON.stringify({ requests: own }) })
       expect(response.status, response.body).to.equal(200)
       const { responses } = JSON.parse(response.body) as { responses: { id: string; status: number; body: { error: { code: string } } }[] }
-      expect(responses.map(r => [r.status, r.body.error.code])).to.deep.equal(own.map(r => [400, cases[Number(r.id) - 1][5] ?? cases[Number(r.id) - 1][4]]))
+      const expected = (c: (typeof cases)[number]) => [c[5] === '404' ? 404 : 400, c[5] ?? c[4]]
+      expect(responses.map(r => [r.status, r.body.error.code])).to.deep.equal(own.map(r => expected(cases[Number(r.id) - 1])))
       await expectAlive()
     }
   })
