@@ -59,8 +59,11 @@ async function deploySqliteTemplate(): Promise<string> {
   process.on('exit', () => fs.rmSync(directory!, { recursive: true, force: true }))
   const file = path.join(directory, 'template.sqlite')
   const db = await cds.connect.to(`template ${file}`, { kind: 'sqlite', impl: '@cap-js/sqlite', credentials: { url: file } } as object)
-  // cds.deploy is missing from @cap-js/cds-types.
-  const { deploy } = cds as unknown as { deploy: (model: string) => { to: (db: unknown, options: object) => Promise<unknown> } }
+  // cds.deploy and cds.plugins are missing from @cap-js/cds-types.
+  const { deploy, plugins } = cds as unknown as { deploy: (model: string) => { to: (db: unknown, options: object) => Promise<unknown> }; plugins: Promise<unknown> }
+  // As `cds deploy` does, and the PostgreSQL template: the plugins first, for what they add to the model (the
+  // services' ChangeView of @cap-js/change-tracking), or the server on a copy misses it.
+  await plugins
   await deploy('*').to(db, { silent: true })
   await (db as unknown as { disconnect(): Promise<void> }).disconnect()
   return file
