@@ -3,6 +3,12 @@
 using { ReceivablesService as srv } from '../srv/receivables/service';
 using from '../srv/receivables/apps';
 
+// A customer number's name: the value helps above show it, and a filter that arrives with a customer number (a
+// drill-down from Customer 360) reads it for its token; shown beside the number, not in its place.
+annotate srv.Customers with {
+  ID @Common.Text: name @Common.TextArrangement: #TextSeparate;
+}
+
 annotate srv.Invoices with {
   ID             @Common.SemanticObject: 'Invoice';
   payer          @Common.Text: payer.name @Common.TextArrangement: #TextFirst @Common.ValueList: {
@@ -17,6 +23,10 @@ annotate srv.Invoices with {
   paymentState   @Common.Text: paymentStateText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
     CollectionPath: 'PaymentStates',
     Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: paymentState, ValueListProperty: 'code' }]
+  };
+  agingBucket    @Common.Text: agingBucketText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'AgingBuckets',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: agingBucket, ValueListProperty: 'code' }]
   };
   dispatchStatus @Common.Text: dispatchStatusText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
     CollectionPath: 'DispatchStatuses',
@@ -90,6 +100,7 @@ annotate srv.DisputeReasons with { code @Common.Text: name @Common.TextArrangeme
 annotate srv.DisputeOutcomes with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate srv.Channels with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate srv.Priorities with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate srv.AgingBuckets with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 
 // Who may run an action is decided on the server; the status flow (srv/receivables/flows.cds) makes the apps offer
 // the status actions only in the statuses they start from. Escalating also needs a manager and no escalation yet.

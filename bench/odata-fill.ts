@@ -54,8 +54,8 @@ export async function fill(db: Db, documents: number) {
   await run('conversations', `insert into invoicecrm_crm_InvoiceConversations (invoice_ID, customer_ID, dispatchStatus, sentTo, sentAt, dispatchAttempts, confirmedAt, confirmationChannel)
     select ${doc('i')}, ${customer('i * 7919')}, case when i % 30 = 0 then 'failed' else 'sent' end, 'billing' || i || '@example.com', ${stamp('i % 5000')}, 1,
       case when i % 3 = 0 then ${stamp('i % 4000')} end, case when i % 3 = 0 then 'web' end from ${seq(documents)} where i % 10 <> 0`)
-  await run('disputes', `insert into invoicecrm_crm_Disputes (ID, invoice_ID, customer_ID, reason, wholeInvoice, currency, status, priority, slaDueAt, source, escalated, createdAt, modifiedAt)
-    select ${uuid('d0000000', 'i')}, ${doc('i * 50')}, ${customer('i * 50 * 7919')}, 'price', ${pg ? 'true' : '1'}, 'EUR',
+  await run('disputes', `insert into invoicecrm_crm_Disputes (ID, invoice_ID, customer_ID, reason, wholeInvoice, disputedAmount, currency, status, priority, slaDueAt, source, escalated, createdAt, modifiedAt)
+    select ${uuid('d0000000', 'i')}, ${doc('i * 50')}, ${customer('i * 50 * 7919')}, 'price', ${pg ? 'true' : '1'}, 100 + (i % 900), 'EUR',
       case i % 4 when 0 then 'Open' when 1 then 'InProcess' when 2 then 'Resolved' else 'Closed' end, 'medium', ${stamp('(i % 400) - 200')}, 'web', ${pg ? 'false' : '0'},
       ${stamp('i % 3000')}, ${stamp('i % 3000')} from ${seq(Math.floor(documents / 50))}`)
   // As the app writes them: a message and its parameters, rendered for the reader (a code list read per page).

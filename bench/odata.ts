@@ -57,6 +57,8 @@ const floorList = (where: string, kind: Kind) =>
    from invoicecrm_mirror_BillingDocuments b left join invoicecrm_mirror_Customers c on c.ID = b.payer_ID
    ${where ? `where ${where}` : ''} order by b.openDueDate${kind === 'postgres' ? ' nulls first' : ''}, b.ID${kind === 'postgres' ? ' nulls first' : ''} limit 30`
 
+const CUSTOMER_COLUMNS = 'ID,name,country,countryName,openAmount,overdueAmount,disputedAmount,balanceCurrency,disputedCurrency,billingEmail,isBlocked'
+
 const REQUESTS: Request[] = [
   { name: 'invoices: default', user: 'clerk', path: () => list(''), floor: (_, kind) => floorList('', kind) },
   { name: 'invoices: overdue', user: 'clerk', path: () => list('daysOverdue gt 0'), floor: (p, kind) => floorList(`b.openDueDate < '${p.today}'`, kind) },
@@ -111,8 +113,23 @@ const REQUESTS: Request[] = [
   {
     name: 'customers: list',
     user: 'clerk',
-    path: () => `/odata/v4/receivables/Customers?$count=true&$select=ID,name,city,country,billingEmail,isBlocked&$skip=0&$top=30`,
-    floor: () => `select ID, name, city, country, billingEmail, isBlocked, (select count(1) from invoicecrm_mirror_Customers) from invoicecrm_mirror_Customers order by ID limit 30`,
+    path: () => `/odata/v4/receivables/Customers?$count=true&$select=${CUSTOMER_COLUMNS}&$skip=0&$top=30`,
+    floor: () => `select ID, name, country, billingEmail, isBlocked, (select count(1) from invoicecrm_mirror_Customers) from invoicecrm_mirror_Customers order by ID limit 30`,
+  },
+  {
+    // Sorted by what they owe: every customer's open items summed (the amounts are not kept, srv/receivables/service.cds).
+    name: 'customers: by overdue amount',
+    user: 'clerk',
+    path: () => `/odata/v4/receivables/Customers?$count=true&$select=${CUSTOMER_COLUMNS}&$orderby=overdueAmount desc&$skip=0&$top=30`,
+    floor: p =>
+      `select customer_ID, sum(amount) as overdue from invoicecrm_mirror_ReceivableItems where isCleared = false and netDueDate < '${p.today}' group by customer_ID order by overdue desc limit 30`,
+  },
+  {
+    name: 'customer: header',
+    user: 'clerk',
+    path: p =>
+      `/odata/v4/receivables/Customers('${p.customer}')?$select=ID,name,billingEmail,language,languageName,city,country,countryName,openAmount,overdueAmount,balanceCurrency,daysSalesOutstanding,averageDaysLate`,
+    floor: p => `select * from invoicecrm_mirror_Customers where ID = '${p.customer}'`,
   },
   {
     name: 'customer: aging',
@@ -121,6 +138,12 @@ const REQUESTS: Request[] = [
     floor: p =>
       `select currency, sum(amount) from invoicecrm_mirror_ReceivableItems where customer_ID = '${p.customer}' and isCleared = false group by currency`,
   },
+  {
+    name: 'customer: aging chart',
+    user: 'clerk',
+    path: p => `/odata/v4/receivables/Customers('${p.customer}')/agingBuckets?$select=bucket,amount,currency,criticality&$expand=bucketText($select=code,name)&$orderby=bucket`,
+  },
+  { name: 'invoices: aging drill-down', user: 'clerk', path: p => list(`payer_ID eq '${p.customer}' and agingBucket eq 4`) },
   {
     name: 'customer: invoices',
     user: 'clerk',

@@ -13,6 +13,7 @@ entity DisputeOutcomes  : sap.common.CodeList { key code : crm.DisputeOutcome; }
 entity Channels         : sap.common.CodeList { key code : crm.Channel; }
 entity Priorities       : sap.common.CodeList { key code : crm.Priority; }
 entity TimelineKinds    : sap.common.CodeList { key code : crm.TimelineKind; }
+entity AgingBuckets     : sap.common.CodeList { key code : crm.AgingBucket; }
 
 // Unmanaged associations from the enum fields to their texts: no columns, only joins when a text is read.
 extend crm.Disputes with {

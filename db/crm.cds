@@ -20,6 +20,8 @@ type SurveyTrigger  : String(15) enum { confirmation; disputeClosed; cleared; };
 /** Derived from FI: cleared, partly paid (something paid, something open) or open. */
 @assert.range
 type PaymentState   : String(15) enum { open; partiallyPaid; cleared; };
+/** How far past its net due date an open amount is: the aging buckets of AR (db/receivables.cds). */
+type AgingBucket    : Integer enum { notDue = 0; days1to30 = 1; days31to60 = 2; days61to90 = 3; over90 = 4; };
 @assert.range
 type Priority       : String(10) enum { low; medium; high; };
 type TimelineKind   : String(20) enum {

@@ -24,6 +24,35 @@ entity CustomerAging as
   where isCleared = false
   group by customer.ID, currency;
 
+/**
+ * The same open items as one row per bucket (Customer 360's aging chart, and its drill-down to the invoices): the
+ * bucket as in CustomerAging, and as Invoices.agingBucket tells it of an invoice (srv/receivables/apps.cds).
+ */
+entity CustomerAgingBuckets as
+  select from mirror.ReceivableItems {
+    @title: '{i18n>Customer}'
+    key customer.ID as customer : String(10),
+    @title: '{i18n>Currency}'
+    key currency,
+    @title: '{i18n>AgingBucket}'
+    key case
+          when netDueDate is null or days_between(netDueDate, $now) <= 0 then 0
+          when days_between(netDueDate, $now) <= 30 then 1
+          when days_between(netDueDate, $now) <= 60 then 2
+          when days_between(netDueDate, $now) <= 90 then 3
+          else 4
+        end as bucket : crm.AgingBucket,
+        cast(sum(amount) as Decimal(24, 3)) as amount : Decimal(24, 3) @title: '{i18n>OpenAmount}' @Measures.ISOCurrency: currency,
+  }
+  where isCleared = false
+  group by customer.ID, currency, case
+    when netDueDate is null or days_between(netDueDate, $now) <= 0 then 0
+    when days_between(netDueDate, $now) <= 30 then 1
+    when days_between(netDueDate, $now) <= 60 then 2
+    when days_between(netDueDate, $now) <= 90 then 3
+    else 4
+  end;
+
 extend mirror.BillingDocuments with {
   crmConversation : Association to one crm.InvoiceConversations on crmConversation.invoice = $self;
   /** At most one dispute of an invoice is not closed at a time (raiseDispute makes sure). */

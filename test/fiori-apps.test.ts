@@ -295,10 +295,15 @@ describe('Fiori apps in Chromium', function () {
     const customer = (await SELECT.one.from('ReceivablesService.Customers').columns('ID', 'name', 'country').where({ ID: aging.customer })) as { ID: string; name: string; country: string }
     const country = new Intl.DisplayNames(['en'], { type: 'region' }).of(customer.country)!
 
+    // The total as the page formats it, e.g. 12,345.67
+    const total = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(aging.totalOpen))
+    const { data: figures } = await fiori.test.GET(`${API}/Customers('${customer.ID}')?$select=daysSalesOutstanding,averageDaysLate`, clerk)
+
     const fp = await fiori.launchpad('manager')
     await fp.openTile('Customer 360')
     const { page } = fp
-    await fp.waitFor(tableRows(page).filter({ hasText: customer.name }), `${customer.name} in the customer list`)
+    // What each customer owes is in the list.
+    await fp.waitFor(tableRows(page).filter({ hasText: customer.name }).filter({ hasText: total }), `${customer.name} in the customer list, owing ${total}`)
     // Countries by name, the code beside it.
     await fp.waitFor(tableRows(page).filter({ hasText: customer.name }).filter({ hasText: `${country} (${customer.country})` }), `${customer.name} in ${country}`)
     // The country filter offers the countries by name: picked by name, it filters by the code.
@@ -309,13 +314,29 @@ describe('Fiori apps in Chromium', function () {
     await fp.waitFor(page.locator('.sapMITBFilter:visible', { hasText: `Customers (${inCountry.n})` }), `the ${inCountry.n} customers in ${country}`)
     await fp.press(tableRows(page).filter({ hasText: customer.name }).first().locator('td.sapMListTblCell').nth(1), customer.name)
     await fp.waitFor(objectPage(page).filter({ hasText: customer.name }), `the Customer 360 page of ${customer.name}`)
+    // Its header: what it owes, and how it pays.
+    const header = page.locator('.sapFDynamicPageHeaderContent:visible')
+    await fp.waitFor(header.locator('.sapUiVlt, .sapMVBox').filter({ hasText: 'Open Amount' }).filter({ hasText: total }), `the open amount ${total} in the header`)
+    for (const [label, value] of [['Days Sales Outstanding', figures.daysSalesOutstanding], ['Average Days Late', figures.averageDaysLate]])
+      if (value !== null) await fp.waitFor(header.locator('.sapMVBox').filter({ hasText: label }).filter({ hasText: String(value) }), `${label} ${value} in the header`)
     const agingSection = page.locator('.sapUxAPObjectPageSection:visible').filter({ hasText: 'Open Receivables and Aging' })
     await fp.waitFor(agingSection.locator('.sapMListTblRow'), 'the aging table')
-    // The total as the page formats it, e.g. 12,345.67
-    const total = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(aging.totalOpen))
     await fp.waitFor(agingSection.locator('.sapMListTblRow', { hasText: total }), `the total open amount ${total} ${aging.currency}`)
     for (const bucket of ['Not Due', '1–30 Days Overdue', 'Over 90 Days Overdue']) expect(await agingSection.innerText()).to.contain(bucket)
+    // The aging as a column chart in the header, a column per bucket.
+    const buckets = (await SELECT.from('ReceivablesService.CustomerAgingBuckets').where({ customer: customer.ID }).orderBy('bucket')) as { bucket: number; amount: string; currency: string }[]
+    await fp.waitFor(header.locator('.sapSuiteClMCBars .sapSuiteClMCBar'), 'the aging chart in the header')
+    expect(await header.locator('.sapSuiteClMCBars .sapSuiteClMCBar').count()).to.equal(buckets.length)
     await fp.shot('fiori-customer-360')
+    await fp.check()
+
+    // A bucket's amount opens Manage Invoices at the customer's invoices in that bucket.
+    const bucket = buckets[buckets.length - 1]
+    const inBucket = (await SELECT.one.from('ReceivablesService.Invoices').columns('count(1) as n').where({ payer_ID: customer.ID, currency: bucket.currency, agingBucket: bucket.bucket })) as { n: number }
+    const amount = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(bucket.amount))
+    await fp.press(agingSection.locator('.sapMListTblRow a, .sapMListTblRow .sapMLnk').filter({ hasText: amount }).first(), `the amount ${amount} of the oldest bucket`)
+    await fp.waitFor(page.locator('.sapMTitle:visible', { hasText: `Invoices (${inBucket.n})` }), `Manage Invoices with the customer's ${inBucket.n} invoices in the bucket`)
+    await fp.shot('fiori-customer-360-drill-down')
     await fp.check()
   })
 

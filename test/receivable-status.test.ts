@@ -259,6 +259,19 @@ describe('receivable status of invoices, maintained by the sync from their FI it
         expect(selected.map(r => r.ID).sort()).to.deep.equal(expected.map(r => r.ID).sort())
       })
 
+    it('puts each open invoice in the aging bucket of its days overdue, and $filter=agingBucket eq n selects those in it', async () => {
+      type Bucketed = { ID: string; daysOverdue: number | null; isCleared: boolean | null; agingBucket: number | null }
+      const read = async (query: string) => ((await GET(`/odata/v4/receivables/Invoices?$select=ID,daysOverdue,isCleared,openAmount,agingBucket&${query}`)).data as { value: Bucketed[] }).value
+      const rows = await read('$top=100000')
+      const bucketOf = (days: number) => (days <= 0 ? 0 : days <= 30 ? 1 : days <= 60 ? 2 : days <= 90 ? 3 : 4)
+      for (const row of rows) expect(row.agingBucket, row.ID).to.equal(row.isCleared === false ? bucketOf(row.daysOverdue ?? 0) : null)
+      expect(new Set(rows.map(r => r.agingBucket)).size, 'invoices in several buckets').to.be.greaterThan(2)
+      for (const bucket of [0, 1, 2, 3, 4]) {
+        const selected = await read(`$filter=agingBucket eq ${bucket}&$top=100000`)
+        expect(selected.map(r => r.ID).sort(), `bucket ${bucket}`).to.deep.equal(rows.filter(r => r.agingBucket === bucket).map(r => r.ID).sort())
+      }
+    })
+
     it('$orderby=daysOverdue desc lists the most overdue first, page after page, and asc the other way round', async () => {
       const desc = [...(await invoices('$orderby=daysOverdue desc&$top=15')), ...(await invoices('$orderby=daysOverdue desc&$skip=15&$top=100000'))]
       expect(desc.map(r => r.ID).sort()).to.deep.equal(all.map(r => r.ID).sort())

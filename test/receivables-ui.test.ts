@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eventually, sleep } from './support'
 import { refreshReceivableStatus } from '../srv/sync/receivable-status'
-import { Disputes, type DisputeOutcome, type DisputeStatus } from '#cds-models/invoicecrm/crm'
+import { Disputes, type DisputeOutcome, type DisputeReason, type DisputeStatus } from '#cds-models/invoicecrm/crm'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -19,8 +19,8 @@ const day = 86_400_000
 const daysAgo = (n: number) => new Date(Date.now() - n * day).toISOString().slice(0, 10)
 
 let docNo = 0
-/** One FI item of an invoice. */
-const fiItem = (invoice: string, customer: string, amount: number, dueDaysAgo: number, isCleared = false) => ({
+/** One FI item of an invoice; a cleared one was paid `paidDaysLate` days after its due date (negative: before). */
+const fiItem = (invoice: string, customer: string, amount: number, dueDaysAgo: number, isCleared = false, paidDaysLate = 0) => ({
   companyCode: '1710',
   fiscalYear: '2026',
   accountingDocument: String(1_400_000_000 + ++docNo),
@@ -29,7 +29,9 @@ const fiItem = (invoice: string, customer: string, amount: number, dueDaysAgo: n
   billingDocument_ID: invoice,
   netDueDate: daysAgo(dueDaysAgo),
   isCleared,
+  clearingDate: isCleared ? daysAgo(dueDaysAgo - paidDaysLate) : null,
   amount,
+  debitCredit: amount < 0 ? 'H' : 'S',
   currency: 'EUR',
 })
 
@@ -43,6 +45,7 @@ const invoice = (ID: string, payer: string, grossAmount = 100) => ({
   currency: 'EUR',
   companyCode: '1710',
   isCancelled: false,
+  documentDate: daysAgo(40),
   createdOn: daysAgo(40),
 })
 
@@ -85,9 +88,9 @@ describe('ReceivablesService for the Fiori apps', () => {
     )
     await INSERT.into(`${M}.ReceivableItems`).entries(
       fiItem('90000101', 'C1', 100, -10),
-      fiItem('90000102', 'C1', 60, 5, true),
+      fiItem('90000102', 'C1', 60, 5, true, 3),
       fiItem('90000102', 'C1', 40, 5),
-      fiItem('90000103', 'C1', 100, 20, true),
+      fiItem('90000103', 'C1', 100, 20, true, -9),
       fiItem('90000105', 'C1', 100, 45),
       fiItem('90000106', 'C1', 100, 75),
       fiItem('90000107', 'C1', 100, 120),
@@ -305,6 +308,65 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(aging.currency).to.equal('EUR')
       const { data: over } = await GET(`${API}/CustomerAging?$filter=overdue1to30 gt 100`, clerk)
       expect(over.value.map((a: { customer: string }) => a.customer)).to.deep.equal(['C2'])
+    })
+
+    it('drills the aging down by bucket to the invoices in it', async () => {
+      const { data } = await GET(`${API}/Customers('C1')/agingBuckets?$select=bucket,amount,criticality,currency&$expand=bucketText($select=name)&$orderby=bucket`, clerk)
+      expect(data.value.map((b: { bucket: number; amount: string; criticality: number; bucketText: { name: string } }) => [b.bucket, Number(b.amount), b.criticality, b.bucketText.name])).to.deep.equal([
+        [0, 70, 3, 'Not Due'],
+        [1, 40, 2, '1–30 Days Overdue'],
+        [2, 100, 2, '31–60 Days Overdue'],
+        [3, 100, 1, '61–90 Days Overdue'],
+        [4, 100, 1, 'Over 90 Days Overdue'],
+      ])
+      // Each bucket's invoices, as the drill-down asks for them (the credit of 90000107 due today leaves it over 90).
+      const expected = [['90000101'], ['90000102'], ['90000105'], ['90000106'], ['90000107']]
+      for (const [bucket, invoices] of expected.entries()) {
+        const { data: list } = await GET(`${API}/Invoices?$filter=payer_ID eq 'C1' and agingBucket eq ${bucket}&$select=ID,agingBucket&$count=true`, clerk)
+        expect(list.value.map((i: { ID: string }) => i.ID), `bucket ${bucket}`).to.deep.equal(invoices)
+        expect(list['@odata.count']).to.equal(invoices.length)
+        expect(list.value.every((i: { agingBucket: number }) => i.agingBucket === bucket)).to.equal(true)
+      }
+      // Cleared, or without FI items: in no bucket.
+      const { data: none } = await GET(`${API}/Invoices?$filter=payer_ID eq 'C1' and agingBucket eq null&$select=ID&$orderby=ID`, clerk)
+      expect(none.value.map((i: { ID: string }) => i.ID)).to.deep.equal(['90000103', '90000104'])
+      const { data: german } = await GET(`${API}/AgingBuckets?$filter=code eq 4&sap-locale=de`, clerk)
+      expect(german.value[0].name).to.equal('Über 90 Tage überfällig')
+    })
+
+    it("shows what each customer owes, is overdue with and disputes, sorted by it, and how it pays", async () => {
+      const amounts = async () => {
+        const { data } = await GET(`${API}/Customers?$select=ID,openAmount,overdueAmount,disputedAmount,balanceCurrency&$orderby=openAmount desc`, clerk)
+        return data.value.map((c: Record<string, unknown>) => [c.ID, Number(c.openAmount), Number(c.overdueAmount), Number(c.disputedAmount), c.balanceCurrency])
+      }
+      // What the tests before disputed (by phone, from the customer's page) stays; C2 disputes 120 more here.
+      const disputedBefore = Object.fromEntries((await amounts()).map(([ID, , , disputed]: [string, number, number, number]) => [ID, disputed]))
+      const dispute = { ID: cds.utils.uuid(), customer_ID: 'C2', invoice_ID: '90000201', reason: 'wrongPrice' as DisputeReason, disputedAmount: 120, currency: 'EUR' }
+      const disputes = [dispute, { ...dispute, ID: cds.utils.uuid(), disputedAmount: 99, status: 'Closed' as DisputeStatus }]
+      await INSERT.into(Disputes).entries(disputes)
+      try {
+        // C1: 70 not due (see the aging) and 340 overdue; a closed dispute no longer counts.
+        expect(await amounts()).to.deep.equal([
+          ['C1', 410, 340, disputedBefore.C1, 'EUR'],
+          ['C2', 250, 250, disputedBefore.C2 + 120, 'EUR'],
+          ['C3', 80, 80, disputedBefore.C3, 'EUR'],
+        ])
+        const { data: overdue } = await GET(`${API}/Customers?$select=ID&$orderby=overdueAmount asc&$filter=overdueAmount gt 100`, clerk)
+        expect(overdue.value.map((c: { ID: string }) => c.ID)).to.deep.equal(['C2', 'C1'])
+        // DSO: 410 open of 700 billed in 90 days, × 90 = 52.7; late: paid 3 days late and 9 days early (0), 1.5 days.
+        const { data: c1 } = await GET(`${API}/Customers('C1')?$select=daysSalesOutstanding,averageDaysLate`, clerk)
+        expect(c1).to.include({ daysSalesOutstanding: 53, averageDaysLate: 1.5 })
+        // C2 and C3 paid nothing yet: no lateness to tell; C2 owes 250 of 100 billed (225 days), C3 80 of 80 (90).
+        const { data: all } = await GET(`${API}/Customers?$select=ID,daysSalesOutstanding,averageDaysLate&$filter=ID ne 'C1'`, clerk)
+        expect(all.value).to.deep.equal([
+          { ID: 'C2', daysSalesOutstanding: 225, averageDaysLate: null },
+          { ID: 'C3', daysSalesOutstanding: 90, averageDaysLate: null },
+        ])
+        const refused = await outcome(GET(`${API}/Customers?$orderby=daysSalesOutstanding`, clerk))
+        expect(refused.status).to.equal(400)
+      } finally {
+        await DELETE.from(Disputes).where({ ID: { in: disputes.map(d => d.ID) } })
+      }
     })
 
     it('takes a contact correction in draft and keeps the mirror as S/4HANA has it', async () => {

@@ -27,17 +27,39 @@ annotate srv.Customers with @(
     SelectionVariant   : { SelectOptions: [] },
     PresentationVariant: { Visualizations: ['@UI.LineItem'] },
   },
+  // What each customer owes and disputes, sortable: who to call first (srv/receivables/service.cds).
   UI.LineItem: [
     { Value: ID },
     { Value: name },
-    { Value: city },
     { Value: country },
+    { Value: openAmount },
+    { Value: overdueAmount },
+    { Value: disputedAmount },
     { Value: billingEmail },
     { Value: isBlocked },
   ],
   UI.HeaderFacets: [
     { $Type: 'UI.ReferenceFacet', ID: 'Contact', Target: '@UI.FieldGroup#Contact', Label: '{i18n>ContactInS4}' },
+    { $Type: 'UI.ReferenceFacet', ID: 'OpenAmount', Target: '@UI.DataPoint#OpenAmount' },
+    { $Type: 'UI.ReferenceFacet', ID: 'OverdueAmount', Target: '@UI.DataPoint#OverdueAmount' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Dso', Target: '@UI.DataPoint#Dso' },
+    { $Type: 'UI.ReferenceFacet', ID: 'DaysLate', Target: '@UI.DataPoint#DaysLate' },
+    { $Type: 'UI.ReferenceFacet', ID: 'AgingChart', Target: 'agingBuckets/@UI.Chart#Aging', Label: '{i18n>Aging}' },
   ],
+  UI.DataPoint #OpenAmount: { Value: openAmount, Title: '{i18n>OpenAmount}' },
+  // Red as soon as anything is overdue; DSO and lateness amber and red past a month's and a fortnight's worth.
+  UI.DataPoint #OverdueAmount: { Value: overdueAmount, Title: '{i18n>OverdueAmount}', CriticalityCalculation: {
+    ImprovementDirection: #Minimize, ToleranceRangeHighValue: 0, DeviationRangeHighValue: 0,
+  } },
+  UI.DataPoint #Dso: { Value: daysSalesOutstanding, Title: '{i18n>DaysSalesOutstanding}', CriticalityCalculation: {
+    ImprovementDirection: #Minimize, ToleranceRangeHighValue: 45, DeviationRangeHighValue: 60,
+  } },
+  UI.DataPoint #DaysLate: { Value: averageDaysLate, Title: '{i18n>AverageDaysLate}', CriticalityCalculation: {
+    ImprovementDirection: #Minimize, ToleranceRangeHighValue: 5, DeviationRangeHighValue: 15,
+  } },
+  // Computed for the customers read (srv/receivables/customer-kpis.ts): the database cannot sort or filter by them.
+  Capabilities.SortRestrictions.NonSortableProperties    : [daysSalesOutstanding, averageDaysLate],
+  Capabilities.FilterRestrictions.NonFilterableProperties: [daysSalesOutstanding, averageDaysLate],
   UI.FieldGroup #Contact: { Data: [
     { Value: billingEmail },
     { Value: language },
@@ -54,7 +76,10 @@ annotate srv.Customers with @(
     { Value: postingBlock },
   ] },
   UI.Facets: [
-    { $Type: 'UI.ReferenceFacet', ID: 'Aging', Label: '{i18n>Aging}', Target: 'aging/@UI.LineItem' },
+    { $Type: 'UI.CollectionFacet', ID: 'Aging', Label: '{i18n>Aging}', Facets: [
+      { $Type: 'UI.ReferenceFacet', ID: 'AgingTotals', Label: '{i18n>AgingPerCurrency}', Target: 'aging/@UI.LineItem' },
+      { $Type: 'UI.ReferenceFacet', ID: 'AgingBuckets', Label: '{i18n>AgingBuckets}', Target: 'agingBuckets/@UI.PresentationVariant#Aging' },
+    ] },
     { $Type: 'UI.CollectionFacet', ID: 'Contacts', Label: '{i18n>Contacts}', Facets: [
       { $Type: 'UI.ReferenceFacet', ID: 'ContactS4', Label: '{i18n>ContactInS4}', Target: '@UI.FieldGroup#Contact' },
       { $Type: 'UI.ReferenceFacet', ID: 'Corrections', Label: '{i18n>ContactCorrections}', Target: 'contacts/@UI.LineItem' },
@@ -78,6 +103,31 @@ annotate srv.CustomerAging with @(UI.LineItem: [
   { Value: overdueOver90 },
   { Value: totalOpen },
 ]);
+
+// The aging as a coloured column chart in the header, and as rows whose amounts open Manage Invoices at the
+// customer's invoices in that bucket and currency (srv/days-overdue.ts filters them by the open due date).
+annotate srv.CustomerAgingBuckets with @(
+  UI.Chart #Aging: {
+    ChartType        : #Column,
+    Title            : '{i18n>Aging}',
+    Dimensions       : [ bucket ],
+    Measures         : [ amount ],
+    MeasureAttributes: [{ Measure: amount, Role: #Axis1, DataPoint: '@UI.DataPoint#AgingAmount' }],
+  },
+  UI.DataPoint #AgingAmount: { Value: amount, Title: '{i18n>OpenAmount}', Criticality: criticality },
+  UI.LineItem #Aging: [
+    { Value: bucket, Criticality: criticality },
+    { $Type: 'UI.DataFieldWithIntentBasedNavigation', Value: amount, SemanticObject: 'Invoice', Action: 'manage', Mapping: [
+      { LocalProperty: customer, SemanticObjectProperty: 'payer_ID' },
+      { LocalProperty: bucket, SemanticObjectProperty: 'agingBucket' },
+    ] },
+  ],
+  UI.PresentationVariant #Aging: { SortOrder: [{ Property: bucket }], Visualizations: ['@UI.LineItem#Aging'] },
+);
+
+annotate srv.CustomerAgingBuckets with {
+  bucket @Common.Text: bucketText.name @Common.TextArrangement: #TextOnly;
+}
 
 annotate srv.Invoices with @(
   UI.LineItem #OfCustomer: [

@@ -16,6 +16,13 @@ extend service ReceivablesService with {
   @readonly
   @cds.redirection.target: false
   entity CustomerAging as projection on crm.CustomerAging;
+  @readonly
+  @cds.redirection.target: false
+  entity CustomerAgingBuckets as projection on crm.CustomerAgingBuckets {
+    *,
+    // The bucket's colour in the chart and the table (UI.CriticalityType): not due good, up to 60 days critical, beyond negative.
+    case bucket when 0 then 3 when 1 then 2 when 2 then 2 else 1 end as criticality : Integer,
+  };
 
   /** Contact data AR corrected; the mirror keeps what S/4HANA says. */
   entity CustomerContacts as projection on crm.CustomerContacts;
@@ -39,6 +46,7 @@ extend service ReceivablesService with {
   @readonly entity Channels         as projection on codes.Channels;
   @readonly entity Priorities       as projection on codes.Priorities;
   @readonly entity TimelineKinds    as projection on codes.TimelineKinds;
+  @readonly entity AgingBuckets     as projection on codes.AgingBuckets;
   @readonly entity WriteBackStatuses as projection on codes.WriteBackStatuses;
   @readonly entity WriteBackTargets  as projection on codes.WriteBackTargets;
   @readonly entity WriteBackEvents   as projection on codes.WriteBackEvents;
@@ -72,6 +80,18 @@ extend ReceivablesService.Invoices with columns {
   @title: '{i18n>DisputeStatus}'
   openDispute.status as disputeStatus,
   disputeStatusText : Association to one ReceivablesService.DisputeStatuses on disputeStatusText.code = $self.disputeStatus,
+  // The aging bucket of what is open of the invoice, by its open due date (none when nothing is open): Customer 360's
+  // aging drills down to the invoices by it; srv/days-overdue.ts filters by it through the index on the open due date.
+  @title: '{i18n>AgingBucket}'
+  case
+    when openDueDate is null or openDueDate = '9999-12-31' then null
+    when daysOverdue <= 0 then 0
+    when daysOverdue <= 30 then 1
+    when daysOverdue <= 60 then 2
+    when daysOverdue <= 90 then 3
+    else 4
+  end as agingBucket : crm.AgingBucket,
+  agingBucketText : Association to one ReceivablesService.AgingBuckets on agingBucketText.code = $self.agingBucket,
   case
     when isCleared = true then 3
     when daysOverdue > 30 then 1
@@ -125,7 +145,13 @@ extend ReceivablesService.Customers with columns {
   // Country and language by name, in the reader's language (srv/display-names.ts); filtered and sorted by the code.
   virtual null as countryName  : String(80),
   virtual null as languageName : String(80),
+  // How the customer pays (srv/receivables/customer-kpis.ts): computed for the customers read, shown in its header.
+  @title: '{i18n>DaysSalesOutstanding}'
+  virtual null as daysSalesOutstanding : Integer,
+  @title: '{i18n>AverageDaysLate}'
+  virtual null as averageDaysLate      : Decimal(9, 1),
   aging             : Association to many ReceivablesService.CustomerAging on aging.customer = $self.ID,
+  agingBuckets      : Association to many ReceivablesService.CustomerAgingBuckets on agingBuckets.customer = $self.ID,
   contacts          : Association to many ReceivablesService.CustomerContacts on contacts.customer.ID = $self.ID,
   contactProposals  : Association to many ReceivablesService.ContactProposals on contactProposals.customer.ID = $self.ID,
   disputes          : Association to many ReceivablesService.Disputes on disputes.customer.ID = $self.ID,
@@ -143,4 +169,8 @@ extend ReceivablesService.ContactProposals with actions {
   /** Takes the contact a customer proposed as a contact correction, to be completed in draft like any other. */
   @(restrict: [{ to: [ 'ARClerk', 'ARManager' ] }])
   action accept() returns ReceivablesService.CustomerContacts;
+}
+
+extend ReceivablesService.CustomerAgingBuckets with columns {
+  bucketText : Association to one ReceivablesService.AgingBuckets on bucketText.code = $self.bucket,
 }

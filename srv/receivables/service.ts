@@ -14,12 +14,16 @@ import { isFinanceUser, recordFinanceUser } from '../crm/finance-users'
 import { nameOfCode, type Kind } from '../display-names'
 import { renderTimelineTexts, TIMELINE_TEXT_SOURCES } from '../crm/timeline-text'
 import { countriesOf } from './countries'
+import { paymentFigures } from './customer-kpis'
 
 /** The customers' codes shown by name (srv/display-names.ts): the virtual name column, its code column, the kind. */
 const NAMED_CODES = [
   { name: 'countryName', code: 'country', kind: 'region' },
   { name: 'languageName', code: 'language', kind: 'language' },
 ] as const satisfies readonly { name: string; code: string; kind: Kind }[]
+
+/** The customers' payment figures (srv/receivables/customer-kpis.ts), virtual columns computed when read. */
+const PAYMENT_FIGURES = ['daysSalesOutstanding', 'averageDaysLate'] as const
 
 /** What a dispute's draft may change: the key and the processing data. */
 const DISPUTE_PROCESSING = new Set(['ID', 'processor', 'priority', 'internalNote', 'slaDueAt'])
@@ -46,14 +50,20 @@ export default class ReceivablesService extends cds.ApplicationService {
     })
 
     // A name asked for alone needs its code read too; a timeline entry's text, its message and parameters.
-    this.before('READ', Customers, req => readSourcesOf(req, NAMED_CODES.map(({ name, code }) => ({ column: name, sources: [code] }))))
+    this.before('READ', Customers, req =>
+      readSourcesOf(req, [...NAMED_CODES.map(({ name, code }) => ({ column: name, sources: [code] })), ...PAYMENT_FIGURES.map(column => ({ column, sources: ['ID'] }))])
+    )
     this.on('READ', Countries, req => countriesOf(req.locale ?? 'en', (req.query.SELECT as { limit?: Parameters<typeof countriesOf>[1] }).limit))
     this.before('READ', Timeline_, req => readSourcesOf(req, [{ column: 'text', sources: TIMELINE_TEXT_SOURCES }]))
     this.after('READ', Timeline_, (entries, req) => renderTimelineTexts([entries ?? []].flat(), req.locale ?? 'en'))
-    this.after('READ', Customers, (customers, req) => {
+    this.after('READ', Customers, async (customers, req) => {
       const locale = req.locale ?? 'en'
-      for (const customer of [customers ?? []].flat())
+      const rows = [customers ?? []].flat()
+      for (const customer of rows)
         for (const { name, code, kind } of NAMED_CODES) if (customer[code] !== undefined) customer[name] = nameOfCode(customer[code], kind, locale)
+      if (!asksFor(req, PAYMENT_FIGURES)) return
+      const figures = await paymentFigures(rows.map(customer => customer.ID as string), new Date(req.timestamp))
+      for (const customer of rows) Object.assign(customer, figures.get(customer.ID as string))
     })
 
     this.on(Invoice.actions.recordConfirmation, async req => {
@@ -148,6 +158,12 @@ export default class ReceivablesService extends cds.ApplicationService {
     // The active dispute as the service shows it (with IsActiveEntity): Fiori puts it in place of what it shows.
     return this.run(SELECT.one.from(Disputes).where({ ID: this.key(req), IsActiveEntity: true }))
   }
+}
+
+/** Whether a read asks for any of the columns (a read without columns asks for all). */
+function asksFor(req: cds.Request, columns: readonly string[]): boolean {
+  const selected = (req.query.SELECT as { columns?: { ref?: string[] }[] }).columns
+  return !selected || selected.some(column => column.ref?.length === 1 && columns.includes(column.ref[0]))
 }
 
 /** Adds to a read's columns what a column asked for is made of, where the request did not ask for it itself. */
