@@ -8,6 +8,7 @@ import { followS4Events } from './sync/s4-events'
 import { checkWriteBackTargets } from './writeback'
 import { linkSettings, rateLimit } from './links'
 import { respondInput } from './respond-input'
+import { logoOf } from './respond/company'
 import { recoverQueues } from './queue-recovery'
 import { admission, answerPoolTimeoutsWith503 } from './saturation'
 import { installRequestGuards } from './request-guards'
@@ -51,6 +52,13 @@ cds.on('bootstrap', app => {
     res.setHeader('Referrer-Policy', 'no-referrer')
     res.setHeader('X-Content-Type-Options', 'nosniff')
     next()
+  })
+  // The company's logo on the page, per company code (srv/respond/company.ts): from the page's own origin.
+  app.get('/respond/logos/:companyCode', (req, res) => {
+    const logo = logoOf(req.params.companyCode)
+    if (!logo) return void res.sendStatus(404)
+    res.type(logo.type).setHeader('Cache-Control', 'public, max-age=3600')
+    res.sendFile(logo.file)
   })
 })
 

@@ -13,12 +13,21 @@ import { issueLink, revokeLinks } from '../srv/links'
 import { resetFailures } from '../srv/links/rate-limit'
 import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
 import { measure } from './browser/checks'
-import { BillingDocumentItems, Customers } from '#cds-models/invoicecrm/mirror'
+import { BillingDocumentItems, Customers, ReceivableItems } from '#cds-models/invoicecrm/mirror'
+import { refreshReceivableStatus } from '../srv/sync/receivable-status'
+import type { CompanySettings } from '../srv/respond/company'
+import type { CdsDate } from '#cds-models/_'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
 const APP = join(__dirname, '../app/respond')
 const CONTACT = 'ap@example.com'
+const COMPANY = {
+  name: 'Contoso Tools AG',
+  logo: 'app/respond/brand/demo-logo.svg',
+  contact: { email: 'forderungen@contoso-tools.example', phone: '+49 30 555 0100' },
+  bank: { accountHolder: 'Contoso Tools AG', bankName: 'Testbank', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' },
+}
 
 const DESKTOP: PageOptions = { width: 1280, height: 800 }
 const PHONE: PageOptions = { width: 360, height: 740, mobile: true }
@@ -45,11 +54,15 @@ describe('customer response page in Chromium', function () {
   /** Invoices not used by a test yet: each test answers about its own one. */
   let candidates: Candidate[] = []
 
-  const crm = () => (cds.env.requires as unknown as { crm: { dispatch: Record<string, unknown> } }).crm
+  const crm = () => (cds.env.requires as unknown as { crm: { dispatch: Record<string, unknown>; companies?: Record<string, CompanySettings> } }).crm
   let dispatch: Record<string, unknown>
+  let companies: Record<string, CompanySettings> | undefined
   const mails: string[] = []
 
   before(async () => {
+    // The company behind the invoices of company code 1710, as an installation configures it.
+    companies = crm().companies
+    crm().companies = { '1710': COMPANY }
     // Not about sending invoices: keep the dispatch that follows a sync from mailing the whole mirror meanwhile.
     dispatch = { ...crm().dispatch }
     Object.assign(crm().dispatch, { since: null, sinceDays: null })
@@ -71,6 +84,7 @@ describe('customer response page in Chromium', function () {
     await sim?.close()
     settings.url = originalUrl
     Object.assign(crm().dispatch, dispatch)
+    crm().companies = companies
   })
   afterEach(async function () {
     // What the pages showed when the test failed, attached to its error for whoever reads the CI output.
@@ -496,6 +510,43 @@ describe('customer response page in Chromium', function () {
       expect(js, file).not.to.match(/https?:\/\//)
     }
     expect(readFileSync(join(APP, 'respond.css'), 'utf8')).not.to.match(/@import|url\(|https?:\/\//)
+  })
+
+  it('desktop, German: comes from the company: its name and logo, the printed invoice to view and save, how to pay, overdue, units in words', async () => {
+    const invoice = take('DE')
+    // Overdue: its FI items fell due 20 days ago.
+    const due = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10)
+    await UPDATE(ReceivableItems).set({ netDueDate: due as CdsDate, isCleared: false }).where({ billingDocument_ID: invoice.ID })
+    await refreshReceivableStatus(cds.db, [invoice.ID])
+    const { token } = await issueLink({ purpose: 'invoiceResponse', invoice: invoice.ID, contactEmail: CONTACT })
+    const fenced = await open({ ...DESKTOP, locale: 'de-DE' }, `#t=${token}`)
+    const { page } = fenced
+    await state(page, 'invoice')
+
+    expect(await page.locator('#brand').innerText()).to.equal(COMPANY.name)
+    const logo = page.getByTestId('company-logo')
+    await page.waitForFunction(() => (document.querySelector('[data-testid="company-logo"]') as HTMLImageElement | null)?.complete === true)
+    expect(await logo.evaluate(img => (img as HTMLImageElement).naturalWidth), 'the logo loaded').to.be.greaterThan(0)
+    const dueText = new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${due}T00:00:00Z`))
+    expect(await page.getByTestId('payment-state').innerText()).to.include(`Überfällig seit ${dueText}`)
+    const bank = (await page.getByTestId('bank-details').innerText()).replace(/\s+/g, ' ')
+    for (const shown of ['Kontoinhaber', COMPANY.bank.accountHolder, 'DE89 3704 0044 0532 0130 00', COMPANY.bank.bic, 'Verwendungszweck', invoice.ID]) expect(bank).to.include(shown)
+    expect(await page.locator(`[data-testid="ar-contact"] a[href="mailto:${COMPANY.contact.email}"]`).count()).to.equal(1)
+    // S/4HANA's unit PC in words; never the code.
+    const quantities = await page.locator('table.lines-table tbody td[data-label="Menge"]').allInnerTexts()
+    expect(quantities.length).to.equal(invoice.items.length)
+    for (const [i, shown] of quantities.entries()) if (invoice.items[i].unit === 'PC') expect(shown).to.match(/ Stk\.$/)
+    await expectLayoutOk(page, 'desktop invoice of the company')
+    await shots(page, 'invoice-de-company')
+
+    // The invoice as S/4HANA printed it: saved, and shown in a tab of its own.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-pdf').click()])
+    expect(download.suggestedFilename()).to.equal(`${invoice.ID}.pdf`)
+    expect(readFileSync(await download.path()).subarray(0, 5).toString()).to.equal('%PDF-')
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), page.getByTestId('view-pdf').click()])
+    expect(tab.url()).to.match(/^blob:/)
+    await tab.close()
+    fenced.assertClean()
   })
 
   it('has every text in English, German and Chinese', async () => {

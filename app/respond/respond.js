@@ -67,7 +67,14 @@ function money(value, currency) {
 function quantity(value, unit) {
   if (value === null || value === undefined || value === '') return '–'
   const number = new Intl.NumberFormat(locale(), { maximumFractionDigits: 3 }).format(value)
-  return unit ? `${number} ${unit}` : number
+  return unit ? `${number} ${unitName(unit)}` : number
+}
+
+/** S/4HANA's unit of measure (PC, KG, H…) as the reader says it; a unit the page does not know as its code. */
+const unitName = unit => {
+  const key = `unit_${String(unit).toUpperCase()}`
+  const name = t(key)
+  return name === key ? unit : name
 }
 
 /** A calendar date (YYYY-MM-DD): formatted in UTC, so no time zone moves it to the day before. */
@@ -319,7 +326,7 @@ function hasOpenDispute(view) {
 function renderInvoice(flash, { focus = false } = {}) {
   const view = state.view
   const invoice = view.invoice || {}
-  const layout = h('div', { class: 'layout' }, summaryCard(view, flash ? 'h2' : 'h1'), actionsCard(view), linesCard(invoice))
+  const layout = h('div', { class: 'layout' }, summaryCard(view, flash ? 'h2' : 'h1'), actionsCard(view), paymentCard(view), linesCard(invoice))
   show('invoice', flash && flashBanner(flash), layout)
   if (flash) announce(`${flash.title}. ${flash.text}`)
   if (flash || focus) focusHeading()
@@ -344,6 +351,7 @@ function summaryCard(view, headingTag) {
     { class: 'card summary', 'aria-labelledby': 'invoice-title' },
     view.customerName && h('p', { class: 'eyebrow' }, h('span', { class: 'visually-hidden', text: `${t('customer')}: ` }), view.customerName),
     h(headingTag, { id: 'invoice-title', class: 'summary__title', text: t('invoiceHeading', { number: invoice.number || '' }) }),
+    paymentState(invoice),
     h(
       'div',
       { class: 'summary__due' },
@@ -357,8 +365,81 @@ function summaryCard(view, headingTag) {
       fact(t('netAmount'), money(invoice.netAmount, invoice.currency), true),
       fact(t('taxAmount'), money(invoice.taxAmount, invoice.currency), true),
       fact(t('grossAmount'), money(invoice.grossAmount, invoice.currency), true, 'fact--total')
-    )
+    ),
+    documentButtons(invoice)
   )
+}
+
+/** Paid, or overdue by how many days: what the customer should know first. Nothing while it is simply due. */
+function paymentState(invoice) {
+  if (invoice.isCleared) return h('p', { class: 'state-badge state-badge--paid', 'data-testid': 'payment-state' }, icon('check-small'), h('span', { text: t('paidBadge') }))
+  if (invoice.daysOverdue > 0)
+    return h('p', { class: 'state-badge state-badge--overdue', 'data-testid': 'payment-state' }, icon('alert-small'), h('span', { text: t('overdueBadge', { date: date(invoice.dueDate) }) }))
+  return null
+}
+
+/** The invoice as S/4HANA printed it: shown in a new tab, or saved. Read when asked, never kept in the page. */
+function documentButtons(invoice) {
+  const row = h('div', { class: 'document-buttons' })
+  const open = async (button, save) => {
+    const done = busy(button)
+    try {
+      const printed = await call('invoiceDocument')
+      const bytes = Uint8Array.from(atob(printed.content), c => c.charCodeAt(0))
+      const url = URL.createObjectURL(new Blob([bytes], { type: printed.mediaType || 'application/pdf' }))
+      if (save) h('a', { href: url, download: printed.fileName || `${invoice.number}.pdf` }).click()
+      else window.open(url, '_blank', 'noopener')
+      // The new tab or the download has the file by then; the page need not keep it.
+      setTimeout(() => URL.revokeObjectURL(url), 60000)
+    } catch (error) {
+      inlineError(row, inlineMessage(error))
+    } finally {
+      done()
+    }
+  }
+  const view = h('button', { type: 'button', class: 'button button--secondary', 'data-testid': 'view-pdf', text: t('viewPdf') })
+  const save = h('button', { type: 'button', class: 'button button--secondary', 'data-testid': 'download-pdf', text: t('downloadPdf') })
+  view.addEventListener('click', () => open(view, false))
+  save.addEventListener('click', () => open(save, true))
+  return append(row, [view, save])
+}
+
+/** How to pay (the company's bank account, the invoice number as reference) and whom to ask, as configured. */
+function paymentCard(view) {
+  const payment = view.payment
+  const company = view.company || {}
+  if (!payment && !company.contactEmail && !company.contactPhone) return null
+  const card = h('section', { class: 'card payment', 'aria-labelledby': 'payment-title' }, h('h2', { id: 'payment-title', text: t(payment ? 'paymentHeading' : 'questionsHeading') }))
+  if (payment)
+    append(card, [
+      h(
+        'dl',
+        { class: 'facts facts--compact', 'data-testid': 'bank-details' },
+        payment.accountHolder && fact(t('accountHolder'), payment.accountHolder),
+        payment.bankName && fact(t('bankName'), payment.bankName),
+        fact(t('iban'), groupsOfFour(payment.iban), false, 'fact--code'),
+        payment.bic && fact(t('bic'), payment.bic, false, 'fact--code'),
+        fact(t('paymentReference'), payment.reference, false, 'fact--code')
+      ),
+      h('p', { class: 'muted', text: t('referenceHint') }),
+    ])
+  const contact = [
+    company.contactEmail && h('a', { href: `mailto:${company.contactEmail}`, text: company.contactEmail }),
+    company.contactPhone && h('a', { href: `tel:${company.contactPhone.replace(/[^+\d]/g, '')}`, text: company.contactPhone }),
+  ].filter(Boolean)
+  if (contact.length) append(card, [h('p', { class: 'payment__contact', 'data-testid': 'ar-contact' }, h('span', { text: t('questions') }), ...contact)])
+  return card
+}
+
+/** An IBAN as it is printed: in groups of four. */
+const groupsOfFour = iban => String(iban).replace(/(.{4})(?=.)/g, '$1 ')
+
+/** The company's name and logo in the masthead, once the invoice says whose it is. */
+function showCompany(company) {
+  if (!company) return
+  if (company.name) document.getElementById('brand').textContent = company.name
+  const mark = document.querySelector('.masthead__logo')
+  if (company.logoUrl && mark) mark.replaceWith(h('img', { class: 'masthead__image', src: company.logoUrl, alt: '', 'data-testid': 'company-logo' }))
 }
 
 function fact(label, value, isAmount, extraClass) {
@@ -980,6 +1061,7 @@ async function load() {
     return showApiError(error, load)
   }
   setLanguage(languageOf(state.view.language))
+  showCompany(state.view.company)
   if (state.view.purpose === 'survey') renderSurvey()
   else if (state.view.purpose === 'invoiceResponse') renderInvoice()
   else renderError('wrongPurpose')

@@ -17,13 +17,15 @@ export interface InvoiceSummary {
   isCleared: boolean | null
   daysOverdue: number | null
   payer_ID: string | null
+  /** Whose invoice it is: the company's letterhead and bank account on the customer's page. */
+  companyCode: string | null
   items: { item: string; description: string; quantity: string; unit: string; netAmount: string }[]
 }
 
 export async function invoiceSummary(id: string): Promise<InvoiceSummary | undefined> {
   const header = (await SELECT.one
     .from(Invoices)
-    .columns('ID as number', 'documentDate as date', 'netDueDate as dueDate', 'currency', 'netAmount', 'taxAmount', 'grossAmount', 'openAmount', 'isCleared', 'daysOverdue', 'payer_ID')
+    .columns('ID as number', 'documentDate as date', 'netDueDate as dueDate', 'currency', 'netAmount', 'taxAmount', 'grossAmount', 'openAmount', 'isCleared', 'daysOverdue', 'payer_ID', 'companyCode')
     // Aliased columns, which the entity's type does not know.
     .where({ ID: id })) as unknown as Omit<InvoiceSummary, 'items'> | undefined
   if (!header) return undefined

@@ -40,11 +40,39 @@ service RespondService {
     raisedAt   : Timestamp;
   }
 
+  /** The company the invoice is from (srv/respond/company.ts): its letterhead on the page. */
+  type Company {
+    name         : String(120);
+    /** Relative to the page: the company's logo (srv/server.ts serves it). */
+    logoUrl      : String(100);
+    contactEmail : String(241);
+    contactPhone : String(40);
+  }
+
+  /** Where to pay the invoice: the company's bank account, the invoice number as the reference. */
+  type PaymentDetails {
+    accountHolder : String(120);
+    bankName      : String(120);
+    iban          : String(34);
+    bic           : String(11);
+    reference     : String(35);
+  }
+
+  /** The invoice as S/4HANA prints it, for the page to show or save. */
+  type InvoiceDocument {
+    fileName  : String(100);
+    mediaType : String(100);
+    /** base64 */
+    content   : LargeString;
+  }
+
   /** What the response page shows: the document, and what this contact already said about it. */
   type View {
     purpose         : crm.LinkPurpose;
     language        : String(2);
     customerName    : String(81);
+    company         : Company;
+    payment         : PaymentDetails;
     invoice         : InvoiceSummary;
     confirmedAt     : Timestamp;
     dispute         : DisputeSummary;
@@ -70,6 +98,7 @@ service RespondService {
   }
 
   action view(token : String(200) @mandatory)                                returns View;
+  action invoiceDocument(token : String(200) @mandatory)                     returns InvoiceDocument;
   action confirm(token : String(200) @mandatory)                             returns Outcome;
 
   /** The whole invoice (no lines, no amount) or chosen lines and/or an amount, with a reason. */

@@ -3,6 +3,8 @@ import { clientIp, retryAfterSeconds, TooManyRequests, verifyLinkFrom, type Link
 import { confirmInvoice, markOpened, proposeContact, raiseDispute, type Speaker } from '../crm/conversations'
 import { answerSurvey } from '../crm/surveys'
 import { invoiceSummary } from '../crm/invoice-summary'
+import { companyIdentity, paymentDetails } from './company'
+import { invoiceDocument } from './invoice-document'
 import { answerWithoutEcho } from '../respond-errors'
 import { checkContactProposalBudget } from '../crm/contacts'
 import { ContactProposals, DisputeReason, Disputes, InvoiceConversations, SurveyAnswers, SurveyInvitations } from '#cds-models/invoicecrm/crm'
@@ -14,6 +16,7 @@ import type { DisputeSummary } from '#cds-models/RespondService'
 export default class RespondService extends cds.ApplicationService {
   init() {
     this.on('view', req => this.answer(req, ['invoiceResponse', 'survey'], (link, speaker) => this.viewOf(link, speaker)))
+    this.on('invoiceDocument', req => this.answer(req, ['invoiceResponse'], link => invoiceDocument(link.invoiceId!)))
     this.on('confirm', req => this.answer(req, ['invoiceResponse'], (link, speaker) => confirmInvoice(link.invoiceId!, speaker)))
     this.on('dispute', req =>
       this.answer(req, ['invoiceResponse'], (link, speaker) => {
@@ -75,11 +78,13 @@ export default class RespondService extends cds.ApplicationService {
       : undefined
     const proposed = invoiceId ? await SELECT.one.from(ContactProposals).columns('ID').where({ invoice_ID: invoiceId, proposedBy: speaker.by }) : undefined
     const answered = link.invitationId ? await SELECT.one.from(SurveyAnswers).columns('csat').where({ invitation_ID: link.invitationId }) : undefined
-    const { payer_ID: _payer, ...summary } = invoice ?? { payer_ID: null }
+    const { payer_ID: _payer, companyCode, ...summary } = invoice ?? { payer_ID: null, companyCode: null }
     return {
       purpose: link.purpose,
       language: customer?.language ?? 'EN',
       customerName: customer?.name ?? null,
+      company: companyIdentity(companyCode),
+      payment: invoice && !invoice.isCleared ? paymentDetails(companyCode, invoice.number) : null,
       invoice: invoice ? summary : null,
       confirmedAt: conversation?.confirmedAt ?? null,
       dispute: dispute ?? null,
