@@ -28,6 +28,8 @@ entity Customers : RemovableInS4 {
       dunning         : Composition of many CustomerDunning on dunning.customer = $self;
       salesOrders     : Association to many SalesOrders on salesOrders.soldTo = $self;
       invoices        : Association to many BillingDocuments on invoices.payer = $self;
+      /** What it owes (kept by the sync): none while it has no open item. */
+      balance         : Association to one CustomerBalances on balance.customer = $self.ID;
 }
 
 /** Sales-area data of a customer (A_CustomerSalesArea): payment terms and sales blocks. */
@@ -202,4 +204,19 @@ entity ReceivableItems {
       lastDunnedOn       : Date       @title: '{i18n>LastDunnedOn}';
       paymentTerms       : String(4)  @title: '{i18n>PaymentTerms}';
       isReversed         : Boolean    @title: '{i18n>IsReversed}';
+}
+
+/**
+ * What each customer owes, from its open FI items: kept by the sync in the transaction that writes them
+ * (srv/sync/customer-balances.ts), so that Customer 360's list sorts by it without summing every open item for
+ * every page. What is overdue depends on the day: the first read of a new day brings every row to it (asOf).
+ * A customer with open items in several currencies has no currency and no amounts here (its aging has each).
+ */
+entity CustomerBalances {
+  key customer      : String(10);
+      currency      : String(5);
+      openAmount    : Decimal(24, 3);
+      overdueAmount : Decimal(24, 3);
+      /** The day overdueAmount was computed for. */
+      asOf          : Date;
 }

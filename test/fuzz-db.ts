@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import cds from '@sap/cds'
 import { connectAppDatabase } from './app-database'
 import { refreshReceivableStatus } from '../srv/sync/receivable-status'
+import { refreshCustomerBalances } from '../srv/sync/customer-balances'
 
 type Definition = { kind: string; query?: unknown; projection?: unknown; '@cds.persistence.skip'?: boolean; '@cds.persistence.exists'?: boolean }
 
@@ -40,8 +41,9 @@ async function seed() {
       currency: 'EUR',
     }))
   )
-  // What the sync does after writing FI items: their invoices' receivable status from them.
+  // What the sync does after writing FI items: their invoices' receivable status and their customers' balances.
   await refreshReceivableStatus(cds.db, 'all')
+  await refreshCustomerBalances(cds.db, 'all')
   await INSERT.into(`${C}.InvoiceConversations`).entries(
     { invoice_ID: '90000001', customer_ID: '1000001', dispatchStatus: 'sent', sentAt: new Date(Date.now() - 9 * day).toISOString() },
     { invoice_ID: '90000002', customer_ID: '1000001', dispatchStatus: 'bounced', dispatchAttempts: 1 },

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eventually, sleep } from './support'
 import { refreshReceivableStatus } from '../srv/sync/receivable-status'
+import { refreshCustomerBalances } from '../srv/sync/customer-balances'
 import { Disputes, type DisputeOutcome, type DisputeReason, type DisputeStatus } from '#cds-models/invoicecrm/crm'
 
 const M = 'invoicecrm.mirror'
@@ -99,8 +100,9 @@ describe('ReceivablesService for the Fiori apps', () => {
       fiItem('90000201', 'C2', 250, 3),
       fiItem('90000301', 'C3', 80, 8)
     )
-    // What the sync does after writing FI items: their invoices' receivable status from them.
+    // What the sync does after writing FI items: their invoices' receivable status and their customers' balances.
     await refreshReceivableStatus(cds.db, 'all')
+    await refreshCustomerBalances(cds.db, 'all')
     await INSERT.into(`${C}.InvoiceConversations`).entries(
       { invoice_ID: '90000101', customer_ID: 'C1', dispatchStatus: 'sent', sentAt: new Date().toISOString() },
       { invoice_ID: '90000102', customer_ID: 'C1', dispatchStatus: 'bounced', dispatchAttempts: 1, dispatchError: '550 mailbox unavailable' },

@@ -10,22 +10,17 @@ service ReceivablesService {
     *,
     invoices    : redirected to Invoices,
     salesOrders : redirected to SalesOrders,
-    // What the customer owes, from its open FI items, and what it disputes: summed for the rows read, each by the
-    // index on the customer's open items (db/indexes.cds) or its disputes, never kept (they would be out of date the
-    // day an item falls due). In one currency only: a customer with open items in several has them in its aging.
-    // (Here, not in srv/receivables/apps.cds: CDS takes no subquery in `extend … with columns`.)
+    // What the customer owes, from its open FI items, kept by the sync (db/mirror.cds CustomerBalances): Customer 360
+    // sorts by it. In one currency only: a customer with open items in several has them in its aging.
     @title: '{i18n>Currency}'
-    (select from mirror.ReceivableItems { case when min(currency) = max(currency) then min(currency) end as currency }
-      where customer.ID = Customers.ID and isCleared = false) as balanceCurrency : String(5),
+    balance.currency as balanceCurrency,
     @title: '{i18n>OpenAmount}' @Measures.ISOCurrency: balanceCurrency
-    (select from mirror.ReceivableItems {
-      cast(case when count(1) = 0 then 0 when min(currency) = max(currency) then sum(amount) end as Decimal(24, 3)) as amount
-    } where customer.ID = Customers.ID and isCleared = false) as openAmount : Decimal(24, 3),
+    // cast: a CASE has no numeric affinity in SQLite, so comparisons with a number would be textual.
+    cast(case when balance.customer is null then 0 else balance.openAmount end as Decimal(24, 3)) as openAmount : Decimal(24, 3),
     @title: '{i18n>OverdueAmount}' @Measures.ISOCurrency: balanceCurrency
-    (select from mirror.ReceivableItems {
-      cast(case when count(1) = 0 then 0 when min(currency) = max(currency)
-        then sum(case when days_between(netDueDate, $now) > 0 then amount else 0 end) end as Decimal(24, 3)) as amount
-    } where customer.ID = Customers.ID and isCleared = false) as overdueAmount : Decimal(24, 3),
+    cast(case when balance.customer is null then 0 else balance.overdueAmount end as Decimal(24, 3)) as overdueAmount : Decimal(24, 3),
+    // What it disputes: summed for the rows read, by the index on the disputes' customer (a few per customer).
+    // (Here, not in srv/receivables/apps.cds: CDS takes no subquery in `extend … with columns`.)
     @title: '{i18n>Currency}'
     (select from crm.Disputes { case when min(currency) = max(currency) then min(currency) end as currency }
       where customer.ID = Customers.ID and status in ('Open', 'InProcess')) as disputedCurrency : String(5),
@@ -33,7 +28,7 @@ service ReceivablesService {
     (select from crm.Disputes {
       cast(case when count(1) = 0 then 0 when min(currency) = max(currency) then sum(disputedAmount) end as Decimal(24, 3)) as amount
     } where customer.ID = Customers.ID and status in ('Open', 'InProcess')) as disputedAmount : Decimal(24, 3),
-  };
+  } excluding { balance };
 
   @readonly
   entity CustomerSalesAreas as projection on mirror.CustomerSalesAreas;

@@ -15,6 +15,7 @@ import { nameOfCode, type Kind } from '../display-names'
 import { renderTimelineTexts, TIMELINE_TEXT_SOURCES } from '../crm/timeline-text'
 import { countriesOf } from './countries'
 import { paymentFigures } from './customer-kpis'
+import { balancesOfToday } from '../sync/customer-balances'
 
 /** The customers' codes shown by name (srv/display-names.ts): the virtual name column, its code column, the kind. */
 const NAMED_CODES = [
@@ -50,9 +51,10 @@ export default class ReceivablesService extends cds.ApplicationService {
     })
 
     // A name asked for alone needs its code read too; a timeline entry's text, its message and parameters.
-    this.before('READ', Customers, req =>
+    this.before('READ', Customers, async req => {
       readSourcesOf(req, [...NAMED_CODES.map(({ name, code }) => ({ column: name, sources: [code] })), ...PAYMENT_FIGURES.map(column => ({ column, sources: ['ID'] }))])
-    )
+      await balancesOfToday(new Date(req.timestamp))
+    })
     this.on('READ', Countries, req => countriesOf(req.locale ?? 'en', (req.query.SELECT as { limit?: Parameters<typeof countriesOf>[1] }).limit))
     this.before('READ', Timeline_, req => readSourcesOf(req, [{ column: 'text', sources: TIMELINE_TEXT_SOURCES }]))
     this.after('READ', Timeline_, (entries, req) => renderTimelineTexts([entries ?? []].flat(), req.locale ?? 'en'))

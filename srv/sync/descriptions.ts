@@ -1,7 +1,8 @@
 import cds from '@sap/cds'
 import { dateAndTimeStamp, dateTimeOffsetStamp, type ChangeStamp } from './change-stamps'
 import { RECEIVABLE_STATUS_TARGETS, refreshReceivableStatus } from './receivable-status'
-import { BillingDocumentItems, BillingDocumentPartners, BillingDocuments, CustomerCompanies, CustomerDunning_, CustomerSalesAreas, Customers, ReceivableItems, SalesOrderItems, SalesOrders } from '#cds-models/invoicecrm/mirror'
+import { refreshCustomerBalances } from './customer-balances'
+import { BillingDocumentItems, CustomerBalances, BillingDocumentPartners, BillingDocuments, CustomerCompanies, CustomerDunning_, CustomerSalesAreas, Customers, ReceivableItems, SalesOrderItems, SalesOrders } from '#cds-models/invoicecrm/mirror'
 
 // What the sync mirrors: one declarative description per entity, read by the one engine in ./engine.ts.
 // Field maps go from our column to S/4HANA's property (a string) or to a function of the converted record
@@ -321,8 +322,13 @@ export const receivableItems: SyncDescription = {
   onRemoved: 'delete',
   // The receivable status of the invoices of a page; after FI items were deleted, of every invoice (which invoices
   // the deleted items belonged to is gone with them).
-  afterWrite: (tx, rows) => refreshReceivableStatus(tx, rows === 'removed' ? 'all' : rows.map(r => r.billingDocument_ID as string | null)),
-  afterWriteTargets: RECEIVABLE_STATUS_TARGETS,
+  // And what their customers owe (an item moved to another customer leaves the first one's balance until the next
+  // day brings every balance up to date).
+  afterWrite: async (tx, rows) => {
+    await refreshReceivableStatus(tx, rows === 'removed' ? 'all' : rows.map(r => r.billingDocument_ID as string | null))
+    await refreshCustomerBalances(tx, rows === 'removed' ? 'all' : rows.map(r => r.customer_ID as string | null))
+  },
+  afterWriteTargets: [...RECEIVABLE_STATUS_TARGETS, CustomerBalances.name],
 }
 
 export const descriptions: SyncDescription[] = [

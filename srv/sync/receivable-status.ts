@@ -40,9 +40,9 @@ const CLEARED_COPY = `UPDATE ${CONVERSATIONS} SET invoiceCleared = coalesce((SEL
  * nothing), so that every chunk runs the same statement: a list of literals made a new statement per page, which the
  * SQLite worker compiled anew and which held memory until it was collected (tens of MB at 100k invoices).
  */
-const CHUNK = 1000
+export const CHUNK = 1000
 /** The chunk's parameters as written in SQL: PostgreSQL's driver numbers them, SQLite's and SAP HANA's take `?`. */
-const parameters = (tx: cds.Service) =>
+export const parameters = (tx: cds.Service) =>
   `(${Array.from({ length: CHUNK }, (_, i) => ((tx as unknown as { options?: { kind?: string } }).options?.kind === 'postgres' ? `$${i + 1}` : '?')).join(', ')})`
 
 /**
