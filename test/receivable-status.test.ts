@@ -4,6 +4,7 @@
 // filters by days overdue, answered through the open due date (srv/days-overdue.ts), select what the rows say.
 import cds from '@sap/cds'
 import { eventually } from './support'
+import { followUpsDone } from '../srv/crm/workflows'
 import { createSimulator, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'
@@ -316,15 +317,16 @@ describe('receivable status of invoices, maintained by the sync from their FI it
         const again = (await SELECT.from('ReceivablesService.Invoices').columns('ID').where({ dispatchStatus: 'sent', isCleared: false })) as unknown[]
         return { rows: sent.length, counted: crm.data['@odata.count'] as number, stable: sent.length === again.length }
       }
+      await followUpsDone()
       const counts = await eventually('no delivery between the reads', async () => {
         const c = await sentCounts()
         return c.stable && c
       })
-      expect(counts.counted).to.equal(counts.rows)
+      expect(counts.counted, 'the sent, uncleared invoices').to.equal(counts.rows)
       const payer = ((await SELECT.one.from(`${M}.BillingDocuments`).columns('payer_ID').where({ isCleared: false })) as { payer_ID: string }).payer_ID
       const mine = ((await SELECT.from(`${M}.BillingDocuments`).columns('ID').where({ payer_ID: payer })) as { ID: string }[]).map(r => r.ID)
       const page = await GET(`/odata/v4/receivables/Customers('${payer}')/invoices?$count=true&$select=ID,daysOverdue&$orderby=daysOverdue desc&$filter=daysOverdue ge 0`)
-      expect(page.data['@odata.count']).to.equal(all.filter(r => mine.includes(r.ID) && r.daysOverdue !== null).length)
+      expect(page.data['@odata.count'], `the invoices of ${payer}`).to.equal(all.filter(r => mine.includes(r.ID) && r.daysOverdue !== null).length)
       const days = (page.data.value as Row[]).map(r => r.daysOverdue!)
       expect(days).to.deep.equal([...days].sort((a, b) => b - a))
     })
