@@ -387,7 +387,7 @@ describe('write-back to S/4HANA', () => {
     const delivery = writeBackSettings().delivery
     const retryDelay = delivery.retryDelayMs
     // A failed delivery attempt comes back only after the CRM's next change was delivered, as it did in production.
-    const slowRetries = () => (delivery.retryDelayMs = 2000)
+    const slowRetries = (ms = 2000) => (delivery.retryDelayMs = ms)
     afterEach(() => (delivery.retryDelayMs = retryDelay))
 
     const RETRY = (op: string) => `${INTEGRATION}/WriteBackOperations(${op})/IntegrationService.retry`
@@ -445,7 +445,9 @@ describe('write-back to S/4HANA', () => {
 
     it('ends without a dunning block when the escalation failed transiently and the lift came before its next attempt', async () => {
       const { invoice, payer } = await unblockedCustomer()
-      slowRetries()
+      // Long enough for the three steps to the close (and the lift) on a loaded machine: with 2 s the escalation's
+      // retry came first on PostgreSQL now and then, and delivered the block before the lift removed it.
+      slowRetries(10_000)
       sim.faults.dropNext(1, dunningPatch(payer))
       const dispute = await disputeByPhone(invoice)
       await disputeAction(dispute, 'escalate', { reason: 'Legal action announced' }, 'manager')
