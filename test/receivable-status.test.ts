@@ -326,7 +326,8 @@ describe('receivable status of invoices, maintained by the sync from their FI it
       const payer = ((await SELECT.one.from(`${M}.BillingDocuments`).columns('payer_ID').where({ isCleared: false })) as { payer_ID: string }).payer_ID
       const mine = ((await SELECT.from(`${M}.BillingDocuments`).columns('ID').where({ payer_ID: payer })) as { ID: string }[]).map(r => r.ID)
       const page = await GET(`/odata/v4/receivables/Customers('${payer}')/invoices?$count=true&$select=ID,daysOverdue&$orderby=daysOverdue desc&$filter=daysOverdue ge 0`)
-      expect(page.data['@odata.count'], `the invoices of ${payer}`).to.equal(all.filter(r => mine.includes(r.ID) && r.daysOverdue !== null).length)
+      // `ge 0` holds for every invoice: one without FI items has nothing overdue, as for the comparisons above.
+      expect(page.data['@odata.count'], `the invoices of ${payer}`).to.equal(all.filter(r => mine.includes(r.ID)).length)
       const days = (page.data.value as Row[]).map(r => r.daysOverdue!)
       expect(days).to.deep.equal([...days].sort((a, b) => b - a))
     })
