@@ -54,6 +54,16 @@ describe('Fiori apps in Chromium', function () {
     const overdueIds = new Set(overdue.map(o => o.ID))
     expect(shownIds.filter(id => !overdueIds.has(id ?? '')), 'every row shown is overdue').to.deep.equal([])
     await fp.shot('fiori-invoices-overdue')
+    // At 1440 px the list's columns fit: nothing to scroll sideways to, no column title cut off.
+    const fit = await page.evaluate(() => {
+      const table = document.querySelector('.sapUiTable')
+      // A title is cut where it or its text wrapper is wider than the room the cell gives it.
+      const cut = [...document.querySelectorAll('.sapUiTableHeaderCell')]
+        .filter(cell => [...cell.querySelectorAll('.sapMLabel, .sapMLabelTextWrapper')].some(l => l.scrollWidth > l.clientWidth + 1))
+        .map(cell => cell.textContent)
+      return { scrolls: Boolean(table?.classList.contains('sapUiTableHScr')), cut }
+    })
+    expect(fit, `the list at ${page.viewportSize()?.width} px`).to.deep.equal({ scrolls: false, cut: [] })
 
     const invoice = shownIds[0]!
     // A long history of the invoice, one entry a day: its timeline must show it newest first, whatever order the
@@ -339,6 +349,26 @@ describe('Fiori apps in Chromium', function () {
     await fp.shot('fiori-customer-360-drill-down')
     await fp.check()
   })
+
+  for (const [locale, tile, texts] of [
+    ['de-DE', 'Kunde 360', { list: ['Offener Betrag', 'Überfälliger Betrag', 'Beanstandeter Betrag'], header: ['Forderungslaufzeit (DSO)', 'Durchschnittlicher Zahlungsverzug (Tage)'], bucket: 'Nicht fällig' }],
+    ['zh-CN', '客户 360', { list: ['未清金额', '逾期金额', '争议金额'], header: ['应收账款周转天数', '平均逾期天数'], bucket: '未到期' }],
+  ] as const)
+    it(`Customer 360 in ${locale}: the amounts, the figures and the aging buckets in the reader's language`, async () => {
+      const { customer } = (await SELECT.one.from('ReceivablesService.CustomerAgingBuckets').columns('customer').where({ bucket: 0 })) as { customer: string }
+      const name = ((await SELECT.one.from('ReceivablesService.Customers').columns('name').where({ ID: customer })) as { name: string }).name
+      const fp = await fiori.launchpad('manager', { width: 1440, height: 900, locale })
+      await fp.openTile(tile)
+      const { page } = fp
+      for (const column of texts.list) await fp.waitFor(page.locator('.sapMListTblHeader, .sapMListTblHeaderCell').filter({ hasText: column }), `the column ${column}`)
+      await page.evaluate(`window.location.hash = "#Customer-display&/Customers('${customer}')"`)
+      await fp.waitFor(objectPage(page).filter({ hasText: name }), `the page of customer ${customer}`)
+      const header = page.locator('.sapFDynamicPageHeaderContent:visible')
+      for (const label of [...texts.list.slice(0, 2), ...texts.header]) await fp.waitFor(header.filter({ hasText: label }), `${label} in the header`)
+      await fp.waitFor(page.locator('.sapMListTblRow:visible', { hasText: texts.bucket }), `the bucket ${texts.bucket}`)
+      await fp.shot(`fiori-customer-360-${locale}`)
+      await fp.check()
+    })
 
   it('Customer 360: creates a contact correction in draft, and the mirror keeps what S/4HANA says', async () => {
     const customer = (await SELECT.one.from('ReceivablesService.Customers').columns('ID', 'billingEmail').orderBy('ID')) as { ID: string; billingEmail: string | null }
