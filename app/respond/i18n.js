@@ -3,6 +3,9 @@
 // A key missing in one language falls back to English, so keep the three dictionaries in step
 // (test/respond-page.test.ts checks that they have the same keys).
 
+/** Units of measure written the same in English and German: their SI symbols (Chinese names them in words). */
+const SI_SYMBOLS = { unit_KG: 'kg', unit_G: 'g', unit_TO: 't', unit_L: 'l', unit_M: 'm', unit_KM: 'km', unit_M2: 'm²', unit_M3: 'm³' }
+
 export const dictionaries = Object.freeze({
   en: Object.freeze({
     pageTitle: 'Your invoice',
@@ -35,14 +38,7 @@ export const dictionaries = Object.freeze({
     unit_H: 'h',
     unit_MIN: 'min',
     unit_DAY: 'days',
-    unit_KG: 'kg',
-    unit_G: 'g',
-    unit_TO: 't',
-    unit_L: 'l',
-    unit_M: 'm',
-    unit_KM: 'km',
-    unit_M2: 'm²',
-    unit_M3: 'm³',
+    ...SI_SYMBOLS,
     linesHeading: 'Invoice lines',
     colItem: 'Item',
     colDescription: 'Description',
@@ -196,14 +192,7 @@ export const dictionaries = Object.freeze({
     unit_H: 'Std.',
     unit_MIN: 'Min.',
     unit_DAY: 'Tage',
-    unit_KG: 'kg',
-    unit_G: 'g',
-    unit_TO: 't',
-    unit_L: 'l',
-    unit_M: 'm',
-    unit_KM: 'km',
-    unit_M2: 'm²',
-    unit_M3: 'm³',
+    ...SI_SYMBOLS,
     linesHeading: 'Rechnungspositionen',
     colItem: 'Pos.',
     colDescription: 'Beschreibung',
