@@ -45,10 +45,11 @@ export function companyIdentity(companyCode: string | null | undefined) {
 
 /** Where the customer pays the invoice: the company's bank account, and the invoice number as the payment reference. */
 export function paymentDetails(companyCode: string | null | undefined, invoiceNumber: string) {
-  const bank = settingsOf(companyCode)?.bank
+  const settings = settingsOf(companyCode)
+  const bank = settings?.bank
   if (!bank?.iban) return null
   return {
-    accountHolder: bank.accountHolder ?? settingsOf(companyCode)?.name ?? null,
+    accountHolder: bank.accountHolder ?? settings?.name ?? null,
     bankName: bank.bankName ?? null,
     iban: bank.iban.replace(/\s+/g, ''),
     bic: bank.bic ?? null,
