@@ -385,10 +385,11 @@ describe('write-back to S/4HANA', () => {
 
   describe('in the order of the CRM changes', () => {
     const delivery = writeBackSettings().delivery
-    const retryDelay = delivery.retryDelayMs
+    const { retryDelayMs, maxRetryDelayMs } = delivery
     // A failed delivery attempt comes back only after the CRM's next change was delivered, as it did in production.
-    const slowRetries = (ms = 2000) => (delivery.retryDelayMs = ms)
-    afterEach(() => (delivery.retryDelayMs = retryDelay))
+    // The cap too: the test profile's (400 ms) would bring it back sooner than asked.
+    const slowRetries = (ms = 2000) => Object.assign(delivery, { retryDelayMs: ms, maxRetryDelayMs: Math.max(ms, maxRetryDelayMs) })
+    afterEach(() => Object.assign(delivery, { retryDelayMs, maxRetryDelayMs }))
 
     const RETRY = (op: string) => `${INTEGRATION}/WriteBackOperations(${op})/IntegrationService.retry`
     const dunningPatch = (payer: string) => `PATCH ${DUNNING_API}(Customer='${payer}'`
@@ -445,14 +446,16 @@ describe('write-back to S/4HANA', () => {
 
     it('ends without a dunning block when the escalation failed transiently and the lift came before its next attempt', async () => {
       const { invoice, payer } = await unblockedCustomer()
-      // Long enough for the three steps to the close (and the lift) on a loaded machine: with 2 s the escalation's
-      // retry came first on PostgreSQL now and then, and delivered the block before the lift removed it.
+      // Long enough for the three steps to the close (and the lift) on a loaded machine.
       slowRetries(10_000)
       sim.faults.dropNext(1, dunningPatch(payer))
       const dispute = await disputeByPhone(invoice)
       await disputeAction(dispute, 'escalate', { reason: 'Legal action announced' }, 'manager')
       const [escalation] = await operationsOf({ dispute_ID: dispute, event: 'escalated' })
-      await eventually('the escalation to fail once', async () => ((await operationsOf({ ID: escalation.ID }))[0].attempts > 0 ? true : undefined))
+      await eventually('the escalation to fail once and wait for its next attempt', async () => {
+        const [now] = await operationsOf({ ID: escalation.ID })
+        return now.attempts > 0 && now.status === 'Pending' ? true : undefined
+      })
       await closeDispute(dispute)
       await settled()
       expect(blockInS4(payer)).to.deep.equal([''])
