@@ -43,6 +43,8 @@ describe('Integration Monitor in Chromium', function () {
   // delivered), and one the admin gives up on.
   const toRetry = cds.utils.uuid()
   const toDiscard = cds.utils.uuid()
+  /** The invoice both operations were written back for. */
+  let invoice = ''
 
   before(async () => {
     // The fixture filled the mirror; the job runner (in-process without REDIS_URL) makes the monitor's actions work.
@@ -55,7 +57,8 @@ describe('Integration Monitor in Chromium', function () {
       billingDocument_ID: string
       salesOrder_ID: string
     }
-    const failed = { target: 'salesOrderText', event: 'confirmed', invoice_ID: item.billingDocument_ID, status: 'Failed', attempts: 8, httpStatus: 400, lastAttemptAt: new Date().toISOString() }
+    invoice = item.billingDocument_ID
+    const failed = { target: 'salesOrderText', event: 'confirmed', invoice_ID: invoice, status: 'Failed', attempts: 8, httpStatus: 400, lastAttemptAt: new Date().toISOString() }
     await INSERT.into(`${W}.WriteBackOperations`).entries(
       {
         ...failed,
@@ -233,5 +236,27 @@ describe('Integration Monitor in Chromium', function () {
     }
     await shot(fp, 'monitor-writeback-queue')
     await fp.check()
+  })
+
+  it('links a write-back to its invoice for a user who may read invoices; for the admin alone it stays a number', async () => {
+    const allOperations = async (fp: FioriPage) => {
+      await fp.openTile('Integration Monitor')
+      await fp.press(button(fp.page, 'Write-Back to S/4HANA'), 'the button to the write-back list')
+      await fp.press(fp.page.locator('.sapMITBFilter:visible', { hasText: 'All' }), 'the view of all operations')
+      await fp.waitFor(tableRows(fp.page).filter({ hasText: invoice }), `the operations of invoice ${invoice}`)
+      await fp.settled('the write-back list')
+    }
+    const admin = await fiori.launchpad('admin')
+    await allOperations(admin)
+    expect(await tableRows(admin.page).locator('.sapMLnk', { hasText: invoice }).count(), 'no link where the user may not read invoices').to.equal(0)
+    await admin.check()
+
+    const lead = await fiori.launchpad('lead')
+    await allOperations(lead)
+    await lead.press(tableRows(lead.page).locator('.sapMLnk', { hasText: invoice }).first(), `the link of invoice ${invoice}`)
+    await lead.waitFor(objectPage(lead.page).filter({ hasText: invoice }), `the page of invoice ${invoice} in Manage Invoices`)
+    expect(lead.page.url()).to.contain('#Invoice-manage').and.contain(`Invoices('${invoice}')`)
+    await shot(lead, 'monitor-writeback-invoice')
+    await lead.check()
   })
 })

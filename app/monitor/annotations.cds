@@ -260,7 +260,13 @@ annotate srv.WriteBackOperations with {
   ID                @UI.Hidden;
   canRetry          @UI.Hidden;
   canDiscard        @UI.Hidden;
-  invoiceNumber  @title: '{i18n>BillingDocument}';
+  // The invoice opens in Manage Invoices for those who may read invoices (an AR lead who also administers the
+  // integration); for an admin alone no target resolves and the number stays text. The operation's own key is
+  // passed on renamed, else it would arrive as the invoice's key.
+  invoiceNumber  @title: '{i18n>BillingDocument}' @Common.SemanticObject: 'Invoice' @Common.SemanticObjectMapping: [
+    { LocalProperty: ID, SemanticObjectProperty: 'writeBackOperation' },
+    { LocalProperty: invoiceNumber, SemanticObjectProperty: 'ID' },
+  ];
   customerNumber @title: '{i18n>Customer}';
   payload        @title: '{i18n>Payload}' @UI.MultiLineText;
   supersededBy   @title: '{i18n>SupersededBy}';

@@ -22,11 +22,12 @@ import { s4Settings } from '../../srv/s4/destination'
 import { frameworkDir, isFrameworkBuilt } from '../../srv/ui5-framework'
 import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './chromium'
 
-/** The mocked users of the test profile (.cdsrc.json), one per finance role. */
+/** The mocked users of the test profile (.cdsrc.json), one per finance role, and an AR lead who holds two. */
 export const USERS = {
   clerk: { username: 'clerk', password: 'clerk' },
   manager: { username: 'manager', password: 'manager' },
   admin: { username: 'admin', password: 'admin' },
+  lead: { username: 'lead', password: 'lead' },
 } as const
 export type FinanceUser = keyof typeof USERS
 
