@@ -512,42 +512,52 @@ describe('customer response page in Chromium', function () {
     expect(readFileSync(join(APP, 'respond.css'), 'utf8')).not.to.match(/@import|url\(|https?:\/\//)
   })
 
-  it('desktop, German: comes from the company: its name and logo, the printed invoice to view and save, how to pay, overdue, units in words', async () => {
-    const invoice = take('DE')
-    // Overdue: its FI items fell due 20 days ago.
-    const due = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10)
-    await UPDATE(ReceivableItems).set({ netDueDate: due as CdsDate, isCleared: false }).where({ billingDocument_ID: invoice.ID })
-    await refreshReceivableStatus(cds.db, [invoice.ID])
-    const { token } = await issueLink({ purpose: 'invoiceResponse', invoice: invoice.ID, contactEmail: CONTACT })
-    const fenced = await open({ ...DESKTOP, locale: 'de-DE' }, `#t=${token}`)
-    const { page } = fenced
-    await state(page, 'invoice')
+  /** The company's texts on the page in each language: the customer's language decides, whatever the browser says. */
+  const COMPANY_TEXTS = [
+    { language: 'DE', locale: 'de-DE', browser: 'en-GB', overdue: 'Überfällig seit {date}', holder: 'Kontoinhaber', reference: 'Verwendungszweck', quantity: 'Menge', pieces: / Stk\.$/ },
+    { language: 'EN', locale: 'en-GB', browser: 'de-DE', overdue: 'Overdue since {date}', holder: 'Account holder', reference: 'Payment reference', quantity: 'Quantity', pieces: / pcs$/ },
+    { language: 'ZH', locale: 'zh-CN', browser: 'en-US', overdue: '自 {date} 起逾期', holder: '账户持有人', reference: '付款附言', quantity: '数量', pieces: / 件$/ },
+  ]
+  for (const texts of COMPANY_TEXTS) {
+    it(`desktop, ${texts.locale}: comes from the company: its name and logo, the printed invoice to view and save, how to pay, overdue, units in words`, async () => {
+      const invoice = take(texts.language)
+      // Overdue: its FI items fell due 20 days ago.
+      const due = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10)
+      await UPDATE(ReceivableItems).set({ netDueDate: due as CdsDate, isCleared: false }).where({ billingDocument_ID: invoice.ID })
+      await refreshReceivableStatus(cds.db, [invoice.ID])
+      const { token } = await issueLink({ purpose: 'invoiceResponse', invoice: invoice.ID, contactEmail: CONTACT })
+      const fenced = await open({ ...DESKTOP, locale: texts.browser }, `#t=${token}`)
+      const { page } = fenced
+      await state(page, 'invoice')
+      expect(await page.evaluate(() => document.documentElement.lang)).to.equal(texts.locale)
 
-    expect(await page.locator('#brand').innerText()).to.equal(COMPANY.name)
-    const logo = page.getByTestId('company-logo')
-    await page.waitForFunction(() => (document.querySelector('[data-testid="company-logo"]') as HTMLImageElement | null)?.complete === true)
-    expect(await logo.evaluate(img => (img as HTMLImageElement).naturalWidth), 'the logo loaded').to.be.greaterThan(0)
-    const dueText = new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${due}T00:00:00Z`))
-    expect(await page.getByTestId('payment-state').innerText()).to.include(`Überfällig seit ${dueText}`)
-    const bank = (await page.getByTestId('bank-details').innerText()).replace(/\s+/g, ' ')
-    for (const shown of ['Kontoinhaber', COMPANY.bank.accountHolder, 'DE89 3704 0044 0532 0130 00', COMPANY.bank.bic, 'Verwendungszweck', invoice.ID]) expect(bank).to.include(shown)
-    expect(await page.locator(`[data-testid="ar-contact"] a[href="mailto:${COMPANY.contact.email}"]`).count()).to.equal(1)
-    // S/4HANA's unit PC in words; never the code.
-    const quantities = await page.locator('table.lines-table tbody td[data-label="Menge"]').allInnerTexts()
-    expect(quantities.length).to.equal(invoice.items.length)
-    for (const [i, shown] of quantities.entries()) if (invoice.items[i].unit === 'PC') expect(shown).to.match(/ Stk\.$/)
-    await expectLayoutOk(page, 'desktop invoice of the company')
-    await shots(page, 'invoice-de-company')
+      expect(await page.locator('#brand').innerText()).to.equal(COMPANY.name)
+      const logo = page.getByTestId('company-logo')
+      await page.waitForFunction(() => (document.querySelector('[data-testid="company-logo"]') as HTMLImageElement | null)?.complete === true)
+      expect(await logo.evaluate(img => (img as HTMLImageElement).naturalWidth), 'the logo loaded').to.be.greaterThan(0)
+      const dueText = new Intl.DateTimeFormat(texts.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${due}T00:00:00Z`))
+      expect(await page.getByTestId('payment-state').innerText()).to.include(texts.overdue.replace('{date}', dueText))
+      const bank = (await page.getByTestId('bank-details').innerText()).replace(/\s+/g, ' ')
+      for (const shown of [texts.holder, COMPANY.bank.accountHolder, 'DE89 3704 0044 0532 0130 00', COMPANY.bank.bic, texts.reference, invoice.ID]) expect(bank).to.include(shown)
+      expect(await page.locator(`[data-testid="ar-contact"] a[href="mailto:${COMPANY.contact.email}"]`).count()).to.equal(1)
+      // S/4HANA's unit PC in words; never the code.
+      const quantities = await page.locator(`table.lines-table tbody td[data-label="${texts.quantity}"]`).allInnerTexts()
+      expect(quantities.length).to.equal(invoice.items.length)
+      expect(invoice.items.some(item => item.unit === 'PC'), 'an invoice with a line in pieces').to.equal(true)
+      for (const [i, shown] of quantities.entries()) if (invoice.items[i].unit === 'PC') expect(shown).to.match(texts.pieces)
+      await expectLayoutOk(page, `desktop invoice of the company, ${texts.locale}`)
+      await shots(page, `invoice-${texts.language.toLowerCase()}-company`)
 
-    // The invoice as S/4HANA printed it: saved, and shown in a tab of its own.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-pdf').click()])
-    expect(download.suggestedFilename()).to.equal(`${invoice.ID}.pdf`)
-    expect(readFileSync(await download.path()).subarray(0, 5).toString()).to.equal('%PDF-')
-    const [tab] = await Promise.all([page.context().waitForEvent('page'), page.getByTestId('view-pdf').click()])
-    expect(tab.url()).to.match(/^blob:/)
-    await tab.close()
-    fenced.assertClean()
-  })
+      // The invoice as S/4HANA printed it: saved, and shown in a tab of its own.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-pdf').click()])
+      expect(download.suggestedFilename()).to.equal(`${invoice.ID}.pdf`)
+      expect(readFileSync(await download.path()).subarray(0, 5).toString()).to.equal('%PDF-')
+      const [tab] = await Promise.all([page.context().waitForEvent('page'), page.getByTestId('view-pdf').click()])
+      expect(tab.url()).to.match(/^blob:/)
+      await tab.close()
+      fenced.assertClean()
+    })
+  }
 
   it('has every text in English, German and Chinese', async () => {
     const fenced = await open({ ...DESKTOP, locale: 'en-GB' }, '')
