@@ -32,9 +32,17 @@ export const frameworkDir = (version = ui5Version()) => process.env.UI5_FRAMEWOR
 /** Where the apps' preload bundles are built (git-ignored; `npm run ui5:framework` builds them with the framework). */
 export const appBuildDir = (name: string) => join(cds.root, '.ui5-apps', name)
 
-/** What an app's bundle was built from: the newest change and the number of its files, stored beside the bundle. */
+/**
+ * Modules more than one app uses (app/shared, e.g. the totals of a list): each app has them at ext/shared/, a copy in
+ * its build (app/build/ui5-preload.ts), since each is deployed on its own (a zip per app in the HTML5 application
+ * repository); served from app/shared in development.
+ */
+export const sharedModulesDir = () => join(cds.root, 'app/shared')
+export const SHARED_MODULES_PATH = 'ext/shared'
+
+/** What an app's bundle was built from (its files and the shared modules): the newest change and the number of files. */
 export function sourcesStamp(webapp: string): string {
-  const files = readdirSync(webapp, { recursive: true, withFileTypes: true }).filter(entry => entry.isFile())
+  const files = [webapp, sharedModulesDir()].flatMap(dir => readdirSync(dir, { recursive: true, withFileTypes: true })).filter(entry => entry.isFile())
   const newest = Math.max(0, ...files.map(entry => statSync(join(entry.parentPath, entry.name)).mtimeMs))
   return JSON.stringify({ newest, files: files.length })
 }
@@ -151,7 +159,10 @@ export function serveUi5(app: Application) {
   for (const { name, webapp, ownPage } of localApps()) {
     // An app with a page of its own (the launchpad) explains itself there; the others open only inside it.
     if (ownPage) app.use(`/${name}`, pending)
-    else app.get(`/${name}/Component-preload.js{.map}`, servePreload(name, webapp))
+    else {
+      app.get(`/${name}/Component-preload.js{.map}`, servePreload(name, webapp))
+      app.use(`/${name}/${SHARED_MODULES_PATH}`, express.static(sharedModulesDir()))
+    }
     app.use(`/${name}`, express.static(webapp))
   }
   app.get('/', (_req, res) => res.redirect('/launchpad/index.html'))

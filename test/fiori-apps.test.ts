@@ -394,4 +394,51 @@ describe('Fiori apps in Chromium', function () {
     expect(((await SELECT.one.from('invoicecrm.mirror.Customers').where({ ID: customer.ID })) as { billingEmail: string | null }).billingEmail).to.equal(customer.billingEmail)
     await fp.check()
   })
+
+  it('Manage Invoices and Manage Disputes: totals per currency above the list, for the filter applied, in the reader\'s notation', async () => {
+    type Sum = { currency: string; total: number }
+    /** What the list's rows add up to per currency, as the database sums them. */
+    const sums = async (entity: string, amount: string, where: object = {}) =>
+      (await SELECT.from(entity).columns('currency', `sum(${amount}) as total`).where(where).groupBy('currency').orderBy('currency')) as Sum[]
+    /** The sums as the strip shows them: "1,234.50 EUR · 99.00 USD" in the locale's notation. */
+    const shown = (rows: Sum[], locale: string) => {
+      const number = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+      return rows.filter(r => r.total !== null).map(r => `${number.format(r.total)}\u00a0${r.currency}`).join(' · ')
+    }
+    const strip = (fp: FioriPage, text: string) => fp.page.locator('.sapMMsgStrip:visible').filter({ hasText: text })
+    const invoices = 'ReceivablesService.Invoices'
+
+    // The manager: the clerk's saved default view (an earlier test) opens without loading its list.
+    const fp = await fiori.launchpad('manager')
+    await fp.openTile('Manage Invoices')
+    const all = `List totals — Open Amount: ${shown(await sums(invoices, 'openAmount'), 'en-GB')}; Gross Amount: ${shown(await sums(invoices, 'grossAmount'), 'en-GB')}`
+    expect(all, 'invoices in more than one currency').to.contain(' · ')
+    await fp.waitFor(strip(fp, all), `the totals of all invoices: ${all}`)
+
+    // Filtered to the overdue ones with Go, the totals follow.
+    const overdue = `Open Amount: ${shown(await sums(invoices, 'openAmount', { daysOverdue: { '>': 0 } }), 'en-GB')}`
+    expect(all).not.to.contain(overdue)
+    await fp.fill([{ field: fp.page.locator('input[id$="FilterField::daysOverdue-inner-inner"]'), value: '>0', what: 'the Days Overdue filter', commit: 'Enter', shows: /^$/ }])
+    await fp.press(fp.page.locator('button:visible').filter({ hasText: /^\s*Go\s*$/ }), 'the Go button')
+    await fp.waitFor(strip(fp, overdue), `the totals of the overdue invoices: ${overdue}`)
+    await fp.shot('fiori-invoices-totals')
+    await fp.check()
+
+    // German notation and text.
+    const german = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'de-DE' })
+    await german.openTile('Rechnungen verwalten')
+    const allGerman = `Summen der Liste — Offener Betrag: ${shown(await sums(invoices, 'openAmount'), 'de-DE')}`
+    await german.waitFor(strip(german, allGerman), `the German totals: ${allGerman}`)
+    await german.check()
+
+    // Manage Disputes' worklist: the disputes not closed yet, each counted once (its draft aside).
+    const disputes = await sums('ReceivablesService.Disputes', 'disputedAmount', { status: { in: ['Open', 'InProcess', 'Resolved'] } })
+    expect(disputes.length, 'disputes to total from the earlier tests').to.be.greaterThan(0)
+    const worklist = `List totals — Disputed Amount: ${shown(disputes, 'en-GB')}`
+    const managerDisputes = await fiori.launchpad('manager')
+    await managerDisputes.openTile('Manage Disputes')
+    await managerDisputes.waitFor(strip(managerDisputes, worklist), `the totals of the worklist: ${worklist}`)
+    await managerDisputes.shot('fiori-disputes-totals')
+    await managerDisputes.check()
+  })
 })

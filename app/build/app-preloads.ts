@@ -2,11 +2,11 @@
 // .ui5-apps/<app>/, which the server serves in development and tests (srv/ui5-framework.ts) as long as it is as new
 // as the app's files. An app opens with one request for its code instead of a 404 and a request per file. Only what
 // changed is built again (about 2 s per app).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { appBuildDir, freshBuild, localApps, sourcesStamp, STAMP_FILE } from '../../srv/ui5-framework'
-import { buildPreload } from './ui5-preload'
+import { buildPreload, stageWebapp } from './ui5-preload'
 
 for (const { name, webapp, ownPage } of localApps()) {
   if (ownPage || freshBuild(name, webapp)) continue
@@ -15,7 +15,7 @@ for (const { name, webapp, ownPage } of localApps()) {
   const id = (JSON.parse(readFileSync(join(webapp, 'manifest.json'), 'utf8')) as { 'sap.app': { id: string } })['sap.app'].id
   const stage = mkdtempSync(join(tmpdir(), `ui5-app-${name}-`))
   try {
-    cpSync(webapp, join(stage, 'webapp'), { recursive: true })
+    stageWebapp(webapp, stage)
     rmSync(out, { recursive: true, force: true })
     mkdirSync(out, { recursive: true })
     buildPreload(stage, id, out)

@@ -10,10 +10,10 @@
 //     i18n files, reading LaunchpadService.tile(kpi) every five minutes: the same tiles as the local launchpad.
 // With --cdm it writes Work Zone's business content instead (CDM 3.0, deployed beside the apps as cdm.json): one
 // catalog with every tile, the groups of the local launchpad, and a role per finance role with its tiles.
-import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { ZipFile } from 'yazl'
-import { buildPreload } from './ui5-preload'
+import { buildPreload, stageWebapp } from './ui5-preload'
 
 const root = join(__dirname, '../..')
 const LAUNCHPAD = join(root, 'app/launchpad/webapp')
@@ -135,7 +135,7 @@ async function build(app: AppTile) {
   const dist = join(out, 'dist')
   rmSync(out, { recursive: true, force: true })
   mkdirSync(stage, { recursive: true })
-  cpSync(join(root, 'app', app.folder, 'webapp'), join(stage, 'webapp'), { recursive: true })
+  stageWebapp(join(root, 'app', app.folder, 'webapp'), stage)
   const manifestFile = join(stage, 'webapp/manifest.json')
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest
   const id = manifest['sap.app'].id

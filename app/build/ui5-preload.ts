@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { cpSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { SHARED_MODULES_PATH, sharedModulesDir } from '../../srv/ui5-framework'
+
+/** Copies an app's webapp to stage/webapp for a build, with a copy of the shared modules in it. */
+export function stageWebapp(webapp: string, stage: string): void {
+  cpSync(webapp, join(stage, 'webapp'), { recursive: true })
+  cpSync(sharedModulesDir(), join(stage, 'webapp', SHARED_MODULES_PATH), { recursive: true })
+}
 
 /**
  * Builds the preload bundle of the app in stage/webapp with the UI5 tooling into dist (Component-preload.js beside
