@@ -180,6 +180,18 @@ describe('Fiori apps in Chromium', function () {
     await fp.waitFor(statusTokens.filter({ hasText: 'Open' }), 'the status filter of the worklist')
     expect((await statusTokens.allTextContents()).map(t => t.trim())).to.deep.equal(['Open', 'In Process', 'Resolved'])
     await fp.shot('fiori-disputes-worklist')
+    // At 1440 px every column of the worklist is shown: none hidden for lack of room, none moved into a pop-in
+    // (Escalated is added from the table settings; an escalated dispute says so on its page and in its timeline).
+    const headers = (await page.locator('.sapMListTblHeader th.sapMListTblCell:visible').allInnerTexts()).map(t => t.trim())
+    expect(headers).to.deep.equal(['Billing Document', 'Dispute Status', 'Due By (SLA)', 'Priority', 'Customer', 'Reason', 'Disputed Amount', 'Processor', 'Created On'])
+    expect(await page.locator('.sapMListTblSubRow:visible').count(), 'no pop-in rows').to.equal(0)
+    // Nor a title or a value cut off with an ellipsis (amounts are the first to be).
+    const cut = await page.evaluate(() =>
+      [...document.querySelectorAll('.sapMListTbl th, .sapMListTbl td')]
+        .flatMap(cell => [...cell.querySelectorAll('*')].filter(e => e.childElementCount === 0 && e.scrollWidth > e.clientWidth + 1))
+        .map(e => e.textContent)
+    )
+    expect(cut, 'texts cut off').to.deep.equal([])
     await fp.press(tableRows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2), `the dispute of invoice ${invoice}`)
     await fp.waitFor(objectPage(page).filter({ hasText: invoice }), 'the object page of the dispute')
 
