@@ -58,6 +58,11 @@ const floorList = (where: string, kind: Kind) =>
    from invoicecrm_mirror_BillingDocuments b left join invoicecrm_mirror_Customers c on c.ID = b.payer_ID
    ${where ? `where ${where}` : ''} order by b.openDueDate${kind === 'postgres' ? ' nulls first' : ''}, b.ID${kind === 'postgres' ? ' nulls first' : ''} limit 30`
 
+const totals = (filter: string) =>
+  `/odata/v4/receivables/Invoices?$apply=${filter ? `filter(${filter})/` : ''}groupby((currency),aggregate(grossAmount with sum as grossAmount,openAmount with sum as openAmount))&$orderby=currency&$skip=0&$top=300`
+const floorTotals = (where: string) =>
+  `select currency, sum(grossAmount), sum(openAmount) from invoicecrm_mirror_BillingDocuments ${where ? `where ${where}` : ''} group by currency order by currency`
+
 const CUSTOMER_COLUMNS = 'ID,name,country,countryName,openAmount,overdueAmount,disputedAmount,balanceCurrency,disputedCurrency,billingEmail,isBlocked'
 
 const REQUESTS: Request[] = [
@@ -77,6 +82,9 @@ const REQUESTS: Request[] = [
         kind
       ),
   },
+  // The list totals above Manage Invoices (app/shared/ListTotals.js): all invoices, and the overdue ones.
+  { name: 'invoices: totals', user: 'clerk', path: () => totals(''), floor: () => floorTotals('') },
+  { name: 'invoices: totals overdue', user: 'clerk', path: () => totals('daysOverdue gt 0'), floor: p => floorTotals(`openDueDate < '${p.today}'`) },
   {
     name: 'invoice: object page',
     user: 'clerk',
@@ -110,6 +118,13 @@ const REQUESTS: Request[] = [
     path: () =>
       `/odata/v4/receivables/Disputes?$count=true&$select=ID,invoice_ID,customer_ID,reason,status,statusCriticality,slaDueAt,slaCriticality,priority,processor,escalated&$orderby=slaDueAt&$skip=0&$top=30`,
     floor: () => `select * from invoicecrm_crm_Disputes order by slaDueAt limit 30`,
+  },
+  {
+    name: 'disputes: totals',
+    user: 'clerk',
+    path: () =>
+      `/odata/v4/receivables/Disputes?$apply=filter(status eq 'Open' or status eq 'InProcess' or status eq 'Resolved')/groupby((currency),aggregate(disputedAmount with sum as disputedAmount))&$orderby=currency&$skip=0&$top=300`,
+    floor: () => `select currency, sum(disputedAmount) from invoicecrm_crm_Disputes where status in ('Open', 'InProcess', 'Resolved') group by currency order by currency`,
   },
   {
     name: 'customers: list',

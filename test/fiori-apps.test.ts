@@ -30,6 +30,23 @@ describe('Fiori apps in Chromium', function () {
     await fp.settled(`the ${what} dialog`)
   }
 
+  /**
+   * How Manage Invoices' grid table fits its page: whether it scrolls sideways, and the column titles and numbers cut
+   * off (wider than the room their cell gives them; names may be shortened, numbers not).
+   */
+  const invoiceListFit = (page: Page) =>
+    page.evaluate(() => {
+      const table = document.querySelector('.sapUiTable')
+      // (No named function in here: the test's compiler would wrap it in a helper the page does not have.)
+      const titles = [...document.querySelectorAll('.sapUiTableHeaderCell')].filter(cell =>
+        [...cell.querySelectorAll('.sapMLabel, .sapMLabelTextWrapper')].some(label => label.scrollWidth > label.clientWidth + 1)
+      )
+      const numbers = [...document.querySelectorAll('.sapUiTableDataCell *')].filter(
+        e => e.childElementCount === 0 && /^[\d,.]+$/.test(e.textContent?.trim() ?? '') && e.scrollWidth > e.clientWidth + 1
+      )
+      return { scrolls: Boolean(table?.classList.contains('sapUiTableHScr')), cut: [...titles, ...numbers].map(e => e.textContent) }
+    })
+
   it('Manage Invoices: filters the list to overdue invoices, opens one with its items and timeline, records answers by phone, opens the dispute', async () => {
     const overdue = (await SELECT.from('ReceivablesService.Invoices').columns('ID').where({ daysOverdue: { '>': 0 } })) as { ID: string }[]
     expect(overdue.length, 'the simulator has overdue invoices').to.be.greaterThan(0)
@@ -54,16 +71,7 @@ describe('Fiori apps in Chromium', function () {
     const overdueIds = new Set(overdue.map(o => o.ID))
     expect(shownIds.filter(id => !overdueIds.has(id ?? '')), 'every row shown is overdue').to.deep.equal([])
     await fp.shot('fiori-invoices-overdue')
-    // At 1440 px the list's columns fit: nothing to scroll sideways to, no column title cut off.
-    const fit = await page.evaluate(() => {
-      const table = document.querySelector('.sapUiTable')
-      // A title is cut where it or its text wrapper is wider than the room the cell gives it.
-      const cut = [...document.querySelectorAll('.sapUiTableHeaderCell')]
-        .filter(cell => [...cell.querySelectorAll('.sapMLabel, .sapMLabelTextWrapper')].some(l => l.scrollWidth > l.clientWidth + 1))
-        .map(cell => cell.textContent)
-      return { scrolls: Boolean(table?.classList.contains('sapUiTableHScr')), cut }
-    })
-    expect(fit, `the list at ${page.viewportSize()?.width} px`).to.deep.equal({ scrolls: false, cut: [] })
+    expect(await invoiceListFit(page), `the list at ${page.viewportSize()?.width} px`).to.deep.equal({ scrolls: false, cut: [] })
 
     const invoice = shownIds[0]!
     // A long history of the invoice, one entry a day: its timeline must show it newest first, whatever order the
@@ -407,7 +415,7 @@ describe('Fiori apps in Chromium', function () {
     await fp.check()
   })
 
-  it('Manage Invoices and Manage Disputes: totals per currency above the list, for the filter applied, in the reader\'s notation', async () => {
+  it('Manage Invoices and Manage Disputes: totals per currency above the list on request, for the filter applied, in the reader\'s notation', async () => {
     type Sum = { currency: string; total: number }
     /** What the list's rows add up to per currency, as the database sums them. */
     const sums = async (entity: string, amount: string, where: object = {}) =>
@@ -417,39 +425,54 @@ describe('Fiori apps in Chromium', function () {
       const number = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
       return rows.filter(r => r.total !== null).map(r => `${number.format(r.total)}\u00a0${r.currency}`).join(' · ')
     }
-    const strip = (fp: FioriPage, text: string) => fp.page.locator('.sapMMsgStrip:visible').filter({ hasText: text })
+    const strips = (fp: FioriPage) => fp.page.locator('.sapMMsgStrip:visible')
+    const totalsButton = (fp: FioriPage) => fp.page.locator('button[id$="CustomAction::ListTotals"]:visible')
+    const go = (fp: FioriPage) => fp.press(fp.page.locator('button:visible').filter({ hasText: /^\s*Go\s*$/ }), 'the Go button')
     const invoices = 'ReceivablesService.Invoices'
 
     // The manager: the clerk's saved default view (an earlier test) opens without loading its list.
     const fp = await fiori.launchpad('manager')
     await fp.openTile('Manage Invoices')
+    await fp.waitFor(fp.page.locator('.sapMTitle:visible', { hasText: /^Invoices \(\d+\)$/ }), 'the list')
+    expect(await strips(fp).count(), 'no totals before they are asked for').to.equal(0)
     const all = `List totals — Open Amount: ${shown(await sums(invoices, 'openAmount'), 'en-GB')}; Gross Amount: ${shown(await sums(invoices, 'grossAmount'), 'en-GB')}`
     expect(all, 'invoices in more than one currency').to.contain(' · ')
-    await fp.waitFor(strip(fp, all), `the totals of all invoices: ${all}`)
+    await fp.press(totalsButton(fp), 'the Totals button')
+    await fp.waitFor(strips(fp).filter({ hasText: all }), `the totals of all invoices: ${all}`)
 
     // Filtered to the overdue ones with Go, the totals follow.
     const overdue = `Open Amount: ${shown(await sums(invoices, 'openAmount', { daysOverdue: { '>': 0 } }), 'en-GB')}`
     expect(all).not.to.contain(overdue)
     await fp.fill([{ field: fp.page.locator('input[id$="FilterField::daysOverdue-inner-inner"]'), value: '>0', what: 'the Days Overdue filter', commit: 'Enter', shows: /^$/ }])
-    await fp.press(fp.page.locator('button:visible').filter({ hasText: /^\s*Go\s*$/ }), 'the Go button')
-    await fp.waitFor(strip(fp, overdue), `the totals of the overdue invoices: ${overdue}`)
+    await go(fp)
+    await fp.waitFor(strips(fp).filter({ hasText: overdue }), `the totals of the overdue invoices: ${overdue}`)
     await fp.shot('fiori-invoices-totals')
+    expect(await invoiceListFit(fp.page), 'the list under the totals at 1440 px').to.deep.equal({ scrolls: false, cut: [] })
+    // Closed, they stay away with the next Go.
+    await fp.press(strips(fp).locator('button'), "the strip's close button")
+    await go(fp)
+    await fp.settled('the list after Go')
+    expect(await strips(fp).count(), 'no totals once closed').to.equal(0)
     await fp.check()
 
     // German notation and text.
     const german = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'de-DE' })
     await german.openTile('Rechnungen verwalten')
     const allGerman = `Summen der Liste — Offener Betrag: ${shown(await sums(invoices, 'openAmount'), 'de-DE')}`
-    await german.waitFor(strip(german, allGerman), `the German totals: ${allGerman}`)
+    await german.press(totalsButton(german), 'the button Summen')
+    await german.waitFor(strips(german).filter({ hasText: allGerman }), `the German totals: ${allGerman}`)
     await german.check()
 
-    // Manage Disputes' worklist: the disputes not closed yet, each counted once (its draft aside).
+    // Manage Disputes' worklist: the disputes not closed yet, each counted once (its draft aside); one recorded here.
+    const undisputed = ((await SELECT.one.from(invoices).columns('ID').where({ hasOpenDispute: false, isCancelled: false }).orderBy('ID')) as { ID: string }).ID
+    await fiori.test.POST(`${API}/Invoices('${undisputed}')/ReceivablesService.recordDispute`, { source: 'phone', reason: 'wrongQuantity' }, clerk)
     const disputes = await sums('ReceivablesService.Disputes', 'disputedAmount', { status: { in: ['Open', 'InProcess', 'Resolved'] } })
-    expect(disputes.length, 'disputes to total from the earlier tests').to.be.greaterThan(0)
+    expect(disputes.length, 'disputes to total').to.be.greaterThan(0)
     const worklist = `List totals — Disputed Amount: ${shown(disputes, 'en-GB')}`
     const managerDisputes = await fiori.launchpad('manager')
     await managerDisputes.openTile('Manage Disputes')
-    await managerDisputes.waitFor(strip(managerDisputes, worklist), `the totals of the worklist: ${worklist}`)
+    await managerDisputes.press(totalsButton(managerDisputes), 'the Totals button')
+    await managerDisputes.waitFor(strips(managerDisputes).filter({ hasText: worklist }), `the totals of the worklist: ${worklist}`)
     await managerDisputes.shot('fiori-disputes-totals')
     await managerDisputes.check()
   })
