@@ -12,7 +12,7 @@ import { Invoices } from '#cds-models/ReceivablesService'
 // filter), is counted from the counts the database keeps per day (srv/maintained-counts.ts). Anything else (a
 // filter on the CRM state, $search) is counted as CAP does.
 
-type Token = string | { ref?: unknown[]; val?: unknown; xpr?: Token[]; args?: Token[] | Record<string, Token>; list?: Token[]; func?: string; SELECT?: unknown }
+export type Token = string | { ref?: unknown[]; val?: unknown; xpr?: Token[]; args?: Token[] | Record<string, Token>; list?: Token[]; func?: string; SELECT?: unknown }
 type Select = { from?: { ref?: unknown[] }; where?: Token[]; search?: unknown; groupBy?: unknown; having?: unknown; count?: boolean; limit?: { rows?: { val?: number }; offset?: { val?: number } } }
 type Definition = { name: string; elements: Record<string, { isAssociation?: boolean }>; query?: { SELECT?: { columns?: (string | { as?: string; ref?: string[] })[] } } }
 
@@ -32,7 +32,7 @@ function own(): Set<string> {
 }
 
 /** Every column the condition reads is one of the table's own (`columns`), or of an independent subquery. */
-function readsOwnOnly(tokens: Token[] | Record<string, Token> | undefined, columns = own()): boolean {
+export function readsOwnOnly(tokens: Token[] | Record<string, Token> | undefined, columns = own()): boolean {
   if (!tokens) return true
   return Object.values(tokens).every(t => {
     if (typeof t !== 'object' || t === null) return true

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { eventually, sleep } from './support'
 import { refreshReceivableStatus } from '../srv/sync/receivable-status'
 import { refreshCustomerBalances } from '../srv/sync/customer-balances'
+import { totalsOnTable } from '../srv/invoice-totals'
 import { Disputes, type DisputeOutcome, type DisputeReason, type DisputeStatus } from '#cds-models/invoicecrm/crm'
 
 const M = 'invoicecrm.mirror'
@@ -159,6 +160,35 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(await text('en')).to.equal('Partially Paid')
       expect(await text('de')).to.equal('Teilweise bezahlt')
       expect(await text('zh-CN')).to.equal('部分付款')
+    })
+
+    it("sums the list per currency for its totals, from the table where the filter reads only the invoice's columns", async () => {
+      type Sum = { currency: string; grossAmount: number | string; openAmount: number | string }
+      const round = (rows: Sum[]) => rows.map(r => ({ currency: r.currency, gross: Number(Number(r.grossAmount).toFixed(2)), open: Number(Number(r.openAmount).toFixed(2)) }))
+      const totals = async (filter: string) =>
+        round(
+          (await GET(`${API}/Invoices?$apply=${filter ? `filter(${filter})/` : ''}groupby((currency),aggregate(grossAmount with sum as grossAmount,openAmount with sum as openAmount))&$orderby=currency`, clerk))
+            .data.value
+        )
+      const expected = async (where: object) =>
+        round((await SELECT.from('ReceivablesService.Invoices').columns('currency', 'sum(grossAmount) as grossAmount', 'sum(openAmount) as openAmount').where(where).groupBy('currency').orderBy('currency')) as Sum[])
+      const cases: [string, object][] = [
+        ['', {}],
+        ['daysOverdue gt 0', { daysOverdue: { '>': 0 } }],
+        ["payer_ID eq 'C1'", { payer_ID: 'C1' }],
+        ['hasOpenDispute eq false', { hasOpenDispute: false }],
+      ]
+      for (const [filter, where] of cases) {
+        const sums = await expected(where)
+        expect(sums.length, `invoices for ${filter || 'no filter'}`).to.be.greaterThan(0)
+        expect(await totals(filter), filter || 'no filter').to.deep.equal(sums)
+      }
+      // Which of them the table answers: the invoice's own columns, not the CRM state nor a search.
+      const query = (where: object) => SELECT.from('ReceivablesService.Invoices').columns('currency', 'sum(openAmount) as openAmount').where(where).groupBy('currency').SELECT as Parameters<typeof totalsOnTable>[0]
+      expect(totalsOnTable(query({}))).to.equal(true)
+      expect(totalsOnTable(query({ openDueDate: { '<': daysAgo(0) }, payer_ID: 'C1' }))).to.equal(true)
+      expect(totalsOnTable(query({ hasOpenDispute: false }))).to.equal(false)
+      expect(totalsOnTable({ ...query({}), search: [{ val: 'C1' }] })).to.equal(false)
     })
 
     it('filters by delivery, confirmation, dispute and dunning block', async () => {

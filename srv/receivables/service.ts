@@ -9,6 +9,7 @@ import type { DisputeStatus } from '#cds-models/invoicecrm/crm'
 import { sortAndFilterByDueDate } from '../days-overdue'
 import { readNavigationAsFilter } from '../navigation-filters'
 import { countsOnTable, readWithTableCount } from '../invoice-count'
+import { readTotalsFromTable, totalsOnTable } from '../invoice-totals'
 import { searchAsCondition } from '../invoice-search'
 import { isFinanceUser, recordFinanceUser } from '../crm/finance-users'
 import { nameOfCode, type Kind } from '../display-names'
@@ -37,7 +38,8 @@ export default class ReceivablesService extends cds.ApplicationService {
   init() {
     // Reads at volume: an object's sections by their foreign key (srv/navigation-filters.ts), sorting and filtering
     // by days overdue through the index on the open due date (srv/days-overdue.ts), $search as a condition on the
-    // invoice's columns (srv/invoice-search.ts), the list's count on the table (srv/invoice-count.ts).
+    // invoice's columns (srv/invoice-search.ts), the list's count on the table (srv/invoice-count.ts), and so its totals
+    // (srv/invoice-totals.ts).
     this.before('*', req => recordFinanceUser(req))
     this.before('READ', '*', req => readNavigationAsFilter(req))
     this.before('READ', Invoices, async req => {
@@ -47,6 +49,7 @@ export default class ReceivablesService extends cds.ApplicationService {
     // By name: cds-types 0.18 types `next` of a typed entity's READ as returning one instance, not the list.
     this.on('READ', 'Invoices', (req, next) => {
       const select = req.query.SELECT as Parameters<typeof countsOnTable>[0]
+      if (totalsOnTable(req.query.SELECT as Parameters<typeof totalsOnTable>[0])) return readTotalsFromTable(req.query.SELECT as Parameters<typeof readTotalsFromTable>[0])
       return countsOnTable(select) ? readWithTableCount(select, async () => next()) : next()
     })
 
