@@ -20,7 +20,8 @@ const SUMS = new Set(['sum', 'min', 'max'])
 export function totalsOnTable(select: Select): boolean {
   const from = select.from?.ref
   if (from?.length !== 1 || from[0] !== Invoices.name || !select.groupBy?.length || select.having || select.search) return false
-  const plain = (columns: Column[] | undefined) => readsOwnOnly((columns ?? []).map(({ ref }): Token => ({ ref })))
+  // A grouped or sorted column is one of the invoice's own by name (not '*', an expression or an expand).
+  const plain = (columns: Column[] | undefined) => (columns ?? []).every(c => Array.isArray(c.ref) && Object.keys(c).every(key => ['ref', 'as', 'sort', 'nulls'].includes(key)) && readsOwnOnly([{ ref: c.ref }]))
   const aggregates = (select.columns ?? []).filter(c => c.func)
   return (
     plain(select.groupBy) &&

@@ -189,6 +189,7 @@ describe('ReceivablesService for the Fiori apps', () => {
       expect(totalsOnTable(query({ openDueDate: { '<': daysAgo(0) }, payer_ID: 'C1' }))).to.equal(true)
       expect(totalsOnTable(query({ hasOpenDispute: false }))).to.equal(false)
       expect(totalsOnTable({ ...query({}), search: [{ val: 'C1' }] })).to.equal(false)
+      expect(totalsOnTable({ ...query({}), columns: ['*' as never, { func: 'sum', args: [{ ref: ['openAmount'] }], as: 'openAmount' }] }), "'*'").to.equal(false)
     })
 
     it('filters by delivery, confirmation, dispute and dunning block', async () => {
