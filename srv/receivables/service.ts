@@ -48,8 +48,8 @@ export default class ReceivablesService extends cds.ApplicationService {
     })
     // By name: cds-types 0.18 types `next` of a typed entity's READ as returning one instance, not the list.
     this.on('READ', 'Invoices', (req, next) => {
-      const select = req.query.SELECT as Parameters<typeof countsOnTable>[0]
-      if (totalsOnTable(req.query.SELECT as Parameters<typeof totalsOnTable>[0])) return readTotalsFromTable(req.query.SELECT as Parameters<typeof readTotalsFromTable>[0])
+      const select = req.query.SELECT as Parameters<typeof countsOnTable>[0] & Parameters<typeof totalsOnTable>[0]
+      if (totalsOnTable(select)) return readTotalsFromTable(select)
       return countsOnTable(select) ? readWithTableCount(select, async () => next()) : next()
     })
 
