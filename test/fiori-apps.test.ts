@@ -455,13 +455,20 @@ describe('Fiori apps in Chromium', function () {
     expect(await strips(fp).count(), 'no totals once closed').to.equal(0)
     await fp.check()
 
-    // German notation and text.
-    const german = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'de-DE' })
-    await german.openTile('Rechnungen verwalten')
-    const allGerman = `Summen der Liste — Offener Betrag: ${shown(await sums(invoices, 'openAmount'), 'de-DE')}`
-    await german.press(totalsButton(german), 'the button Summen')
-    await german.waitFor(strips(german).filter({ hasText: allGerman }), `the German totals: ${allGerman}`)
-    await german.check()
+    // German and Chinese notation and texts, the button's among them.
+    const languages = [
+      { locale: 'de-DE', tile: 'Rechnungen verwalten', button: 'Summen', totals: 'Summen der Liste — Offener Betrag: ' },
+      { locale: 'zh-CN', tile: '管理发票', button: '合计', totals: '列表合计 — 未清金额：' },
+    ]
+    for (const language of languages) {
+      const other = await fiori.launchpad('manager', { width: 1440, height: 900, locale: language.locale })
+      await other.openTile(language.tile)
+      await other.waitFor(totalsButton(other).filter({ hasText: language.button }), `${language.locale}: the button ${language.button}`)
+      await other.press(totalsButton(other), `${language.locale}: the button ${language.button}`)
+      const expectedText = `${language.totals}${shown(await sums(invoices, 'openAmount'), language.locale)}`
+      await other.waitFor(strips(other).filter({ hasText: expectedText }), `${language.locale}: the totals ${expectedText}`)
+      await other.check()
+    }
 
     // Manage Disputes' worklist: the disputes not closed yet, each counted once (its draft aside); one recorded here.
     const undisputed = ((await SELECT.one.from(invoices).columns('ID').where({ hasOpenDispute: false, isCancelled: false }).orderBy('ID')) as { ID: string }).ID

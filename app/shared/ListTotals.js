@@ -1,7 +1,8 @@
 // Totals per currency of the rows a list report shows, for its filters and search as applied, in a strip above the
 // table (the list report's public setCustomMessage). Asked for with the table's Totals button; from then on they follow
-// every Go until the strip is closed. Not shown by themselves: a total reads every row the filter selects (about
-// 0.1 s for 100k invoices), where the list reads one page by an index, and it would grow with the mirror.
+// every Go until the strip is closed. Not shown by themselves: a total reads every row the filter selects (at 100k
+// invoices 0.04–0.14 s alone, more under load; README), where the list reads one page by an index, and it grows with
+// the mirror.
 // Fiori elements V4 has a totals row only in an analytical table, which reads each page of rows as a groupby over all
 // rows of the filter; here it is one aggregate request beside the list's:
 //   GET <entity set>?$apply=filter(<the list's filter>)/groupby((currency),aggregate(amount with sum as amount,...))
@@ -35,6 +36,7 @@ sap.ui.define(["sap/ui/core/format/NumberFormat", "sap/ui/core/library", "sap/ui
 		var pages = new WeakMap();
 
 		function text(api, rows) {
+			var bundle = api.getModel("i18n").getResourceBundle();
 			var metaModel = api.getModel().getMetaModel();
 			var number = NumberFormat.getCurrencyInstance({ showMeasure: false });
 			var perAmount = amounts
@@ -47,10 +49,9 @@ sap.ui.define(["sap/ui/core/format/NumberFormat", "sap/ui/core/library", "sap/ui
 							return number.format(Number(row[amount]), row[currency]) + "\u00a0" + (row[currency] || "");
 						});
 					var label = metaModel.getObject("/" + entitySet + "/" + amount + "@com.sap.vocabularies.Common.v1.Label");
-					return sums.length ? label + ": " + sums.join(" · ") : undefined;
+					return sums.length ? bundle.getText("ListTotalsAmount", [label, sums.join(" · ")]) : undefined;
 				})
 				.filter(Boolean);
-			var bundle = api.getModel("i18n").getResourceBundle();
 			return bundle.getText(perAmount.length ? "ListTotals" : "ListTotalsNone", [perAmount.join("; ")]);
 		}
 
