@@ -4,6 +4,7 @@ namespace invoicecrm.codes;
 
 using { sap } from '@sap/cds/common';
 using { invoicecrm.crm as crm } from './crm';
+using { invoicecrm.collections as collections } from './collections';
 
 entity PaymentStates    : sap.common.CodeList { key code : crm.PaymentState; }
 entity DispatchStatuses : sap.common.CodeList { key code : crm.DispatchStatus; }
@@ -14,6 +15,12 @@ entity Channels         : sap.common.CodeList { key code : crm.Channel; }
 entity Priorities       : sap.common.CodeList { key code : crm.Priority; }
 entity TimelineKinds    : sap.common.CodeList { key code : crm.TimelineKind; }
 entity AgingBuckets     : sap.common.CodeList { key code : crm.AgingBucket; }
+entity ReminderTones         : sap.common.CodeList { key code : collections.ReminderTone; }
+entity Escalations           : sap.common.CodeList { key code : collections.Escalation; }
+entity DecisionKinds         : sap.common.CodeList { key code : collections.DecisionKind; }
+entity ReminderStatuses      : sap.common.CodeList { key code : collections.ReminderStatus; }
+entity PromiseStatuses       : sap.common.CodeList { key code : collections.PromiseStatus; }
+entity PaymentReportStatuses : sap.common.CodeList { key code : collections.PaymentReportStatus; }
 
 // Unmanaged associations from the enum fields to their texts: no columns, only joins when a text is read.
 extend crm.Disputes with {
@@ -31,4 +38,25 @@ extend crm.InvoiceConversations with {
 
 extend crm.TimelineEntries with {
   kindText : Association to one TimelineKinds on kindText.code = kind;
+}
+
+extend collections.ReminderSteps with {
+  toneText       : Association to one ReminderTones on toneText.code = tone;
+  escalationText : Association to one Escalations on escalationText.code = escalation;
+}
+
+extend collections.ReminderDecisions with {
+  decisionText : Association to one DecisionKinds on decisionText.code = decision;
+}
+
+extend collections.Reminders with {
+  statusText : Association to one ReminderStatuses on statusText.code = status;
+}
+
+extend collections.PaymentPromises with {
+  statusText : Association to one PromiseStatuses on statusText.code = status;
+}
+
+extend collections.PaymentReports with {
+  statusText : Association to one PaymentReportStatuses on statusText.code = status;
 }

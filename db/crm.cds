@@ -27,6 +27,7 @@ type Priority       : String(10) enum { low; medium; high; };
 type TimelineKind   : String(20) enum {
   mailSent; mailFailed; mailBounced; noEmail; linkOpened; confirmed; disputed; disputeStatus; comment;
   contactProposed; surveySent; surveyAnswered; followUp; resendRequested; disputeEscalated; linksRevoked; addressFound;
+  reminderSent; reminderFailed; promised; promiseKept; promiseBroken; paymentReported; paymentNotReceived;
 };
 
 /** The conversation about one invoice: its dispatch to the billing contact and the customer's confirmation. */

@@ -7,6 +7,7 @@ using { invoicecrm.mirror as mirror } from './mirror';
 using { invoicecrm.crm as crm } from './crm';
 using { invoicecrm.writeback as writeback } from './writeback';
 using { invoicecrm.integration as integration } from './integration';
+using { invoicecrm.collections as collections } from './collections';
 
 // Manage Invoices' default sort (days overdue = open due date ascending), its overdue filter and the KPI tile;
 // a payer's invoices in the same order (the payer filter, Customer 360's invoices).
@@ -62,6 +63,18 @@ annotate writeback.WriteBackOperations with @invoicecrm.indexes: {
 annotate integration.SyncRuns with @invoicecrm.indexes: {
   startedAt       : [ 'startedAt' ],
   entityStartedAt : [ 'entity', 'startedAt' ],
+};
+
+// The reminders a run has decided and not yet put into a mail, per customer (srv/collections/reminder-mails.ts);
+// the promises and payment reports still open (the run settles them).
+annotate collections.Reminders with @invoicecrm.indexes: {
+  statusCustomer : [ 'status', 'customer_ID' ],
+};
+annotate collections.PaymentPromises with @invoicecrm.indexes: {
+  statusInvoice : [ 'status', 'invoice_ID' ],
+};
+annotate collections.PaymentReports with @invoicecrm.indexes: {
+  statusInvoice : [ 'status', 'invoice_ID' ],
 };
 
 // Document numbers sort as they are, not by the user's language: CAP sorts strings of a localized read with the

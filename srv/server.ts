@@ -16,6 +16,7 @@ import { refuseReadsThroughAssociations } from './association-reads'
 import { refuseUntypedReads } from './query-types'
 import { isS4Configured, s4Settings } from './s4/destination'
 import { loadDevelopmentSimulator } from './sync/simulator-module'
+import { ensureDefaultPolicy } from './collections/default-policy'
 
 // Development without an S/4HANA destination: run the S/4HANA simulator beside the app, over a real socket,
 // so everything talks OData V2 over HTTP exactly as it would to S/4HANA.
@@ -82,6 +83,8 @@ followS4Events()
 cds.on('served', () => Promise.all(['customer-mail', 'writeback'].map(name => cds.connect.to(name))))
 // CAP 10.1.1 never takes up again what was in flight when an instance stopped: srv/queue-recovery.ts does.
 recoverQueues(['customer-mail', 'writeback'])
+// A new installation reminds by a standard policy until AR keeps its own (srv/collections/default-policy.ts).
+cds.on('served', ensureDefaultPolicy)
 // In the background: the app serves while the tenant's $metadata is read, and starts whatever the check finds.
 cds.on('served', () => void checkWriteBackTargets())
 

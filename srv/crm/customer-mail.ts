@@ -5,6 +5,7 @@ import { invoicePdf } from '../s4/invoice-pdf'
 import { recordTimeline } from './timeline'
 import { invoiceSummary } from './invoice-summary'
 import { crmSettings } from './settings'
+import { sendReminderMail } from '../collections/reminder-mails'
 import { retryDelay } from '../retry-delay'
 import { Disputes, InvoiceConversations, SurveyInvitations } from '#cds-models/invoicecrm/crm'
 import { Customers } from '#cds-models/invoicecrm/mirror'
@@ -29,6 +30,7 @@ export default class CustomerMailService extends cds.Service {
     this.on('invoiceMail', req => sendInvoice(this, (req.data as { invoice: string }).invoice))
     this.on('disputeResolved', req => sendDisputeResolution((req.data as { dispute: string }).dispute))
     this.on('surveyInvitation', req => sendSurveyInvitation((req.data as { invitation: string }).invitation))
+    this.on('reminderMail', req => sendReminderMail((req.data as { mail: string }).mail))
     return super.init()
   }
 }

@@ -14,6 +14,8 @@ export type TimelineMessage =
   | 'TIMELINE_DISPUTE_STATUS' | 'TIMELINE_COMMENT' | 'TIMELINE_INTERNAL_COMMENT' | 'TIMELINE_ESCALATED'
   | 'TIMELINE_RESOLUTION_TOLD' | 'TIMELINE_SURVEY_SENT' | 'TIMELINE_SURVEY_SCHEDULED' | 'TIMELINE_SURVEY_ANSWERED'
   | 'TIMELINE_SURVEY_ANSWERED_NPS' | 'TIMELINE_FOLLOW_UP'
+  | 'TIMELINE_REMINDER_SENT' | 'TIMELINE_PROMISED' | 'TIMELINE_PROMISED_AMOUNT' | 'TIMELINE_PROMISE_KEPT' | 'TIMELINE_PROMISE_BROKEN'
+  | 'TIMELINE_PAYMENT_REPORTED' | 'TIMELINE_PAYMENT_NOT_RECEIVED'
 
 export type TimelineParams = Record<string, string | number | null | undefined>
 
@@ -31,6 +33,7 @@ const PARAMETERS: Record<string, { codes: CodeList } | { messages: string } | 'd
   trigger: { messages: 'SURVEY_TRIGGER_' },
   why: { messages: 'LINK_REVOCATION_' },
   confirmedAt: 'date',
+  date: 'date',
   scheduledAt: 'timestamp',
 }
 

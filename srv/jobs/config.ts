@@ -62,7 +62,7 @@ export function redisOf(settings: JobsSettings): string | RedisOptions | undefin
 export function schedulesOf(settings: JobsSettings): Schedule[] {
   const schedules: Schedule[] = []
   for (const name of Object.keys(settings.schedules ?? {})) {
-    const entity = entityName(name)
+    const entity = jobName(name)
     const s = scheduleConfigOf(settings, entity)
     if (s.enabled === false) continue
     for (const [mode, cron] of [['delta', s.cron], ['full', s.fullCron]] as const) {
@@ -86,6 +86,17 @@ export function pageSizeOf(settings: JobsSettings, entity: string): number {
 }
 
 export const entityNames = () => descriptions.map(d => d.name)
+
+/**
+ * Scheduled work beside the sync, scheduled, locked and retried as a sync job is (srv/jobs/sync-job.ts runs it
+ * instead of a sync): the reminder run. Not a synced entity: "sync all" and the sync's monitor leave it out.
+ */
+export const TASK_NAMES = ['ReminderRun'] as const
+
+/** The spelling of a synced entity's or a task's name, for the schedules of cds.requires.jobs. */
+function jobName(name: string): string {
+  return TASK_NAMES.find(task => task.toLowerCase() === name?.toLowerCase()) ?? entityName(name)
+}
 
 /** The description's spelling of an entity name; throws a message fit for the operator on an unknown one. */
 export function entityName(name: string): string {

@@ -5,6 +5,7 @@ import type { RunCounters } from '../sync/engine'
 import type { EntityLocks } from './locks'
 import { isPaused } from './pause-state'
 import { inBackgroundContext } from '../background-context'
+import { scheduledReminderRun } from '../collections/reminder-schedule'
 
 // What a sync job does, whichever runner runs it: take the entity's lock or skip, sync, report progress,
 // and throw when the sync failed so that the runner retries it by policy.
@@ -30,6 +31,11 @@ export interface SyncJobResult {
   message: string
   /** The SyncRuns entry of a sync that ran. */
   syncRunId?: string
+}
+
+/** What a task job runs instead of a sync (srv/jobs/config.ts TASK_NAMES); it returns what it did, for the job's view. */
+const TASKS: Record<string, () => Promise<string>> = {
+  ReminderRun: scheduledReminderRun,
 }
 
 const NOTHING_YET: RunCounters = { pages: 0, rowsRead: 0, rowsUpserted: 0, rowsDeleted: 0, rowsRejected: 0, errorCount: 0 }
@@ -71,6 +77,8 @@ export async function runSyncJob(
     try {
       progress(NOTHING_YET)
       LOG.info(`${entity}: ${data.trigger} ${mode} sync job started`, { job: jobId })
+      const task = TASKS[entity]
+      if (task) return { outcome: 'synced', message: await task() }
       const [summary] = await runSync(entity, mode, progress, data.pageSize)
       if (summary.status === 'failed') throw new Error(`${entity}: ${summary.mode} sync run ${summary.runId} failed: ${summary.message}`)
       return { outcome: 'synced', message: `${summary.mode} sync read ${summary.rowsRead} rows`, syncRunId: summary.runId }

@@ -1,4 +1,5 @@
 import type { DisputeOutcome } from '#cds-models/invoicecrm/crm'
+import type { ReminderTone } from '#cds-models/invoicecrm/collections'
 import { renderMail, type Block, type RenderedMail } from './layout'
 import { localeFormat, mailLanguage, type Amount, type CalendarDate, type LocaleFormat, type MailLanguage } from './locale'
 
@@ -46,6 +47,22 @@ interface Texts {
     action: string
     actionNote: string
   }
+  reminder: {
+    /** Per tone: the subject (one invoice's number, or how many) and the opening paragraph. */
+    subject: Record<ReminderTone, (numbers: string[]) => string>
+    intro: Record<ReminderTone, (count: number) => string>
+    /** Before the due date nothing is overdue: the friendly notice of a coming due date. */
+    notice: { subject(numbers: string[]): string; intro(count: number): string }
+    number: string
+    dueDate: string
+    amount: string
+    daysOverdue: string
+    notDueYet: string
+    /** The link of one invoice: view it, promise a date, report a payment or query it. */
+    action(number: string): string
+    actionNote: string
+    paidNote: string
+  }
 }
 
 const TEXTS: Record<MailLanguage, Texts> = {
@@ -91,6 +108,30 @@ const TEXTS: Record<MailLanguage, Texts> = {
       action: 'Answer the question',
       actionNote: 'It takes less than a minute. The link is valid for this invoice only.',
     },
+    reminder: {
+      subject: {
+        friendly: numbers => (numbers.length === 1 ? `Payment reminder: invoice ${numbers[0]}` : `Payment reminder: ${numbers.length} invoices`),
+        firm: numbers => (numbers.length === 1 ? `Second reminder: invoice ${numbers[0]} is overdue` : `Second reminder: ${numbers.length} invoices are overdue`),
+        final: numbers => (numbers.length === 1 ? `Final notice: invoice ${numbers[0]}` : `Final notice: ${numbers.length} overdue invoices`),
+      },
+      intro: {
+        friendly: count => `our records show ${count === 1 ? 'the following invoice' : 'the following invoices'} still open past the due date. Perhaps this has simply been overlooked.`,
+        firm: count => `despite our earlier reminder, ${count === 1 ? 'the following invoice remains' : 'the following invoices remain'} unpaid. Please settle the amounts below without further delay.`,
+        final: count => `this is our final notice: ${count === 1 ? 'the following invoice is' : 'the following invoices are'} still unpaid. If we do not receive payment or hear from you within 7 days, we will have to take further steps.`,
+      },
+      notice: {
+        subject: numbers => (numbers.length === 1 ? `Coming due: invoice ${numbers[0]}` : `Coming due: ${numbers.length} invoices`),
+        intro: count => `a friendly note that ${count === 1 ? 'the following invoice falls' : 'the following invoices fall'} due soon.`,
+      },
+      number: 'Invoice',
+      dueDate: 'Due date',
+      amount: 'Amount due',
+      daysOverdue: 'Days overdue',
+      notDueYet: 'not yet due',
+      action: number => `Invoice ${number}: promise a payment date, tell us you have paid, or query it`,
+      actionNote: 'Each link is valid for its invoice only, without logging in; please do not forward this e-mail.',
+      paidNote: 'If you have paid in the meantime, thank you, and please disregard this reminder.',
+    },
   },
   DE: {
     colon: ': ',
@@ -135,6 +176,30 @@ const TEXTS: Record<MailLanguage, Texts> = {
       action: 'Frage beantworten',
       actionNote: 'Das dauert weniger als eine Minute. Der Link gilt nur für diese Rechnung.',
     },
+    reminder: {
+      subject: {
+        friendly: numbers => (numbers.length === 1 ? `Zahlungserinnerung: Rechnung ${numbers[0]}` : `Zahlungserinnerung: ${numbers.length} Rechnungen`),
+        firm: numbers => (numbers.length === 1 ? `Zweite Erinnerung: Rechnung ${numbers[0]} ist überfällig` : `Zweite Erinnerung: ${numbers.length} Rechnungen sind überfällig`),
+        final: numbers => (numbers.length === 1 ? `Letzte Mahnung: Rechnung ${numbers[0]}` : `Letzte Mahnung: ${numbers.length} überfällige Rechnungen`),
+      },
+      intro: {
+        friendly: count => `laut unseren Unterlagen ${count === 1 ? 'ist die folgende Rechnung' : 'sind die folgenden Rechnungen'} über das Fälligkeitsdatum hinaus offen. Vielleicht ist das im Alltag untergegangen.`,
+        firm: count => `trotz unserer Erinnerung ${count === 1 ? 'ist die folgende Rechnung' : 'sind die folgenden Rechnungen'} noch nicht beglichen. Bitte überweisen Sie die unten genannten Beträge umgehend.`,
+        final: count => `dies ist unsere letzte Mahnung: ${count === 1 ? 'die folgende Rechnung ist' : 'die folgenden Rechnungen sind'} weiterhin unbezahlt. Erhalten wir innerhalb von 7 Tagen weder Zahlung noch Nachricht von Ihnen, müssen wir weitere Schritte einleiten.`,
+      },
+      notice: {
+        subject: numbers => (numbers.length === 1 ? `Bald fällig: Rechnung ${numbers[0]}` : `Bald fällig: ${numbers.length} Rechnungen`),
+        intro: count => `ein freundlicher Hinweis: ${count === 1 ? 'die folgende Rechnung wird' : 'die folgenden Rechnungen werden'} in Kürze fällig.`,
+      },
+      number: 'Rechnung',
+      dueDate: 'Fällig am',
+      amount: 'Offener Betrag',
+      daysOverdue: 'Tage überfällig',
+      notDueYet: 'noch nicht fällig',
+      action: number => `Rechnung ${number}: Zahlungstermin zusagen, Zahlung melden oder Rückfrage stellen`,
+      actionNote: 'Jeder Link gilt ohne Anmeldung nur für seine Rechnung; bitte leiten Sie diese E-Mail nicht weiter.',
+      paidNote: 'Sollten Sie inzwischen gezahlt haben, danken wir Ihnen und bitten Sie, diese Erinnerung als gegenstandslos zu betrachten.',
+    },
   },
   ZH: {
     colon: '：',
@@ -172,6 +237,30 @@ const TEXTS: Record<MailLanguage, Texts> = {
       question: '您对我们处理此发票的方式满意吗？',
       action: '回答问题',
       actionNote: '只需不到一分钟。该链接仅适用于此发票。',
+    },
+    reminder: {
+      subject: {
+        friendly: numbers => (numbers.length === 1 ? `付款提醒：发票 ${numbers[0]}` : `付款提醒：${numbers.length} 张发票`),
+        firm: numbers => (numbers.length === 1 ? `再次提醒：发票 ${numbers[0]} 已逾期` : `再次提醒：${numbers.length} 张发票已逾期`),
+        final: numbers => (numbers.length === 1 ? `最终催款通知：发票 ${numbers[0]}` : `最终催款通知：${numbers.length} 张逾期发票`),
+      },
+      intro: {
+        friendly: count => `根据我们的记录，${count === 1 ? '以下发票' : `以下 ${count} 张发票`}已过付款到期日仍未结清，可能是您一时疏忽。`,
+        firm: count => `尽管我们此前已发出提醒，${count === 1 ? '以下发票' : `以下 ${count} 张发票`}仍未付款。请尽快支付下列金额。`,
+        final: count => `这是我们的最终催款通知：${count === 1 ? '以下发票' : `以下 ${count} 张发票`}仍未付款。如 7 天内仍未收到付款或您的回复，我们将不得不采取进一步措施。`,
+      },
+      notice: {
+        subject: numbers => (numbers.length === 1 ? `即将到期：发票 ${numbers[0]}` : `即将到期：${numbers.length} 张发票`),
+        intro: count => `温馨提示：${count === 1 ? '以下发票' : `以下 ${count} 张发票`}即将到期。`,
+      },
+      number: '发票',
+      dueDate: '付款到期日',
+      amount: '应付金额',
+      daysOverdue: '逾期天数',
+      notDueYet: '尚未到期',
+      action: number => `发票 ${number}：承诺付款日期、告知已付款或提出咨询`,
+      actionNote: '每个链接仅适用于对应的发票，无需登录；请勿转发本邮件。',
+      paidNote: '如您已付款，谨致谢意，请忽略此提醒。',
     },
   },
 }
@@ -296,6 +385,53 @@ export function surveyInvitationMail({ language, customerName, invoiceNumber, li
         paragraph(t.question),
         { kind: 'action', label: t.action, href: link },
         paragraph(t.actionNote),
+        paragraph(texts.closing),
+      ],
+    }
+  })
+}
+
+export interface ReminderMailInvoice {
+  number: string
+  date: CalendarDate
+  dueDate: CalendarDate
+  currency: string
+  /** What the reminder asks for: the open amount less what is disputed. */
+  amount: Amount
+  /** 0 for an invoice not yet due (the notice before the due date). */
+  daysOverdue: number
+  /** The customer's signed link to the response page for this invoice. */
+  link: string
+}
+
+export interface ReminderMailInput {
+  language: Language
+  customerName: string
+  /** The tone of the highest step among the invoices. */
+  tone: ReminderTone
+  invoices: ReminderMailInvoice[]
+}
+
+/** One mail for every invoice reminded to a contact in a run: a table of them, then each invoice's own link. */
+export function reminderMail({ language, customerName, tone, invoices }: ReminderMailInput): RenderedMail {
+  return mail(language, (texts, format) => {
+    const t = texts.reminder
+    const numbers = invoices.map(i => i.number)
+    // Only notices before the due date: nothing is overdue, and the mail says so.
+    const notice = invoices.every(i => i.daysOverdue <= 0)
+    return {
+      subject: notice ? t.notice.subject(numbers) : t.subject[tone](numbers),
+      blocks: [
+        greeting(texts, customerName),
+        paragraph(notice ? t.notice.intro(invoices.length) : t.intro[tone](invoices.length)),
+        {
+          kind: 'table',
+          columns: [{ label: t.number }, { label: t.dueDate }, { label: t.amount, align: 'right' }, { label: t.daysOverdue, align: 'right' }],
+          rows: invoices.map(i => [i.number, format.date(i.dueDate), format.money(i.amount, i.currency), i.daysOverdue > 0 ? String(i.daysOverdue) : t.notDueYet]),
+        },
+        ...invoices.map((i): Block => ({ kind: 'action', label: t.action(i.number), href: i.link })),
+        paragraph(t.actionNote),
+        paragraph(t.paidNote),
         paragraph(texts.closing),
       ],
     }

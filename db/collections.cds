@@ -1,0 +1,169 @@
+// Collections: reminder policies and the runs that apply them, the customer's promises to pay and reported
+// payments. Keys into the mirror are S/4 keys; nothing here writes the mirror, and S/4's own dunning (levels and
+// dates in FI) stays S/4's: the reminder run only reads the mirrored dunning blocks to stay out of its way.
+namespace invoicecrm.collections;
+
+using { cuid, managed } from '@sap/cds/common';
+using { invoicecrm.mirror as mirror } from './mirror';
+using { invoicecrm.crm as crm } from './crm';
+
+/** How a reminder speaks: the mail's wording per language (srv/mail/templates.ts). */
+@assert.range
+type ReminderTone     : String(10) enum { friendly; firm; final; };
+/** What happens after the last step of a policy has been sent. */
+@assert.range
+type Escalation       : String(15) enum { none; collectorTask; };
+/**
+ * Why an invoice is or is not reminded on a run. due and proposed create a reminder; every other one says what holds
+ * it back (the order of the checks in srv/collections/reminder-rules.ts).
+ */
+type DecisionKind : String(20) enum {
+  due; proposed; notDue; allSent; awaitingApproval; dispute; promise; paymentReported; dunningBlock; centralBlock;
+  belowMinimum; noContact;
+};
+/** A reminder of one invoice at one step: proposed (waits for AR), due, queued in a mail, sent, or held back. */
+type ReminderStatus   : String(10) enum { proposed; due; queued; sent; removed; withdrawn; bounced; };
+type ReminderMailStatus : String(10) enum { queued; sent; withdrawn; bounced; };
+type RunStatus        : String(10) enum { running; completed; failed; };
+type RunTrigger       : String(10) enum { schedule; manual; };
+type PromiseStatus    : String(10) enum { open; kept; broken; };
+type PaymentReportStatus : String(12) enum { reported; received; notReceived; };
+
+/**
+ * A list of steps relative to the net due date. A customer's invoices follow the customer's assigned policy, else
+ * the first rule policy (by rulePriority) whose company code and payment terms match the invoice, else the default.
+ */
+entity ReminderPolicies : cuid, managed {
+  name         : String(60) @mandatory @title: '{i18n>PolicyName}';
+  description  : String(500) @title: '{i18n>Description}';
+  isDefault    : Boolean default false @title: '{i18n>IsDefaultPolicy}';
+  /** Rule: the invoices of this company code (empty: any). */
+  companyCode  : String(4) @title: '{i18n>CompanyCode}';
+  /** Rule: the invoices with these payment terms (empty: any). */
+  paymentTerms : String(4) @title: '{i18n>PaymentTerms}';
+  /** Rules are tried in ascending order; a policy with neither condition is no rule (only assigned or default). */
+  rulePriority : Integer default 100 @assert.range: [ 0, 9999 ] @title: '{i18n>RulePriority}';
+  steps        : Composition of many ReminderSteps on steps.policy = $self;
+}
+
+entity ReminderSteps : cuid {
+  policy            : Association to ReminderPolicies;
+  /** Days after the net due date (negative: before it) from which the step is due. */
+  offsetDays        : Integer @mandatory @assert.range: [ -60, 365 ] @title: '{i18n>OffsetDays}';
+  /** 0: a notice before the due date; 1, 2, …: the reminder levels. */
+  level             : Integer @mandatory @assert.range: [ 0, 9 ] @title: '{i18n>ReminderLevel}';
+  tone              : ReminderTone @mandatory default 'friendly' @title: '{i18n>ReminderTone}';
+  /** An invoice whose remindable amount is below this is not reminded at this step. */
+  minimumOpenAmount : Decimal(17, 3) default 0 @assert.range: [ 0, 99999999999999 ] @title: '{i18n>MinimumOpenAmount}';
+  /** Proposed by the run and sent only after AR approved it. */
+  needsApproval     : Boolean default false @title: '{i18n>NeedsApproval}';
+  escalation        : Escalation default 'none' @title: '{i18n>Escalation}';
+}
+
+/** What AR set for one customer's collections: its policy, its time zone, its collector. */
+entity CustomerCollections : managed {
+  key customer  : Association to mirror.Customers @title: '{i18n>Customer}';
+      policy    : Association to ReminderPolicies @title: '{i18n>ReminderPolicy}';
+      /** IANA time zone for business hours; empty: the one of the customer's country (srv/collections/business-hours.ts). */
+      timeZone  : String(40) @title: '{i18n>TimeZone}';
+      collector : String(255) @title: '{i18n>Collector}';
+}
+
+/** One pass of the reminder rules over every open invoice (srv/collections/reminder-run.ts). */
+entity ReminderRuns : cuid {
+  /** The day the run judged by: reminders are due relative to it. */
+  asOf            : Date @title: '{i18n>AsOf}';
+  startedAt       : Timestamp @title: '{i18n>StartedAt}';
+  finishedAt      : Timestamp @title: '{i18n>FinishedAt}';
+  trigger         : RunTrigger @title: '{i18n>Trigger}';
+  startedBy       : String(255) @title: '{i18n>StartedBy}';
+  status          : RunStatus default 'running' @title: '{i18n>Status}';
+  message         : String(1000) @title: '{i18n>Message}';
+  invoicesChecked : Integer default 0 @title: '{i18n>InvoicesChecked}';
+  remindersDue    : Integer default 0 @title: '{i18n>RemindersDue}';
+  proposals       : Integer default 0 @title: '{i18n>Proposals}';
+  heldBack        : Integer default 0 @title: '{i18n>HeldBack}';
+  decisions       : Association to many ReminderDecisions on decisions.run = $self;
+}
+
+/** Why an invoice was or was not reminded on a run, as the run saw it. */
+entity ReminderDecisions : cuid {
+  run      : Association to ReminderRuns;
+  invoice  : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
+  customer : Association to mirror.Customers @title: '{i18n>Customer}';
+  step     : Association to ReminderSteps @title: '{i18n>ReminderStep}';
+  decision : DecisionKind @title: '{i18n>ReminderDecision}';
+  /** The amount the reminder asks for: the open amount less what is disputed. */
+  amount   : Decimal(24, 3) @title: '{i18n>RemindedAmount}' @Measures.ISOCurrency: currency;
+  currency : String(5) @title: '{i18n>Currency}';
+  /** The decision's details for its sentence (_i18n/messages REMINDER_DECISION_…), a JSON object. */
+  params   : String(500);
+}
+
+/**
+ * One invoice reminded at one step: the key makes sure a step is never taken twice, whatever runs at the same time
+ * or again after a crash. A removed proposal keeps its row: AR's no holds for that step.
+ */
+entity Reminders {
+  key invoice    : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
+  key step       : Association to ReminderSteps @title: '{i18n>ReminderStep}';
+      customer   : Association to mirror.Customers @title: '{i18n>Customer}';
+      run        : Association to ReminderRuns;
+      mail       : Association to ReminderMails;
+      level      : Integer @title: '{i18n>ReminderLevel}';
+      offsetDays : Integer @title: '{i18n>OffsetDays}';
+      amount     : Decimal(24, 3) @title: '{i18n>RemindedAmount}' @Measures.ISOCurrency: currency;
+      currency   : String(5) @title: '{i18n>Currency}';
+      status     : ReminderStatus @title: '{i18n>ReminderStatus}';
+      decidedAt  : Timestamp @title: '{i18n>DecidedAt}';
+      approvedBy : String(255) @title: '{i18n>ApprovedBy}';
+      approvedAt : Timestamp @title: '{i18n>ApprovedAt}';
+      sentAt     : Timestamp @title: '{i18n>SentAt}';
+      /** Why a due reminder did not go out after all (withdrawn): the decision that held it back by then. */
+      heldBackBy : DecisionKind @title: '{i18n>HeldBackBy}';
+}
+
+/** The one mail to a customer's billing contact that carries every reminder due for it in a run. */
+entity ReminderMails : cuid {
+  customer     : Association to mirror.Customers @title: '{i18n>Customer}';
+  contactEmail : crm.EMailAddress @title: '{i18n>SentTo}';
+  queuedAt     : Timestamp @title: '{i18n>QueuedAt}';
+  sentAt       : Timestamp @title: '{i18n>SentAt}';
+  status       : ReminderMailStatus default 'queued' @title: '{i18n>Status}';
+  error        : String(1000) @title: '{i18n>Error}';
+  reminders    : Association to many Reminders on reminders.mail = $self;
+}
+
+/** The customer's (or a collector's note of the customer's) promise to pay an invoice by a date. */
+entity PaymentPromises : cuid, managed {
+  invoice              : Association to mirror.BillingDocuments @mandatory @title: '{i18n>BillingDocument}';
+  customer             : Association to mirror.Customers @title: '{i18n>Customer}';
+  promisedDate         : Date @mandatory @title: '{i18n>PromisedDate}';
+  /** Empty: the whole open amount. */
+  amount               : Decimal(24, 3) @assert.range: [ 0, 99999999999999 ] @title: '{i18n>PromisedAmount}' @Measures.ISOCurrency: currency;
+  currency             : String(5) @title: '{i18n>Currency}';
+  /** What was open when the promise was made: it is kept once the open amount fell by the promised amount. */
+  openAmountAtPromise  : Decimal(24, 3) @title: '{i18n>OpenAmount}' @Measures.ISOCurrency: currency;
+  status               : PromiseStatus default 'open' @title: '{i18n>PromiseStatus}';
+  source               : crm.Channel default 'web' @title: '{i18n>Source}';
+  promisedBy           : String(241) @title: '{i18n>PromisedBy}';
+  promisedFrom         : String(45) @title: '{i18n>RaisedFrom}';
+  settledAt            : Timestamp @title: '{i18n>SettledAt}';
+}
+
+/** "I've paid": the customer's word that a payment is on its way, until FI clears the invoice. */
+entity PaymentReports : cuid, managed {
+  invoice      : Association to mirror.BillingDocuments @mandatory @title: '{i18n>BillingDocument}';
+  customer     : Association to mirror.Customers @title: '{i18n>Customer}';
+  paidOn       : Date @mandatory @title: '{i18n>PaidOn}';
+  /** The day it was reported: the reminders wait paymentReportWaitDays from it (cds.requires.collections). */
+  reportedOn   : Date @title: '{i18n>ReportedOn}';
+  amount       : Decimal(24, 3) @mandatory @assert.range: [ 0, 99999999999999 ] @title: '{i18n>PaidAmount}' @Measures.ISOCurrency: currency;
+  currency     : String(5) @title: '{i18n>Currency}';
+  reference    : String(35) @title: '{i18n>PaymentReference}';
+  status       : PaymentReportStatus default 'reported' @title: '{i18n>PaymentReportStatus}';
+  source       : crm.Channel default 'web' @title: '{i18n>Source}';
+  reportedBy   : String(241) @title: '{i18n>ReportedBy}';
+  reportedFrom : String(45) @title: '{i18n>RaisedFrom}';
+  settledAt    : Timestamp @title: '{i18n>SettledAt}';
+}

@@ -1,0 +1,188 @@
+import cds from '@sap/cds'
+import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
+import { FollowUpTasks } from '#cds-models/invoicecrm/crm'
+import { ReminderMails, ReminderSteps, Reminders } from '#cds-models/invoicecrm/collections'
+import { recordTimeline } from '../crm/timeline'
+import { MailError, mailSettings, reminderMail, sendMail, type ReminderMailInvoice } from '../mail'
+import { issueLink, revokeLinks } from '../links'
+import { collectionsSettings } from './settings'
+import { now as clock } from './clock'
+import { inBusinessHours, timeZoneOf } from './business-hours'
+import { dayOf, holdBack, type Timing } from './reminder-rules'
+import { customerFactsFor, holdingFactsFor, loadBatchFacts, type CandidateInvoice } from './reminder-facts'
+
+// From decided reminders to mails: one mail per customer's billing contact, carrying every reminder due for it,
+// queued (persistent queue, in the transaction that marks the reminders queued) only while it is a working day within
+// business hours where the customer is; outside them the reminders wait for the next pass. Both this pass and the
+// mail itself judge once more what holds a reminder back: a dispute, a promise or a payment that came in since the
+// run decided withdraws it.
+
+const LOG = cds.log('collections')
+
+/** Customers per page of the pass. */
+const PAGE = 200
+
+/** Queues a mail for each customer with due reminders inside its business hours now; returns how many. */
+export async function queueDueReminders(): Promise<number> {
+  const now = clock()
+  let queued = 0
+  let after = ''
+  for (;;) {
+    const customers = (await cds.tx(() =>
+      SELECT.distinct.from(Reminders).columns('customer_ID').where({ status: 'due', customer_ID: { '>': after } }).orderBy('customer_ID').limit(PAGE)
+    )).map(r => r.customer_ID!)
+    for (const customer of customers)
+      try {
+        if (await cds.tx(() => queueMailOf(customer, now))) queued++
+      } catch (error) {
+        // Another instance queued them first, or the queue could not be written: the next pass tries again.
+        LOG.warn(`Reminders of customer ${customer} not queued: ${(error as Error).message}`)
+      }
+    if (customers.length < PAGE) return queued
+    after = customers.at(-1)!
+  }
+}
+
+interface DueReminder {
+  invoice_ID: string
+  step_ID: string
+}
+
+async function queueMailOf(customerId: string, now: Date): Promise<boolean> {
+  const due = (await SELECT.from(Reminders).columns('invoice_ID', 'step_ID').where({ customer_ID: customerId, status: 'due' })) as DueReminder[]
+  if (!due.length) return false
+  const { going, facts } = await withoutHeldBack(due, now)
+  const customer = facts.customers.get(customerId)
+  if (!going.length || !customer?.billingEmail) return false
+  if (!inBusinessHours(now, timeZoneOf(customer.country, customer.timeZone), collectionsSettings().businessHours)) return false
+  const mail = cds.utils.uuid()
+  await INSERT.into(ReminderMails).entries({ ID: mail, customer_ID: customerId, contactEmail: customer.billingEmail, queuedAt: now.toISOString(), status: 'queued' })
+  for (const reminder of going) {
+    // The status condition lets only one instance put a reminder into a mail; the other one's transaction is undone.
+    const changed = await UPDATE(Reminders).set({ status: 'queued', mail_ID: mail }).where({ ...reminder, status: 'due' })
+    if (!changed) throw new Error('its reminders were queued by another run meanwhile')
+  }
+  await cds.queued(await cds.connect.to('customer-mail')).send('reminderMail', { mail })
+  return true
+}
+
+/**
+ * The reminders that may still go, and those withdrawn because something holds them back now (recorded as such),
+ * with the facts they were judged by.
+ */
+async function withoutHeldBack(reminders: DueReminder[], now: Date) {
+  const invoices = await openInvoices(reminders.map(r => r.invoice_ID))
+  const facts = await loadBatchFacts([...invoices.values()])
+  const settings = collectionsSettings()
+  const timing: Timing = { today: dayOf(now), promiseGraceDays: settings.promiseGraceDays, paymentReportWaitDays: settings.paymentReportWaitDays }
+  const going: DueReminder[] = []
+  for (const reminder of reminders) {
+    const invoice = invoices.get(reminder.invoice_ID)
+    const held = invoice
+      ? holdBack(invoice, customerFactsFor(facts.customers.get(invoice.customer), invoice.companyCode), holdingFactsFor(facts, invoice.ID), timing)
+      : ({ decision: 'allSent' } as const)
+    if (!held) going.push(reminder)
+    else await UPDATE(Reminders).set({ status: 'withdrawn', heldBackBy: held.decision }).where({ ...reminder, status: { in: ['due', 'queued'] } })
+  }
+  return { going, facts, invoices }
+}
+
+async function openInvoices(ids: string[]): Promise<Map<string, CandidateInvoice & { documentDate: string; grossAmount: number }>> {
+  const rows = await SELECT.from(BillingDocuments)
+    .columns('ID', 'payer_ID', 'currency', 'openAmount', 'grossAmount', 'netDueDate', 'isCleared', 'companyCode', 'paymentTerms', 'documentDate')
+    .where({ ID: { in: ids } })
+  return new Map(
+    rows.map(r => [
+      r.ID!,
+      {
+        ID: r.ID!,
+        customer: r.payer_ID!,
+        currency: r.currency!,
+        openAmount: Number(r.openAmount ?? 0),
+        grossAmount: Number(r.grossAmount ?? 0),
+        netDueDate: r.netDueDate!,
+        documentDate: r.documentDate!,
+        isCleared: Boolean(r.isCleared),
+        itemDunningBlock: false,
+        companyCode: r.companyCode ?? null,
+        paymentTerms: r.paymentTerms ?? null,
+      },
+    ])
+  )
+}
+
+/**
+ * The persistent queue's handler of one reminder mail: judges its reminders once more, issues a link per invoice
+ * (committed at once, as the invoice mail's), sends, and records the outcome in the queue's transaction. A mail
+ * already sent (a message redelivered after a crash) is left alone. A refused recipient (SMTP 5xx) is final and
+ * recorded; any other failure is thrown, for the queue to retry.
+ */
+export async function sendReminderMail(mailId: string): Promise<void> {
+  const now = clock()
+  const prepared = await cds.tx(async () => {
+    const mail = await SELECT.one.from(ReminderMails).where({ ID: mailId })
+    if (mail?.status !== 'queued') return
+    const queued = (await SELECT.from(Reminders).columns('invoice_ID', 'step_ID').where({ mail_ID: mailId, status: 'queued' })) as DueReminder[]
+    const { going, facts, invoices } = await withoutHeldBack(queued, now)
+    if (!going.length) {
+      await UPDATE(ReminderMails, mailId).set({ status: 'withdrawn' })
+      return
+    }
+    const steps = new Map((await SELECT.from(ReminderSteps).columns('ID', 'level', 'tone', 'escalation').where({ ID: { in: going.map(r => r.step_ID) } })).map(s => [s.ID!, s]))
+    const amounts = new Map((await SELECT.from(Reminders).columns('invoice_ID', 'amount').where({ mail_ID: mailId })).map(r => [r.invoice_ID!, Number(r.amount)]))
+    return { mail, going, customer: facts.customers.get(mail.customer_ID!)!, invoices, steps, amounts }
+  })
+  if (!prepared) return
+  const { mail, going, customer, invoices, steps, amounts } = prepared
+  const today = dayOf(now)
+  const links = await cds.tx(async () => {
+    const issued = []
+    for (const reminder of going) issued.push(await issueLink({ purpose: 'invoiceResponse', invoice: reminder.invoice_ID, contactEmail: mail.contactEmail! }))
+    return issued
+  })
+  const base = `${mailSettings()?.publicUrl ?? ''}/respond/#t=`
+  const items: ReminderMailInvoice[] = going.map((reminder, i) => {
+    const invoice = invoices.get(reminder.invoice_ID)!
+    return {
+      number: invoice.ID,
+      date: invoice.documentDate,
+      dueDate: invoice.netDueDate,
+      currency: invoice.currency,
+      amount: amounts.get(invoice.ID) ?? invoice.openAmount,
+      daysOverdue: Math.max(0, Math.round((Date.parse(today) - Date.parse(invoice.netDueDate)) / 86_400_000)),
+      link: base + links[i].token,
+    }
+  })
+  // The mail speaks in the tone of its highest step.
+  const highest = going.map(r => steps.get(r.step_ID)!).sort((a, b) => b.level! - a.level!)[0]
+  try {
+    await sendMail({
+      to: { name: customer.name, address: mail.contactEmail! },
+      ...reminderMail({ language: customer.language, customerName: customer.name, tone: highest.tone!, invoices: items }),
+      reference: `reminder ${mailId}`,
+    })
+  } catch (error) {
+    for (const link of links) await revokeLinks({ linkId: link.linkId })
+    if (!(error instanceof MailError) || !error.permanent) throw error
+    await UPDATE(ReminderMails, mailId).set({ status: 'bounced', error: error.message.slice(0, 1000) })
+    for (const reminder of going) {
+      await UPDATE(Reminders).set({ status: 'bounced' }).where({ ...reminder, status: 'queued' })
+      await recordTimeline({ kind: 'reminderFailed', invoice: reminder.invoice_ID, customer: mail.customer_ID, message: 'TIMELINE_MAIL_FAILED', params: { error: error.message } })
+    }
+    return
+  }
+  const sentAt = new Date().toISOString()
+  await UPDATE(ReminderMails, mailId).set({ status: 'sent', sentAt })
+  for (const reminder of going) {
+    const step = steps.get(reminder.step_ID)!
+    await UPDATE(Reminders).set({ status: 'sent', sentAt }).where({ ...reminder, status: 'queued' })
+    await recordTimeline({ kind: 'reminderSent', invoice: reminder.invoice_ID, customer: mail.customer_ID, message: 'TIMELINE_REMINDER_SENT', params: { level: step.level, amount: amounts.get(reminder.invoice_ID) ?? null } })
+    if (step.escalation === 'collectorTask')
+      await INSERT.into(FollowUpTasks).entries({
+        ID: cds.utils.uuid(),
+        customer_ID: mail.customer_ID,
+        invoice_ID: reminder.invoice_ID,
+        reason: (cds.i18n.messages.at('TASK_LAST_REMINDER_SENT', '', { invoice: reminder.invoice_ID, level: step.level! }) ?? 'TASK_LAST_REMINDER_SENT').slice(0, 500),
+      })
+  }
+}

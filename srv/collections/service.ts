@@ -1,0 +1,70 @@
+import cds from '@sap/cds'
+import { Reminders, ReminderPolicies, PaymentPromises, PaymentReports } from '#cds-models/CollectionsService'
+import { Reminders as ReminderRows } from '#cds-models/invoicecrm/collections'
+import type { Channel } from '#cds-models/invoicecrm/crm'
+import { runReminders } from './reminder-run'
+import { queueDueReminders } from './reminder-mails'
+import { promiseToPay, reportPayment } from './commitments'
+import { isTimeZone } from './business-hours'
+import { now } from './clock'
+import { ConversationError } from '../crm/errors'
+import { recordFinanceUser } from '../crm/finance-users'
+
+/** AR's collections: policies, runs and their proposals, and what customers commit to on the phone. */
+export default class CollectionsService extends cds.ApplicationService {
+  init() {
+    this.before('*', req => recordFinanceUser(req))
+
+    this.before(['CREATE', 'UPDATE'], 'CustomerCollections', req => {
+      const { timeZone } = req.data as { timeZone?: string | null }
+      if (timeZone && !isTimeZone(timeZone)) req.reject({ status: 400, message: 'TIME_ZONE_UNKNOWN', args: [timeZone] })
+    })
+    this.before('SAVE', ReminderPolicies, req => {
+      const { steps, isDefault } = req.data as { steps?: { offsetDays: number; level: number }[]; isDefault?: boolean }
+      if (!steps?.length) return req.reject(400, 'POLICY_WITHOUT_STEPS')
+      const offsets = new Set(steps.map(s => s.offsetDays))
+      if (offsets.size !== steps.length) return req.reject(400, 'POLICY_STEPS_SAME_DAY')
+      // Levels rise with the days: a later step never speaks more mildly than an earlier one.
+      const ordered = [...steps].sort((a, b) => a.offsetDays - b.offsetDays)
+      if (ordered.some((s, i) => i > 0 && s.level < ordered[i - 1].level)) return req.reject(400, 'POLICY_LEVELS_FALL')
+      if (isDefault) return keepOneDefault((req.data as { ID: string }).ID)
+    })
+
+    this.on('approve', Reminders, req => this.decideProposal(req, 'due'))
+    this.on('remove', Reminders, req => this.decideProposal(req, 'removed'))
+
+    this.on('runReminders', async req => {
+      const summary = await runReminders({ trigger: 'manual', startedBy: req.user.id })
+      const { runId, invoicesChecked, remindersDue, proposals, heldBack, mailsQueued } = summary
+      return { run: runId, invoicesChecked, remindersDue, proposals, heldBack, mailsQueued }
+    })
+    this.on('sendDueReminders', () => queueDueReminders())
+
+    this.on('recordPromise', async req => {
+      const { invoice, promisedDate, amount, channel } = req.data as { invoice: string; promisedDate: string; amount?: string | null; channel: Channel }
+      await promiseToPay(invoice, { promisedDate, amount }, { by: req.user.id, channel })
+      return SELECT.one.from(PaymentPromises).where({ invoice_ID: invoice, status: 'open' })
+    })
+    this.on('recordPaymentReport', async req => {
+      const { invoice, paidOn, amount, reference, channel } = req.data as { invoice: string; paidOn: string; amount: string; reference?: string; channel: Channel }
+      await reportPayment(invoice, { paidOn, amount, reference }, { by: req.user.id, channel })
+      return SELECT.one.from(PaymentReports).where({ invoice_ID: invoice, status: 'reported' })
+    })
+    return super.init()
+  }
+
+  /** A proposal becomes due (sent with the next pass inside the customer's business hours) or stays removed. */
+  private async decideProposal(req: cds.Request, status: 'due' | 'removed') {
+    const key = req.params[0] as { invoice_ID: string; step_ID: string }
+    const changed = await UPDATE(ReminderRows)
+      .set({ status, approvedBy: req.user.id, approvedAt: now().toISOString() })
+      .where({ invoice_ID: key.invoice_ID, step_ID: key.step_ID, status: 'proposed' })
+    if (!changed) throw new ConversationError(409, 'REMINDER_NOT_PROPOSED', [key.invoice_ID])
+    return SELECT.one.from(Reminders).where(key)
+  }
+}
+
+/** The policy saved as the default is the only one. */
+async function keepOneDefault(policyId: string) {
+  await UPDATE(ReminderPolicies).set({ isDefault: false }).where({ ID: { '<>': policyId }, isDefault: true })
+}
