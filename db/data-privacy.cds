@@ -10,6 +10,7 @@
 using { invoicecrm.mirror as mirror } from './mirror';
 using { invoicecrm.crm as crm } from './crm';
 using { invoicecrm.personalization as personalization } from './personalization';
+using { invoicecrm.collections as collections } from './collections';
 
 // A business partner may be a person (category 1): its name, address and e-mail are then personal data.
 annotate mirror.Customers with @PersonalData: {
@@ -99,4 +100,22 @@ annotate personalization.FlexObjects with @PersonalData: {
   DataSubjectRole: 'Employee',
 } {
   user @PersonalData.FieldSemantics: 'DataSubjectID';
+};
+
+// Collections: who promised or reported a payment through a link or on the phone, from where; whom a reminder went to.
+annotate collections.PaymentPromises with @PersonalData.EntitySemantics: 'Other' {
+  customer     @PersonalData.FieldSemantics: 'DataSubjectID';
+  promisedBy   @PersonalData.IsPotentiallyPersonal;
+  promisedFrom @PersonalData.IsPotentiallyPersonal;
+};
+
+annotate collections.PaymentReports with @PersonalData.EntitySemantics: 'Other' {
+  customer     @PersonalData.FieldSemantics: 'DataSubjectID';
+  reportedBy   @PersonalData.IsPotentiallyPersonal;
+  reportedFrom @PersonalData.IsPotentiallyPersonal;
+};
+
+annotate collections.ReminderMails with @PersonalData.EntitySemantics: 'Other' {
+  customer     @PersonalData.FieldSemantics: 'DataSubjectID';
+  contactEmail @PersonalData.IsPotentiallyPersonal;
 };

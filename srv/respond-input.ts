@@ -18,6 +18,8 @@ const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f]/
 /* eslint-enable no-control-regex */
 /** A decimal as OData's JSON may send it, as a string: digits, a point, digits (CAP checks precision and range). */
 const DECIMAL_TEXT = /^-?\d{1,34}(\.\d{1,34})?$/
+/** A calendar day as OData writes it; 2027-02-30 is refused by the round trip through Date. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 /** More disputed lines than any invoice the page shows has. */
 const MAX_LINES = 500
 
@@ -61,6 +63,10 @@ function scalarProblem(value: unknown, parameter: Parameter, field: string): Pro
       return Number.isSafeInteger(value) ? undefined : problem('RESPOND_NOT_WHOLE_NUMBER', field)
     case 'cds.Decimal':
       return Number.isFinite(value) || (typeof value === 'string' && DECIMAL_TEXT.test(value)) ? undefined : problem('RESPOND_NOT_AMOUNT', field)
+    case 'cds.Date':
+      return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString().startsWith(value)
+        ? undefined
+        : problem('RESPOND_NOT_DATE', field)
     case 'cds.Boolean':
       return typeof value === 'boolean' ? undefined : problem('RESPOND_NOT_TRUE_OR_FALSE', field)
     default:

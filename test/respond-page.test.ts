@@ -305,6 +305,67 @@ describe('customer response page in Chromium', function () {
     fenced.assertClean()
   })
 
+  it('phone, Chinese: promises to pay part by a date, then reports the payment, each checked first, stored and on the timeline', async () => {
+    const invoice = take('ZH')
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+    // Open and overdue, whatever FI said of it in the simulator.
+    await UPDATE('invoicecrm.mirror.BillingDocuments', invoice.ID).set({ isCleared: false, openAmount: invoice.grossAmount, netDueDate: day(-12), openDueDate: day(-12) })
+    const { token } = await issueLink({ purpose: 'invoiceResponse', invoice: invoice.ID, contactEmail: CONTACT })
+    const fenced = await open({ ...PHONE, locale: 'zh-CN' }, `#t=${token}`)
+    const { page } = fenced
+    await state(page, 'invoice')
+    const card = page.getByTestId('commitments')
+    expect(await card.innerText()).to.include('支付此发票')
+    await page.getByRole('button', { name: '我将在某日前付款' }).click()
+    await state(page, 'promise')
+
+    // Nothing chosen, then a day beyond the window, and more than is open: each refused with its reason.
+    await page.getByRole('button', { name: '提交承诺' }).click()
+    await page.getByText('请选择日期。').waitFor()
+    const horizon = cds.env.requires.collections.promiseHorizonDays as number
+    await page.getByLabel('付款日期').fill(day(horizon + 5))
+    await page.getByLabel('金额（可选）').fill(String(Number(invoice.grossAmount) + 1))
+    await page.getByRole('button', { name: '提交承诺' }).click()
+    await page.getByText(/请选择从今天到 .* 之间的日期。/).waitFor()
+    expect(await page.locator('[data-testid="promise-form"]').innerText()).to.include(`请输入 0 到 ${money(invoice.grossAmount, invoice.currency, 'zh-CN')} 之间的金额。`)
+    await expectLayoutOk(page, 'phone promise form')
+    await shots(page, 'invoice-zh-5-promise-invalid')
+
+    const part = (Math.floor(Number(invoice.grossAmount) * 40) / 100).toFixed(2)
+    await page.getByLabel('付款日期').fill(day(7))
+    await page.getByLabel('金额（可选）').fill(part)
+    await page.getByRole('button', { name: '提交承诺' }).click()
+    await state(page, 'promised')
+    expect(await page.getByTestId('promise-open').innerText()).to.include(money(part, invoice.currency, 'zh-CN'))
+    expect(await page.locator('[data-action="promise"]').count(), 'one open promise at a time').to.equal(0)
+    const promise = (await SELECT.one.from('invoicecrm.collections.PaymentPromises').where({ invoice_ID: invoice.ID })) as Record<string, unknown>
+    expect(promise).to.include({ promisedDate: day(7), status: 'open', source: 'web', promisedBy: CONTACT })
+    expect(Number(promise.amount)).to.equal(Number(part))
+    expect(promise.promisedFrom).to.be.a('string')
+    await shots(page, 'invoice-zh-6-promised')
+
+    await page.getByRole('button', { name: '我已付款' }).click()
+    await state(page, 'paid')
+    expect(await page.getByLabel('已付金额').inputValue(), 'the open amount, to correct if less was paid').to.equal(String(Number(invoice.grossAmount)))
+    await page.getByLabel('付款日期').fill(day(1))
+    await page.getByRole('button', { name: '提交', exact: true }).click()
+    await page.getByText('付款日期不能晚于今天。').waitFor()
+    await page.getByLabel('付款日期').fill(day(0))
+    await page.getByLabel('已付金额').fill(part)
+    await page.getByLabel('付款附言（可选）').fill('TT-20270301-88')
+    await expectLayoutOk(page, 'phone payment form')
+    await page.getByRole('button', { name: '提交', exact: true }).click()
+    await state(page, 'paymentReported')
+    expect(await page.getByTestId('payment-reported').innerText()).to.include(money(part, invoice.currency, 'zh-CN'))
+    expect(await page.locator('[data-action="paid"]').count(), 'reported once').to.equal(0)
+    await shots(page, 'invoice-zh-7-paid')
+    const report = (await SELECT.one.from('invoicecrm.collections.PaymentReports').where({ invoice_ID: invoice.ID })) as Record<string, unknown>
+    expect(report).to.include({ paidOn: day(0), reference: 'TT-20270301-88', status: 'reported', source: 'web', reportedBy: CONTACT })
+    const timeline = ((await SELECT.from(`${C}.TimelineEntries`).columns('kind').where({ invoice_ID: invoice.ID })) as { kind: string }[]).map(t => t.kind)
+    expect(timeline).to.include.members(['promised', 'paymentReported'])
+    fenced.assertClean()
+  })
+
   it('shows a friendly error page for a forged, an expired, an incomplete or a missing link, without any invoice data', async () => {
     const invoice = take('EN')
     const valid = await issueLink({ purpose: 'invoiceResponse', invoice: invoice.ID, contactEmail: CONTACT })

@@ -13,6 +13,7 @@ const REQUEST_TIMEOUT_MS = 20000
 const COMMENT_MAX = 2000
 const SURVEY_COMMENT_MAX = 1000
 const NAME_MAX = 81
+const REFERENCE_MAX = 35
 const EMAIL_MAX = 241
 // As db/crm.cds EMailAddress: something@something.tld without blanks or characters that break addresses.
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
@@ -326,7 +327,7 @@ function hasOpenDispute(view) {
 function renderInvoice(flash, { focus = false } = {}) {
   const view = state.view
   const invoice = view.invoice || {}
-  const layout = h('div', { class: 'layout' }, summaryCard(view, flash ? 'h2' : 'h1'), actionsCard(view), paymentCard(view), linesCard(invoice))
+  const layout = h('div', { class: 'layout' }, summaryCard(view, flash ? 'h2' : 'h1'), actionsCard(view), commitmentsCard(view), paymentCard(view), linesCard(invoice))
   show('invoice', flash && flashBanner(flash), layout)
   if (flash) announce(`${flash.title}. ${flash.text}`)
   if (flash || focus) focusHeading()
@@ -870,6 +871,141 @@ function compactSummary(invoice) {
     ),
     h('p', { class: 'muted', text: `${t('dueDate')}: ${date(invoice.dueDate)}` })
   )
+}
+
+// Promise to pay and "I've paid": for an invoice with something open that is not disputed as a whole.
+
+function commitmentsCard(view) {
+  const invoice = view.invoice || {}
+  const wholeDisputed = hasOpenDispute(view) && view.dispute.wholeInvoice !== false
+  if (invoice.isCleared || !(Number(invoice.openAmount) > 0) || wholeDisputed) return null
+  const card = h('section', { class: 'card commitments', 'aria-labelledby': 'commitments-title', 'data-testid': 'commitments' }, h('h2', { id: 'commitments-title', text: t('payingHeading') }))
+  const report = view.paymentReport
+  const promise = view.promise
+  if (report) {
+    card.append(h('p', { class: 'note', 'data-testid': 'payment-reported', text: t('paymentReportedNote', { amount: money(report.amount, invoice.currency), date: date(report.paidOn) }) }))
+    return card
+  }
+  if (promise)
+    card.append(
+      h('p', {
+        class: 'note',
+        'data-testid': 'promise-open',
+        text: promise.amount ? t('promiseAmountNote', { amount: money(promise.amount, invoice.currency), date: date(promise.promisedDate) }) : t('promiseNote', { date: date(promise.promisedDate) }),
+      })
+    )
+  else card.append(h('p', { class: 'muted', text: t('payingHint') }))
+  append(card, [
+    h(
+      'div',
+      { class: 'button-stack' },
+      !promise && h('button', { type: 'button', class: 'button button--secondary', 'data-action': 'promise', onclick: renderPromiseForm, text: t('promiseButton') }),
+      h('button', { type: 'button', class: 'button button--secondary', 'data-action': 'paid', onclick: renderPaidForm, text: t('paidButton') })
+    ),
+  ])
+  return card
+}
+
+/** A date field bounded by min and max (YYYY-MM-DD), as the browser's date picker offers it. */
+function dateField(label, hint, min, max) {
+  return field({ label, hint, input: h('input', { type: 'date', name: 'date', required: true, 'aria-required': 'true', ...(min && { min }), ...(max && { max }) }) })
+}
+
+/** The reader's value of a date field, or the error it was marked with. */
+function checkDate(f, min, max, messages) {
+  const value = f.input.value
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return { error: f.fail(messages.missing) }
+  if ((min && value < min) || (max && value > max)) return { error: f.fail(messages.range) }
+  f.clear()
+  return { value }
+}
+
+function renderPromiseForm() {
+  const view = state.view
+  const invoice = view.invoice || {}
+  const window = view.promiseWindow || {}
+  const form = h('form', { class: 'card form', novalidate: true, 'aria-labelledby': 'promise-title', 'data-testid': 'promise-form' })
+  const when = dateField(t('promiseDate'), t('promiseDateHint', { latest: date(window.latest) }), window.earliest, window.latest)
+  const amount = field({
+    label: t('promiseAmount'),
+    hint: t('promiseAmountHint', { max: money(invoice.openAmount, invoice.currency) }),
+    input: h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'amount' }),
+    prefix: invoice.currency,
+  })
+  const submit = h('button', { type: 'submit', class: 'button button--primary button--large', text: t('sendPromise') })
+  append(form, [
+    h('h1', { id: 'promise-title', text: t('promiseHeading', { number: invoice.number || '' }), 'data-focus': true }),
+    h('p', { class: 'muted', text: t('promiseIntro') }),
+    when.node,
+    amount.node,
+    h('div', { class: 'form-actions' }, submit, h('button', { type: 'button', class: 'button button--secondary', text: t('cancel'), onclick: backToInvoice })),
+  ])
+  form.addEventListener('submit', async event => {
+    event.preventDefault()
+    const day = checkDate(when, window.earliest, window.latest, { missing: t('errDateRequired'), range: t('errPromiseDateRange', { latest: date(window.latest) }) })
+    const part = checkNumber(amount, invoice.openAmount, invoice.currency, 'amount')
+    const errors = [day.error, part.error].filter(Boolean)
+    if (!part.error && part.value !== null && !(Number(part.value) > 0)) errors.push(amount.fail(t('errAmountRange', { max: money(invoice.openAmount, invoice.currency) })))
+    if (errors.length) return invalid(form, errors)
+    const restore = busy(submit)
+    try {
+      await call('promiseToPay', { promisedDate: day.value, ...(part.value !== null && { amount: Number(part.value) }) })
+      await refreshView({ promise: { promisedDate: day.value, amount: part.value } })
+      renderInvoice({ title: t('thanksTitle'), text: t('promisedText', { date: date(day.value) }) })
+      main.dataset.state = 'promised'
+    } catch (error) {
+      restore()
+      if (error.status === 400 || error.status === 409 || error.status === 429) return inlineError(form, inlineMessage(error))
+      showApiError(error, () => renderPromiseForm())
+    }
+  })
+  show('promise', h('div', { class: 'layout layout--single' }, compactSummary(invoice), form))
+  focusHeading()
+}
+
+function renderPaidForm() {
+  const view = state.view
+  const invoice = view.invoice || {}
+  const today = (view.promiseWindow || {}).earliest
+  const form = h('form', { class: 'card form', novalidate: true, 'aria-labelledby': 'paid-title', 'data-testid': 'paid-form' })
+  const when = dateField(t('paidOn'), null, null, today)
+  const amount = field({
+    label: t('paidAmount'),
+    input: h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'amount', required: true, 'aria-required': 'true', value: invoice.openAmount == null ? '' : String(Number(invoice.openAmount)) }),
+    prefix: invoice.currency,
+  })
+  const reference = field({ label: t('paidReference'), hint: t('paidReferenceHint'), input: h('input', { type: 'text', name: 'reference', autocomplete: 'off', maxlength: String(REFERENCE_MAX) }) })
+  const submit = h('button', { type: 'submit', class: 'button button--primary button--large', text: t('sendPaid') })
+  append(form, [
+    h('h1', { id: 'paid-title', text: t('paidHeading', { number: invoice.number || '' }), 'data-focus': true }),
+    h('p', { class: 'muted', text: t('paidIntro') }),
+    when.node,
+    amount.node,
+    reference.node,
+    h('div', { class: 'form-actions' }, submit, h('button', { type: 'button', class: 'button button--secondary', text: t('cancel'), onclick: backToInvoice })),
+  ])
+  form.addEventListener('submit', async event => {
+    event.preventDefault()
+    const day = checkDate(when, null, today, { missing: t('errDateRequired'), range: t('errPaidDateFuture') })
+    const paid = checkNumber(amount, null, invoice.currency, 'amount')
+    const errors = [day.error, paid.error].filter(Boolean)
+    if (!paid.error && !(Number(paid.value) > 0)) errors.push(amount.fail(t('errPaidAmount')))
+    if (errors.length) return invalid(form, errors)
+    const restore = busy(submit)
+    try {
+      const text = reference.input.value.trim()
+      await call('reportPayment', { paidOn: day.value, amount: Number(paid.value), ...(text && { reference: text }) })
+      await refreshView({ paymentReport: { paidOn: day.value, amount: paid.value, reference: text || null } })
+      renderInvoice({ title: t('thanksTitle'), text: t('paidText') })
+      main.dataset.state = 'paymentReported'
+    } catch (error) {
+      restore()
+      if (error.status === 400 || error.status === 409 || error.status === 429) return inlineError(form, inlineMessage(error))
+      showApiError(error, () => renderPaidForm())
+    }
+  })
+  show('paid', h('div', { class: 'layout layout--single' }, compactSummary(invoice), form))
+  focusHeading()
 }
 
 // Wrong contact

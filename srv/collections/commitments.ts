@@ -38,12 +38,27 @@ async function openInvoice(invoiceId: string) {
 
 const amountText = (amount: number, currency: string | null | undefined) => `${amount.toFixed(2)} ${currency ?? ''}`.trim()
 
+/** The first and the last day a promise may name today. */
+export function promiseWindow(): { earliest: Day; latest: Day } {
+  const today = dayOf(now())
+  return { earliest: today, latest: addDays(today, collectionsSettings().promiseHorizonDays) }
+}
+
+/** The invoice's open promise and the payment reported and not yet seen by FI, for the response page. */
+export async function openCommitments(invoiceId: string) {
+  const promise = await SELECT.one.from(PaymentPromises).columns('promisedDate', 'amount', 'createdAt').where({ invoice_ID: invoiceId, status: 'open' })
+  const report = await SELECT.one.from(PaymentReports).columns('paidOn', 'amount', 'reference', 'createdAt').where({ invoice_ID: invoiceId, status: 'reported' })
+  return {
+    promise: promise ? { promisedDate: promise.promisedDate, amount: promise.amount ?? null, promisedAt: promise.createdAt } : null,
+    paymentReport: report ? { paidOn: report.paidOn, amount: report.amount, reference: report.reference ?? null, reportedAt: report.createdAt } : null,
+  }
+}
+
 export async function promiseToPay(invoiceId: string, input: PromiseInput, speaker: Speaker): Promise<CommitmentOutcome> {
   const invoice = await openInvoice(invoiceId)
-  const today = dayOf(now())
-  const horizon = collectionsSettings().promiseHorizonDays
-  if (input.promisedDate < today) throw new ConversationError(400, 'PROMISE_DATE_PAST')
-  if (input.promisedDate > addDays(today, horizon)) throw new ConversationError(400, 'PROMISE_DATE_TOO_FAR', [horizon])
+  const window = promiseWindow()
+  if (input.promisedDate < window.earliest) throw new ConversationError(400, 'PROMISE_DATE_PAST')
+  if (input.promisedDate > window.latest) throw new ConversationError(400, 'PROMISE_DATE_TOO_FAR', [collectionsSettings().promiseHorizonDays])
   const open = Number(invoice.openAmount)
   const amount = input.amount === null || input.amount === undefined || input.amount === '' ? null : Number(input.amount)
   if (amount !== null && !(amount > 0 && amount <= open)) throw new ConversationError(400, 'PROMISE_AMOUNT_TOO_HIGH', [amountText(open, invoice.currency)])

@@ -33,7 +33,9 @@ service RespondService {
   }
 
   type DisputeSummary {
-    status     : crm.DisputeStatus;
+    status       : crm.DisputeStatus;
+    /** Of the whole invoice, or of some lines or an amount. */
+    wholeInvoice : Boolean;
     reason     : crm.DisputeReason;
     outcome    : crm.DisputeOutcome;
     resolution : String(2000);
@@ -78,11 +80,33 @@ service RespondService {
     dispute         : DisputeSummary;
     contactProposed : Boolean;
     surveyAnswered  : Boolean;
+    promise         : PromiseSummary;
+    paymentReport   : PaymentReportSummary;
+    /** The days a promise may reach ahead, from today (the first day it may name). */
+    promiseWindow   : {
+      earliest : Date;
+      latest   : Date;
+    };
     /** The reasons a dispute may give, with their texts in the page's language (the code list's). */
     reasons         : many {
       code : crm.DisputeReason;
       name : String(255);
     };
+  }
+
+  /** The customer's open promise to pay the invoice. */
+  type PromiseSummary {
+    promisedDate : Date;
+    amount       : Decimal(24, 3);
+    promisedAt   : Timestamp;
+  }
+
+  /** The payment the customer reported and FI has not cleared yet. */
+  type PaymentReportSummary {
+    paidOn     : Date;
+    amount     : Decimal(24, 3);
+    reference  : String(35);
+    reportedAt : Timestamp;
   }
 
   type Outcome {
@@ -112,6 +136,17 @@ service RespondService {
   action proposeContact(token : String(200) @mandatory,
                         name : String(81) @mandatory,
                         email : crm.EMailAddress @mandatory)                 returns Outcome;
+
+  /** "I will pay by …": a date within the promise window, optionally a part of the open amount. */
+  action promiseToPay(token : String(200) @mandatory,
+                      promisedDate : Date @mandatory,
+                      amount : Decimal(24, 3) @assert.range: [ 0, 99999999999999 ])        returns Outcome;
+
+  /** "I've paid": when, how much, and the payment's reference. */
+  action reportPayment(token : String(200) @mandatory,
+                       paidOn : Date @mandatory,
+                       amount : Decimal(24, 3) @mandatory @assert.range: [ 0, 99999999999999 ],
+                       reference : String(35))                                            returns Outcome;
 
   action answerSurvey(token : String(200) @mandatory,
                       csat : Integer @mandatory @assert.range: [ 1, 5 ],

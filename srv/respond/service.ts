@@ -11,6 +11,7 @@ import { ContactProposals, DisputeReason, Disputes, InvoiceConversations, Survey
 import { Customers } from '#cds-models/invoicecrm/mirror'
 import { DisputeReasons } from '#cds-models/invoicecrm/codes'
 import type { DisputeSummary } from '#cds-models/RespondService'
+import { openCommitments, promiseToPay, promiseWindow, reportPayment } from '../collections/commitments'
 
 /** Customers' answers through their secure link: each action checks the link first, then does one thing. */
 export default class RespondService extends cds.ApplicationService {
@@ -29,6 +30,18 @@ export default class RespondService extends cds.ApplicationService {
         const { name, email } = req.data as { name: string; email: string }
         await checkContactProposalBudget(link.invoiceId!, speaker.by)
         return proposeContact(link.invoiceId!, { name: name.trim(), email: email.trim() }, speaker)
+      })
+    )
+    this.on('promiseToPay', req =>
+      this.answer(req, ['invoiceResponse'], (link, speaker) => {
+        const { promisedDate, amount } = req.data as { promisedDate: string; amount?: string | null }
+        return promiseToPay(link.invoiceId!, { promisedDate, amount }, speaker)
+      })
+    )
+    this.on('reportPayment', req =>
+      this.answer(req, ['invoiceResponse'], (link, speaker) => {
+        const { paidOn, amount, reference } = req.data as { paidOn: string; amount: string; reference?: string | null }
+        return reportPayment(link.invoiceId!, { paidOn, amount, reference }, speaker)
       })
     )
     this.on('answerSurvey', req =>
@@ -74,10 +87,11 @@ export default class RespondService extends cds.ApplicationService {
     const conversation = invoiceId ? await SELECT.one.from(InvoiceConversations).columns('confirmedAt').where({ invoice_ID: invoiceId }) : undefined
     const dispute = invoiceId
       ? // An aliased column (raisedAt), which the entity's type does not know: the shape is the service's.
-        ((await SELECT.one.from(Disputes).columns('status', 'reason', 'outcome', 'resolution', 'createdAt as raisedAt').where({ invoice_ID: invoiceId }).orderBy('createdAt desc')) as DisputeSummary | null)
+        ((await SELECT.one.from(Disputes).columns('status', 'wholeInvoice', 'reason', 'outcome', 'resolution', 'createdAt as raisedAt').where({ invoice_ID: invoiceId }).orderBy('createdAt desc')) as DisputeSummary | null)
       : undefined
     const proposed = invoiceId ? await SELECT.one.from(ContactProposals).columns('ID').where({ invoice_ID: invoiceId, proposedBy: speaker.by }) : undefined
     const answered = link.invitationId ? await SELECT.one.from(SurveyAnswers).columns('csat').where({ invitation_ID: link.invitationId }) : undefined
+    const commitments = invoiceId ? await openCommitments(invoiceId) : { promise: null, paymentReport: null }
     const { payer_ID: _payer, companyCode, ...summary } = invoice ?? { payer_ID: null, companyCode: null }
     return {
       purpose: link.purpose,
@@ -90,6 +104,8 @@ export default class RespondService extends cds.ApplicationService {
       dispute: dispute ?? null,
       contactProposed: Boolean(proposed),
       surveyAnswered: Boolean(answered),
+      ...commitments,
+      promiseWindow: promiseWindow(),
       reasons: link.purpose === 'invoiceResponse' ? await disputeReasonsIn(customer?.language) : [],
     }
   }
