@@ -31,12 +31,17 @@ export async function queueDueReminders(): Promise<number> {
     const customers = (await cds.tx(() =>
       SELECT.distinct.from(Reminders).columns('customer_ID').where({ status: 'due', customer_ID: { '>': after } }).orderBy('customer_ID').limit(PAGE)
     )).map(r => r.customer_ID!)
-    for (const customer of customers)
+    if (!customers.length) return queued
+    // The page judged at once (its reminders withdrawn where something holds them back now); then one transaction per
+    // customer's mail, so that a mail another instance queued first costs only that customer's.
+    const mails = await cds.tx(() => mailsOf(customers, now))
+    for (const mail of mails)
       try {
-        if (await cds.tx(() => queueMailOf(customer, now))) queued++
+        await cds.tx(() => queueMail(mail, now))
+        queued++
       } catch (error) {
         // Another instance queued them first, or the queue could not be written: the next pass tries again.
-        LOG.warn(`Reminders of customer ${customer} not queued: ${(error as Error).message}`)
+        LOG.warn(`Reminders of customer ${mail.customer} not queued: ${(error as Error).message}`)
       }
     if (customers.length < PAGE) return queued
     after = customers.at(-1)!
@@ -46,24 +51,42 @@ export async function queueDueReminders(): Promise<number> {
 interface DueReminder {
   invoice_ID: string
   step_ID: string
+  customer_ID: string
 }
 
-async function queueMailOf(customerId: string, now: Date): Promise<boolean> {
-  const due = (await SELECT.from(Reminders).columns('invoice_ID', 'step_ID').where({ customer_ID: customerId, status: 'due' })) as DueReminder[]
-  if (!due.length) return false
+interface MailToQueue {
+  customer: string
+  contactEmail: string
+  reminders: number
+}
+
+/** The mails the page's customers are due now: those with a billing contact, inside their business hours. */
+async function mailsOf(customers: string[], now: Date): Promise<MailToQueue[]> {
+  const due = (await SELECT.from(Reminders).columns('invoice_ID', 'step_ID', 'customer_ID').where({ customer_ID: { in: customers }, status: 'due' })) as DueReminder[]
   const { going, facts } = await withoutHeldBack(due, now)
-  const customer = facts.customers.get(customerId)
-  if (!going.length || !customer?.billingEmail) return false
-  if (!inBusinessHours(now, timeZoneOf(customer.country, customer.timeZone), collectionsSettings().businessHours)) return false
-  const mail = cds.utils.uuid()
-  await INSERT.into(ReminderMails).entries({ ID: mail, customer_ID: customerId, contactEmail: customer.billingEmail, queuedAt: now.toISOString(), status: 'queued' })
-  for (const reminder of going) {
-    // The status condition lets only one instance put a reminder into a mail; the other one's transaction is undone.
-    const changed = await UPDATE(Reminders).set({ status: 'queued', mail_ID: mail }).where({ ...reminder, status: 'due' })
-    if (!changed) throw new Error('its reminders were queued by another run meanwhile')
+  const count = new Map<string, number>()
+  for (const reminder of going) count.set(reminder.customer_ID, (count.get(reminder.customer_ID) ?? 0) + 1)
+  const hours = collectionsSettings().businessHours
+  const mails: MailToQueue[] = []
+  for (const [id, reminders] of count) {
+    const customer = facts.customers.get(id)
+    if (customer?.billingEmail && inBusinessHours(now, timeZoneOf(customer.country, customer.timeZone), hours))
+      mails.push({ customer: id, contactEmail: customer.billingEmail, reminders })
   }
+  return mails
+}
+
+/**
+ * One customer's mail: its due reminders marked queued and the mail put into the persistent queue, in one transaction.
+ * The status condition lets only one instance put a reminder into a mail; a count other than the one judged (another
+ * run took or added some meanwhile) undoes the transaction, and the next pass judges the customer again.
+ */
+async function queueMail({ customer, contactEmail, reminders }: MailToQueue, now: Date): Promise<void> {
+  const mail = cds.utils.uuid()
+  await INSERT.into(ReminderMails).entries({ ID: mail, customer_ID: customer, contactEmail, queuedAt: now.toISOString(), status: 'queued' })
+  const changed = await UPDATE(Reminders).set({ status: 'queued', mail_ID: mail }).where({ customer_ID: customer, status: 'due' })
+  if (changed !== reminders) throw new Error('its reminders changed meanwhile')
   await cds.queued(await cds.connect.to('customer-mail')).send('reminderMail', { mail })
-  return true
 }
 
 /**
@@ -122,7 +145,7 @@ export async function sendReminderMail(mailId: string): Promise<void> {
   const prepared = await cds.tx(async () => {
     const mail = await SELECT.one.from(ReminderMails).where({ ID: mailId })
     if (mail?.status !== 'queued') return
-    const queued = (await SELECT.from(Reminders).columns('invoice_ID', 'step_ID').where({ mail_ID: mailId, status: 'queued' })) as DueReminder[]
+    const queued = (await SELECT.from(Reminders).columns('invoice_ID', 'step_ID', 'customer_ID').where({ mail_ID: mailId, status: 'queued' })) as DueReminder[]
     const { going, facts, invoices } = await withoutHeldBack(queued, now)
     if (!going.length) {
       await UPDATE(ReminderMails, mailId).set({ status: 'withdrawn' })
