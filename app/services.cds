@@ -3,4 +3,5 @@ using from './invoices/annotations';
 using from './disputes/annotations';
 using from './customers/annotations';
 using from './monitor/annotations';
+using from './reminders/annotations';
 using from './common';
