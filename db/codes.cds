@@ -21,6 +21,7 @@ entity DecisionKinds         : sap.common.CodeList { key code : collections.Deci
 entity ReminderStatuses      : sap.common.CodeList { key code : collections.ReminderStatus; }
 entity PromiseStatuses       : sap.common.CodeList { key code : collections.PromiseStatus; }
 entity PaymentReportStatuses : sap.common.CodeList { key code : collections.PaymentReportStatus; }
+entity ContactOutcomes       : sap.common.CodeList { key code : collections.ContactOutcome; }
 
 // Unmanaged associations from the enum fields to their texts: no columns, only joins when a text is read.
 extend crm.Disputes with {
@@ -59,4 +60,9 @@ extend collections.PaymentPromises with {
 
 extend collections.PaymentReports with {
   statusText : Association to one PaymentReportStatuses on statusText.code = status;
+}
+
+extend collections.CollectionContacts with {
+  channelText : Association to one Channels on channelText.code = channel;
+  outcomeText : Association to one ContactOutcomes on outcomeText.code = outcome;
 }

@@ -28,6 +28,9 @@ type RunStatus        : String(10) enum { running; completed; failed; };
 type RunTrigger       : String(10) enum { schedule; manual; };
 type PromiseStatus    : String(10) enum { open; kept; broken; };
 type PaymentReportStatus : String(12) enum { reported; received; notReceived; };
+/** What a collector's contact with the customer came to. */
+@assert.range
+type ContactOutcome   : String(20) enum { reached; notReached; promise; dispute; paymentReported; };
 
 /**
  * A list of steps relative to the net due date. A customer's invoices follow the customer's assigned policy, else
@@ -67,6 +70,8 @@ entity CustomerCollections : managed {
       /** IANA time zone for business hours; empty: the one of the customer's country (srv/collections/business-hours.ts). */
       timeZone  : String(40) @title: '{i18n>TimeZone}';
       collector : String(255) @title: '{i18n>Collector}';
+      /** When the collector means to act next (the follow-up of the last contact, or set by hand). */
+      nextActionOn : Date @title: '{i18n>NextActionOn}';
 }
 
 /** One pass of the reminder rules over every open invoice (srv/collections/reminder-run.ts). */
@@ -166,4 +171,40 @@ entity PaymentReports : cuid, managed {
   reportedBy   : String(241) @title: '{i18n>ReportedBy}';
   reportedFrom : String(45) @title: '{i18n>RaisedFrom}';
   settledAt    : Timestamp @title: '{i18n>SettledAt}';
+}
+
+/** A collector's call, mail or meeting with a customer, what it came to, and when to follow up. */
+entity CollectionContacts : cuid, managed {
+  customer   : Association to mirror.Customers @mandatory @title: '{i18n>Customer}';
+  invoice    : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
+  channel    : crm.Channel @mandatory @title: '{i18n>ContactChannel}';
+  outcome    : ContactOutcome @mandatory @title: '{i18n>ContactOutcome}';
+  note       : String(1000) @title: '{i18n>Note}';
+  followUpOn : Date @title: '{i18n>FollowUpOn}';
+}
+
+/**
+ * The collectors' worklist: one row per customer with something to collect, its priority score and the signals it
+ * is made of (srv/collections/priority-score.ts), rebuilt by every reminder run and on request
+ * (srv/collections/worklist.ts). Overdue amounts are in the currency most of the customer's overdue invoices are in.
+ */
+@singular: 'CollectionWorklistEntry' @plural: 'CollectionWorklist'
+entity CollectionWorklist {
+  key customer            : Association to mirror.Customers @title: '{i18n>Customer}';
+      score               : Integer @title: '{i18n>PriorityScore}';
+      overdueAmount       : Decimal(24, 3) @title: '{i18n>OverdueAmount}' @Measures.ISOCurrency: currency;
+      currency            : String(5) @title: '{i18n>Currency}';
+      overdueInvoices     : Integer @title: '{i18n>OverdueInvoices}';
+      oldestDaysOverdue   : Integer @title: '{i18n>OldestDaysOverdue}';
+      brokenPromises      : Integer @title: '{i18n>BrokenPromises}';
+      paymentsNotReceived : Integer @title: '{i18n>PaymentsNotReceived}';
+      openDisputes        : Integer @title: '{i18n>OpenDisputes}';
+      unconfirmedInvoices : Integer @title: '{i18n>UnconfirmedInvoices}';
+      lastCsat            : Integer @title: '{i18n>LastCsat}';
+      /** The score's parts, largest first, as JSON: [{ "factor": "brokenPromises", "points": 30 }, …] */
+      factors             : LargeString @UI.Hidden;
+      refreshedAt         : Timestamp @title: '{i18n>RefreshedAt}';
+      settings            : Association to one CustomerCollections on settings.customer = customer;
+      contacts            : Association to many CollectionContacts on contacts.customer = customer;
+      promises            : Association to many PaymentPromises on promises.customer = customer;
 }

@@ -8,7 +8,7 @@ using { invoicecrm.mirror as mirror } from './mirror';
 // A local part, then a domain of dot-separated labels (none empty) ending in a top-level domain of two or more.
 type EMailAddress   : String(241) @assert.format: '^[^\s@<>(),;:"]+@(?:[^\s@<>(),;:".]+\.)+[^\s@<>(),;:".]{2,}$';
 @assert.range
-type Channel        : String(10) enum { web; phone; email; letter; };
+type Channel        : String(10) enum { web; phone; email; letter; meeting; };
 type DispatchStatus : String(10) enum { pending; sent; failed; bounced; noEmail; };
 type LinkPurpose    : String(20) enum { invoiceResponse; survey; statement; };
 type DisputeStatus  : String(10) enum { Open; InProcess; Resolved; Closed; };
@@ -27,7 +27,7 @@ type Priority       : String(10) enum { low; medium; high; };
 type TimelineKind   : String(20) enum {
   mailSent; mailFailed; mailBounced; noEmail; linkOpened; confirmed; disputed; disputeStatus; comment;
   contactProposed; surveySent; surveyAnswered; followUp; resendRequested; disputeEscalated; linksRevoked; addressFound;
-  reminderSent; reminderFailed; promised; promiseKept; promiseBroken; paymentReported; paymentNotReceived;
+  reminderSent; reminderFailed; promised; promiseKept; promiseBroken; paymentReported; paymentNotReceived; contactRecorded;
 };
 
 /** The conversation about one invoice: its dispatch to the billing contact and the customer's confirmation. */

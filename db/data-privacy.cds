@@ -119,3 +119,9 @@ annotate collections.ReminderMails with @PersonalData.EntitySemantics: 'Other' {
   customer     @PersonalData.FieldSemantics: 'DataSubjectID';
   contactEmail @PersonalData.IsPotentiallyPersonal;
 };
+
+// What a collector noted of a call or meeting may name people.
+annotate collections.CollectionContacts with @PersonalData.EntitySemantics: 'Other' {
+  customer @PersonalData.FieldSemantics: 'DataSubjectID';
+  note     @PersonalData.IsPotentiallyPersonal;
+};

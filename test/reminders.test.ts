@@ -80,7 +80,9 @@ const INVOICES: InvoiceSeed[] = [
 type Reminder = { invoice_ID: string; level: number; amount: string | number; status: string; decidedAt: string; approvedAt: string | null; mail_ID: string | null }
 type Mail = { ID: string; customer_ID: string; queuedAt: string; status: string }
 
-describe('reminders through 120 days', () => {
+describe('reminders through 120 days', function () {
+  // 120 days of hourly ticks, a run with its worklist rebuild every morning: about a minute on PostgreSQL.
+  this.timeout(300_000)
   const { expect, POST } = cds.test(__dirname + '/..')
   let smtp: TestSmtpServer
   const original = { mail: { ...cds.env.requires.mail } }

@@ -20,7 +20,11 @@ annotate CollectionsService.Reminders with @restrict: [
   { grant: 'READ', to: [ 'ARClerk', 'ARManager' ] },
   { grant: [ 'approve', 'remove' ], to: 'ARManager' },
 ];
+annotate CollectionsService.Worklist with @restrict: [
+  { grant: [ 'READ', 'assign', 'recordContact' ], to: [ 'ARClerk', 'ARManager' ] },
+];
 annotate CollectionsService.runReminders with @requires: 'ARManager';
+annotate CollectionsService.refreshWorklist with @requires: [ 'ARClerk', 'ARManager' ];
 annotate CollectionsService.sendDueReminders with @requires: 'ARManager';
 annotate CollectionsService.recordPromise with @requires: [ 'ARClerk', 'ARManager' ];
 annotate CollectionsService.recordPaymentReport with @requires: [ 'ARClerk', 'ARManager' ];

@@ -7,6 +7,7 @@ import { collectionsSettings } from './settings'
 import { addDays, dayOf, decide, type Decision, type Timing } from './reminder-rules'
 import { customerFactsFor, holdingFactsFor, leadDays, loadBatchFacts, loadPolicies, policyOf, type BatchFacts, type CandidateInvoice, type Policies } from './reminder-facts'
 import { queueDueReminders } from './reminder-mails'
+import { refreshWorklist } from './worklist'
 import { now as clock } from './clock'
 
 // The reminder run: every open invoice whose first step could be due is judged by the rules (reminder-rules.ts), in
@@ -56,6 +57,8 @@ export async function runReminders({ trigger, startedBy }: RunRequest): Promise<
       after = batch.at(-1)!.ID
     }
     summary.mailsQueued = await queueDueReminders()
+    // Broken promises and payments not received were settled by this run: the collectors' order follows them.
+    await refreshWorklist()
     await cds.tx(() =>
       UPDATE(ReminderRuns, runId).set({
         status: 'completed',

@@ -46,12 +46,53 @@ service CollectionsService {
   @readonly
   entity FollowUpTasks as projection on crm.FollowUpTasks;
 
+  /**
+   * The collectors' worklist: customers with something to collect, by priority, each with the reasons of its score,
+   * its collector and the day of the next action. isMine: assigned to the reader.
+   */
+  @readonly @singular: 'WorklistEntry' @plural: 'Worklist'
+  entity Worklist as projection on collections.CollectionWorklist {
+    *,
+    customer.name         as customerName : String(81) @title: '{i18n>CustomerName}',
+    settings.collector    as collector    : String(255) @title: '{i18n>Collector}',
+    settings.nextActionOn as nextActionOn : Date @title: '{i18n>NextActionOn}',
+    cast(case when settings.collector = $user.id then true else false end as Boolean) as isMine : Boolean @title: '{i18n>MyWorklist}',
+    virtual null as reasons : String(500) @title: '{i18n>PriorityReasons}',
+  } actions {
+    /** Gives the customer to a collector (a finance user). */
+    action assign(collector : String(255) @mandatory @title: '{i18n>Collector}') returns Worklist;
+    /**
+     * A call, mail or meeting with the customer and its outcome; a promise, dispute or payment report it brought is
+     * recorded on its invoice as if the customer had given it by that channel.
+     */
+    action recordContact(channel       : crm.Channel @mandatory @title: '{i18n>ContactChannel}',
+                         outcome       : collections.ContactOutcome @mandatory @title: '{i18n>ContactOutcome}',
+                         note          : String(1000) @title: '{i18n>Note}',
+                         followUpOn    : Date @title: '{i18n>FollowUpOn}',
+                         invoice       : String(10) @title: '{i18n>BillingDocument}',
+                         promisedDate  : Date @title: '{i18n>PromisedDate}',
+                         amount        : Decimal(24, 3) @assert.range: [ 0, 99999999999999 ] @title: '{i18n>Amount}',
+                         disputeReason : crm.DisputeReason @title: '{i18n>DisputeReason}',
+                         paidOn        : Date @title: '{i18n>PaidOn}',
+                         reference     : String(35) @title: '{i18n>PaymentReference}') returns Worklist;
+  };
+  @readonly
+  entity CollectionContacts as projection on collections.CollectionContacts;
+  @readonly
+  entity FinanceUsers as projection on crm.FinanceUsers;
+
+  /** Rebuilds the worklist now, as every reminder run does; returns how many customers are on it. */
+  action refreshWorklist() returns Integer;
+
   @readonly entity ReminderTones         as projection on codes.ReminderTones;
   @readonly entity Escalations           as projection on codes.Escalations;
   @readonly entity DecisionKinds         as projection on codes.DecisionKinds;
   @readonly entity ReminderStatuses      as projection on codes.ReminderStatuses;
   @readonly entity PromiseStatuses       as projection on codes.PromiseStatuses;
   @readonly entity PaymentReportStatuses as projection on codes.PaymentReportStatuses;
+  @readonly entity ContactOutcomes       as projection on codes.ContactOutcomes;
+  @readonly entity Channels              as projection on codes.Channels;
+  @readonly entity DisputeReasons        as projection on codes.DisputeReasons;
 
   type RunOutcome {
     run             : UUID;

@@ -1,6 +1,6 @@
 import cds from '@sap/cds'
-import { Reminders, ReminderPolicies, PaymentPromises, PaymentReports } from '#cds-models/CollectionsService'
-import { Reminders as ReminderRows } from '#cds-models/invoicecrm/collections'
+import { Reminders, ReminderPolicies, PaymentPromises, PaymentReports, Worklist } from '#cds-models/CollectionsService'
+import { Reminders as ReminderRows, CollectionWorklist } from '#cds-models/invoicecrm/collections'
 import type { Channel } from '#cds-models/invoicecrm/crm'
 import { runReminders } from './reminder-run'
 import { queueDueReminders } from './reminder-mails'
@@ -9,6 +9,8 @@ import { isTimeZone } from './business-hours'
 import { now } from './clock'
 import { ConversationError } from '../crm/errors'
 import { recordFinanceUser } from '../crm/finance-users'
+import { refreshWorklist, reasonsOf } from './worklist'
+import { assignCollector, recordContact, type ContactInput } from './contacts'
 
 /** AR's collections: policies, runs and their proposals, and what customers commit to on the phone. */
 export default class CollectionsService extends cds.ApplicationService {
@@ -39,6 +41,29 @@ export default class CollectionsService extends cds.ApplicationService {
       return { run: runId, invoicesChecked, remindersDue, proposals, heldBack, mailsQueued }
     })
     this.on('sendDueReminders', () => queueDueReminders())
+
+    this.after('READ', Worklist, async (rows, req) => {
+      // A virtual element: asked for by name, or by asking for every column.
+      const columns = (req.query.SELECT as { columns?: ({ ref?: string[] } | string)[] }).columns
+      if (columns && !columns.some(c => c === '*' || (typeof c === 'object' && c.ref?.[0] === 'reasons'))) return
+      const list = [rows ?? []].flat() as { customer_ID?: string; reasons?: string | null }[]
+      const keys = list.map(r => r.customer_ID).filter((id): id is string => Boolean(id))
+      if (!keys.length) return
+      // The reasons are made from the signals of the row, which the request may not have selected.
+      const signals = new Map((await SELECT.from(CollectionWorklist).where({ customer_ID: { in: keys } })).map(row => [row.customer_ID!, row]))
+      for (const row of list) if (row.customer_ID) row.reasons = reasonsOf(signals.get(row.customer_ID) ?? {}, req.locale ?? 'en')
+    })
+    this.on('assign', Worklist, async req => {
+      const { customer_ID } = req.params[0] as { customer_ID: string }
+      await assignCollector(customer_ID, (req.data as { collector: string }).collector)
+      return SELECT.one.from(Worklist).where({ customer_ID })
+    })
+    this.on('recordContact', Worklist, async req => {
+      const { customer_ID } = req.params[0] as { customer_ID: string }
+      await recordContact(customer_ID, req.data as ContactInput, req.user.id)
+      return SELECT.one.from(Worklist).where({ customer_ID })
+    })
+    this.on('refreshWorklist', () => refreshWorklist())
 
     this.on('recordPromise', async req => {
       const { invoice, promisedDate, amount, channel } = req.data as { invoice: string; promisedDate: string; amount?: string | null; channel: Channel }

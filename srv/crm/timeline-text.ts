@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { Channels, DispatchStatuses, DisputeOutcomes, DisputeReasons, DisputeStatuses } from '#cds-models/invoicecrm/codes'
+import { Channels, ContactOutcomes, DispatchStatuses, DisputeOutcomes, DisputeReasons, DisputeStatuses } from '#cds-models/invoicecrm/codes'
 
 // A timeline entry is stored as a message key and its parameters (srv/crm/timeline.ts) and turned into a sentence
 // when it is read, in the reader's language: the same entry reads "Disputed: Wrong Quantity (Phone)" to a clerk in
@@ -15,11 +15,11 @@ export type TimelineMessage =
   | 'TIMELINE_RESOLUTION_TOLD' | 'TIMELINE_SURVEY_SENT' | 'TIMELINE_SURVEY_SCHEDULED' | 'TIMELINE_SURVEY_ANSWERED'
   | 'TIMELINE_SURVEY_ANSWERED_NPS' | 'TIMELINE_FOLLOW_UP'
   | 'TIMELINE_REMINDER_SENT' | 'TIMELINE_PROMISED' | 'TIMELINE_PROMISED_AMOUNT' | 'TIMELINE_PROMISE_KEPT' | 'TIMELINE_PROMISE_BROKEN'
-  | 'TIMELINE_PAYMENT_REPORTED' | 'TIMELINE_PAYMENT_NOT_RECEIVED'
+  | 'TIMELINE_PAYMENT_REPORTED' | 'TIMELINE_PAYMENT_NOT_RECEIVED' | 'TIMELINE_CONTACT' | 'TIMELINE_CONTACT_NOTE'
 
 export type TimelineParams = Record<string, string | number | null | undefined>
 
-type CodeList = typeof Channels | typeof DispatchStatuses | typeof DisputeOutcomes | typeof DisputeReasons | typeof DisputeStatuses
+type CodeList = typeof Channels | typeof ContactOutcomes | typeof DispatchStatuses | typeof DisputeOutcomes | typeof DisputeReasons | typeof DisputeStatuses
 
 /** How a parameter is rendered, by its name; any other parameter is free text or a number, shown as it is. */
 const PARAMETERS: Record<string, { codes: CodeList } | { messages: string } | 'date' | 'timestamp'> = {
@@ -29,6 +29,7 @@ const PARAMETERS: Record<string, { codes: CodeList } | { messages: string } | 'd
   from: { codes: DisputeStatuses },
   to: { codes: DisputeStatuses },
   outcome: { codes: DisputeOutcomes },
+  result: { codes: ContactOutcomes },
   was: { codes: DispatchStatuses },
   trigger: { messages: 'SURVEY_TRIGGER_' },
   why: { messages: 'LINK_REVOCATION_' },
