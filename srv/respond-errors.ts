@@ -38,6 +38,7 @@ export function answerWithoutEcho(srv: cds.Service): void {
     error.status ??= 400
     error.message = INVALID_ANSWER
     error.code = 'invalid-answer'
-    for (const field of ['details', 'target', 'args', 'element', 'value'] as const) delete error[field]
+    // Nothing else of it: a database's error carries the statement, the value and where in the database it failed.
+    for (const field of Object.keys(error)) if (!['message', 'code', 'status'].includes(field)) delete (error as unknown as Record<string, unknown>)[field]
   })
 }

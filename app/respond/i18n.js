@@ -123,6 +123,7 @@ export const dictionaries = Object.freeze({
     errDateRequired: 'Please choose a date.',
     errPromiseDateRange: 'Please choose a date from today to {latest}.',
     errPaidDateFuture: 'The payment date cannot be in the future.',
+    errPaidDateBeforeInvoice: 'The payment date cannot be before the invoice date ({date}).',
     errPaidAmount: 'Please enter the amount paid, more than 0.',
     sending: 'Sending…',
 
@@ -304,6 +305,7 @@ export const dictionaries = Object.freeze({
     errDateRequired: 'Bitte wählen Sie ein Datum.',
     errPromiseDateRange: 'Bitte wählen Sie ein Datum von heute bis zum {latest}.',
     errPaidDateFuture: 'Das Zahlungsdatum darf nicht in der Zukunft liegen.',
+    errPaidDateBeforeInvoice: 'Das Zahlungsdatum darf nicht vor dem Rechnungsdatum ({date}) liegen.',
     errPaidAmount: 'Bitte geben Sie den gezahlten Betrag an, größer als 0.',
     sending: 'Wird gesendet…',
 
@@ -492,6 +494,7 @@ export const dictionaries = Object.freeze({
     errDateRequired: '请选择日期。',
     errPromiseDateRange: '请选择从今天到 {latest} 之间的日期。',
     errPaidDateFuture: '付款日期不能晚于今天。',
+    errPaidDateBeforeInvoice: '付款日期不能早于发票日期（{date}）。',
     errPaidAmount: '请输入大于 0 的已付金额。',
     sending: '正在提交…',
 

@@ -915,7 +915,8 @@ function dateField(label, hint, min, max) {
 function checkDate(f, min, max, messages) {
   const value = f.input.value
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return { error: f.fail(messages.missing) }
-  if ((min && value < min) || (max && value > max)) return { error: f.fail(messages.range) }
+  if (min && value < min) return { error: f.fail(messages.early || messages.range) }
+  if (max && value > max) return { error: f.fail(messages.range) }
   f.clear()
   return { value }
 }
@@ -968,7 +969,7 @@ function renderPaidForm() {
   const invoice = view.invoice || {}
   const today = (view.promiseWindow || {}).earliest
   const form = h('form', { class: 'card form', novalidate: true, 'aria-labelledby': 'paid-title', 'data-testid': 'paid-form' })
-  const when = dateField(t('paidOn'), null, null, today)
+  const when = dateField(t('paidOn'), null, invoice.date, today)
   const amount = field({
     label: t('paidAmount'),
     input: h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'amount', required: true, 'aria-required': 'true', value: invoice.openAmount == null ? '' : String(Number(invoice.openAmount)) }),
@@ -986,7 +987,7 @@ function renderPaidForm() {
   ])
   form.addEventListener('submit', async event => {
     event.preventDefault()
-    const day = checkDate(when, null, today, { missing: t('errDateRequired'), range: t('errPaidDateFuture') })
+    const day = checkDate(when, invoice.date, today, { missing: t('errDateRequired'), range: t('errPaidDateFuture'), early: t('errPaidDateBeforeInvoice', { date: date(invoice.date) }) })
     const paid = checkNumber(amount, null, invoice.currency, 'amount')
     const errors = [day.error, paid.error].filter(Boolean)
     if (!paid.error && !(Number(paid.value) > 0)) errors.push(amount.fail(t('errPaidAmount')))

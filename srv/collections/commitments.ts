@@ -30,7 +30,7 @@ export interface CommitmentOutcome {
 }
 
 async function openInvoice(invoiceId: string) {
-  const invoice = await SELECT.one.from(BillingDocuments).columns('ID', 'payer_ID', 'currency', 'openAmount', 'isCleared').where({ ID: invoiceId })
+  const invoice = await SELECT.one.from(BillingDocuments).columns('ID', 'payer_ID', 'currency', 'openAmount', 'isCleared', 'documentDate').where({ ID: invoiceId })
   if (!invoice) throw new ConversationError(404, 'INVOICE_NOT_FOUND', [invoiceId])
   if (invoice.isCleared || !(Number(invoice.openAmount) > 0)) throw new ConversationError(409, 'INVOICE_ALREADY_CLEARED', [invoiceId])
   return invoice
@@ -93,6 +93,8 @@ export async function reportPayment(invoiceId: string, input: PaymentReportInput
   const invoice = await openInvoice(invoiceId)
   const today = dayOf(now())
   if (input.paidOn > today) throw new ConversationError(400, 'PAYMENT_DATE_FUTURE')
+  // A payment of this invoice is not older than the invoice (a year 0000 would not even fit PostgreSQL's dates).
+  if (invoice.documentDate && input.paidOn < invoice.documentDate) throw new ConversationError(400, 'PAYMENT_DATE_BEFORE_INVOICE', [invoice.documentDate])
   const amount = Number(input.amount)
   if (!(amount > 0)) throw new ConversationError(400, 'PAYMENT_AMOUNT_INVALID')
   if (await SELECT.one.from(PaymentReports).columns('ID').where({ invoice_ID: invoiceId, status: 'reported' }))
