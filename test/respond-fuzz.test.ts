@@ -3,8 +3,11 @@
 // S/4HANA simulator, real secure links from issueLink. Wrong HTTP methods, content types and encodings, broken,
 // huge and deeply nested JSON, every parameter with wrong types, over-long, control-character, SQL-ish and markup
 // values, malformed/forged/truncated/expired/revoked/foreign tokens, unknown actions and paths, extra properties,
-// out-of-range numbers, invalid reasons and e-mail addresses, unknown and duplicated dispute lines, and valid links
-// with malformed fields. Every answer must be a 4xx with a readable JSON error, and the CRM tables must not change.
+// out-of-range numbers, invalid reasons and e-mail addresses, unknown and duplicated dispute lines, impossible and
+// out-of-window dates, amounts of 0 or less, above the open amount or beyond their type, a promise or a payment report
+// the invoice cannot take (one is open already, or it is cleared), and valid links with malformed fields. Every
+// answer must be a 4xx with a readable JSON error, and the tables of the CRM and of collections (promises to pay,
+// reported payments) must not change.
 //
 // Throttling must not answer in the handlers' place: the failed-link allowance is lifted for the test
 // (cds.requires.links.failures, resetFailures() between batches). The per-client limit of srv/server.ts (60
@@ -15,7 +18,9 @@
 //
 // The valid links come in pools, one link (and invoice or survey invitation) after the other: a request that
 // changes something uses its link up, and the next request of that pool gets a fresh one, so that one accepted
-// request does not hide the next behind "alreadyDisputed". FUZZ_DUMP=<file> writes every request and answer.
+// request does not hide the next behind "alreadyDisputed". The invoices of the promise and payment pools are made
+// open first (the simulator clears some): on a cleared one a promise or a payment report is refused for that
+// alone, and a malformed field would not be what is judged. FUZZ_DUMP=<file> writes every request and answer.
 import cds from '@sap/cds'
 import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
@@ -29,10 +34,14 @@ import { followUpsDone } from '../srv/crm/workflows'
 import { issueLink, linkSecret, revokeLinks } from '../srv/links'
 import { encodeToken } from '../srv/links/token-format'
 import { resetFailures } from '../srv/links/rate-limit'
+import { promiseToPay, promiseWindow, reportPayment } from '../srv/collections/commitments'
+import { addDays } from '../srv/collections/reminder-rules'
 import { SecureLinks } from '#cds-models/invoicecrm/crm'
+import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
+const COLLECTIONS = 'invoicecrm.collections'
 const CONTACT = 'ap@example.com'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed)
@@ -48,10 +57,14 @@ const LIMITER_PROBE = 65
 const TIMEOUT_MS = 15_000
 const SURVEY_INVITATIONS = 20
 
-/** The CRM tables that must not change (the brief's list); every other invoicecrm.crm entity is hashed as well. */
-const NAMED_TABLES = ['InvoiceConversations', 'Disputes', 'DisputeLines', 'DisputeComments', 'ContactProposals', 'SurveyAnswers', 'FollowUpTasks', 'TimelineEntries', 'SecureLinks']
+/** The tables that must not change (the brief's list); every other entity of these namespaces is hashed as well. */
+const NAMED_TABLES = [
+  ...['InvoiceConversations', 'Disputes', 'DisputeLines', 'DisputeComments', 'ContactProposals', 'SurveyAnswers', 'FollowUpTasks', 'TimelineEntries', 'SecureLinks'].map(t => `${C}.${t}`),
+  ...['PaymentPromises', 'PaymentReports'].map(t => `${COLLECTIONS}.${t}`),
+]
+const HASHED_NAMESPACES = [C, COLLECTIONS]
 /** Columns that legitimately change on a refused request: verifying a valid link stamps it. */
-const IGNORED_COLUMNS: Record<string, string[]> = { SecureLinks: ['lastUsedAt'] }
+const IGNORED_COLUMNS: Record<string, string[]> = { [`${C}.SecureLinks`]: ['lastUsedAt'] }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic randomness
@@ -85,13 +98,21 @@ type Random = ReturnType<typeof prng>
 // ---------------------------------------------------------------------------------------------------------------
 // Links: pools of valid ones, written as placeholders until a request is sent
 
-const ACTIONS = ['view', 'confirm', 'dispute', 'proposeContact', 'answerSurvey'] as const
+const ACTIONS = ['view', 'confirm', 'dispute', 'proposeContact', 'promiseToPay', 'reportPayment', 'answerSurvey'] as const
 type Action = (typeof ACTIONS)[number]
-type Pool = 'dispute' | 'propose' | 'confirm' | 'survey'
-const POOL_OF: Record<Action, Pool> = { view: 'confirm', confirm: 'confirm', dispute: 'dispute', proposeContact: 'propose', answerSurvey: 'survey' }
+type Pool = 'dispute' | 'propose' | 'confirm' | 'promise' | 'payment' | 'survey'
+const POOL_OF: Record<Action, Pool> = {
+  view: 'confirm',
+  confirm: 'confirm',
+  dispute: 'dispute',
+  proposeContact: 'propose',
+  promiseToPay: 'promise',
+  reportPayment: 'payment',
+  answerSurvey: 'survey',
+}
 /** Where a request carries the current valid link of a pool; tokens never contain '@'. */
 const placeholder = (pool: Pool) => `@@${pool}@@`
-const PLACEHOLDER = /@@(dispute|propose|confirm|survey)@@/g
+const PLACEHOLDER = /@@(dispute|propose|confirm|promise|payment|survey)@@/g
 
 interface Link {
   token: string
@@ -104,18 +125,26 @@ interface Fixture {
   revoked: string
   statement: string
   expiredSurvey: string
+  /** A link of an open invoice with an open promise to pay and a reported payment: neither may come twice. */
+  committed: string
+  /** A link of an invoice FI has cleared: nothing left to promise or report. */
+  cleared: string
   /** Two lines every invoice of the dispute pool has. */
   items: [string, string]
   /** Larger than the gross amount of every invoice of the dispute pool, and than every amount and quantity of its lines. */
   aboveGross: number
   aboveLineAmount: number
   aboveLineQuantity: number
+  /** Larger than the open amount of every invoice of the promise pool. */
+  aboveOpen: number
+  /** Less than the open amount of every invoice of the promise and payment pools. */
+  partOfOpen: number
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests, answers, verdicts
 
-type Kind = 'method' | 'contentType' | 'invalidJson' | 'huge' | 'nested' | 'path' | 'token' | 'validToken' | 'random' | 'limiter'
+type Kind = 'method' | 'contentType' | 'invalidJson' | 'huge' | 'nested' | 'path' | 'token' | 'validToken' | 'state' | 'random' | 'limiter'
 
 interface Case {
   kind: Kind
@@ -147,7 +176,7 @@ interface Outcome {
   c: Case
   from: string
   answer: Answer
-  /** What changed in the CRM tables with this request, if anything. */
+  /** What changed in the CRM and collections tables with this request, if anything. */
   changed?: string[]
 }
 
@@ -248,7 +277,7 @@ function unreadable(c: Case, answer: Answer): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// State of the CRM tables
+// State of the CRM and collections tables
 
 interface Snapshot {
   counts: Record<string, number>
@@ -266,11 +295,11 @@ const stable = (value: unknown): string =>
         .join(',')}}`
     : json(value)
 
-/** invoicecrm.crm.*: the entities of the namespace (not views, not generated texts or drafts). */
-function crmEntities(): string[] {
+/** The entities of HASHED_NAMESPACES, by their full names (not views, not generated texts or drafts). */
+function hashedEntities(): string[] {
   return Object.entries(cds.model!.definitions)
-    .filter(([name, def]) => name.startsWith(`${C}.`) && def.kind === 'entity' && !(def as { query?: unknown }).query && !name.slice(C.length + 1).includes('.'))
-    .map(([name]) => name.slice(C.length + 1))
+    .filter(([name, def]) => def.kind === 'entity' && !(def as { query?: unknown }).query && HASHED_NAMESPACES.some(ns => name.startsWith(`${ns}.`) && !name.slice(ns.length + 1).includes('.')))
+    .map(([name]) => name)
     .sort()
 }
 
@@ -278,8 +307,11 @@ async function snapshot(tables: string[]): Promise<Snapshot> {
   const counts: Record<string, number> = {}
   const hashes: Record<string, string> = {}
   const all: Record<string, string[]> = {}
-  for (const table of tables) {
-    const rows = (await SELECT.from(`${C}.${table}`)) as Record<string, unknown>[]
+  // One transaction, its reads all at once: a snapshot follows every request, and two dozen reads on one connection
+  // take a third of the time they take on a connection each (PostgreSQL).
+  const contents = (await cds.tx(tx => Promise.all(tables.map(table => tx.run(SELECT.from(table)))))) as Record<string, unknown>[][]
+  for (const [i, table] of tables.entries()) {
+    const rows = contents[i]
     const ignored = IGNORED_COLUMNS[table] ?? []
     const lines = rows.map(row => stable(Object.fromEntries(Object.entries(row).filter(([k]) => !ignored.includes(k))))).sort()
     counts[table] = rows.length
@@ -353,8 +385,10 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     labels.set(fixture.revoked, '<revoked invoiceResponse link>')
     labels.set(fixture.statement, '<statement link>')
     labels.set(fixture.expiredSurvey, '<expired survey link>')
+    labels.set(fixture.committed, '<invoiceResponse link, invoice with an open promise and a reported payment>')
+    labels.set(fixture.cleared, '<invoiceResponse link, cleared invoice>')
 
-    tables = crmEntities()
+    tables = hashedEntities()
     const random = prng(SEED)
     const cases = generate(random, fixture)
     const port = Number(new URL(test.axios.defaults.baseURL!).port)
@@ -364,7 +398,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     // Nothing else may write meanwhile, or a change would be blamed on a request.
     await new Promise(resolve => setTimeout(resolve, 200))
     const settled = await snapshot(tables)
-    if (settled.hash !== baseline.hash) throw new Error(`The CRM tables change by themselves (${differences(baseline, settled).join(', ')}): cannot tell what the requests change`)
+    if (settled.hash !== baseline.hash) throw new Error(`The CRM and collections tables change by themselves (${differences(baseline, settled).join(', ')}): cannot tell what the requests change`)
 
     const started = performance.now()
     const all = cases.map((c, i) => ({ c, from: address(Math.floor(i / PER_ADDRESS)) }))
@@ -373,7 +407,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     for (let i = 0; i < LIMITER_PROBE; i++)
       all.push({ c: { kind: 'limiter', what: 'one client above 60 requests a minute', method: 'POST', path: '/rest/respond/view', headers: { ...JSON_TYPE }, body: json(probe), payload: probe, expect: [400] }, from: '127.78.0.1' })
 
-    const current: Record<Pool, number> = { dispute: 0, propose: 0, confirm: 0, survey: 0 }
+    const current: Record<Pool, number> = { dispute: 0, propose: 0, confirm: 0, promise: 0, payment: 0, survey: 0 }
     let state = baseline
     let batch = ''
     for (const [index, { c, from }] of all.entries()) {
@@ -422,7 +456,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     process.stdout.write(
       `      fuzz seed=${SEED}: ${outcomes.length} requests in ${seconds.toFixed(1)} s from ${new Set(outcomes.map(o => o.from)).size} source addresses, ` +
         `${reached} reached the handlers (not 429); status histogram ${json(histogram)}; by kind ${json(byKind)}; ` +
-        `${changing} changed the CRM tables (${usedUp} valid links used up)\n`
+        `${changing} changed the CRM and collections tables (${usedUp} valid links used up)\n`
     )
     if (process.env.FUZZ_DUMP)
       writeFileSync(
@@ -487,9 +521,17 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
 
   it('refused every request with a valid link but a malformed field with 400', () => {
     const valid = outcomes.filter(o => o.c.kind === 'validToken')
-    expect(valid.length, 'requests with a valid link and malformed fields').to.be.at.least(150)
+    expect(valid.length, 'requests with a valid link and malformed fields').to.be.at.least(300)
+    expect(new Set(valid.map(o => o.c.path.slice('/rest/respond/'.length))), 'the actions with a valid link and malformed fields').to.have.all.keys(...ACTIONS)
     const found = valid.filter(o => o.answer.status !== 400 && o.answer.status !== 429).map(o => ({ o, why: `status ${o.answer.status}` }))
     expect(found.length, `valid link, malformed field, not refused with 400:${report(found)}`).to.equal(0)
+  })
+
+  it('refused a second promise, a second payment report and either on a cleared invoice with 409', () => {
+    const state = outcomes.filter(o => o.c.kind === 'state')
+    expect(state.length, 'well-formed promises and payment reports the invoice cannot take').to.equal(4)
+    const found = state.filter(o => o.answer.status !== 409 && o.answer.status !== 429).map(o => ({ o, why: `status ${o.answer.status}` }))
+    expect(found.length, `not refused with 409:${report(found)}`).to.equal(0)
   })
 
   it('refused with a JSON error whose message is human-readable, without stack traces, SQL or internal paths', () => {
@@ -507,13 +549,13 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     expect(found.length, `429 without Retry-After:${report(found)}`).to.equal(0)
   })
 
-  it('left the row counts of the CRM tables as they were', () => {
-    expect(tables, 'the CRM tables hashed').to.include.members(NAMED_TABLES)
+  it('left the row counts of the CRM and collections tables as they were', () => {
+    expect(tables, 'the tables hashed').to.include.members(NAMED_TABLES)
     expect(final.counts, `row counts before and after; the requests that changed something:${report(changes())}`).to.deep.equal(baseline.counts)
   })
 
-  it('left the contents of the CRM tables as they were (SecureLinks.lastUsedAt aside)', () => {
-    expect(final.hash, `hash of the CRM tables (${differences(baseline, final).join(', ') || 'no table differs'}); the requests that changed something:${report(changes())}`).to.equal(
+  it('left the contents of the CRM and collections tables as they were (SecureLinks.lastUsedAt aside)', () => {
+    expect(final.hash, `hash of the CRM and collections tables (${differences(baseline, final).join(', ') || 'no table differs'}); the requests that changed something:${report(changes())}`).to.equal(
       baseline.hash
     )
   })
@@ -527,7 +569,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     const changed = await snapshot(tables)
     await UPDATE(SecureLinks, link.ID).with({ contactEmail: link.contactEmail, lastUsedAt: link.lastUsedAt })
     expect(changed.hash, 'a changed contact e-mail changes the hash').not.to.equal(base.hash)
-    expect(differences(base, changed)).to.deep.equal(['SecureLinks (contents)'])
+    expect(differences(base, changed)).to.deep.equal([`${C}.SecureLinks (contents)`])
     expect((await snapshot(tables)).hash).to.equal(base.hash)
   })
 })
@@ -548,28 +590,51 @@ async function prepare(): Promise<Fixture> {
   const disputes = rest.slice(0, Math.ceil(rest.length * 0.4))
   const proposals = rest.slice(disputes.length, disputes.length + Math.ceil(rest.length * 0.3))
   const confirmations = rest.slice(disputes.length + proposals.length)
-  const invoiceLinks = (docs: { ID: string }[], prefix: string) =>
-    Promise.all(docs.map(async (d, i) => ({ token: (await issueLink({ purpose: 'invoiceResponse', invoice: d.ID, contactEmail: CONTACT })).token, label: `<valid link ${prefix}${i} (invoice ${d.ID})>` })))
+  const invoiceLink = async (d: { ID: string }) => (await issueLink({ purpose: 'invoiceResponse', invoice: d.ID, contactEmail: CONTACT })).token
+  const invoiceLinks = (docs: { ID: string }[], prefix: string) => Promise.all(docs.map(async (d, i) => ({ token: await invoiceLink(d), label: `<valid link ${prefix}${i} (invoice ${d.ID})>` })))
   const invitations = Array.from({ length: SURVEY_INVITATIONS + 1 }, () => cds.utils.uuid())
   for (const ID of invitations) await INSERT.into(`${C}.SurveyInvitations`).entries({ ID, contactEmail: CONTACT, invoice_ID: other.ID, trigger: 'confirmation', sentAt: new Date().toISOString() })
   const revoked = await issueLink({ purpose: 'invoiceResponse', invoice: other.ID, contactEmail: CONTACT })
   await revokeLinks({ linkId: revoked.linkId })
   const disputeLines = items.filter(i => disputes.some(d => d.ID === i.billingDocument_ID))
+
+  // A promise or a payment report names no line: the invoices without lines 10 and 20 do for them.
+  const others = docs.filter(d => !answered.has(d.ID) && Number(d.grossAmount) > 0 && !candidates.includes(d))
+  if (others.length < 4) throw new Error(`The simulator's small volume has only ${others.length} invoices besides those with lines 10 and 20; 4 are needed`)
+  const [committed, cleared, ...open] = others
+  const promises = open.slice(0, Math.ceil(open.length / 2))
+  const payments = open.slice(promises.length)
+  // Open or cleared whatever FI said of them in the simulator, as test/respond-page.test.ts makes its invoice open.
+  for (const d of [committed, ...open]) await UPDATE(BillingDocuments, d.ID).set({ isCleared: false, openAmount: Number(d.grossAmount) })
+  await UPDATE(BillingDocuments, cleared.ID).set({ isCleared: true, openAmount: 0 })
+  const { earliest: today } = promiseWindow()
+  const speaker = { by: CONTACT, channel: 'web' } as const
+  // Not the day the requests promise (a week ahead): the refusal names the open promise's day, which srv/respond-errors.ts
+  // would take for an echo of the request's and answer with its plain message instead.
+  await promiseToPay(committed.ID, { promisedDate: addDays(today, 14) }, speaker)
+  await reportPayment(committed.ID, { paidOn: today, amount: committed.grossAmount }, speaker)
+
   return {
     pools: {
       dispute: await invoiceLinks(disputes, 'D'),
       propose: await invoiceLinks(proposals, 'P'),
       confirm: await invoiceLinks(confirmations, 'C'),
+      promise: await invoiceLinks(promises, 'PP'),
+      payment: await invoiceLinks(payments, 'PR'),
       survey: await Promise.all(invitations.slice(1).map(async (invitation, i) => ({ token: (await issueLink({ purpose: 'survey', invitation, contactEmail: CONTACT })).token, label: `<valid survey link S${i}>` }))),
     },
     expired: (await issueLink({ purpose: 'invoiceResponse', invoice: other.ID, contactEmail: CONTACT, validDays: -1 })).token,
     revoked: revoked.token,
     statement: (await issueLink({ purpose: 'statement', contactEmail: CONTACT })).token,
     expiredSurvey: (await issueLink({ purpose: 'survey', invitation: invitations[0], contactEmail: CONTACT, validDays: -1 })).token,
+    committed: await invoiceLink(committed),
+    cleared: await invoiceLink(cleared),
     items: ['10', '20'],
     aboveGross: Math.ceil(Math.max(...disputes.map(d => Number(d.grossAmount)))) + 1,
     aboveLineAmount: Math.ceil(Math.max(...disputeLines.map(i => Number(i.netAmount)))) + 1,
     aboveLineQuantity: Math.ceil(Math.max(...disputeLines.map(i => Number(i.quantity)))) + 1,
+    aboveOpen: Math.ceil(Math.max(...promises.map(d => Number(d.grossAmount)))) + 1,
+    partOfOpen: Math.floor(Math.min(...open.map(d => Number(d.grossAmount))) * 50) / 100,
   }
 }
 
@@ -636,6 +701,23 @@ const WEIRD_STRINGS: string[] = [
 /** Values of every JSON type that are wrong for some parameter or other. */
 const WEIRD_VALUES: unknown[] = [0, -1, 1, 1e308, -1e308, 3.5, 2 ** 53 + 2, -0, true, false, null, [], ['x'], [1, 2], [[[]]], {}, { a: 1 }, { $ne: null }, { token: 'x' }, ...WEIRD_STRINGS]
 
+/** Not a calendar day as OData writes one (YYYY-MM-DD): spoilt forms of a valid day, impossible days, other types. */
+const notADay = (day: string): unknown[] => [
+  ...['2027-02-30', '2026-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-01-32', '0000-00-00', '2026-1-5', '26-01-05', '2026/01/05', '05.01.2026', '20260105', '2026-W02-1', '2026-005'],
+  ...['+002026-01-05', '-000001-01-01', '10000-01-01', 'today', 'tomorrow', '', '   ', "2026-01-05' OR '1'='1", '<script>alert(1)</script>', LONG],
+  ...[`${day}T00:00:00Z`, `${day}T00:00:00.000Z`, `${day}T12:00:00+02:00`, `${day} 00:00`, `${day}Z`, ` ${day}`, `${day} `, `${day}\u0000`, `${day}\n`],
+  ...[Date.parse(day), Date.parse(day) / 1000, 20260105, true, false, null, [], [day], {}, { date: day }, { $gt: '2000-01-01' }],
+]
+
+/** Days, but no invoice's: for a promise before today, for a payment long before any invoice. */
+const FAR_PAST = ['1970-01-01', '1900-01-01', '0001-01-01', '0000-01-01']
+
+/** Not more than 0, out of Decimal(24, 3)'s range or scale, or not a number in JSON or in the text OData allows. */
+const NOT_AN_AMOUNT: unknown[] = [
+  ...[0, -0.001, -1, -1e308, 1e308, 1e15, 1.0001, 0.0001, true, false, [], [5], {}, { value: 5 }, { $gt: 0 }],
+  ...['0', '0.000', '-5', '1.0001', '12.3456', 'NaN', 'Infinity', '-Infinity', '1e3', '1e400', '12,50', '1.2.3', '0x10', '€5', '5 EUR', ' 5', '5 ', '', 'abc', '1'.repeat(35), '9'.repeat(30)],
+]
+
 const UNKNOWN_ACTIONS = ['delete', 'Confirm', 'CONFIRM', 'confirmInvoice', 'raiseDispute', 'Disputes', 'SecureLinks', 'InvoiceConversations', 'view2', 'answer', '$batch', '$metadata', 'undefined', 'null', '__proto__', 'constructor', 'toString', 'hasOwnProperty']
 
 function preview(value: unknown): string {
@@ -658,14 +740,26 @@ function generate(random: Random, f: Fixture): Case[] {
     ...(expect && { expect }),
   })
 
-  const validFields = (action: Action): Record<string, unknown> =>
-    action === 'dispute'
-      ? { reason: pick(REASONS) }
-      : action === 'proposeContact'
-        ? { name: 'Erika Mustermann', email: 'erika.mustermann@kunde.example' }
-        : action === 'answerSurvey'
-          ? { csat: 1 + int(5) }
-          : {}
+  // The days as the service counts them (its clock, its promise window).
+  const { earliest: today, latest } = promiseWindow()
+  const promiseDay = addDays(today, 7)
+  const paidDay = addDays(today, -3)
+  const validFields = (action: Action): Record<string, unknown> => {
+    switch (action) {
+      case 'dispute':
+        return { reason: pick(REASONS) }
+      case 'proposeContact':
+        return { name: 'Erika Mustermann', email: 'erika.mustermann@kunde.example' }
+      case 'promiseToPay':
+        return { promisedDate: promiseDay, ...(chance(0.5) && { amount: f.partOfOpen }) }
+      case 'reportPayment':
+        return { paidOn: paidDay, amount: f.partOfOpen, ...(chance(0.5) && { reference: 'RF18 5390 0754 7034' }) }
+      case 'answerSurvey':
+        return { csat: 1 + int(5) }
+      default:
+        return {}
+    }
+  }
   /** The current valid link for the action, filled in when the request is sent. */
   const validToken = (action: Action) => placeholder(POOL_OF[action])
   /** Some valid link for the action, spelled out now (to be taken apart). */
@@ -726,6 +820,14 @@ function generate(random: Random, f: Fixture): Case[] {
     return post('token', `token ${t.what}`, action, { ...(token !== undefined && { token }), ...validFields(action) }, t.expect)
   }
   for (const t of tokenCases) for (const action of ACTIONS) add(tokenCase(t, action))
+
+  // --- A valid link and valid fields, but the invoice takes no promise or payment report (any more)
+  const stateCases: [string, string][] = [
+    ['with an open promise and a reported payment', f.committed],
+    ['cleared', f.cleared],
+  ]
+  for (const [what, token] of stateCases)
+    for (const action of ['promiseToPay', 'reportPayment'] as const) add(post('state', `invoice ${what}`, action, { token, ...validFields(action) }, [409]))
 
   // --- A valid link with malformed fields: must be 400, and change nothing
   type Mutation = { what: string; apply: (body: Record<string, unknown>) => void }
@@ -831,6 +933,31 @@ function generate(random: Random, f: Fixture): Case[] {
       ...[null, 0, 6, -1, 4.5, 1.0000001, 1e308, -1e308, 2 ** 31, 2 ** 53 + 2, 'NaN', 'Infinity', '3', ' 3', '3abc', '', 'abc', true, false, [], [3], {}, { value: 3 }].map(v => set('csat', v)),
       ...[-1, 11, 3.5, 1e308, 'NaN', '7', true, [], [7], {}].map(v => set('nps', v)),
       ...['x'.repeat(1001), LONG, 'a\u0000b', '\u0001\u0002\u0003\u0007\u0008', 5, true, [], {}].map(v => set('comment', v)),
+    ],
+    promiseToPay: [
+      ...extras,
+      set('paidOn', paidDay, 'unknown property paidOn (of reportPayment)'),
+      set('reference', 'RF18 5390 0754 7034', 'unknown property reference (of reportPayment)'),
+      drop('promisedDate'),
+      ...notADay(promiseDay).map(v => set('promisedDate', v)),
+      // Two days after the window's last, not one: the day may turn while the requests go out, and the window with it.
+      ...[addDays(today, -1), addDays(latest, 2), addDays(latest, 365), '9999-12-31', ...FAR_PAST].map(v => set('promisedDate', v)),
+      ...NOT_AN_AMOUNT.map(v => set('amount', v)),
+      set('amount', f.aboveOpen, 'amount above the open amount'),
+      set('amount', 99999999999999, 'amount far above the open amount'),
+    ],
+    reportPayment: [
+      ...extras,
+      set('promisedDate', promiseDay, 'unknown property promisedDate (of promiseToPay)'),
+      drop('paidOn'),
+      drop('amount'),
+      ...notADay(paidDay).map(v => set('paidOn', v)),
+      // The day after tomorrow, not tomorrow: the day may turn while the requests go out.
+      ...[addDays(today, 2), addDays(today, 365), '9999-12-31', ...FAR_PAST].map(v => set('paidOn', v)),
+      // No amount above the open amount: a customer may have paid more, and the service takes that.
+      ...[null, ...NOT_AN_AMOUNT].map(v => set('amount', v)),
+      ...['x'.repeat(36), LONG, 'a\u0000b', '\u0001\u0002\u0003\u0007\u0008', 'RF18\nBcc: evil@example.com', 'RF18\r\n', 'RF18\t5390'].map(v => set('reference', v)),
+      ...[5, 123456, true, false, [], ['RF18'], {}, { text: 'RF18' }].map(v => set('reference', v)),
     ],
   }
   const validTokenCase = (action: Action, mutations: Mutation[]) => {
@@ -1009,7 +1136,15 @@ function generate(random: Random, f: Fixture): Case[] {
   for (const make of Object.values(groups).flat()) add(make())
 
   // --- At random: any action (or none), a wrong token, fields valid, wrong or absent, extra properties
-  const FIELDS: Record<Action, string[]> = { view: [], confirm: [], dispute: ['reason', 'comment', 'lines', 'amount'], proposeContact: ['name', 'email'], answerSurvey: ['csat', 'nps', 'comment'] }
+  const FIELDS: Record<Action, string[]> = {
+    view: [],
+    confirm: [],
+    dispute: ['reason', 'comment', 'lines', 'amount'],
+    proposeContact: ['name', 'email'],
+    promiseToPay: ['promisedDate', 'amount'],
+    reportPayment: ['paidOn', 'amount', 'reference'],
+    answerSurvey: ['csat', 'nps', 'comment'],
+  }
   const randomCase = (): Case => {
     const unknown = chance(0.12)
     const action = unknown ? undefined : pick(ACTIONS)
@@ -1042,7 +1177,7 @@ function generate(random: Random, f: Fixture): Case[] {
 
   // --- A valid link with malformed values in one to three fields at once
   const severalMalformed = (): Case => {
-    const action = pick(['dispute', 'dispute', 'proposeContact', 'answerSurvey', 'view', 'confirm'] as const)
+    const action = pick(['dispute', 'dispute', 'proposeContact', 'promiseToPay', 'reportPayment', 'answerSurvey', 'view', 'confirm'] as const)
     const chosen = new Map<string, Mutation>()
     for (let n = 1 + int(3), tries = 0; chosen.size < n && tries < 20; tries++) {
       const m = pick(malformed[action])
