@@ -2,6 +2,7 @@
 // (srv/receivables/apps.cds, db/codes.cds) and offers its values as a fixed list in filters and dialogs.
 using { ReceivablesService as srv } from '../srv/receivables/service';
 using from '../srv/receivables/apps';
+using { CollectionsService as collections } from '../srv/collections/service';
 
 // A customer number's name: the value helps above show it, and a filter that arrives with a customer number (a
 // drill-down from Customer 360) reads it for its token; shown beside the number, not in its place.
@@ -101,6 +102,12 @@ annotate srv.DisputeOutcomes with { code @Common.Text: name @Common.TextArrangem
 annotate srv.Channels with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate srv.Priorities with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate srv.AgingBuckets with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate collections.ReminderTones with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate collections.Escalations with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate collections.ContactOutcomes with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate collections.Channels with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate collections.DisputeReasons with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate collections.PromiseStatuses with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 
 // Who may run an action is decided on the server; the status flow (srv/receivables/flows.cds) makes the apps offer
 // the status actions only in the statuses they start from. Escalating also needs a manager and no escalation yet.

@@ -4,4 +4,5 @@ using from './disputes/annotations';
 using from './customers/annotations';
 using from './monitor/annotations';
 using from './reminders/annotations';
+using from './worklist/annotations';
 using from './common';

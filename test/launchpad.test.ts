@@ -19,6 +19,7 @@ const APPS = [
   { folder: 'invoices', tile: 'Manage Invoices', hash: '#Invoice-manage', user: 'clerk' as FinanceUser },
   { folder: 'disputes', tile: 'Manage Disputes', hash: '#Dispute-manage', user: 'clerk' as FinanceUser },
   { folder: 'customers', tile: 'Customer 360', hash: '#Customer-display', user: 'manager' as FinanceUser },
+  { folder: 'worklist', tile: 'Collector Worklist', hash: '#CollectorWorklist-display', user: 'clerk' as FinanceUser },
   { folder: 'reminders', tile: 'Reminder Policies', hash: '#ReminderPolicy-manage', user: 'manager' as FinanceUser },
   { folder: 'monitor', tile: 'Integration Monitor', hash: '#IntegrationMonitor-display', user: 'admin' as FinanceUser },
 ]
@@ -126,12 +127,13 @@ describe('launchpad in Chromium', function () {
     expect(expected.overdueInvoices, 'overdue invoices in the simulated mirror').to.be.above(0)
     expect(expected).to.include({ unconfirmedInvoices: 2, disputesPastSla: 2, failedWriteBacks: 2 })
 
-    // AR works invoices, disputes and customers, and sees the KPIs that lead there; the manager keeps the reminder policies.
+    // AR works invoices, disputes, customers and the collectors' worklist, and sees the KPIs that lead there; the manager
+    // keeps the reminder policies.
     for (const user of ['clerk', 'manager'] as const) {
       const page = await fiori.launchpad(user)
       const own = user === 'manager' ? ['Reminder Policies'] : []
       expect(await shown(page), user).to.deep.equal({
-        titles: ['Customer 360', 'Disputes Past SLA', 'Manage Disputes', 'Manage Invoices', 'Overdue Invoices', ...own, 'Unconfirmed Invoices'],
+        titles: ['Collector Worklist', 'Customer 360', 'Disputes Past SLA', 'Manage Disputes', 'Manage Invoices', 'Overdue Invoices', ...own, 'Unconfirmed Invoices'],
         kpis: { overdueInvoices: String(expected.overdueInvoices), unconfirmedInvoices: String(expected.unconfirmedInvoices), disputesPastSla: String(expected.disputesPastSla) },
       })
       await shows(page, user === 'clerk' ? 'Clara Clerk' : 'Max Manager')
@@ -203,11 +205,11 @@ describe('launchpad in Chromium', function () {
 
   it('speaks German and Chinese', async () => {
     const german = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'de-DE' })
-    expect((await shown(german)).titles).to.deep.equal(['Kunde 360', 'Mahnverfahren', 'Rechnungen verwalten', 'Reklamationen verwalten', 'Reklamationen über SLA', 'Unbestätigte Rechnungen', 'Überfällige Rechnungen'].sort())
+    expect((await shown(german)).titles).to.deep.equal(['Arbeitsvorrat Forderungsmanagement', 'Kunde 360', 'Mahnverfahren', 'Rechnungen verwalten', 'Reklamationen verwalten', 'Reklamationen über SLA', 'Unbestätigte Rechnungen', 'Überfällige Rechnungen'].sort())
     await german.shot('launchpad-home-de')
     await german.check()
     const chinese = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'zh-CN' })
-    expect((await shown(chinese)).titles).to.deep.equal(['客户 360', '催款策略', '管理发票', '管理争议', '逾期发票', '未确认发票', '超过 SLA 的争议'].sort())
+    expect((await shown(chinese)).titles).to.deep.equal(['催收工作清单', '客户 360', '催款策略', '管理发票', '管理争议', '逾期发票', '未确认发票', '超过 SLA 的争议'].sort())
     await chinese.shot('launchpad-home-zh')
     await chinese.check()
   })

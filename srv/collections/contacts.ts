@@ -1,6 +1,6 @@
 import cds from '@sap/cds'
 import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
-import { FinanceUsers, type Channel, type DisputeReason } from '#cds-models/invoicecrm/crm'
+import { DisputeReason, FinanceUsers, type Channel } from '#cds-models/invoicecrm/crm'
 import { CollectionContacts, CustomerCollections, type ContactOutcome } from '#cds-models/invoicecrm/collections'
 import { ConversationError } from '../crm/errors'
 import { raiseDispute } from '../crm/conversations'
@@ -22,7 +22,7 @@ export interface ContactInput {
   invoice?: string | null
   promisedDate?: Day | null
   amount?: string | number | null
-  disputeReason?: DisputeReason | null
+  disputeReason?: string | null
   paidOn?: Day | null
   reference?: string | null
 }
@@ -40,8 +40,9 @@ export async function recordContact(customer: string, input: ContactInput, user:
     if (!input.promisedDate) throw new ConversationError(400, 'CONTACT_NEEDS_PROMISED_DATE')
     await promiseToPay(invoice!, { promisedDate: input.promisedDate, amount: input.amount ?? null }, speaker)
   } else if (input.outcome === 'dispute') {
-    if (!input.disputeReason) throw new ConversationError(400, 'CONTACT_NEEDS_DISPUTE_REASON')
-    await raiseDispute(invoice!, { reason: input.disputeReason, comment: input.note ?? null, amount: input.amount ?? null }, speaker)
+    const reason = Object.values(DisputeReason).find(known => known === input.disputeReason)
+    if (!reason) throw new ConversationError(400, 'CONTACT_NEEDS_DISPUTE_REASON')
+    await raiseDispute(invoice!, { reason, comment: input.note ?? null, amount: input.amount ?? null }, speaker)
   } else if (input.outcome === 'paymentReported') {
     if (!input.paidOn || input.amount === null || input.amount === undefined) throw new ConversationError(400, 'CONTACT_NEEDS_PAYMENT')
     await reportPayment(invoice!, { paidOn: input.paidOn, amount: input.amount, reference: input.reference ?? null }, speaker)

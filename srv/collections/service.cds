@@ -57,6 +57,8 @@ service CollectionsService {
     settings.collector    as collector    : String(255) @title: '{i18n>Collector}',
     settings.nextActionOn as nextActionOn : Date @title: '{i18n>NextActionOn}',
     cast(case when settings.collector = $user.id then true else false end as Boolean) as isMine : Boolean @title: '{i18n>MyWorklist}',
+    // How the score is shown: red from 60 points, orange from 30.
+    cast(case when score >= 60 then 1 when score >= 30 then 2 else 0 end as Integer) as scoreCriticality : Integer @UI.Hidden,
     virtual null as reasons : String(500) @title: '{i18n>PriorityReasons}',
   } actions {
     /** Gives the customer to a collector (a finance user). */
@@ -72,7 +74,9 @@ service CollectionsService {
                          invoice       : String(10) @title: '{i18n>BillingDocument}',
                          promisedDate  : Date @title: '{i18n>PromisedDate}',
                          amount        : Decimal(24, 3) @assert.range: [ 0, 99999999999999 ] @title: '{i18n>Amount}',
-                         disputeReason : crm.DisputeReason @title: '{i18n>DisputeReason}',
+                         // Not the enum type: the dialog sends a reason left empty as "", which its check refuses
+                         // before any handler (srv/collections/contacts.ts checks the reason given).
+                         disputeReason : String(20) @title: '{i18n>DisputeReason}',
                          paidOn        : Date @title: '{i18n>PaidOn}',
                          reference     : String(35) @title: '{i18n>PaymentReference}') returns Worklist;
   };

@@ -58,6 +58,11 @@ export default class CollectionsService extends cds.ApplicationService {
       await assignCollector(customer_ID, (req.data as { collector: string }).collector)
       return SELECT.one.from(Worklist).where({ customer_ID })
     })
+    // Fiori elements' action dialog sends an optional field left empty as "": not given.
+    this.before('recordContact', Worklist, req => {
+      const data = req.data as Record<string, unknown>
+      for (const [name, value] of Object.entries(data)) if (value === '') data[name] = null
+    })
     this.on('recordContact', Worklist, async req => {
       const { customer_ID } = req.params[0] as { customer_ID: string }
       await recordContact(customer_ID, req.data as ContactInput, req.user.id)

@@ -1,0 +1,134 @@
+// Collector Worklist: the customers with something to collect, the most urgent first, each with the reasons of its
+// place (srv/collections/priority-score.ts); "my worklist" by default; a customer given to a collector, and a call,
+// mail or meeting recorded with its outcome and follow-up date, on the customer's page.
+using { CollectionsService as srv } from '../../srv/collections/service';
+
+annotate srv.Worklist with @(
+  UI.HeaderInfo: {
+    TypeName      : '{i18n>Customer}',
+    TypeNamePlural: '{i18n>CollectorWorklist}',
+    Title         : { Value: customerName },
+    Description   : { Value: customer_ID },
+  },
+  UI.SelectionFields: [ isMine, collector, nextActionOn ],
+  UI.LineItem: [
+    { Value: customer_ID },
+    { $Type: 'UI.DataFieldForAnnotation', Target: '@UI.DataPoint#Score', Label: '{i18n>PriorityScore}' },
+    { Value: reasons },
+    { Value: overdueAmount },
+    { Value: oldestDaysOverdue },
+    { Value: collector },
+    { Value: nextActionOn },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.assign', Label: '{i18n>Assign}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.EntityContainer/refreshWorklist', Label: '{i18n>RefreshWorklist}' },
+  ],
+  UI.DataPoint #Score: {
+    Value      : score,
+    Title      : '{i18n>PriorityScore}',
+    Criticality: scoreCriticality,
+  },
+  UI.PresentationVariant: {
+    SortOrder     : [{ Property: score, Descending: true }],
+    Visualizations: ['@UI.LineItem'],
+  },
+  // The list a collector opens: the customers given to them, the most urgent first.
+  UI.SelectionPresentationVariant #Mine: {
+    Text            : '{i18n>MyWorklist}',
+    SelectionVariant: { SelectOptions: [{ PropertyName: isMine, Ranges: [{ Sign: #I, Option: #EQ, Low: true }] }] },
+    PresentationVariant: {
+      SortOrder     : [{ Property: score, Descending: true }],
+      Visualizations: ['@UI.LineItem'],
+    },
+  },
+  UI.HeaderFacets: [
+    { $Type: 'UI.ReferenceFacet', ID: 'Score', Target: '@UI.DataPoint#Score' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Reasons', Target: '@UI.FieldGroup#Reasons', Label: '{i18n>PriorityReasons}' },
+  ],
+  UI.FieldGroup #Reasons: { Data: [ { Value: reasons }, { Value: collector }, { Value: nextActionOn } ] },
+  UI.Identification: [
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.recordContact', Label: '{i18n>RecordContact}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.assign', Label: '{i18n>Assign}' },
+  ],
+  UI.Facets: [
+    { $Type: 'UI.ReferenceFacet', ID: 'Signals', Label: '{i18n>PrioritySignals}', Target: '@UI.FieldGroup#Signals' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Contacts', Label: '{i18n>Contacts}', Target: 'contacts/@UI.PresentationVariant' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Promises', Label: '{i18n>PaymentPromises}', Target: 'promises/@UI.LineItem' },
+  ],
+  UI.FieldGroup #Signals: { Data: [
+    { Value: overdueAmount },
+    { Value: overdueInvoices },
+    { Value: oldestDaysOverdue },
+    { Value: brokenPromises },
+    { Value: paymentsNotReceived },
+    { Value: openDisputes },
+    { Value: unconfirmedInvoices },
+    { Value: lastCsat },
+    { Value: refreshedAt },
+  ] },
+) {
+  customer    @Common.Text: customerName @Common.TextArrangement: #TextFirst;
+  collector   @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'FinanceUsers',
+    Parameters: [
+      { $Type: 'Common.ValueListParameterInOut', LocalDataProperty: collector, ValueListProperty: 'ID' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' },
+    ]
+  };
+};
+
+// After an action the customer's row, its contacts and its promises are read again.
+annotate srv.Worklist actions {
+  assign @Common.SideEffects: { TargetProperties: ['in/*'] } (collector @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'FinanceUsers',
+    Parameters: [
+      { $Type: 'Common.ValueListParameterInOut', LocalDataProperty: collector, ValueListProperty: 'ID' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' },
+    ]
+  });
+  recordContact @Common.SideEffects: { TargetProperties: ['in/*'], TargetEntities: ['in/contacts', 'in/promises'] } (
+    channel @Common.ValueListWithFixedValues @Common.ValueList: {
+      CollectionPath: 'Channels',
+      Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: channel, ValueListProperty: 'code' }]
+    },
+    outcome @Common.ValueListWithFixedValues @Common.ValueList: {
+      CollectionPath: 'ContactOutcomes',
+      Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: outcome, ValueListProperty: 'code' }]
+    },
+    note @UI.MultiLineText,
+    disputeReason @Common.ValueListWithFixedValues @Common.ValueList: {
+      CollectionPath: 'DisputeReasons',
+      Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: disputeReason, ValueListProperty: 'code' }]
+    }
+  );
+}
+
+annotate srv.CollectionContacts with @(
+  UI.LineItem: [
+    { Value: createdAt, Label: '{i18n>ContactedAt}' },
+    { Value: channel },
+    { Value: outcome },
+    { Value: invoice_ID },
+    { Value: note },
+    { Value: followUpOn },
+    { Value: createdBy, Label: '{i18n>Collector}' },
+  ],
+  UI.PresentationVariant: {
+    SortOrder     : [{ Property: createdAt, Descending: true }],
+    Visualizations: ['@UI.LineItem'],
+  },
+) {
+  channel @Common.Text: channelText.name @Common.TextArrangement: #TextOnly;
+  outcome @Common.Text: outcomeText.name @Common.TextArrangement: #TextOnly;
+};
+
+annotate srv.PaymentPromises with @(
+  UI.LineItem: [
+    { Value: invoice_ID },
+    { Value: promisedDate },
+    { Value: amount },
+    { Value: status },
+    { Value: promisedBy },
+  ],
+) {
+  status @Common.Text: statusText.name @Common.TextArrangement: #TextOnly;
+};

@@ -1,0 +1,65 @@
+// Collector Worklist in Chromium, opened from the launchpad by a clerk: their own customers first (the default view),
+// the most urgent on top with the reasons of its place, and on a customer's page a call recorded with its outcome and
+// note through the Record Contact dialog, then shown among the customer's contacts and stored with who made it.
+import { objectPage, startFiori, tableRows } from './browser/fiori'
+
+const API = '/odata/v4/collections'
+const K = 'invoicecrm.collections'
+
+describe('Collector Worklist in Chromium', function () {
+  this.timeout(600_000)
+  const fiori = startFiori()
+  const { expect, POST, GET } = fiori.test
+  const manager = { auth: { username: 'manager', password: 'manager' } }
+  const clerk = { auth: { username: 'clerk', password: 'clerk' } }
+
+  it("lists the clerk's customers by priority with their reasons, and records a call on a customer's page", async () => {
+    await GET(`${API}/Worklist`, clerk)
+    await POST(`${API}/refreshWorklist`, {}, manager)
+    const { data } = await GET(`${API}/Worklist?$select=customer_ID,customerName,score,reasons&$orderby=score desc&$top=3`, clerk)
+    expect(data.value, 'customers with overdue invoices in the simulated mirror').to.have.length(3)
+    const [first, second, third] = data.value as { customer_ID: string; customerName: string; score: number; reasons: string }[]
+    // The clerk's: the second and third of the whole list.
+    for (const customer of [second, third]) await POST(`${API}/Worklist('${customer.customer_ID}')/CollectionsService.assign`, { collector: 'clerk' }, manager)
+
+    const fp = await fiori.launchpad('clerk')
+    await fp.openTile('Collector Worklist')
+    const { page } = fp
+    const rows = tableRows(page)
+    await fp.waitFor(rows.filter({ hasText: second.customerName }), "the clerk's most urgent customer")
+    await fp.settled('the worklist')
+    // Only the clerk's own, the higher score first, each with its reasons.
+    expect(await rows.count()).to.equal(2)
+    const shown = (await rows.allInnerTexts()).map(t => t.replace(/\s+/g, ' '))
+    expect(shown[0]).to.contain(second.customerName).and.contain(second.reasons.split(' · ')[0])
+    expect(shown[1]).to.contain(third.customerName)
+    expect(shown.join(' ')).not.to.contain(first.customerName)
+    await fp.shot('fiori-worklist-mine')
+
+    await fp.press(rows.filter({ hasText: second.customerName }).first().locator('td.sapMListTblCell').nth(2), `customer ${second.customerName}`)
+    await fp.waitFor(objectPage(page).filter({ hasText: second.customerName }), "the customer's page")
+    const recordContact = page.locator('button[id$="ObjectPage--fe::DataFieldForAction::CollectionsService.recordContact"]:visible')
+    const ok = page.locator('.sapMDialog:visible button[id$="APD_::CollectionsService.recordContact::Action::Ok"]')
+    const parameter = (name: string) => page.locator(`.sapMDialog:visible [id$="APD_::${name}-inner-inner"], .sapMDialog:visible [id$="APD_::${name}-inner"] textarea`)
+    await fp.press(recordContact, 'the Record Contact button')
+    await fp.waitFor(ok, 'the Record Contact dialog')
+    await fp.settled('the Record Contact dialog')
+    await fp.fill([
+      { field: parameter('channel'), value: 'Phone', what: 'the channel', commit: 'Enter', list: true },
+      { field: parameter('outcome'), value: 'Not Reached', what: 'the outcome', commit: 'Enter', list: true },
+      { field: parameter('note'), value: 'Voicemail, call again on Monday', what: 'the note' },
+    ])
+    await fp.press(ok, 'OK in the Record Contact dialog', 'CollectionsService.recordContact')
+    const contacts = page.locator('[id*="table::contacts::LineItem"]:visible')
+    await fp.waitFor(tableRows(contacts.first()).filter({ hasText: 'Voicemail, call again on Monday' }), 'the call among the contacts')
+    expect((await tableRows(contacts.first()).first().innerText()).replace(/\s+/g, ' ')).to.contain('Phone').and.contain('Not Reached')
+    await fp.shot('fiori-worklist-contact')
+    expect(await SELECT.one.from(`${K}.CollectionContacts`).columns('channel', 'outcome', 'note', 'createdBy').where({ customer_ID: second.customer_ID })).to.deep.equal({
+      channel: 'phone',
+      outcome: 'notReached',
+      note: 'Voicemail, call again on Monday',
+      createdBy: 'clerk',
+    })
+    await fp.check()
+  })
+})
