@@ -240,6 +240,21 @@ describe('reminders through 120 days', function () {
     const sentOnTimeline = (await SELECT.from('invoicecrm.crm.TimelineEntries').columns('invoice_ID').where({ kind: 'reminderSent' })) as { invoice_ID: string }[]
     expect(sentOnTimeline).to.have.length(INVOICES.reduce((n, i) => n + i.expected.length, 0))
   })
+
+  it('closes a run its stopped instance left running, and the run after it takes no step twice', async () => {
+    const runs = 'invoicecrm.collections.ReminderRuns'
+    const left = { ID: cds.utils.uuid(), asOf: dayOf(DAYS - 1), startedAt: new Date(clock - 2 * HOUR).toISOString(), trigger: 'schedule', status: 'running' }
+    const recent = { ...left, ID: cds.utils.uuid(), startedAt: new Date(clock - 10 * 60_000).toISOString() }
+    await INSERT.into(runs).entries(left, recent)
+    const reminders = async () => ((await SELECT.one.from('invoicecrm.collections.Reminders').columns('count(1) as n')) as { n: number }).n
+    const before = await reminders()
+    const run = await runReminders({ trigger: 'manual' })
+    expect(run.remindersDue + run.proposals).to.equal(0)
+    expect(await reminders()).to.equal(before)
+    expect(await SELECT.one.from(runs).columns('status', 'message').where({ ID: left.ID })).to.deep.equal({ status: 'failed', message: 'Interrupted: the instance running it stopped' })
+    // One that may still be running on another instance is left alone.
+    expect(await SELECT.one.from(runs).columns('status').where({ ID: recent.ID })).to.deep.equal({ status: 'running' })
+  })
 })
 
 /** The response page links of a mail's text. */

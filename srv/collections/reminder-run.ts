@@ -39,6 +39,7 @@ export async function runReminders({ trigger, startedBy }: RunRequest): Promise<
   const settings = collectionsSettings()
   const timing: Timing = { today: dayOf(now), promiseGraceDays: settings.promiseGraceDays, paymentReportWaitDays: settings.paymentReportWaitDays }
   const runId = cds.utils.uuid()
+  await closeInterruptedRuns(now)
   await cds.tx(() => INSERT.into(ReminderRuns).entries({ ID: runId, asOf: timing.today, startedAt: now.toISOString(), trigger, startedBy: startedBy ?? null, status: 'running' }))
   const summary: RunSummary = { runId, asOf: timing.today, invoicesChecked: 0, remindersDue: 0, proposals: 0, heldBack: 0, mailsQueued: 0 }
   try {
@@ -75,6 +76,22 @@ export async function runReminders({ trigger, startedBy }: RunRequest): Promise<
     await cds.tx(() => UPDATE(ReminderRuns, runId).set({ status: 'failed', finishedAt: new Date().toISOString(), message: (error as Error).message.slice(0, 1000) }))
     throw error
   }
+}
+
+/** A run takes a minute at 100k invoices (README); one still "running" after this long died with its instance. */
+const INTERRUPTED_AFTER_MS = 60 * 60 * 1000
+
+/**
+ * Runs whose instance stopped (a crash, a redeploy) stay "running": they are closed as failed, so that the runs'
+ * list tells the truth. What they decided stays; the next run judges their invoices again and takes no step twice.
+ */
+async function closeInterruptedRuns(now: Date) {
+  const before = new Date(now.getTime() - INTERRUPTED_AFTER_MS).toISOString()
+  await cds.tx(() =>
+    UPDATE(ReminderRuns)
+      .set({ status: 'failed', finishedAt: now.toISOString(), message: 'Interrupted: the instance running it stopped' })
+      .where({ status: 'running', startedAt: { '<': before } })
+  )
 }
 
 /** Open invoices whose net due date is at most the horizon, after the given ID, by ID. */
