@@ -32,17 +32,25 @@ export async function queueDueReminders(): Promise<number> {
       SELECT.distinct.from(Reminders).columns('customer_ID').where({ status: 'due', customer_ID: { '>': after } }).orderBy('customer_ID').limit(PAGE)
     )).map(r => r.customer_ID!)
     if (!customers.length) return queued
-    // The page judged at once (its reminders withdrawn where something holds them back now); then one transaction per
-    // customer's mail, so that a mail another instance queued first costs only that customer's.
+    // The page judged at once (its reminders withdrawn where something holds them back now), and its mails queued in
+    // one transaction. Should another instance have taken some of its reminders meanwhile, the page is undone and
+    // each customer's mail queued in a transaction of its own, so that the conflict costs only that customer's.
     const mails = await cds.tx(() => mailsOf(customers, now))
-    for (const mail of mails)
-      try {
-        await cds.tx(() => queueMail(mail, now))
-        queued++
-      } catch (error) {
-        // Another instance queued them first, or the queue could not be written: the next pass tries again.
-        LOG.warn(`Reminders of customer ${mail.customer} not queued: ${(error as Error).message}`)
-      }
+    try {
+      await cds.tx(async () => {
+        for (const mail of mails) await queueMail(mail, now)
+      })
+      queued += mails.length
+    } catch {
+      for (const mail of mails)
+        try {
+          await cds.tx(() => queueMail(mail, now))
+          queued++
+        } catch (error) {
+          // Another instance queued them first, or the queue could not be written: the next pass tries again.
+          LOG.warn(`Reminders of customer ${mail.customer} not queued: ${(error as Error).message}`)
+        }
+    }
     if (customers.length < PAGE) return queued
     after = customers.at(-1)!
   }
@@ -77,9 +85,9 @@ async function mailsOf(customers: string[], now: Date): Promise<MailToQueue[]> {
 }
 
 /**
- * One customer's mail: its due reminders marked queued and the mail put into the persistent queue, in one transaction.
- * The status condition lets only one instance put a reminder into a mail; a count other than the one judged (another
- * run took or added some meanwhile) undoes the transaction, and the next pass judges the customer again.
+ * One customer's mail: its due reminders marked queued and the mail put into the persistent queue, in the caller's
+ * transaction. The status condition lets only one instance put a reminder into a mail; a count other than the one
+ * judged (another run took or added some meanwhile) undoes the transaction, and the next pass judges it again.
  */
 async function queueMail({ customer, contactEmail, reminders }: MailToQueue, now: Date): Promise<void> {
   const mail = cds.utils.uuid()

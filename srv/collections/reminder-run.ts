@@ -57,9 +57,10 @@ export async function runReminders({ trigger, startedBy }: RunRequest): Promise<
       summary.heldBack += counts.heldBack
       after = batch.at(-1)!.ID
     }
-    summary.mailsQueued = await queueDueReminders()
-    // Broken promises and payments not received were settled by this run: the collectors' order follows them.
+    // Broken promises and payments not received were settled by this run: the collectors' order follows them. Before
+    // the mails are queued, whose delivery then shares this process with it.
     await refreshWorklist()
+    summary.mailsQueued = await queueDueReminders()
     await cds.tx(() =>
       UPDATE(ReminderRuns, runId).set({
         status: 'completed',
