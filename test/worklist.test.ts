@@ -136,6 +136,14 @@ describe('the collectors\u2019 worklist', () => {
     expect(await SELECT.from(`${K}.PaymentPromises`).where({ invoice_ID: '94300001' })).to.deep.equal([])
   })
 
+  it('takes one of two promises for the same invoice made at the same moment, and tells the other why not', async () => {
+    const promise = (user: string, days: number) =>
+      failure(POST(`${API}/Worklist('W3')/CollectionsService.recordContact`, { channel: 'phone', outcome: 'promise', invoice: '94300001', promisedDate: daysFromToday(days) }, as(user)))
+    const answers = await Promise.all([promise('clerk', 5), promise('manager', 6)])
+    expect(answers.map(a => a.status).sort()).to.deep.equal([200, 409])
+    expect(await SELECT.from(`${K}.PaymentPromises`).where({ invoice_ID: '94300001', status: 'open' })).to.have.length(1)
+  })
+
   it('is for AR only', async () => {
     for (const user of ['admin', 'outsider']) expect((await failure(GET(`${API}/Worklist`, as(user)))).status, user).to.equal(403)
     expect((await failure(POST(`${API}/Worklist('W1')/CollectionsService.assign`, { collector: 'clerk' }, as('admin')))).status).to.equal(403)

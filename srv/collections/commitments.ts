@@ -29,8 +29,12 @@ export interface CommitmentOutcome {
   at: string
 }
 
+/**
+ * The invoice, locked for the transaction: a second promise or payment report for it at the same moment (the customer
+ * on the page, a collector on the phone) waits, and then finds the first one.
+ */
 async function openInvoice(invoiceId: string) {
-  const invoice = await SELECT.one.from(BillingDocuments).columns('ID', 'payer_ID', 'currency', 'openAmount', 'isCleared', 'documentDate').where({ ID: invoiceId })
+  const invoice = await SELECT.one.from(BillingDocuments).columns('ID', 'payer_ID', 'currency', 'openAmount', 'isCleared', 'documentDate').where({ ID: invoiceId }).forUpdate()
   if (!invoice) throw new ConversationError(404, 'INVOICE_NOT_FOUND', [invoiceId])
   if (invoice.isCleared || !(Number(invoice.openAmount) > 0)) throw new ConversationError(409, 'INVOICE_ALREADY_CLEARED', [invoiceId])
   return invoice
