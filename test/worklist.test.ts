@@ -84,6 +84,13 @@ describe('the collectors\u2019 worklist', () => {
     expect(chinese.data.reasons).to.equal('已报告但未到账的付款：1')
   })
 
+  it('rebuilds the same list when several ask for it at the same moment', async () => {
+    const answers = await Promise.all(['clerk', 'manager', 'clerk', 'manager'].map(user => failure(POST(`${API}/refreshWorklist`, {}, as(user)))))
+    expect(answers.map(a => a.status)).to.deep.equal([200, 200, 200, 200])
+    const { data } = await GET(`${API}/Worklist?$select=customer_ID,score&$orderby=score desc`, as('clerk'))
+    expect(data.value.map((r: { customer_ID: string }) => r.customer_ID)).to.deep.equal(['W1', 'W2', 'W4', 'W3'])
+  })
+
   it('gives a customer to a collector, whose worklist it is then, and refuses a collector nobody knows', async () => {
     await POST(`${API}/Worklist('W2')/CollectionsService.assign`, { collector: 'clerk' }, as('manager'))
     const mine = async (user: string) => (await GET(`${API}/Worklist?$filter=isMine eq true&$select=customer_ID`, as(user))).data.value.map((r: { customer_ID: string }) => r.customer_ID)

@@ -8,6 +8,7 @@ import { addDays, dayOf, decide, type Decision, type Timing } from './reminder-r
 import { customerFactsFor, holdingFactsFor, leadDays, loadBatchFacts, loadPolicies, policyOf, type BatchFacts, type CandidateInvoice, type Policies } from './reminder-facts'
 import { queueDueReminders } from './reminder-mails'
 import { refreshWorklist } from './worklist'
+import { retryingDuplicates } from './conflicts'
 import { now as clock } from './clock'
 
 // The reminder run: every open invoice whose first step could be due is judged by the rules (reminder-rules.ts), in
@@ -115,22 +116,17 @@ async function candidates(horizon: string, after: string, limit: number): Promis
   }))
 }
 
-/** Whether the error is a primary key met twice: another run took the same step meanwhile. */
-const isDuplicateKey = (error: unknown) => /UNIQUE constraint|duplicate key|unique constraint|SQLITE_CONSTRAINT_PRIMARYKEY/i.test(String((error as Error)?.message ?? error))
-
 /** Judges one batch in one transaction; a step another run took meanwhile makes it judge the batch again. */
-async function judgeBatch(batch: CandidateInvoice[], policies: Policies, timing: Timing, runId: string, now: Date) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await cds.tx(async () => {
+function judgeBatch(batch: CandidateInvoice[], policies: Policies, timing: Timing, runId: string, now: Date) {
+  return retryingDuplicates(
+    () =>
+      cds.tx(async () => {
         const facts = await loadBatchFacts(batch)
         return record(batch, facts, policies, timing, runId, now)
-      })
-    } catch (error) {
-      if (!isDuplicateKey(error) || attempt >= 3) throw error
-      LOG.info(`Reminder run ${runId}: another run took some of the same steps; judging the batch again`)
-    }
-  }
+      }),
+    3,
+    () => LOG.info(`Reminder run ${runId}: another run took some of the same steps; judging the batch again`)
+  )
 }
 
 async function record(batch: CandidateInvoice[], facts: BatchFacts, policies: Policies, timing: Timing, runId: string, now: Date) {

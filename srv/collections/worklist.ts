@@ -5,6 +5,7 @@ import { CollectionWorklist, PaymentPromises, PaymentReports } from '#cds-models
 import { hasSomethingToCollect, priorityOf, type CollectionSignals, type Factor } from './priority-score'
 import { addDays, dayOf, daysBetween } from './reminder-rules'
 import { now as clock } from './clock'
+import { retryingDuplicates } from './conflicts'
 
 // The collectors' worklist (db/collections.cds CollectionWorklist) rebuilt from what the mirror and the conversation
 // say: one grouped query per signal over all customers, the score per customer in code (./priority-score.ts), and the
@@ -18,7 +19,10 @@ const UNCONFIRMED_AFTER_DAYS = 7
 
 interface Overdue { currency: string; amount: number; invoices: number; oldest: string }
 
-export async function refreshWorklist(): Promise<number> {
+/** Rebuilds the worklist; a rebuild at the same moment (another instance, another user) makes this one start again. */
+export const refreshWorklist = () => retryingDuplicates(rebuild, 5)
+
+async function rebuild(): Promise<number> {
   const now = clock()
   const today = dayOf(now)
   const since = new Date(Date.parse(addDays(today, -MEMORY_DAYS))).toISOString()
