@@ -56,6 +56,7 @@ extend collections.Reminders with {
 
 extend collections.PaymentPromises with {
   statusText : Association to one PromiseStatuses on statusText.code = status;
+  sourceText : Association to one Channels on sourceText.code = source;
 }
 
 extend collections.PaymentReports with {

@@ -72,6 +72,8 @@ annotate collections.Reminders with @invoicecrm.indexes: {
 };
 annotate collections.PaymentPromises with @invoicecrm.indexes: {
   statusInvoice : [ 'status', 'invoice_ID' ],
+  // The launchpad's promises due today.
+  statusDue     : [ 'status', 'promisedDate' ],
   // A customer's promises on the collectors' worklist.
   customer      : [ 'customer_ID', 'status' ],
 };
@@ -84,6 +86,11 @@ annotate collections.PaymentReports with @invoicecrm.indexes: {
 // apps' lists end their sort with the key, so its collation decides whether the index on openDueDate, ID is used.
 annotate mirror.BillingDocuments with { ID @cds.collate: false };
 annotate mirror.Customers with { ID @cds.collate: false };
+
+// A collector's customers (the launchpad's "my worklist").
+annotate collections.CustomerCollections with @invoicecrm.indexes: {
+  collector : [ 'collector' ],
+};
 
 // A customer's contacts on the collectors' worklist (db/collections.cds CollectionWorklist).
 annotate collections.CollectionContacts with @invoicecrm.indexes: {

@@ -9,10 +9,19 @@ import { startFiori, type FinanceUser, type FioriPage } from './browser/fiori'
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
 const W = 'invoicecrm.writeback'
+const K = 'invoicecrm.collections'
 const DAY = 24 * 60 * 60 * 1000
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString()
 
-type Kpis = { overdueInvoices: number; unconfirmedInvoices: number; disputesPastSla: number; failedWriteBacks: number }
+type Kpis = {
+  overdueInvoices: number
+  unconfirmedInvoices: number
+  disputesPastSla: number
+  failedWriteBacks: number
+  promisesDueToday: number
+  brokenPromises: number
+  myWorklist: number
+}
 
 /** The apps and their tiles; the test opens those whose folder exists in app/. */
 const APPS = [
@@ -30,10 +39,10 @@ describe('launchpad in Chromium', function () {
   const { expect } = fiori.test
 
   /**
-   * The four counts from the database's rows, computed here in plain code rather than by the service's queries:
-   * an invoice is overdue when some FI item is open and its open items' earliest due date has passed.
+   * The counts from the database's rows as `user` sees them, computed here in plain code rather than by the service's
+   * queries: an invoice is overdue when some FI item is open and its open items' earliest due date has passed.
    */
-  async function expectedKpis(): Promise<Kpis> {
+  async function expectedKpis(user: FinanceUser = 'clerk'): Promise<Kpis> {
     const now = Date.now()
     const items = (await SELECT.from(`${M}.ReceivableItems`).columns('billingDocument_ID', 'isCleared', 'amount', 'netDueDate')) as {
       billingDocument_ID: string | null
@@ -65,7 +74,13 @@ describe('launchpad in Chromium', function () {
     const disputesPastSla = disputes.filter(d => ['Open', 'InProcess'].includes(d.status) && d.slaDueAt && new Date(d.slaDueAt).getTime() < now).length
     const operations = (await SELECT.from(`${W}.WriteBackOperations`).columns('status')) as { status: string }[]
     const failedWriteBacks = operations.filter(o => o.status === 'Failed').length
-    return { overdueInvoices, unconfirmedInvoices, disputesPastSla, failedWriteBacks }
+    const promises = (await SELECT.from(`${K}.PaymentPromises`).columns('invoice_ID', 'status', 'promisedDate')) as { invoice_ID: string; status: string; promisedDate: string }[]
+    const promisesDueToday = promises.filter(p => p.status === 'open' && p.promisedDate === new Date().toISOString().slice(0, 10)).length
+    const brokenPromises = promises.filter(p => p.status === 'broken' && !cleared(p.invoice_ID)).length
+    const listed = new Set(((await SELECT.from(`${K}.CollectionWorklist`).columns('customer_ID')) as { customer_ID: string }[]).map(r => r.customer_ID))
+    const given = (await SELECT.from(`${K}.CustomerCollections`).columns('customer_ID', 'collector')) as { customer_ID: string; collector: string | null }[]
+    const myWorklist = given.filter(g => g.collector === user && listed.has(g.customer_ID)).length
+    return { overdueInvoices, unconfirmedInvoices, disputesPastSla, failedWriteBacks, promisesDueToday, brokenPromises, myWorklist }
   }
 
   const failedOperation = (invoice: string) => ({ ID: cds.utils.uuid(), target: 'salesOrderText', event: 'confirmed', invoice_ID: invoice, status: 'Failed', attempts: 5, errorMessage: 'test: S/4HANA refused' })
@@ -106,6 +121,14 @@ describe('launchpad in Chromium', function () {
       dispute(open[5], 'Resolved', ago(5)), // resolved: not counted
     ])
     await INSERT.into(`${W}.WriteBackOperations`).entries([failedOperation(open[0]), failedOperation(open[1]), { ...failedOperation(open[2]), status: 'Delivered', errorMessage: null }])
+    // A promise due today, one broken on an invoice still open, one due later; the worklist with a customer of the clerk's.
+    const promise = (invoice: string, status: string, inDays: number) => ({ ID: cds.utils.uuid(), invoice_ID: invoice, customer_ID: customerOf.get(invoice), status, promisedDate: new Date(Date.now() + inDays * DAY).toISOString().slice(0, 10) })
+    await INSERT.into(`${K}.PaymentPromises`).entries([promise(open[0], 'open', 0), promise(open[1], 'broken', -9), promise(open[2], 'open', 4)])
+    const clerk = { auth: { username: 'clerk', password: 'clerk' } }
+    await fiori.test.GET('/odata/v4/collections/Worklist?$top=1', clerk)
+    await fiori.test.POST('/odata/v4/collections/refreshWorklist', {}, clerk)
+    const first = ((await SELECT.one.from(`${K}.CollectionWorklist`).columns('customer_ID')) as { customer_ID: string }).customer_ID
+    await fiori.test.POST(`/odata/v4/collections/Worklist('${first}')/CollectionsService.assign`, { collector: 'clerk' }, { auth: { username: 'manager', password: 'manager' } })
   })
 
   /** The shell shows who is signed in (their initials, and their name on the profile button), not "Default User". */
@@ -125,16 +148,22 @@ describe('launchpad in Chromium', function () {
   it('shows the KPI tiles with the counts of the database, each of them non-zero, and each role its own tiles', async () => {
     const expected = await expectedKpis()
     expect(expected.overdueInvoices, 'overdue invoices in the simulated mirror').to.be.above(0)
-    expect(expected).to.include({ unconfirmedInvoices: 2, disputesPastSla: 2, failedWriteBacks: 2 })
+    expect(expected).to.include({ unconfirmedInvoices: 2, disputesPastSla: 2, failedWriteBacks: 2, promisesDueToday: 1, brokenPromises: 1, myWorklist: 1 })
 
     // AR works invoices, disputes, customers and the collectors' worklist, and sees the KPIs that lead there; the manager
-    // keeps the reminder policies.
+    // keeps the reminder policies. My worklist is each user's own.
     for (const user of ['clerk', 'manager'] as const) {
       const page = await fiori.launchpad(user)
       const own = user === 'manager' ? ['Reminder Policies'] : []
+      const counts = await expectedKpis(user)
       expect(await shown(page), user).to.deep.equal({
-        titles: ['Collector Worklist', 'Customer 360', 'Disputes Past SLA', 'Manage Disputes', 'Manage Invoices', 'Overdue Invoices', ...own, 'Unconfirmed Invoices'],
-        kpis: { overdueInvoices: String(expected.overdueInvoices), unconfirmedInvoices: String(expected.unconfirmedInvoices), disputesPastSla: String(expected.disputesPastSla) },
+        titles: [
+          'Broken Promises', 'Collector Worklist', 'Customer 360', 'Disputes Past SLA', 'Manage Disputes', 'Manage Invoices', 'My Worklist', 'Overdue Invoices',
+          'Promises Due Today', ...own, 'Unconfirmed Invoices',
+        ],
+        kpis: Object.fromEntries(
+          (['overdueInvoices', 'unconfirmedInvoices', 'disputesPastSla', 'promisesDueToday', 'brokenPromises', 'myWorklist'] as const).map(kpi => [kpi, String(counts[kpi])])
+        ),
       })
       await shows(page, user === 'clerk' ? 'Clara Clerk' : 'Max Manager')
       await page.shot(`launchpad-home-${user}`)
@@ -149,11 +178,11 @@ describe('launchpad in Chromium', function () {
   })
 
   it('the service gives the same counts over OData, also one by one for dynamic tiles, to every finance role and to nobody else', async () => {
-    const expected = await expectedKpis()
-    for (const user of ['clerk', 'manager', 'admin']) {
+    for (const user of ['clerk', 'manager', 'admin'] as const) {
       const { data } = await fiori.test.GET('/odata/v4/launchpad/kpis()', { auth: { username: user, password: user } })
-      expect(data, user).to.include(expected)
+      expect(data, user).to.include(await expectedKpis(user))
     }
+    const expected = await expectedKpis()
     // Who is signed in: the name from the identity provider (given and family name), else the user id.
     const people = [['clerk', 'Clara Clerk', ['ARClerk']], ['manager', 'Max Manager', ['ARManager']], ['admin', 'Ada Admin', ['IntegrationAdmin']]] as const
     for (const [user, name, roles] of people) {
@@ -193,6 +222,9 @@ describe('launchpad in Chromium', function () {
       ['clerk', 'unconfirmedInvoices', '.sapMTitle:visible', 'Invoices'],
       ['manager', 'disputesPastSla', '.sapMTitle:visible', 'Disputes'],
       ['admin', 'failedWriteBacks', '[role="tab"]:visible', 'Failed'],
+      ['clerk', 'promisesDueToday', '.sapMTitle:visible', 'Promises to Pay'],
+      ['clerk', 'brokenPromises', '.sapMTitle:visible', 'Promises to Pay'],
+      ['clerk', 'myWorklist', '.sapMTitle:visible', 'Collector Worklist'],
     ] as const
     for (const [user, kpi, counter, title] of lists) {
       const page = await fiori.launchpad(user)
@@ -205,11 +237,14 @@ describe('launchpad in Chromium', function () {
 
   it('speaks German and Chinese', async () => {
     const german = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'de-DE' })
-    expect((await shown(german)).titles).to.deep.equal(['Arbeitsvorrat Forderungsmanagement', 'Kunde 360', 'Mahnverfahren', 'Rechnungen verwalten', 'Reklamationen verwalten', 'Reklamationen über SLA', 'Unbestätigte Rechnungen', 'Überfällige Rechnungen'].sort())
+    expect((await shown(german)).titles).to.deep.equal([
+      'Arbeitsvorrat Forderungsmanagement', 'Gebrochene Zusagen', 'Heute fällige Zusagen', 'Kunde 360', 'Mahnverfahren', 'Mein Arbeitsvorrat', 'Rechnungen verwalten',
+      'Reklamationen verwalten', 'Reklamationen über SLA', 'Unbestätigte Rechnungen', 'Überfällige Rechnungen',
+    ].sort())
     await german.shot('launchpad-home-de')
     await german.check()
     const chinese = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'zh-CN' })
-    expect((await shown(chinese)).titles).to.deep.equal(['催收工作清单', '客户 360', '催款策略', '管理发票', '管理争议', '逾期发票', '未确认发票', '超过 SLA 的争议'].sort())
+    expect((await shown(chinese)).titles).to.deep.equal(['催收工作清单', '客户 360', '催款策略', '管理发票', '管理争议', '逾期发票', '未确认发票', '超过 SLA 的争议', '今日到期的付款承诺', '未兑现的承诺', '我的催收清单'].sort())
     await chinese.shot('launchpad-home-zh')
     await chinese.check()
   })

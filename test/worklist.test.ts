@@ -151,6 +151,30 @@ describe('the collectors\u2019 worklist', () => {
     expect(await SELECT.from(`${K}.PaymentPromises`).where({ invoice_ID: '94300001', status: 'open' })).to.have.length(1)
   })
 
+  it('counts the promises due today, the broken ones and each collector\u2019s worklist on the launchpad as the lists its tiles open count them', async () => {
+    // Due today: one open promise (W3 holds one due in five or six days, above). Broken: W1's on an open invoice,
+    // and one on an invoice cleared since, which is history.
+    const cleared = invoice('94500002', 'W5', 400, -15)
+    await INSERT.into(`${M}.BillingDocuments`).entries(cleared.document)
+    await INSERT.into(`${M}.ReceivableItems`).entries({ ...cleared.item, isCleared: true, clearingDate: daysFromToday(-1) })
+    await refreshReceivableStatus(cds.db, 'all')
+    await INSERT.into(`${K}.PaymentPromises`).entries(
+      { ID: cds.utils.uuid(), invoice_ID: '94400001', customer_ID: 'W4', promisedDate: daysFromToday(0), status: 'open' },
+      { ID: cds.utils.uuid(), invoice_ID: '94500002', customer_ID: 'W5', promisedDate: daysFromToday(-20), status: 'broken', settledAt: new Date().toISOString() }
+    )
+    await POST(`${API}/Worklist('W4')/CollectionsService.assign`, { collector: 'manager' }, as('manager'))
+    await POST(`${API}/Worklist('W1')/CollectionsService.assign`, { collector: 'manager' }, as('manager'))
+
+    const count = async (list: string, filter: string, user: string) => (await GET(`${API}/${list}?$count=true&$top=0&$filter=${filter}`, as(user))).data['@odata.count']
+    for (const [user, mine] of [['clerk', 1], ['manager', 2]] as const) {
+      const { data: kpis } = await GET('/odata/v4/launchpad/kpis()', as(user))
+      expect({ promisesDueToday: kpis.promisesDueToday, brokenPromises: kpis.brokenPromises, myWorklist: kpis.myWorklist }, user).to.deep.equal({ promisesDueToday: 1, brokenPromises: 1, myWorklist: mine })
+      expect(await count('PaymentPromises', `status eq 'open' and promisedDate eq ${daysFromToday(0)}`, user)).to.equal(kpis.promisesDueToday)
+      expect(await count('PaymentPromises', `status eq 'broken' and invoiceCleared eq false`, user)).to.equal(kpis.brokenPromises)
+      expect(await count('Worklist', 'isMine eq true', user)).to.equal(kpis.myWorklist)
+    }
+  })
+
   it('is for AR only', async () => {
     for (const user of ['admin', 'outsider']) expect((await failure(GET(`${API}/Worklist`, as(user)))).status, user).to.equal(403)
     expect((await failure(POST(`${API}/Worklist('W1')/CollectionsService.assign`, { collector: 'clerk' }, as('admin')))).status).to.equal(403)

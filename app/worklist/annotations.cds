@@ -121,7 +121,14 @@ annotate srv.CollectionContacts with @(
   outcome @Common.Text: outcomeText.name @Common.TextArrangement: #TextOnly;
 };
 
+// A customer's promises on its page; all promises in a list of their own (the launchpad's tiles of the promises due
+// today and of the broken ones open it filtered), the earliest promised date first.
 annotate srv.PaymentPromises with @(
+  UI.HeaderInfo: {
+    TypeName      : '{i18n>PaymentPromise}',
+    TypeNamePlural: '{i18n>PaymentPromises}',
+    Title         : { Value: invoice_ID },
+  },
   UI.LineItem: [
     { Value: invoice_ID },
     { Value: promisedDate },
@@ -129,6 +136,26 @@ annotate srv.PaymentPromises with @(
     { Value: status },
     { Value: promisedBy },
   ],
+  UI.SelectionFields: [ status, promisedDate, invoiceCleared, customer_ID ],
+  UI.LineItem #All: [
+    { Value: customer_ID },
+    { Value: invoice_ID },
+    { Value: promisedDate },
+    { Value: amount },
+    { Value: status },
+    { Value: source },
+    { Value: promisedBy },
+    { Value: createdAt, Label: '{i18n>PromisedAt}' },
+  ],
+  UI.PresentationVariant: {
+    SortOrder     : [{ Property: promisedDate }],
+    Visualizations: ['@UI.LineItem#All'],
+  },
 ) {
-  status @Common.Text: statusText.name @Common.TextArrangement: #TextOnly;
+  status   @Common.Text: statusText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'PromiseStatuses',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: status, ValueListProperty: 'code' }]
+  };
+  source   @Common.Text: sourceText.name @Common.TextArrangement: #TextOnly;
+  customer @Common.Text: customerName @Common.TextArrangement: #TextFirst;
 };

@@ -32,8 +32,13 @@ service CollectionsService {
   @readonly
   entity ReminderMails as projection on collections.ReminderMails;
 
+  /** The promises to pay, with whether their invoice has been cleared since (a broken promise then is history). */
   @readonly
-  entity PaymentPromises as projection on collections.PaymentPromises;
+  entity PaymentPromises as projection on collections.PaymentPromises {
+    *,
+    invoice.isCleared as invoiceCleared : Boolean @title: '{i18n>InvoiceCleared}',
+    customer.name     as customerName   : String(81) @title: '{i18n>CustomerName}',
+  };
   @readonly
   entity PaymentReports as projection on collections.PaymentReports;
 

@@ -1,6 +1,6 @@
 using { invoicecrm.mirror as mirror } from '../../db/mirror';
 
-/** What the launchpad's KPI tiles show: four counts of work waiting for finance, as of now. */
+/** What the launchpad's KPI tiles show: counts of work waiting for finance (and for the reader), as of now. */
 @path: '/odata/v4/launchpad'
 service LaunchpadService {
 
@@ -13,6 +13,12 @@ service LaunchpadService {
     disputesPastSla     : Integer;
     /** Write-back operations parked as failed, waiting for an integration admin. */
     failedWriteBacks    : Integer;
+    /** Open promises to pay whose promised date is today. */
+    promisesDueToday    : Integer;
+    /** Promises the customer did not keep, on invoices still open. */
+    brokenPromises      : Integer;
+    /** The customers on the collectors' worklist given to the reader. */
+    myWorklist          : Integer;
   }
 
   function kpis() returns Kpis;

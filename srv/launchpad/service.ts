@@ -6,6 +6,7 @@ import { flexObjectsOf, removeFlexObject, saveFlexObject } from './personalizati
 import { Disputes, InvoiceConversations } from '#cds-models/invoicecrm/crm'
 import { WriteBackOperations } from '#cds-models/invoicecrm/writeback'
 import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
+import { CollectionWorklist, PaymentPromises } from '#cds-models/invoicecrm/collections'
 
 /** Sent and still unanswered after this long, an invoice counts as unconfirmed. */
 export const UNCONFIRMED_AFTER_DAYS = 7
@@ -14,17 +15,18 @@ const DAY_MS = 24 * 60 * 60 * 1000
 
 const FINANCE_ROLES = ['ARClerk', 'ARManager', 'IntegrationAdmin']
 
-type Kpis = { overdueInvoices: number; unconfirmedInvoices: number; disputesPastSla: number; failedWriteBacks: number }
+type Kpi = 'overdueInvoices' | 'unconfirmedInvoices' | 'disputesPastSla' | 'failedWriteBacks' | 'promisesDueToday' | 'brokenPromises' | 'myWorklist'
+type Kpis = Record<Kpi, number>
 
 export default class LaunchpadService extends cds.ApplicationService {
   init() {
-    this.on('kpis', () => this.kpis())
+    this.on('kpis', req => this.countsFor(req.user.id))
     this.on('me', req => ({ id: req.user.id, name: displayName(req.user), roles: FINANCE_ROLES.filter(role => req.user.is(role)) }))
     this.on('tile', async req => {
       const kpi = (req.data as { kpi: string }).kpi
-      const kpis = await this.kpis()
+      const kpis = await this.countsFor(req.user.id)
       if (!Object.hasOwn(kpis, kpi)) return req.reject({ status: 400, message: 'UNKNOWN_KPI', args: [Object.keys(kpis).join(', ')] })
-      const number = kpis[kpi as keyof Kpis]
+      const number = kpis[kpi as Kpi]
       // Each of them counts work that waits: any at all is bad news.
       return { number, numberState: number ? 'Negative' : 'Neutral' }
     })
@@ -35,13 +37,14 @@ export default class LaunchpadService extends cds.ApplicationService {
     return super.init()
   }
 
-  async kpis(): Promise<Kpis> {
+  /** The counts as `user` sees them: the worklist's is of the customers given to that user. */
+  async countsFor(user: string): Promise<Kpis> {
     const now = new Date()
     const sentBefore = new Date(now.getTime() - UNCONFIRMED_AFTER_DAYS * DAY_MS)
-    // One statement for the four (srv/maintained-counts.ts): the first two are sums over the counts the database
-    // keeps per day, the others index ranges of a few rows (db/indexes.cds).
+    // One statement for all (srv/maintained-counts.ts): the first two are sums over the counts the database keeps per
+    // day, the others index ranges of a few rows (db/indexes.cds).
     const maintained = await countsAreMaintained(BillingDocuments.name, InvoiceConversations.name)
-    return countsInOne<keyof Kpis>({
+    return countsInOne<Kpi>({
       // Overdue: something open whose due date is before today (days overdue > 0, srv/days-overdue.ts).
       overdueInvoices: [invoicesByOpenDueDate([{ ref: ['openDueDate'] }, '<', { val: today(now) }], maintained)],
       // An invoice without FI items yet has no receivable: it is not cleared either (the conversation's copy of the
@@ -49,6 +52,10 @@ export default class LaunchpadService extends cds.ApplicationService {
       unconfirmedInvoices: unconfirmedSentBefore(sentBefore, maintained),
       disputesPastSla: [SELECT.one.from(Disputes).columns('count(1) as n').where`status in ('Open', 'InProcess') and slaDueAt < ${now.toISOString()}`],
       failedWriteBacks: [SELECT.one.from(WriteBackOperations).columns('count(1) as n').where({ status: 'Failed' })],
+      promisesDueToday: [SELECT.one.from(PaymentPromises).columns('count(1) as n').where({ status: 'open', promisedDate: today(now) })],
+      // A broken promise on an invoice cleared since is history; the others wait for a collector.
+      brokenPromises: [SELECT.one.from(PaymentPromises).columns('count(1) as n').where`status = 'broken' and invoice.isCleared = false`],
+      myWorklist: [SELECT.one.from(CollectionWorklist).columns('count(1) as n').where`settings.collector = ${user}`],
     })
   }
 }

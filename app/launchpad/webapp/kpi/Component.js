@@ -11,8 +11,12 @@ sap.ui.define([
 
 	var DAY_MS = 24 * 60 * 60 * 1000;
 
-	/** A select option's value: "-Nd" is the time N days ago (as the KPI counts, now), anything else as it is. */
+	/**
+	 * A select option's value: "-Nd" is the time N days ago (as the KPI counts, now), "today" the day today as the
+	 * service counts days (UTC), anything else as it is.
+	 */
 	function value(low) {
+		if (low === "today") return new Date().toISOString().slice(0, 10);
 		var daysAgo = /^-(\d+)d$/.exec(low);
 		return daysAgo ? new Date(Date.now() - Number(daysAgo[1]) * DAY_MS).toISOString() : low;
 	}

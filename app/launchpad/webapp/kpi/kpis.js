@@ -1,4 +1,4 @@
-// The four counts behind the KPI tiles, one model for all of them: read from LaunchpadService when the launchpad
+// The counts behind the KPI tiles, one model for all of them: read from LaunchpadService when the launchpad
 // starts, every minute while it is open, and whenever the user comes back to the home page from an app.
 sap.ui.define(["sap/ui/model/json/JSONModel"], function (JSONModel) {
 	"use strict";
@@ -20,14 +20,12 @@ sap.ui.define(["sap/ui/model/json/JSONModel"], function (JSONModel) {
 				return response.json();
 			})
 			.then(function (counts) {
-				model.setData({
-					overdueInvoices: counts.overdueInvoices,
-					unconfirmedInvoices: counts.unconfirmedInvoices,
-					disputesPastSla: counts.disputesPastSla,
-					failedWriteBacks: counts.failedWriteBacks,
-					loadedAt: new Date().toISOString(),
-					failed: false
+				// Every count the service gives (a tile binds to its own by name), without OData's annotations.
+				var data = { loadedAt: new Date().toISOString(), failed: false };
+				Object.keys(counts).forEach(function (kpi) {
+					if (kpi.charAt(0) !== "@") data[kpi] = counts[kpi];
 				});
+				model.setData(data);
 			})
 			.catch(function () {
 				model.setProperty("/failed", true);

@@ -1,0 +1,11 @@
+// The worklist's second list report, every promise to pay, opens from the header of the first (and from the
+// launchpad's tiles of the promises due today and of the broken ones, by its route "Promises"). `this` is the page's
+// ExtensionAPI.
+sap.ui.define([], function () {
+	"use strict";
+	return {
+		toPromises: function () {
+			return this.routing.navigateToRoute("PaymentPromisesList");
+		}
+	};
+});
