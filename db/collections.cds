@@ -89,6 +89,7 @@ entity ReminderRuns : cuid {
   proposals       : Integer default 0 @title: '{i18n>Proposals}';
   heldBack        : Integer default 0 @title: '{i18n>HeldBack}';
   decisions       : Association to many ReminderDecisions on decisions.run = $self;
+  reminders       : Association to many Reminders on reminders.run = $self;
 }
 
 /** Why an invoice was or was not reminded on a run, as the run saw it. */
@@ -126,6 +127,8 @@ entity Reminders {
       sentAt     : Timestamp @title: '{i18n>SentAt}';
       /** Why a due reminder did not go out after all (withdrawn): the decision that held it back by then. */
       heldBackBy : DecisionKind @title: '{i18n>HeldBackBy}';
+      /** What the collectors' worklist knows of the customer: an AR manager looks at these before approving. */
+      signals    : Association to one CollectionWorklist on signals.customer = customer;
 }
 
 /** The one mail to a customer's billing contact that carries every reminder due for it in a run. */

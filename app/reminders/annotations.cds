@@ -67,3 +67,108 @@ annotate srv.ReminderSteps with @(
   };
   policy     @UI.Hidden;
 };
+
+// The reminder runs, newest first, each with its reminders: the proposals an AR manager reviews (the exceptions
+// first: customers who broke a promise, dispute an invoice or reported a payment not received), approves or removes,
+// and then sends; and every decision of the run, why an invoice was or was not reminded.
+annotate srv.ReminderRuns with @(
+  UI.HeaderInfo: {
+    TypeName      : '{i18n>ReminderRun}',
+    TypeNamePlural: '{i18n>ReminderRuns}',
+    Title         : { Value: asOf },
+    Description   : { Value: status },
+  },
+  UI.SelectionFields: [ asOf, status, trigger ],
+  UI.LineItem: [
+    { Value: asOf },
+    { Value: startedAt },
+    { Value: trigger },
+    { Value: startedBy },
+    { Value: status },
+    { Value: invoicesChecked },
+    { Value: remindersDue },
+    { Value: proposals },
+    { Value: heldBack },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.EntityContainer/runReminders', Label: '{i18n>RunNow}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.EntityContainer/sendDueReminders', Label: '{i18n>SendDueReminders}' },
+  ],
+  UI.PresentationVariant: {
+    SortOrder     : [{ Property: startedAt, Descending: true }],
+    Visualizations: ['@UI.LineItem'],
+  },
+  UI.HeaderFacets: [
+    { $Type: 'UI.ReferenceFacet', ID: 'Counts', Target: '@UI.FieldGroup#Counts' },
+  ],
+  UI.FieldGroup #Counts: { Data: [
+    { Value: invoicesChecked },
+    { Value: remindersDue },
+    { Value: proposals },
+    { Value: heldBack },
+    { Value: startedBy },
+    { Value: finishedAt },
+  ] },
+  UI.Identification: [
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.sendDue', Label: '{i18n>SendDueReminders}' },
+  ],
+  UI.Facets: [
+    { $Type: 'UI.ReferenceFacet', ID: 'Reminders', Label: '{i18n>Reminders}', Target: 'reminders/@UI.PresentationVariant' },
+    { $Type: 'UI.ReferenceFacet', ID: 'Decisions', Label: '{i18n>ReminderDecisions}', Target: 'decisions/@UI.LineItem' },
+  ],
+);
+
+annotate srv.Reminders with @(
+  UI.HeaderInfo: {
+    TypeName      : '{i18n>Reminder}',
+    TypeNamePlural: '{i18n>Reminders}',
+    Title         : { Value: invoice_ID },
+  },
+  UI.LineItem: [
+    { Value: customer_ID },
+    { Value: invoice_ID },
+    { Value: level },
+    { Value: amount },
+    { Value: status },
+    { Value: isException, Criticality: exceptionCriticality },
+    { Value: brokenPromises },
+    { Value: openDisputes },
+    { Value: paymentsNotReceived },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.approve', Label: '{i18n>Approve}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.remove', Label: '{i18n>Remove}' },
+  ],
+  // The proposals first, and of them the exceptions; then the larger amounts.
+  UI.PresentationVariant: {
+    SortOrder     : [
+      { Property: awaitsDecision, Descending: true },
+      { Property: isException, Descending: true },
+      { Property: amount, Descending: true },
+    ],
+    Visualizations: ['@UI.LineItem'],
+  },
+) {
+  customer @Common.Text: customerName @Common.TextArrangement: #TextFirst;
+  status   @Common.Text: statusText.name @Common.TextArrangement: #TextOnly;
+};
+
+// The reminders sent are shown as queued at once.
+annotate srv.ReminderRuns actions {
+  sendDue @Common.SideEffects: { TargetProperties: ['in/*'], TargetEntities: ['in/reminders'] };
+}
+
+// Only a proposal can be approved or removed.
+annotate srv.Reminders actions {
+  approve @Core.OperationAvailable: { $edmJson: { $Eq: [ { $Path: 'in/status' }, 'proposed' ] } }
+          @Common.SideEffects: { TargetProperties: ['in/*'] };
+  remove  @Core.OperationAvailable: { $edmJson: { $Eq: [ { $Path: 'in/status' }, 'proposed' ] } }
+          @Common.SideEffects: { TargetProperties: ['in/*'] };
+}
+
+annotate srv.ReminderDecisions with @(
+  UI.LineItem: [
+    { Value: invoice_ID },
+    { Value: customer_ID },
+    { Value: decision },
+    { Value: amount },
+  ],
+) {
+  decision @Common.Text: decisionText.name @Common.TextArrangement: #TextOnly;
+};

@@ -20,6 +20,10 @@ annotate CollectionsService.Reminders with @restrict: [
   { grant: 'READ', to: [ 'ARClerk', 'ARManager' ] },
   { grant: [ 'approve', 'remove' ], to: 'ARManager' },
 ];
+annotate CollectionsService.ReminderRuns with @restrict: [
+  { grant: 'READ', to: [ 'ARClerk', 'ARManager' ] },
+  { grant: 'sendDue', to: 'ARManager' },
+];
 annotate CollectionsService.Worklist with @restrict: [
   { grant: [ 'READ', 'assign', 'recordContact' ], to: [ 'ARClerk', 'ARManager' ] },
 ];

@@ -17,14 +17,31 @@ service CollectionsService {
   entity CustomerCollections as projection on collections.CustomerCollections;
 
   @readonly
-  entity ReminderRuns as projection on collections.ReminderRuns;
+  entity ReminderRuns as projection on collections.ReminderRuns actions {
+    /** From a run's page, after its proposals were decided: what sendDueReminders does, and the page shows it. */
+    action sendDue() returns Integer;
+  };
 
   @readonly
   entity ReminderDecisions as projection on collections.ReminderDecisions;
 
-  /** The reminders of the runs; a proposal is approved or removed by an AR manager. */
+  /**
+   * The reminders of the runs; a proposal is approved or removed by an AR manager. An exception is the reminder of a
+   * customer who broke a promise, disputes an invoice or reported a payment not received: worth a look before it goes.
+   */
   @readonly
-  entity Reminders as projection on collections.Reminders actions {
+  entity Reminders as projection on collections.Reminders {
+    *,
+    customer.name as customerName : String(81) @title: '{i18n>CustomerName}',
+    cast(case when signals.brokenPromises > 0 or signals.openDisputes > 0 or signals.paymentsNotReceived > 0 then true else false end as Boolean)
+      as isException : Boolean @title: '{i18n>ReminderException}',
+    cast(case when signals.brokenPromises > 0 or signals.openDisputes > 0 or signals.paymentsNotReceived > 0 then 2 else 0 end as Integer)
+      as exceptionCriticality : Integer @UI.Hidden,
+    cast(case when status = 'proposed' then 1 else 0 end as Integer) as awaitsDecision : Integer @UI.Hidden,
+    signals.brokenPromises      as brokenPromises      : Integer @title: '{i18n>BrokenPromises}',
+    signals.openDisputes        as openDisputes        : Integer @title: '{i18n>OpenDisputes}',
+    signals.paymentsNotReceived as paymentsNotReceived : Integer @title: '{i18n>PaymentsNotReceived}',
+  } actions {
     action approve() returns Reminders;
     action remove()  returns Reminders;
   };

@@ -40,7 +40,7 @@ export default class CollectionsService extends cds.ApplicationService {
       const { runId, invoicesChecked, remindersDue, proposals, heldBack, mailsQueued } = summary
       return { run: runId, invoicesChecked, remindersDue, proposals, heldBack, mailsQueued }
     })
-    this.on('sendDueReminders', () => queueDueReminders())
+    this.on(['sendDueReminders', 'sendDue'], () => queueDueReminders())
 
     this.after('READ', Worklist, async (rows, req) => {
       // A virtual element: asked for by name, or by asking for every column.
@@ -85,7 +85,8 @@ export default class CollectionsService extends cds.ApplicationService {
 
   /** A proposal becomes due (sent with the next pass inside the customer's business hours) or stays removed. */
   private async decideProposal(req: cds.Request, status: 'due' | 'removed') {
-    const key = req.params[0] as { invoice_ID: string; step_ID: string }
+    // The reminder is the last segment of the path: reached from its run, the run's key comes first.
+    const key = req.params.at(-1) as { invoice_ID: string; step_ID: string }
     const changed = await UPDATE(ReminderRows)
       .set({ status, approvedBy: req.user.id, approvedAt: now().toISOString() })
       .where({ invoice_ID: key.invoice_ID, step_ID: key.step_ID, status: 'proposed' })
