@@ -125,6 +125,8 @@ entity Reminders {
       approvedBy : String(255) @title: '{i18n>ApprovedBy}';
       approvedAt : Timestamp @title: '{i18n>ApprovedAt}';
       sentAt     : Timestamp @title: '{i18n>SentAt}';
+      /** The day it was sent, by the collections clock: the reminder's effectiveness counts days from it. */
+      sentOn     : Date @title: '{i18n>SentOn}';
       /** Why a due reminder did not go out after all (withdrawn): the decision that held it back by then. */
       heldBackBy : DecisionKind @title: '{i18n>HeldBackBy}';
       /** What the collectors' worklist knows of the customer: an AR manager looks at these before approving. */

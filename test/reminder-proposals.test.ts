@@ -1,6 +1,8 @@
 // A run's proposals as an AR manager reviews them over OData (the Reminder Policies app's run page): reached from the
 // run, the proposals first and of them the exceptions (customers with a broken promise, an open dispute or a payment
 // reported and not received); approved and removed through the run's path; sent from the run; and for AR managers only.
+// Then the figures of how well reminders work: per step, the invoices paid within 7 days of the reminder; the
+// promises kept, per how they were made.
 import cds from '@sap/cds'
 import { useClock } from '../srv/collections/clock'
 import { ensureDefaultPolicy } from '../srv/collections/default-policy'
@@ -86,5 +88,52 @@ describe('reviewing a reminder run\u2019s proposals', () => {
     expect(data.value).to.equal(1)
     const statuses = await SELECT.from(`${K}.Reminders`).columns('invoice_ID', 'status').where({ run_ID: run }).orderBy('invoice_ID')
     expect((statuses as { status: string }[]).map(r => r.status)).to.deep.equal(['proposed', 'queued', 'removed', 'queued'])
+  })
+
+  it('shows per step how many reminded invoices were paid within 7 days, and how many promises were kept', async () => {
+    const steps = (await SELECT.from(`${K}.ReminderSteps`).columns('ID', 'level').where({ level: { in: [1, 2] } })) as { ID: string; level: number }[]
+    const step = (level: number) => steps.find(s => s.level === level)!.ID
+    // Level 1: paid 5 days after the mail, paid 9 days after, not paid; level 2: paid the same day. One still queued.
+    const sent = [
+      ['96000001', 1, -20, -15],
+      ['96000002', 1, -20, -11],
+      ['96000003', 1, -20, null],
+      ['96000004', 2, -10, -10],
+      ['96000005', 2, -2, -1],
+    ] as const
+    await INSERT.into(`${M}.BillingDocuments`).entries(
+      sent.map(([ID, , , paid]) => ({
+        ID, type: 'F2', payer_ID: 'P4', soldTo_ID: 'P4', companyCode: '1710', currency: 'EUR', documentDate: day(-60), createdOn: day(-60), grossAmount: 100, netAmount: 100,
+        openAmount: paid === null ? 100 : 0, netDueDate: day(-30), openDueDate: day(-30), isCleared: paid !== null, clearingDate: paid === null ? null : day(paid), isCancelled: false, removedInS4: false,
+      }))
+    )
+    await INSERT.into(`${K}.Reminders`).entries(
+      sent.map(([invoice, level, on], i) => ({
+        invoice_ID: invoice, step_ID: step(level), customer_ID: 'P4', level, amount: 100, currency: 'EUR',
+        ...(i === 4 ? { status: 'queued' } : { status: 'sent', sentAt: `${day(on)}T10:00:00Z`, sentOn: day(on) }),
+      }))
+    )
+    const { data: reminders } = await GET(`${API}/ReminderEffectiveness?$filter=level ge 1 and level le 2&$orderby=level&$select=level,remindersSent,paidWithin7Days,paidWithin7DaysPercent`, as('clerk'))
+    expect(reminders.value.map((r: { level: number; remindersSent: number; paidWithin7Days: number; paidWithin7DaysPercent: string | number }) => [r.level, r.remindersSent, r.paidWithin7Days, Number(r.paidWithin7DaysPercent)])).to.deep.equal([
+      [1, 3, 1, 33.3],
+      [2, 1, 1, 100],
+    ])
+
+    const promise = (invoice: string, status: string, source: string) => ({ ID: cds.utils.uuid(), invoice_ID: invoice, customer_ID: 'P4', promisedDate: day(-5), status, source })
+    await INSERT.into(`${K}.PaymentPromises`).entries([
+      promise('96000001', 'kept', 'web'), promise('96000002', 'broken', 'web'), promise('96000003', 'open', 'web'),
+      promise('96000004', 'kept', 'phone'), promise('96000005', 'open', 'email'),
+    ])
+    const promiseFigures = async (language: string) =>
+      ((await GET(`${API}/PromiseEffectiveness?$orderby=source&$expand=sourceText($select=name)`, { ...as('clerk'), headers: { 'accept-language': language } })).data.value as {
+        sourceText: { name: string }; promises: number; kept: number; broken: number; stillOpen: number; keptPercent: string | null
+      }[]).map(r => [r.sourceText.name, r.promises, r.kept, r.broken, r.stillOpen, r.keptPercent === null ? null : Number(r.keptPercent)])
+    const byChannel = [[1, 0, 0, 1, null], [1, 1, 0, 0, 100], [3, 1, 1, 1, 50]]
+    const channels = ((await SELECT.from('invoicecrm.codes.Channels').columns('code', 'name')) as { code: string; name: string }[])
+    const named = (code: string) => channels.find(c => c.code === code)!.name
+    expect(await promiseFigures('en')).to.deep.equal(['email', 'phone', 'web'].map((code, i) => [named(code), ...byChannel[i]]))
+    const german = await promiseFigures('de')
+    expect(german.map(r => r[0]), 'the channels in the reader\u2019s language').not.to.deep.equal(['email', 'phone', 'web'].map(named))
+    expect(german.map(r => r.slice(1))).to.deep.equal(byChannel)
   })
 })

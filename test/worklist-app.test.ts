@@ -1,6 +1,8 @@
 // Collector Worklist in Chromium, opened from the launchpad by a clerk: their own customers first (the default view),
 // the most urgent on top with the reasons of its place, and on a customer's page a call recorded with its outcome and
-// note through the Record Contact dialog, then shown among the customer's contacts and stored with who made it.
+// note through the Record Contact dialog, then shown among the customer's contacts and stored with who made it; and
+// the figures of how well reminders and promises work, from the worklist's header.
+import cds from '@sap/cds'
 import { objectPage, startFiori, tableRows } from './browser/fiori'
 
 const API = '/odata/v4/collections'
@@ -60,6 +62,32 @@ describe('Collector Worklist in Chromium', function () {
       note: 'Voicemail, call again on Monday',
       createdBy: 'clerk',
     })
+    await fp.check()
+  })
+
+  it('shows per reminder step the share of invoices paid within 7 days, and the promises kept', async () => {
+    // A reminder sent 3 days before its invoice was cleared, and a promise kept, on invoices of the simulated mirror.
+    const [paid, promised] = (await SELECT.from('invoicecrm.mirror.BillingDocuments').columns('ID', 'payer_ID').orderBy('ID').limit(2)) as { ID: string; payer_ID: string }[]
+    const step = (await SELECT.one.from(`${K}.ReminderSteps`).columns('ID').where({ level: 1 })) as { ID: string }
+    await UPDATE('invoicecrm.mirror.BillingDocuments', paid.ID).set({ isCleared: true, clearingDate: '2026-11-13' })
+    await INSERT.into(`${K}.Reminders`).entries({ invoice_ID: paid.ID, step_ID: step.ID, customer_ID: paid.payer_ID, level: 1, status: 'sent', sentAt: '2026-11-10T09:00:00Z', sentOn: '2026-11-10' })
+    await INSERT.into(`${K}.PaymentPromises`).entries({ ID: cds.utils.uuid(), invoice_ID: promised.ID, customer_ID: promised.payer_ID, promisedDate: '2026-11-20', status: 'kept', source: 'phone' })
+    const { data: figures } = await GET(`${API}/ReminderEffectiveness?$filter=level eq 1`, clerk)
+    expect(figures.value.map((r: { remindersSent: number; paidWithin7Days: number }) => [r.remindersSent, r.paidWithin7Days])).to.deep.equal([[1, 1]])
+
+    const fp = await fiori.launchpad('clerk')
+    await fp.openTile('Collector Worklist')
+    const { page } = fp
+    await fp.press(page.locator('button:visible', { hasText: /^Effectiveness$/ }), 'the Effectiveness button')
+    const level1 = tableRows(page).filter({ hasText: 'Standard' }).filter({ hasText: '100.0' })
+    await fp.waitFor(level1, 'the first reminder level of the standard policy, paid within 7 days')
+    expect((await level1.first().innerText()).replace(/\s+/g, ' ')).to.match(/Standard 1 1 1 1 100\.0/)
+    await fp.settled('the figures')
+    await fp.shot('fiori-worklist-effectiveness')
+    await fp.press(page.locator('[role="tab"]:visible', { hasText: 'Promises Kept' }), 'the Promises Kept tab')
+    await fp.waitFor(tableRows(page).filter({ hasText: 'Phone' }).filter({ hasText: '100.0' }), 'the promises made on the phone, all kept')
+    await fp.settled('the promise figures')
+    await fp.shot('fiori-worklist-promises-kept')
     await fp.check()
   })
 })

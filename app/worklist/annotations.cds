@@ -159,3 +159,37 @@ annotate srv.PaymentPromises with @(
   source   @Common.Text: sourceText.name @Common.TextArrangement: #TextOnly;
   customer @Common.Text: customerName @Common.TextArrangement: #TextFirst;
 };
+
+// How well collections work (a list of its own, "Effectiveness" above the worklist): per reminder step, the share of
+// reminded invoices paid within 7 days; in a second tab, the promises to pay kept, by how they were made.
+annotate srv.ReminderEffectiveness with @(
+  UI.HeaderInfo: { TypeName: '{i18n>ReminderEffectiveness}', TypeNamePlural: '{i18n>ReminderEffectiveness}' },
+  UI.LineItem: [
+    { Value: policyName },
+    { Value: level },
+    { Value: offsetDays },
+    { Value: remindersSent },
+    { Value: paidWithin7Days },
+    { Value: paidWithin7DaysPercent },
+  ],
+  UI.PresentationVariant: {
+    SortOrder     : [{ Property: policyName }, { Property: offsetDays }],
+    Visualizations: ['@UI.LineItem'],
+  },
+  UI.SelectionVariant #Reminders: { Text: '{i18n>ReminderEffectiveness}', SelectOptions: [] },
+);
+
+annotate srv.PromiseEffectiveness with @(
+  UI.HeaderInfo: { TypeName: '{i18n>PromiseEffectiveness}', TypeNamePlural: '{i18n>PromiseEffectiveness}' },
+  UI.LineItem: [
+    { Value: source },
+    { Value: promises },
+    { Value: kept },
+    { Value: broken },
+    { Value: stillOpen },
+    { Value: keptPercent },
+  ],
+  UI.SelectionVariant #Promises: { Text: '{i18n>PromiseEffectiveness}', SelectOptions: [] },
+) {
+  source @Common.Text: sourceText.name @Common.TextArrangement: #TextOnly;
+};

@@ -203,10 +203,12 @@ export async function sendReminderMail(mailId: string): Promise<void> {
     return
   }
   const sentAt = new Date().toISOString()
+  // The day collections counts by (its clock): how soon the invoice was paid after it is measured from it.
+  const sentOn = dayOf(clock())
   await UPDATE(ReminderMails, mailId).set({ status: 'sent', sentAt })
   for (const reminder of going) {
     const step = steps.get(reminder.step_ID)!
-    await UPDATE(Reminders).set({ status: 'sent', sentAt }).where({ ...reminder, status: 'queued' })
+    await UPDATE(Reminders).set({ status: 'sent', sentAt, sentOn }).where({ ...reminder, status: 'queued' })
     await recordTimeline({ kind: 'reminderSent', invoice: reminder.invoice_ID, customer: mail.customer_ID, message: 'TIMELINE_REMINDER_SENT', params: { level: step.level, amount: amounts.get(reminder.invoice_ID) ?? null } })
     if (step.escalation === 'collectorTask')
       await INSERT.into(FollowUpTasks).entries({

@@ -49,6 +49,43 @@ service CollectionsService {
   @readonly
   entity ReminderMails as projection on collections.ReminderMails;
 
+  /**
+   * How well reminders work, per step of each policy: the reminders sent, and how many of their invoices FI cleared
+   * within 7 days of the mail (a reminder sent and paid the same day counts).
+   */
+  @readonly
+  @cds.redirection.target: false
+  entity ReminderEffectiveness as select from collections.Reminders {
+    key step.ID          as stepId      : UUID @UI.Hidden,
+        step.policy.name as policyName  : String(60) @title: '{i18n>ReminderPolicy}',
+        step.level       as level       : Integer @title: '{i18n>ReminderLevel}',
+        step.offsetDays  as offsetDays  : Integer @title: '{i18n>OffsetDays}',
+        count(1)         as remindersSent : Integer @title: '{i18n>RemindersSent}',
+        sum(case when invoice.isCleared = true and days_between(sentOn, invoice.clearingDate) between 0 and 7 then 1 else 0 end)
+                         as paidWithin7Days : Integer @title: '{i18n>PaidWithin7Days}',
+        cast(round(100.0 * sum(case when invoice.isCleared = true and days_between(sentOn, invoice.clearingDate) between 0 and 7 then 1 else 0 end) / count(1), 1) as Decimal(4, 1))
+                         as paidWithin7DaysPercent : Decimal(4, 1) @title: '{i18n>PaidWithin7DaysPercent}',
+  } where status = 'sent' group by step.ID, step.policy.name, step.level, step.offsetDays;
+
+  /** Promises to pay by how they were made (on the customer's page, on the phone, …): kept, broken, still open. */
+  @readonly
+  @cds.redirection.target: false
+  entity PromiseEffectiveness as select from collections.PaymentPromises mixin {
+    // The channel's name in the reader's language, read through the code list (a grouped view is not localized).
+    sourceText : Association to codes.Channels on sourceText.code = $projection.source;
+  } into {
+    key source,
+        sourceText,
+        count(1) as promises : Integer @title: '{i18n>PaymentPromises}',
+        sum(case when status = 'kept' then 1 else 0 end)   as kept   : Integer @title: '{i18n>PromisesKept}',
+        sum(case when status = 'broken' then 1 else 0 end) as broken : Integer @title: '{i18n>BrokenPromises}',
+        sum(case when status = 'open' then 1 else 0 end)   as stillOpen : Integer @title: '{i18n>PromisesOpen}',
+        // Of the promises settled: none settled yet gives no share.
+        cast(case when sum(case when status = 'open' then 0 else 1 end) = 0 then null
+                  else round(100.0 * sum(case when status = 'kept' then 1 else 0 end) / sum(case when status = 'open' then 0 else 1 end), 1) end as Decimal(4, 1))
+                 as keptPercent : Decimal(4, 1) @title: '{i18n>PromisesKeptPercent}',
+  } group by source;
+
   /** The promises to pay, with whether their invoice has been cleared since (a broken promise then is history). */
   @readonly
   entity PaymentPromises as projection on collections.PaymentPromises {
