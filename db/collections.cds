@@ -176,6 +176,21 @@ entity PaymentReports : cuid, managed {
   reportedBy   : String(241) @title: '{i18n>ReportedBy}';
   reportedFrom : String(45) @title: '{i18n>RaisedFrom}';
   settledAt    : Timestamp @title: '{i18n>SettledAt}';
+  remittanceAdvice : Association to one RemittanceAdvices on remittanceAdvice.report = $self @title: '{i18n>RemittanceAdvice}';
+}
+
+/**
+ * The remittance advice a customer attached to "I've paid": a PDF or an image, its type found from its first bytes
+ * (never the browser's word), kept as it came and only ever handed out as a download (srv/collections/remittance-advice.ts).
+ */
+entity RemittanceAdvices : cuid, managed {
+  report    : Association to PaymentReports @mandatory;
+  invoice   : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
+  fileName  : String(100) @title: '{i18n>FileName}';
+  mediaType : String(30) @Core.IsMediaType @title: '{i18n>MediaType}';
+  size      : Integer @title: '{i18n>FileSize}';
+  sha256    : String(64);
+  content   : LargeBinary @Core.MediaType: mediaType @Core.ContentDisposition.Filename: fileName @Core.ContentDisposition.Type: 'attachment';
 }
 
 /** A collector's call, mail or meeting with a customer, what it came to, and when to follow up. */
@@ -212,4 +227,5 @@ entity CollectionWorklist {
       settings            : Association to one CustomerCollections on settings.customer = customer;
       contacts            : Association to many CollectionContacts on contacts.customer = customer;
       promises            : Association to many PaymentPromises on promises.customer = customer;
+      paymentReports      : Association to many PaymentReports on paymentReports.customer = customer;
 }

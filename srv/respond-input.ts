@@ -1,5 +1,6 @@
 import cds from '@sap/cds'
 import { messageFor } from './request-language'
+import { collectionsSettings } from './collections/settings'
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 
 // The customers' endpoints are public: what CAP does not check of their input is checked here, before CAP sees it,
@@ -104,6 +105,10 @@ function fail(req: Request, res: Response, status: number, { key, field }: Probl
 }
 
 const parseJson = express.json({ limit: '100kb', type: () => true })
+/** A remittance advice's file, base64: a third larger than the largest file, and the other fields. */
+const parseFile = () => express.json({ limit: Math.ceil((collectionsSettings().remittanceAdviceMaxBytes * 4) / 3) + 16 * 1024, type: () => true })
+let parseFileJson: RequestHandler | undefined
+const FILE_ACTIONS = new Set(['/attachRemittanceAdvice'])
 
 /** Express middleware for /rest/respond: only POST of a JSON object to one of the actions, each field as declared. */
 export const respondInput: (RequestHandler | ErrorRequestHandler)[] = [
@@ -116,7 +121,7 @@ export const respondInput: (RequestHandler | ErrorRequestHandler)[] = [
     if (encoding && encoding !== 'identity') return fail(req, res, 415, problem('RESPOND_FROM_THE_PAGE'))
     next()
   },
-  parseJson,
+  (req: Request, res: Response, next: NextFunction) => (FILE_ACTIONS.has(req.path) ? (parseFileJson ??= parseFile()) : parseJson)(req, res, next),
   (req: Request, res: Response, next: NextFunction) => {
     const found = problemOf(req.body, parametersOf(req.path.replace(/^\//, ''))!)
     return found ? fail(req, res, 400, found) : next()

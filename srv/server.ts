@@ -54,6 +54,16 @@ cds.on('bootstrap', app => {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     next()
   })
+  // A customer's remittance advice (srv/collections/remittance-advice.ts) is handed out as a download: never sniffed
+  // into another type, and should a browser show it anyway, in a sandbox without scripts.
+  app.use('/odata/v4/collections', (req, res, next) => {
+    // RemittanceAdvices(…): the key follows the name without a slash, so no mount path matches it.
+    if (req.path.startsWith('/RemittanceAdvices')) {
+      res.setHeader('X-Content-Type-Options', 'nosniff')
+      res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self'")
+    }
+    next()
+  })
   // The company's logo on the page, per company code (srv/respond/company.ts): from the page's own origin.
   app.get('/respond/logos/:companyCode', (req, res) => {
     const logo = logoOf(req.params.companyCode)

@@ -40,6 +40,8 @@ describe('error answers of /rest/respond', () => {
     ['dispute', { token, reason: 'wrongPrice', comment: `${MARKER}\u0000` }],
     ['dispute', { token, reason: 'wrongPrice', comment: MARKER.repeat(400) }],
     ['proposeContact', { token, name: MARKER, email: MARKER }],
+    ['attachRemittanceAdvice', { token, fileName: MARKER, content: MARKER }],
+    ['attachRemittanceAdvice', { token, fileName: `${MARKER}\u0000`, content: 'JVBERi0=' }],
     ['proposeContact', { token, name: MARKER, email: `${MARKER}@` }],
     ['proposeContact', { token, name: `${MARKER}\n`, email: 'new@echo.example' }],
     ['answerSurvey', { token, csat: MARKER }],

@@ -18,6 +18,9 @@ import { refreshReceivableStatus } from '../srv/sync/receivable-status'
 import type { CompanySettings } from '../srv/respond/company'
 import type { CdsDate } from '#cds-models/_'
 
+/** A one-pixel PNG: the remittance advice a customer attaches. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
 const APP = join(__dirname, '../app/respond')
@@ -305,7 +308,7 @@ describe('customer response page in Chromium', function () {
     fenced.assertClean()
   })
 
-  it('phone, Chinese: promises to pay part by a date, then reports the payment, each checked first, stored and on the timeline', async () => {
+  it('phone, Chinese: promises to pay part by a date, then reports the payment with its remittance advice, each checked first, stored and on the timeline', async () => {
     const invoice = take('ZH')
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
     // Open and overdue, whatever FI said of it in the simulator.
@@ -353,10 +356,23 @@ describe('customer response page in Chromium', function () {
     await page.getByLabel('付款日期').fill(day(0))
     await page.getByLabel('已付金额').fill(part)
     await page.getByLabel('付款附言（可选）').fill('TT-20270301-88')
+    // A text file is no remittance advice: refused on the page, before anything is sent.
+    const adviceField = page.getByLabel('汇款通知（可选）')
+    await adviceField.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('paid') })
+    await page.getByRole('button', { name: '提交', exact: true }).click()
+    await page.getByText('请选择 PDF 文件或图片（PNG 或 JPEG）。').waitFor()
+    expect(await SELECT.one.from('invoicecrm.collections.PaymentReports').where({ invoice_ID: invoice.ID }), 'nothing sent').to.equal(undefined)
+    await adviceField.setInputFiles({ name: '转账凭证.png', mimeType: 'image/png', buffer: PNG })
     await expectLayoutOk(page, 'phone payment form')
     await page.getByRole('button', { name: '提交', exact: true }).click()
     await state(page, 'paymentReported')
     expect(await page.getByTestId('payment-reported').innerText()).to.include(money(part, invoice.currency, 'zh-CN'))
+    expect(await page.getByTestId('remittance-attached').innerText()).to.equal('已附汇款通知：转账凭证.png')
+    expect(await SELECT.one.from('invoicecrm.collections.RemittanceAdvices').columns('fileName', 'mediaType', 'size').where({ invoice_ID: invoice.ID })).to.deep.equal({
+      fileName: '转账凭证.png',
+      mediaType: 'image/png',
+      size: PNG.length,
+    })
     expect(await page.locator('[data-action="paid"]').count(), 'reported once').to.equal(0)
     await shots(page, 'invoice-zh-7-paid')
     const report = (await SELECT.one.from('invoicecrm.collections.PaymentReports').where({ invoice_ID: invoice.ID })) as Record<string, unknown>

@@ -884,6 +884,7 @@ function commitmentsCard(view) {
   const promise = view.promise
   if (report) {
     card.append(h('p', { class: 'note', 'data-testid': 'payment-reported', text: t('paymentReportedNote', { amount: money(report.amount, invoice.currency), date: date(report.paidOn) }) }))
+    if (report.remittanceAdvice) card.append(h('p', { class: 'muted', 'data-testid': 'remittance-attached', text: t('remittanceAttached', { file: report.remittanceAdvice }) }))
     return card
   }
   if (promise)
@@ -904,6 +905,31 @@ function commitmentsCard(view) {
     ),
   ])
   return card
+}
+
+/** What "I've paid" takes as a remittance advice; the service checks the file's first bytes again. */
+const REMITTANCE_TYPES = ['application/pdf', 'image/png', 'image/jpeg']
+
+const megabytes = bytes => new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(bytes / 1024 / 1024)
+
+/** The chosen file, if any, or the error its field was marked with: a PDF or an image, not over the limit. */
+function checkFile(f, maxBytes) {
+  const file = f.input.files && f.input.files[0]
+  if (!file) return { value: null }
+  if (REMITTANCE_TYPES.indexOf(file.type) < 0) return { error: f.fail(t('errRemittanceType')) }
+  if (maxBytes && file.size > maxBytes) return { error: f.fail(t('errRemittanceSize', { size: megabytes(maxBytes) })) }
+  f.clear()
+  return { value: file }
+}
+
+/** The file's bytes as base64, as the service takes them. */
+function base64Of(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''))
+    reader.onerror = () => reject(new ApiError(400, 'unreadable'))
+    reader.readAsDataURL(file)
+  })
 }
 
 /** A date field bounded by min and max (YYYY-MM-DD), as the browser's date picker offers it. */
@@ -976,6 +1002,12 @@ function renderPaidForm() {
     prefix: invoice.currency,
   })
   const reference = field({ label: t('paidReference'), hint: t('paidReferenceHint'), input: h('input', { type: 'text', name: 'reference', autocomplete: 'off', maxlength: String(REFERENCE_MAX) }) })
+  const maxBytes = view.remittanceAdviceMaxBytes || 0
+  const advice = field({
+    label: t('remittanceAdvice'),
+    hint: t('remittanceAdviceHint', { size: megabytes(maxBytes) }),
+    input: h('input', { type: 'file', name: 'remittanceAdvice', accept: REMITTANCE_TYPES.join(',') }),
+  })
   const submit = h('button', { type: 'submit', class: 'button button--primary button--large', text: t('sendPaid') })
   append(form, [
     h('h1', { id: 'paid-title', text: t('paidHeading', { number: invoice.number || '' }), 'data-focus': true }),
@@ -983,21 +1015,31 @@ function renderPaidForm() {
     when.node,
     amount.node,
     reference.node,
+    advice.node,
     h('div', { class: 'form-actions' }, submit, h('button', { type: 'button', class: 'button button--secondary', text: t('cancel'), onclick: backToInvoice })),
   ])
   form.addEventListener('submit', async event => {
     event.preventDefault()
     const day = checkDate(when, invoice.date, today, { missing: t('errDateRequired'), range: t('errPaidDateFuture'), early: t('errPaidDateBeforeInvoice', { date: date(invoice.date) }) })
     const paid = checkNumber(amount, null, invoice.currency, 'amount')
-    const errors = [day.error, paid.error].filter(Boolean)
+    const file = checkFile(advice, maxBytes)
+    const errors = [day.error, paid.error, file.error].filter(Boolean)
     if (!paid.error && !(Number(paid.value) > 0)) errors.push(amount.fail(t('errPaidAmount')))
     if (errors.length) return invalid(form, errors)
     const restore = busy(submit)
     try {
       const text = reference.input.value.trim()
       await call('reportPayment', { paidOn: day.value, amount: Number(paid.value), ...(text && { reference: text }) })
-      await refreshView({ paymentReport: { paidOn: day.value, amount: paid.value, reference: text || null } })
-      renderInvoice({ title: t('thanksTitle'), text: t('paidText') })
+      // The payment is recorded whatever becomes of the file: a file refused is said on the page, the report stays.
+      let fileRefused = null
+      if (file.value)
+        try {
+          await call('attachRemittanceAdvice', { fileName: file.value.name, content: await base64Of(file.value) })
+        } catch (error) {
+          fileRefused = inlineMessage(error)
+        }
+      await refreshView({ paymentReport: { paidOn: day.value, amount: paid.value, reference: text || null, remittanceAdvice: null } })
+      renderInvoice({ title: t('thanksTitle'), text: fileRefused ? `${t('paidText')} ${t('remittanceNotAttached', { reason: fileRefused })}` : t('paidText') })
       main.dataset.state = 'paymentReported'
     } catch (error) {
       restore()

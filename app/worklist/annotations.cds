@@ -53,6 +53,7 @@ annotate srv.Worklist with @(
     { $Type: 'UI.ReferenceFacet', ID: 'Signals', Label: '{i18n>PrioritySignals}', Target: '@UI.FieldGroup#Signals' },
     { $Type: 'UI.ReferenceFacet', ID: 'Contacts', Label: '{i18n>Contacts}', Target: 'contacts/@UI.PresentationVariant' },
     { $Type: 'UI.ReferenceFacet', ID: 'Promises', Label: '{i18n>PaymentPromises}', Target: 'promises/@UI.LineItem' },
+    { $Type: 'UI.ReferenceFacet', ID: 'PaymentReports', Label: '{i18n>PaymentReports}', Target: 'paymentReports/@UI.LineItem' },
   ],
   UI.FieldGroup #Signals: { Data: [
     { Value: overdueAmount },
@@ -192,4 +193,19 @@ annotate srv.PromiseEffectiveness with @(
   UI.SelectionVariant #Promises: { Text: '{i18n>PromiseEffectiveness}', SelectOptions: [] },
 ) {
   source @Common.Text: sourceText.name @Common.TextArrangement: #TextOnly;
+};
+
+// The payments the customer reported ("I've paid" on the page, or on the phone), with the remittance advice attached.
+annotate srv.PaymentReports with @(
+  UI.LineItem: [
+    { Value: invoice_ID },
+    { Value: paidOn },
+    { Value: amount },
+    { Value: reference },
+    { Value: status },
+    { Value: remittanceFileName },
+    { Value: reportedBy },
+  ],
+) {
+  status @Common.Text: statusText.name @Common.TextArrangement: #TextOnly;
 };

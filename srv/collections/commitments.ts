@@ -51,10 +51,15 @@ export function promiseWindow(): { earliest: Day; latest: Day } {
 /** The invoice's open promise and the payment reported and not yet seen by FI, for the response page. */
 export async function openCommitments(invoiceId: string) {
   const promise = await SELECT.one.from(PaymentPromises).columns('promisedDate', 'amount', 'createdAt').where({ invoice_ID: invoiceId, status: 'open' })
-  const report = await SELECT.one.from(PaymentReports).columns('paidOn', 'amount', 'reference', 'createdAt').where({ invoice_ID: invoiceId, status: 'reported' })
+  const report = await SELECT.one
+    .from(PaymentReports)
+    .columns('paidOn', 'amount', 'reference', 'createdAt', 'remittanceAdvice.fileName as remittanceAdvice')
+    .where({ invoice_ID: invoiceId, status: 'reported' })
   return {
     promise: promise ? { promisedDate: promise.promisedDate, amount: promise.amount ?? null, promisedAt: promise.createdAt } : null,
-    paymentReport: report ? { paidOn: report.paidOn, amount: report.amount, reference: report.reference ?? null, reportedAt: report.createdAt } : null,
+    paymentReport: report
+      ? { paidOn: report.paidOn, amount: report.amount, reference: report.reference ?? null, reportedAt: report.createdAt, remittanceAdvice: (report as { remittanceAdvice?: string | null }).remittanceAdvice ?? null }
+      : null,
   }
 }
 

@@ -94,7 +94,13 @@ service CollectionsService {
     customer.name     as customerName   : String(81) @title: '{i18n>CustomerName}',
   };
   @readonly
-  entity PaymentReports as projection on collections.PaymentReports;
+  entity PaymentReports as projection on collections.PaymentReports {
+    *,
+    remittanceAdvice.fileName as remittanceFileName : String(100) @title: '{i18n>RemittanceAdvice}',
+  };
+  /** The customer's remittance advice of a reported payment: its details, and the file only as a download. */
+  @readonly
+  entity RemittanceAdvices as projection on collections.RemittanceAdvices;
 
   @readonly
   entity Customers as projection on mirror.Customers { ID, name, country, language, isBlocked };

@@ -10,6 +10,8 @@ export interface CollectionsSettings {
   promiseGraceDays: number
   /** After a reported payment the invoice is not reminded for this many days, then AR gets a task. */
   paymentReportWaitDays: number
+  /** The largest remittance advice file a customer may attach to "I've paid". */
+  remittanceAdviceMaxBytes: number
   /** Invoices judged per transaction of a run. */
   batchSize: number
 }

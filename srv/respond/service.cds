@@ -87,6 +87,8 @@ service RespondService {
       earliest : Date;
       latest   : Date;
     };
+    /** The largest remittance advice file "I've paid" takes. */
+    remittanceAdviceMaxBytes : Integer;
     /** The reasons a dispute may give, with their texts in the page's language (the code list's). */
     reasons         : many {
       code : crm.DisputeReason;
@@ -107,10 +109,12 @@ service RespondService {
     amount     : Decimal(24, 3);
     reference  : String(35);
     reportedAt : Timestamp;
+    /** The file name of the remittance advice attached to it. */
+    remittanceAdvice : String(100);
   }
 
   type Outcome {
-    /** confirmed, alreadyConfirmed, disputed, alreadyDisputed, proposed, answered, alreadyAnswered */
+    /** confirmed, alreadyConfirmed, disputed, alreadyDisputed, proposed, answered, alreadyAnswered, promised, paymentReported, remittanceAttached */
     status : String(20);
     at     : Timestamp;
   }
@@ -147,6 +151,14 @@ service RespondService {
                        paidOn : Date @mandatory,
                        amount : Decimal(24, 3) @mandatory @assert.range: [ 0, 99999999999999 ],
                        reference : String(35))                                            returns Outcome;
+
+  /**
+   * The remittance advice of the payment reported ("I've paid"): a PDF, PNG or JPEG file of at most
+   * cds.requires.collections.remittanceAdviceMaxBytes, base64.
+   */
+  action attachRemittanceAdvice(token : String(200) @mandatory,
+                                fileName : String(255) @mandatory,
+                                content : LargeString @mandatory)                                  returns Outcome;
 
   action answerSurvey(token : String(200) @mandatory,
                       csat : Integer @mandatory @assert.range: [ 1, 5 ],

@@ -12,6 +12,8 @@ import { Customers } from '#cds-models/invoicecrm/mirror'
 import { DisputeReasons } from '#cds-models/invoicecrm/codes'
 import type { DisputeSummary } from '#cds-models/RespondService'
 import { openCommitments, promiseToPay, promiseWindow, reportPayment } from '../collections/commitments'
+import { attachRemittanceAdvice } from '../collections/remittance-advice'
+import { collectionsSettings } from '../collections/settings'
 
 /** Customers' answers through their secure link: each action checks the link first, then does one thing. */
 export default class RespondService extends cds.ApplicationService {
@@ -42,6 +44,12 @@ export default class RespondService extends cds.ApplicationService {
       this.answer(req, ['invoiceResponse'], (link, speaker) => {
         const { paidOn, amount, reference } = req.data as { paidOn: string; amount: string; reference?: string | null }
         return reportPayment(link.invoiceId!, { paidOn, amount, reference }, speaker)
+      })
+    )
+    this.on('attachRemittanceAdvice', req =>
+      this.answer(req, ['invoiceResponse'], (link, speaker) => {
+        const { fileName, content } = req.data as { fileName: string; content: string }
+        return attachRemittanceAdvice(link.invoiceId!, { fileName, content }, speaker.by)
       })
     )
     this.on('answerSurvey', req =>
@@ -106,6 +114,7 @@ export default class RespondService extends cds.ApplicationService {
       surveyAnswered: Boolean(answered),
       ...commitments,
       promiseWindow: promiseWindow(),
+      remittanceAdviceMaxBytes: collectionsSettings().remittanceAdviceMaxBytes,
       reasons: link.purpose === 'invoiceResponse' ? await disputeReasonsIn(customer?.language) : [],
     }
   }
