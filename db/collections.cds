@@ -186,6 +186,7 @@ entity PaymentReports : cuid, managed {
 entity RemittanceAdvices : cuid, managed {
   report    : Association to PaymentReports @mandatory;
   invoice   : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
+  customer  : Association to mirror.Customers @title: '{i18n>Customer}';
   fileName  : String(100) @title: '{i18n>FileName}';
   mediaType : String(30) @Core.IsMediaType @title: '{i18n>MediaType}';
   size      : Integer @title: '{i18n>FileSize}';

@@ -115,6 +115,15 @@ annotate collections.PaymentReports with @PersonalData.EntitySemantics: 'Other' 
   reportedFrom @PersonalData.IsPotentiallyPersonal;
 };
 
+// The customer's remittance advice: its name and who sent it (the file itself is not copied into the audit log:
+// its SHA-256 stands for it).
+annotate collections.RemittanceAdvices with @PersonalData.EntitySemantics: 'Other' {
+  customer  @PersonalData.FieldSemantics: 'DataSubjectID';
+  fileName  @PersonalData.IsPotentiallyPersonal;
+  sha256    @PersonalData.IsPotentiallyPersonal;
+  createdBy @PersonalData.IsPotentiallyPersonal;
+};
+
 annotate collections.ReminderMails with @PersonalData.EntitySemantics: 'Other' {
   customer     @PersonalData.FieldSemantics: 'DataSubjectID';
   contactEmail @PersonalData.IsPotentiallyPersonal;

@@ -55,7 +55,7 @@ describe('remittance advice of a reported payment', () => {
 
   it('stores a PNG named .pdf as the PNG it is, byte for byte, and takes no second file', async () => {
     expect((await answer({ fileName: 'C:\\Users\\ap\\Überweisung "Nov".pdf', content: PNG.toString('base64') })).status).to.equal(200)
-    const advice = (await SELECT.one.from(`${K}.RemittanceAdvices`).columns('ID', 'fileName', 'mediaType', 'size', 'sha256', 'createdBy', 'report.reference as reference', 'invoice_ID')) as Record<string, unknown>
+    const advice = (await SELECT.one.from(`${K}.RemittanceAdvices`).columns('ID', 'fileName', 'mediaType', 'size', 'sha256', 'createdBy', 'report.reference as reference', 'invoice_ID', 'customer_ID')) as Record<string, unknown>
     expect(advice).to.deep.include({
       fileName: 'Überweisung Nov.png',
       mediaType: 'image/png',
@@ -64,6 +64,7 @@ describe('remittance advice of a reported payment', () => {
       createdBy: 'ap@remit.example',
       reference: 'TRF-888',
       invoice_ID: INVOICE,
+      customer_ID: 'C888',
     })
     expect(await answer({ fileName: 'again.pdf', content: PDF.toString('base64') })).to.deep.equal({ status: 409, message: 'A remittance advice is attached to this payment already.' })
     // The page shows which file came with the payment.

@@ -35,7 +35,7 @@ export async function attachRemittanceAdvice(invoiceId: string, input: Remittanc
   const content = Buffer.from(input.content, 'base64')
   const kind = SIGNATURES.find(s => content.subarray(0, s.magic.length).equals(s.magic))
   if (!kind) throw new ConversationError(400, 'REMITTANCE_NOT_PDF_OR_IMAGE')
-  const report = await SELECT.one.from(PaymentReports).columns('ID').where({ invoice_ID: invoiceId, status: 'reported' }).forUpdate()
+  const report = await SELECT.one.from(PaymentReports).columns('ID', 'customer_ID').where({ invoice_ID: invoiceId, status: 'reported' }).forUpdate()
   if (!report) throw new ConversationError(409, 'REMITTANCE_NO_PAYMENT_REPORTED')
   if (await SELECT.one.from(RemittanceAdvices).columns('ID').where({ report_ID: report.ID })) throw new ConversationError(409, 'REMITTANCE_ATTACHED_ALREADY')
   const at = new Date().toISOString()
@@ -43,6 +43,7 @@ export async function attachRemittanceAdvice(invoiceId: string, input: Remittanc
     ID: cds.utils.uuid(),
     report_ID: report.ID,
     invoice_ID: invoiceId,
+    customer_ID: report.customer_ID,
     fileName: safeFileName(input.fileName, kind.extension),
     mediaType: kind.mediaType,
     size: content.length,
