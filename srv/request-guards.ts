@@ -65,7 +65,8 @@ const QUOTED_KEY_TYPES = new Set(['cds.String', 'cds.UUID', 'cds.LargeString'])
 const BARE_LITERAL = /^(true|false|-?\d+(\.\d+)?(e[+-]?\d+)?)$/i
 
 /**
- * A key of the entity set a request path starts with, given a bare value where the key is text (`DisputeLines(ID=true)`):
+ * A key of the entity set a request path starts with, given a bare value where the key is text (`DisputeLines(ID=true)`,
+ * or of an entity with one key, `ReminderRuns(true)`):
  * SQLite compares anyway and finds nothing; PostgreSQL refuses ("operator does not exist: character varying = boolean"),
  * and CAP 10.1.1 answers 500, also where its draft handling reads the row before any handler of ours.
  */
@@ -73,7 +74,9 @@ function mistypedKey(service: Service, path: string): string | undefined {
   const [, set, predicate] = /^\/?(\w+)\(([^)]*)\)/.exec(decodeURIComponent(path)) ?? []
   const keys = set ? (service.entities[set] as unknown as { keys?: Record<string, { _type?: string; type?: string }> } | undefined)?.keys : undefined
   if (!keys || !predicate) return
-  for (const [, name, value] of predicate.matchAll(/(\w+)\s*=\s*([^,']*)(?=,|$)/g))
+  const names = Object.keys(keys)
+  const pairs = predicate.includes('=') ? [...predicate.matchAll(/(\w+)\s*=\s*([^,']*)(?=,|$)/g)].map(([, name, value]) => [name, value]) : names.length === 1 ? [[names[0], predicate]] : []
+  for (const [name, value] of pairs)
     if (BARE_LITERAL.test(value.trim()) && keys[name] && QUOTED_KEY_TYPES.has(keys[name]._type ?? keys[name].type ?? '')) return name
 }
 

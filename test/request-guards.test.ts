@@ -66,7 +66,13 @@ describe('requests that used to end the server', function () {
 
   // Found by test/odata-fuzz on PostgreSQL: a bare value for a text key failed the database's comparison (500).
   it('answers a key of the wrong type with 400, also where draft reads the row first, and goes on', async () => {
-    for (const [method, url] of [['DELETE', '/odata/v4/receivables/DisputeLines(ID=true,IsActiveEntity=true)'], ['GET', '/odata/v4/receivables/Invoices(ID=42)']]) {
+    for (const [method, url] of [
+      ['DELETE', '/odata/v4/receivables/DisputeLines(ID=true,IsActiveEntity=true)'],
+      ['GET', '/odata/v4/receivables/Invoices(ID=42)'],
+      // One key, given without its name (found on a grouped view: ReminderEffectiveness(true)).
+      ['GET', '/odata/v4/collections/ReminderEffectiveness(true)'],
+      ['GET', '/odata/v4/collections/PromiseEffectiveness(7)'],
+    ]) {
       const response = await request(method, url, { user: 'admin' })
       expect(response.status, `${method} ${url}: ${response.body}`).to.equal(400)
       expect(error(response.body).code).to.equal('KEY_OF_WRONG_TYPE')
