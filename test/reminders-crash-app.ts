@@ -3,9 +3,10 @@
 // Wednesday noon with business hours around the clock, so that every customer with a billing address and no block
 // gets one reminder mail. What it leaves is what an instance leaves that ran the reminder run and stopped before its
 // persistent queue sent anything: the mails queued, none processed (the queue's processing is switched off on its
-// class, as in test/queue-crash-app.ts).
+// class, as in test/queue-crash-app.ts). With --prepare-only it stops before the run, for a test that runs it in the
+// real server (the collections clock's time is in what it prints).
 // Usage (the database and S/4HANA's URL in the environment, see test/server-process.ts's runScript):
-//   node --require tsx/cjs test/reminders-crash-app.ts
+//   node --require tsx/cjs test/reminders-crash-app.ts [--prepare-only]
 import fs from 'node:fs'
 import cds from '@sap/cds'
 import { runSync } from '../srv/sync'
@@ -32,6 +33,10 @@ async function main() {
   useClock(() => NOON)
   cds.context = new cds.EventContext({ user: new cds.User.Privileged() } as never)
   await ensureDefaultPolicy()
+  if (process.argv.includes('--prepare-only')) {
+    fs.writeSync(1, `set-up: ${JSON.stringify({ now: NOON.toISOString() })}\n`)
+    process.exit(0)
+  }
   const run = await runReminders({ trigger: 'manual' })
   fs.writeSync(1, `set-up: ${JSON.stringify({ mails: run.mailsQueued, reminders: run.remindersDue })}\n`)
   // Everything is committed; leave before anything else could run.

@@ -22,10 +22,14 @@ export interface ServerProcess {
   stop: (signal?: NodeJS.Signals) => Promise<Exit>
 }
 
-/** Starts the server on a free port with the test profile on the given database; env adds to the environment. */
-export async function startServer(database: Pick<AppDatabase, 'env' | 'recover'>, env: Record<string, string> = {}): Promise<ServerProcess> {
+/**
+ * Starts the server on a free port with the test profile on the given database; env adds to the environment, and
+ * preload names modules of the test (relative to test/) loaded before the server, to set it up as a test needs.
+ */
+export async function startServer(database: Pick<AppDatabase, 'env' | 'recover'>, env: Record<string, string> = {}, preload: string[] = []): Promise<ServerProcess> {
   await database.recover()
-  const child: ChildProcess = spawn(process.execPath, ['--require', TSX, CDS_SERVE, '--port', '0'], {
+  const modules = preload.flatMap(module => ['--require', path.join(__dirname, module)])
+  const child: ChildProcess = spawn(process.execPath, ['--require', TSX, ...modules, CDS_SERVE, '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, CDS_TYPESCRIPT: 'true', ...database.env, ...env },
   })
