@@ -1,6 +1,7 @@
 // Collector Worklist in Chromium, opened from the launchpad by a clerk: their own customers first (the default view),
 // the most urgent on top with the reasons of its place, and on a customer's page a call recorded with its outcome and
-// note through the Record Contact dialog, then shown among the customer's contacts and stored with who made it; and
+// note through the Record Contact dialog, then shown among the customer's contacts and stored with who made it, and a
+// call with a promise to pay, then among the customer's promises too; and
 // the figures of how well reminders and promises work, from the worklist's header.
 import cds from '@sap/cds'
 import { objectPage, startFiori, tableRows } from './browser/fiori'
@@ -62,6 +63,39 @@ describe('Collector Worklist in Chromium', function () {
       note: 'Voicemail, call again on Monday',
       createdBy: 'clerk',
     })
+
+    // A second call: the customer promises to pay one of its open invoices on a date ten days from now, in part.
+    const [open] = (await SELECT.from('invoicecrm.mirror.BillingDocuments')
+      .columns('ID', 'openAmount')
+      .where({ payer_ID: second.customer_ID, isCleared: false, openAmount: { '>': 10 } })
+      .orderBy('ID')
+      .limit(1)) as { ID: string; openAmount: number }[]
+    expect(open?.ID, "an open invoice of the clerk's customer").to.be.a('string')
+    const promisedDate = new Date(Date.now() + 10 * 86_400_000)
+    const iso = promisedDate.toISOString().slice(0, 10)
+    const promisedShown = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(promisedDate)
+    await fp.press(recordContact, 'the Record Contact button')
+    await fp.waitFor(ok, 'the Record Contact dialog')
+    await fp.fill([
+      { field: parameter('channel'), value: 'Phone', what: 'the channel', commit: 'Enter', list: true },
+      { field: parameter('outcome'), value: 'Promise to Pay', what: 'the outcome', commit: 'Enter', list: true },
+      { field: parameter('invoice'), value: open.ID, what: 'the invoice' },
+      { field: parameter('promisedDate'), value: promisedShown, what: 'the promised date', commit: 'Enter' },
+      { field: parameter('amount'), value: '10.000', what: 'the promised amount' },
+      { field: parameter('note'), value: 'Pays the first part with the next run', what: 'the note' },
+    ])
+    await fp.press(ok, 'OK in the Record Contact dialog', 'CollectionsService.recordContact')
+    await fp.waitFor(tableRows(contacts.first()).filter({ hasText: 'Pays the first part with the next run' }), 'the promise call among the contacts')
+    expect((await tableRows(contacts.first()).filter({ hasText: 'Pays the first part' }).first().innerText()).replace(/\s+/g, ' '))
+      .to.contain('Promise to Pay')
+      .and.contain(open.ID)
+    const promises = page.locator('[id*="table::promises::LineItem"]:visible')
+    await fp.waitFor(tableRows(promises.first()).filter({ hasText: promisedShown }), "the promise among the customer's promises")
+    await fp.shot('fiori-worklist-promise')
+    expect(
+      await SELECT.one.from(`${K}.PaymentPromises`).columns('promisedDate', 'amount', 'status', 'source', 'promisedBy').where({ invoice_ID: open.ID })
+    ).to.deep.include({ promisedDate: iso, status: 'open', source: 'phone', promisedBy: 'clerk' })
+    expect(Number((await SELECT.one.from(`${K}.PaymentPromises`).columns('amount').where({ invoice_ID: open.ID }))?.amount)).to.equal(10)
     await fp.check()
   })
 
