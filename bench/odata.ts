@@ -137,8 +137,9 @@ const REQUESTS: Request[] = [
     name: 'customers: by overdue amount',
     user: 'clerk',
     path: () => `/odata/v4/receivables/Customers?$count=true&$select=${CUSTOMER_COLUMNS}&$orderby=overdueAmount desc&$skip=0&$top=30`,
+    // The page by the index on the overdue amount, as srv/receivables/customer-pages.ts reads it.
     floor: () =>
-      `select c.ID, c.name, b.overdueAmount from invoicecrm_mirror_Customers c left join invoicecrm_mirror_CustomerBalances b on b.customer = c.ID order by b.overdueAmount desc limit 30`,
+      `select c.ID, c.name, b.overdueAmount from invoicecrm_mirror_CustomerBalances b join invoicecrm_mirror_Customers c on c.ID = b.customer where b.overdueAmount > 0 order by b.overdueAmount desc, b.customer limit 30`,
   },
   {
     name: 'customer: header',

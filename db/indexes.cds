@@ -30,8 +30,11 @@ annotate mirror.Customers with @invoicecrm.indexes: {
 };
 
 // The balances not brought to today yet (srv/sync/customer-balances.ts: the first read of a day finds them).
+// Customer 360 sorted by what customers owe, highest first (srv/receivables/customer-pages.ts).
 annotate mirror.CustomerBalances with @invoicecrm.indexes: {
-  asOf : [ 'asOf' ],
+  asOf  : [ 'asOf' ],
+  open  : [ 'openAmount', 'customer' ],
+  overdue : [ 'overdueAmount', 'customer' ],
 };
 
 // The launchpad's unconfirmed invoices: sent, not confirmed, not cleared, before a date.

@@ -384,6 +384,25 @@ describe('ReceivablesService for the Fiori apps', () => {
           ['C2', 250, 250, disputedBefore.C2 + 120, 'EUR'],
           ['C3', 80, 80, disputedBefore.C3, 'EUR'],
         ])
+        // Page by page as the list scrolls: the pages among the customers who owe something come from the balances'
+        // index (srv/receivables/customer-pages.ts), the rest as CAP sorts; together the order of the whole list, and
+        // each page counts every customer.
+        // Two customers who owe nothing (no FI items): the pages that reach them are sorted by CAP.
+        await INSERT.into(`${M}.Customers`).entries([{ ID: 'C8', name: 'Owes Nothing' }, { ID: 'C9', name: 'Owes Nothing Either' }])
+        const { data: whole } = await GET(`${API}/Customers?$select=ID,overdueAmount&$orderby=overdueAmount desc&$count=true`, clerk)
+        const customers = ((await SELECT.one.from(`${M}.Customers`).columns('count(1) as n')) as { n: number }).n
+        expect(whole['@odata.count']).to.equal(Number(customers)).and.to.be.above(3)
+        expect(whole.value.map((c: { ID: string }) => c.ID)).to.deep.equal(['C1', 'C2', 'C3', 'C8', 'C9'])
+        for (const top of [1, 2]) {
+          const paged: string[] = []
+          for (let skip = 0; skip < whole.value.length; skip += top) {
+            const { data: page } = await GET(`${API}/Customers?$select=ID,overdueAmount&$orderby=overdueAmount desc&$count=true&$top=${top}&$skip=${skip}`, clerk)
+            expect(page['@odata.count'], `count with page ${skip / top + 1} of ${top}`).to.equal(Number(customers))
+            paged.push(...page.value.map((c: { ID: string }) => c.ID))
+          }
+          expect(paged, `pages of ${top}`).to.deep.equal(whole.value.map((c: { ID: string }) => c.ID))
+        }
+        await DELETE.from(`${M}.Customers`).where({ ID: { in: ['C8', 'C9'] } })
         const { data: overdue } = await GET(`${API}/Customers?$select=ID&$orderby=overdueAmount asc&$filter=overdueAmount gt 100`, clerk)
         expect(overdue.value.map((c: { ID: string }) => c.ID)).to.deep.equal(['C2', 'C1'])
         // DSO: 410 open of 700 billed in 90 days, × 90 = 52.7; late: paid 3 days late and 9 days early (0), 1.5 days.
@@ -398,6 +417,7 @@ describe('ReceivablesService for the Fiori apps', () => {
         const refused = await outcome(GET(`${API}/Customers?$orderby=daysSalesOutstanding`, clerk))
         expect(refused.status).to.equal(400)
       } finally {
+        await DELETE.from(`${M}.Customers`).where({ ID: { in: ['C8', 'C9'] } })
         await DELETE.from(Disputes).where({ ID: { in: disputes.map(d => d.ID) } })
       }
     })

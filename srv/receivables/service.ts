@@ -17,6 +17,7 @@ import { renderTimelineTexts, TIMELINE_TEXT_SOURCES } from '../crm/timeline-text
 import { countriesOf } from './countries'
 import { paymentFigures } from './customer-kpis'
 import { balancesOfToday } from '../sync/customer-balances'
+import { pageOfWholeList, readCustomerPage } from './customer-pages'
 
 /** The customers' codes shown by name (srv/display-names.ts): the virtual name column, its code column, the kind. */
 const NAMED_CODES = [
@@ -57,6 +58,11 @@ export default class ReceivablesService extends cds.ApplicationService {
     this.before('READ', Customers, async req => {
       readSourcesOf(req, [...NAMED_CODES.map(({ name, code }) => ({ column: name, sources: [code] })), ...PAYMENT_FIGURES.map(column => ({ column, sources: ['ID'] }))])
       await balancesOfToday(new Date(req.timestamp))
+    })
+    // The whole list (as the app first shows it, or sorted by what customers owe) by the tables' indexes.
+    this.on('READ', 'Customers', (req, next) => {
+      const select = req.query.SELECT as Parameters<typeof pageOfWholeList>[0]
+      return pageOfWholeList(select) ? readCustomerPage(select, async () => next()) : next()
     })
     this.on('READ', Countries, req => countriesOf(req.locale ?? 'en', (req.query.SELECT as { limit?: Parameters<typeof countriesOf>[1] }).limit))
     this.before('READ', Timeline_, req => readSourcesOf(req, [{ column: 'text', sources: TIMELINE_TEXT_SOURCES }]))
