@@ -22,6 +22,9 @@ entity ReminderStatuses      : sap.common.CodeList { key code : collections.Remi
 entity PromiseStatuses       : sap.common.CodeList { key code : collections.PromiseStatus; }
 entity PaymentReportStatuses : sap.common.CodeList { key code : collections.PaymentReportStatus; }
 entity ContactOutcomes       : sap.common.CodeList { key code : collections.ContactOutcome; }
+entity RiskClasses           : sap.common.CodeList { key code : collections.RiskClass; }
+entity RunStatuses           : sap.common.CodeList { key code : collections.RunStatus; }
+entity RunTriggers           : sap.common.CodeList { key code : collections.RunTrigger; }
 
 // Unmanaged associations from the enum fields to their texts: no columns, only joins when a text is read.
 extend crm.Disputes with {
@@ -66,4 +69,17 @@ extend collections.PaymentReports with {
 extend collections.CollectionContacts with {
   channelText : Association to one Channels on channelText.code = channel;
   outcomeText : Association to one ContactOutcomes on outcomeText.code = outcome;
+}
+
+extend collections.ReminderPolicies with {
+  riskClassText : Association to one RiskClasses on riskClassText.code = riskClass;
+}
+
+extend collections.CustomerCollections with {
+  riskClassText : Association to one RiskClasses on riskClassText.code = riskClass;
+}
+
+extend collections.ReminderRuns with {
+  statusText  : Association to one RunStatuses on statusText.code = status;
+  triggerText : Association to one RunTriggers on triggerText.code = trigger;
 }

@@ -25,6 +25,8 @@ type DecisionKind : String(20) enum {
 type ReminderStatus   : String(10) enum { proposed; due; queued; sent; removed; withdrawn; bounced; };
 type ReminderMailStatus : String(10) enum { queued; sent; withdrawn; bounced; };
 type RunStatus        : String(10) enum { running; completed; failed; };
+/** How AR rates the risk of a customer's receivables: a policy rule can follow it (CustomerCollections.riskClass). */
+type RiskClass        : String(10) enum { low; medium; high; veryHigh; };
 type RunTrigger       : String(10) enum { schedule; manual; };
 type PromiseStatus    : String(10) enum { open; kept; broken; };
 type PaymentReportStatus : String(12) enum { reported; received; notReceived; };
@@ -34,7 +36,8 @@ type ContactOutcome   : String(20) enum { reached; notReached; promise; dispute;
 
 /**
  * A list of steps relative to the net due date. A customer's invoices follow the customer's assigned policy, else
- * the first rule policy (by rulePriority) whose company code and payment terms match the invoice, else the default.
+ * the first rule policy (by rulePriority) whose company code, payment terms and risk class match the invoice and its
+ * customer, else the default.
  */
 entity ReminderPolicies : cuid, managed {
   name         : String(60) @mandatory @title: '{i18n>PolicyName}';
@@ -44,7 +47,9 @@ entity ReminderPolicies : cuid, managed {
   companyCode  : String(4) @title: '{i18n>CompanyCode}';
   /** Rule: the invoices with these payment terms (empty: any). */
   paymentTerms : String(4) @title: '{i18n>PaymentTerms}';
-  /** Rules are tried in ascending order; a policy with neither condition is no rule (only assigned or default). */
+  /** Rule: the customers of this risk class (empty: any). */
+  riskClass    : RiskClass @title: '{i18n>RiskClass}';
+  /** Rules are tried in ascending order; a policy with no condition is no rule (only assigned or default). */
   rulePriority : Integer default 100 @assert.range: [ 0, 9999 ] @title: '{i18n>RulePriority}';
   steps        : Composition of many ReminderSteps on steps.policy = $self;
 }
@@ -70,6 +75,11 @@ entity CustomerCollections : managed {
       /** IANA time zone for business hours; empty: the one of the customer's country (srv/collections/business-hours.ts). */
       timeZone  : String(40) @title: '{i18n>TimeZone}';
       collector : String(255) @title: '{i18n>Collector}';
+      /**
+       * AR's rating of the customer (S/4's credit management, where the risk class lives, is not among the APIs in
+       * scope): the policy rules can follow it.
+       */
+      riskClass : RiskClass @title: '{i18n>RiskClass}';
       /** When the collector means to act next (the follow-up of the last contact, or set by hand). */
       nextActionOn : Date @title: '{i18n>NextActionOn}';
 }

@@ -5,6 +5,7 @@
 // (srv/collections/priority-score.ts): points per signal, each capped.
 import cds from '@sap/cds'
 import { refreshReceivableStatus } from '../srv/sync/receivable-status'
+import { loadBatchFacts, loadPolicies, policyOf } from '../srv/collections/reminder-facts'
 
 const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
@@ -98,6 +99,54 @@ describe('the collectors\u2019 worklist', () => {
     expect(await mine('manager')).to.deep.equal([])
     const unknown = await failure(POST(`${API}/Worklist('W1')/CollectionsService.assign`, { collector: 'nobody' }, as('manager')))
     expect(unknown).to.deep.equal({ status: 400, message: 'There is no finance user "nobody" to assign.' })
+  })
+
+  it("sets a customer's own policy, risk class and time zone, which the reminder run's choice of policy follows", async () => {
+    // A rule for the high-risk customers: earlier and firmer than the default.
+    const highRisk = cds.utils.uuid()
+    await INSERT.into(`${K}.ReminderPolicies`).entries({ ID: highRisk, name: 'High risk', riskClass: 'high', rulePriority: 10 })
+    await INSERT.into(`${K}.ReminderSteps`).entries({ ID: cds.utils.uuid(), policy_ID: highRisk, offsetDays: 1, level: 1, tone: 'firm' })
+    const policyOfW4 = async () => {
+      const candidate = { ID: '94400001', customer: 'W4', currency: 'EUR', openAmount: 1000, netDueDate: daysFromToday(-2), isCleared: false, itemDunningBlock: false, companyCode: '1710', paymentTerms: null }
+      const facts = await loadBatchFacts([candidate])
+      const policy = policyOf(await loadPolicies(), candidate, facts.customers.get('W4'))
+      return (await SELECT.one.from(`${K}.ReminderPolicies`).columns('name').where({ ID: policy?.ID }))?.name
+    }
+    const terms = async (language = 'en') => {
+      const { data } = await GET(`${API}/Worklist('W4')?$select=policyName,riskClass,timeZone&$expand=riskClassText($select=name)`, as('manager', language))
+      const { policyName, timeZone, riskClassText } = data as { policyName: string | null; timeZone: string | null; riskClassText: { name: string } | null }
+      return { policyName, timeZone, riskClassName: riskClassText?.name ?? null }
+    }
+    const set = (body: object, user = 'manager') => POST(`${API}/Worklist('W4')/CollectionsService.setCollectionTerms`, body, as(user))
+    try {
+      expect(await policyOfW4(), 'no risk class: the default').to.equal('Standard')
+      await set({ riskClass: 'high', timeZone: 'Europe/Berlin' })
+      expect(await terms()).to.include({ policyName: null, riskClassName: 'High Risk', timeZone: 'Europe/Berlin' })
+      expect((await terms('de')).riskClassName).to.equal('Hohes Risiko')
+      expect((await terms('zh-CN')).riskClassName).to.equal('高风险')
+      expect(await policyOfW4(), 'the rule of its risk class').to.equal('High risk')
+      await set({ riskClass: 'low', timeZone: '' })
+      expect(await terms()).to.include({ riskClassName: 'Low Risk', timeZone: null })
+      expect(await policyOfW4(), 'a risk class no rule names: the default').to.equal('Standard')
+      // A policy of its own wins over every rule.
+      await set({ policy: highRisk, riskClass: 'low' })
+      expect((await terms()).policyName).to.equal('High risk')
+      expect(await policyOfW4(), 'its own policy').to.equal('High risk')
+
+      const refused = await Promise.all([
+        failure(set({ riskClass: 'extreme' })),
+        failure(set({ timeZone: 'Mars/Olympus_Mons' })),
+        failure(set({ policy: cds.utils.uuid() })),
+      ])
+      expect(refused.map(r => r.status)).to.deep.equal([400, 400, 400])
+      expect(refused[0].message).to.equal('There is no risk class "extreme"; choose one of the list.')
+      expect(refused[1].message).to.equal('"Mars/Olympus_Mons" is no time zone; enter one such as Europe/Berlin or Asia/Shanghai.')
+      expect((await failure(set({ riskClass: 'high' }, 'clerk'))).status, 'a clerk').to.equal(403)
+      expect(await terms(), 'nothing of the refused').to.include({ policyName: 'High risk', riskClassName: 'Low Risk', timeZone: null })
+    } finally {
+      await set({})
+      await DELETE.from(`${K}.ReminderPolicies`).where({ ID: highRisk })
+    }
   })
 
   it('records a call with a promise to pay: the promise on the invoice, the contact, its follow-up date, the timeline', async () => {

@@ -1,6 +1,6 @@
 // Reminder Policies: AR managers keep the steps by which the reminder run (srv/collections) reminds, in draft: per
 // step its day relative to the net due date, level, tone, minimum amount, approval and escalation; per policy the
-// rule that gives it to invoices (company code, payment terms) or whether it is the default.
+// rule that gives it to invoices (company code, payment terms, the customer's risk class) or whether it is the default.
 using { CollectionsService as srv } from '../../srv/collections/service';
 
 annotate srv.ReminderPolicies with @(
@@ -10,12 +10,13 @@ annotate srv.ReminderPolicies with @(
     Title         : { Value: name },
     Description   : { Value: description },
   },
-  UI.SelectionFields: [ isDefault, companyCode, paymentTerms ],
+  UI.SelectionFields: [ isDefault, companyCode, paymentTerms, riskClass ],
   UI.LineItem: [
     { Value: name },
     { Value: isDefault },
     { Value: companyCode },
     { Value: paymentTerms },
+    { Value: riskClass },
     { Value: rulePriority },
     { Value: description },
   ],
@@ -34,9 +35,15 @@ annotate srv.ReminderPolicies with @(
     { Value: isDefault },
     { Value: companyCode },
     { Value: paymentTerms },
+    { Value: riskClass },
     { Value: rulePriority },
   ] },
-);
+) {
+  riskClass @Common.Text: riskClassText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'RiskClasses',
+    Parameters    : [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: riskClass, ValueListProperty: 'code' }]
+  };
+};
 
 annotate srv.ReminderSteps with @(
   UI.HeaderInfo: {
@@ -147,6 +154,17 @@ annotate srv.Reminders with @(
 ) {
   customer @Common.Text: customerName @Common.TextArrangement: #TextFirst;
   status   @Common.Text: statusText.name @Common.TextArrangement: #TextOnly;
+};
+
+annotate srv.ReminderRuns with {
+  status  @Common.Text: statusText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'RunStatuses',
+    Parameters    : [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: status, ValueListProperty: 'code' }]
+  };
+  trigger @Common.Text: triggerText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'RunTriggers',
+    Parameters    : [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: trigger, ValueListProperty: 'code' }]
+  };
 };
 
 // The reminders sent are shown as queued at once.

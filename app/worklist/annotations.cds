@@ -48,6 +48,7 @@ annotate srv.Worklist with @(
   UI.Identification: [
     { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.recordContact', Label: '{i18n>RecordContact}' },
     { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.assign', Label: '{i18n>Assign}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.setCollectionTerms', Label: '{i18n>SetCollectionTerms}' },
   ],
   UI.Facets: [
     { $Type: 'UI.ReferenceFacet', ID: 'Signals', Label: '{i18n>PrioritySignals}', Target: '@UI.FieldGroup#Signals' },
@@ -65,9 +66,13 @@ annotate srv.Worklist with @(
     { Value: unconfirmedInvoices },
     { Value: lastCsat },
     { Value: refreshedAt },
+    { Value: policyName },
+    { Value: riskClass },
+    { Value: timeZone },
   ] },
 ) {
   customer    @Common.Text: customerName @Common.TextArrangement: #TextFirst;
+  riskClass   @Common.Text: riskClassText.name @Common.TextArrangement: #TextOnly;
   collector   @Common.ValueListWithFixedValues @Common.ValueList: {
     CollectionPath: 'FinanceUsers',
     Parameters: [
@@ -86,6 +91,19 @@ annotate srv.Worklist actions {
       { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' },
     ]
   });
+  setCollectionTerms @Common.SideEffects: { TargetProperties: ['in/*'] } (
+    policy @Common.ValueListWithFixedValues @Common.ValueList: {
+      CollectionPath: 'ReminderPolicies',
+      Parameters: [
+        { $Type: 'Common.ValueListParameterInOut', LocalDataProperty: policy, ValueListProperty: 'ID' },
+        { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' },
+      ]
+    },
+    riskClass @Common.ValueListWithFixedValues @Common.ValueList: {
+      CollectionPath: 'RiskClasses',
+      Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: riskClass, ValueListProperty: 'code' }]
+    }
+  );
   recordContact @Common.SideEffects: { TargetProperties: ['in/*'], TargetEntities: ['in/contacts', 'in/promises'] } (
     channel @Common.ValueListWithFixedValues @Common.ValueList: {
       CollectionPath: 'Channels',
@@ -208,4 +226,9 @@ annotate srv.PaymentReports with @(
   ],
 ) {
   status @Common.Text: statusText.name @Common.TextArrangement: #TextOnly;
+};
+
+// A policy picked in Set Policy and Risk shows by its name.
+annotate srv.ReminderPolicies with {
+  ID @Common.Text: name @Common.TextArrangement: #TextOnly;
 };

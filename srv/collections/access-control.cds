@@ -26,6 +26,7 @@ annotate CollectionsService.ReminderRuns with @restrict: [
 ];
 annotate CollectionsService.Worklist with @restrict: [
   { grant: [ 'READ', 'assign', 'recordContact' ], to: [ 'ARClerk', 'ARManager' ] },
+  { grant: 'setCollectionTerms', to: 'ARManager' },
 ];
 annotate CollectionsService.runReminders with @requires: 'ARManager';
 annotate CollectionsService.refreshWorklist with @requires: [ 'ARClerk', 'ARManager' ];

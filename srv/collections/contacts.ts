@@ -1,7 +1,7 @@
 import cds from '@sap/cds'
 import { BillingDocuments } from '#cds-models/invoicecrm/mirror'
 import { DisputeReason, FinanceUsers, type Channel } from '#cds-models/invoicecrm/crm'
-import { CollectionContacts, CustomerCollections, type ContactOutcome } from '#cds-models/invoicecrm/collections'
+import { CollectionContacts, CustomerCollections, ReminderPolicies, RiskClass, type ContactOutcome } from '#cds-models/invoicecrm/collections'
 import { ConversationError } from '../crm/errors'
 import { raiseDispute } from '../crm/conversations'
 import { recordTimeline } from '../crm/timeline'
@@ -30,6 +30,33 @@ export interface ContactInput {
 export async function assignCollector(customer: string, collector: string): Promise<void> {
   if (!(await SELECT.one.from(FinanceUsers).columns('ID').where({ ID: collector }))) throw new ConversationError(400, 'COLLECTOR_UNKNOWN', [collector])
   await UPSERT.into(CustomerCollections).entries({ customer_ID: customer, collector })
+}
+
+export interface CollectionTerms {
+  policy?: string | null
+  riskClass?: string | null
+  timeZone?: string | null
+}
+
+/** The customer's own policy, risk class and time zone; an empty one leaves it to the rules, the country. */
+export async function setCollectionTerms(customer: string, terms: CollectionTerms): Promise<void> {
+  const policy = terms.policy || null
+  if (policy && !(await SELECT.one.from(ReminderPolicies).columns('ID').where({ ID: policy }))) throw new ConversationError(400, 'POLICY_UNKNOWN', [policy])
+  const riskClass = terms.riskClass ? Object.values(RiskClass).find(known => known === terms.riskClass) : null
+  if (riskClass === undefined) throw new ConversationError(400, 'RISK_CLASS_UNKNOWN', [terms.riskClass])
+  const timeZone = terms.timeZone?.trim() || null
+  if (timeZone && !isTimeZone(timeZone)) throw new ConversationError(400, 'TIME_ZONE_UNKNOWN', [timeZone])
+  await UPSERT.into(CustomerCollections).entries({ customer_ID: customer, policy_ID: policy, riskClass, timeZone })
+}
+
+/** An IANA time zone Node's ICU knows (Europe/Berlin, Asia/Shanghai; not a UTC offset typed by hand). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name })
+    return true
+  } catch {
+    return false
+  }
 }
 
 export async function recordContact(customer: string, input: ContactInput, user: string): Promise<void> {

@@ -11,6 +11,7 @@ export interface Policy {
   isDefault: boolean
   companyCode: string | null
   paymentTerms: string | null
+  riskClass: string | null
   rulePriority: number
   /** Ascending by offset. */
   steps: StepRule[]
@@ -24,27 +25,42 @@ export interface Policies {
 }
 
 export async function loadPolicies(): Promise<Policies> {
-  const policies = await SELECT.from(ReminderPolicies).columns('ID', 'isDefault', 'companyCode', 'paymentTerms', 'rulePriority')
+  const policies = await SELECT.from(ReminderPolicies).columns('ID', 'isDefault', 'companyCode', 'paymentTerms', 'riskClass', 'rulePriority')
   const steps = await SELECT.from(ReminderSteps).columns('ID', 'policy_ID', 'offsetDays', 'level', 'minimumOpenAmount', 'needsApproval').orderBy('offsetDays')
   const byId = new Map<string, Policy>()
   for (const p of policies)
-    byId.set(p.ID!, { ID: p.ID!, isDefault: Boolean(p.isDefault), companyCode: p.companyCode || null, paymentTerms: p.paymentTerms || null, rulePriority: p.rulePriority ?? 100, steps: [] })
+    byId.set(p.ID!, {
+      ID: p.ID!,
+      isDefault: Boolean(p.isDefault),
+      companyCode: p.companyCode || null,
+      paymentTerms: p.paymentTerms || null,
+      riskClass: p.riskClass || null,
+      rulePriority: p.rulePriority ?? 100,
+      steps: [],
+    })
   for (const s of steps)
     byId.get(s.policy_ID!)?.steps.push({ ID: s.ID!, offsetDays: s.offsetDays!, level: s.level!, minimumOpenAmount: Number(s.minimumOpenAmount ?? 0), needsApproval: Boolean(s.needsApproval) })
   const all = [...byId.values()]
   return {
     byId,
-    rules: all.filter(p => p.companyCode || p.paymentTerms).sort((a, b) => a.rulePriority - b.rulePriority || a.ID.localeCompare(b.ID)),
+    rules: all.filter(p => p.companyCode || p.paymentTerms || p.riskClass).sort((a, b) => a.rulePriority - b.rulePriority || a.ID.localeCompare(b.ID)),
     default: all.find(p => p.isDefault),
   }
 }
 
-/** The customer's assigned policy, else the first rule the invoice matches, else the default. */
-export function policyOf(policies: Policies, invoice: { companyCode?: string | null; paymentTerms?: string | null }, assigned?: string | null): Policy | undefined {
-  const explicit = assigned ? policies.byId.get(assigned) : undefined
+/** The customer's assigned policy, else the first rule the invoice and its customer's risk class match, else the default. */
+export function policyOf(
+  policies: Policies,
+  invoice: { companyCode?: string | null; paymentTerms?: string | null },
+  customer?: { assignedPolicy?: string | null; riskClass?: string | null }
+): Policy | undefined {
+  const explicit = customer?.assignedPolicy ? policies.byId.get(customer.assignedPolicy) : undefined
   if (explicit) return explicit
   const rule = policies.rules.find(
-    p => (!p.companyCode || p.companyCode === invoice.companyCode) && (!p.paymentTerms || p.paymentTerms === invoice.paymentTerms)
+    p =>
+      (!p.companyCode || p.companyCode === invoice.companyCode) &&
+      (!p.paymentTerms || p.paymentTerms === invoice.paymentTerms) &&
+      (!p.riskClass || p.riskClass === customer?.riskClass)
   )
   return rule ?? policies.default
 }
@@ -64,6 +80,7 @@ export interface CustomerRow extends CustomerFacts {
   country: string | null
   billingEmail: string | null
   assignedPolicy: string | null
+  riskClass: string | null
   timeZone: string | null
   /** Company codes with a dunning block in S/4. */
   blockedCompanyCodes: Set<string>
@@ -99,7 +116,7 @@ export async function loadBatchFacts(invoices: CandidateInvoice[]): Promise<Batc
   // One after the other: the statements share the transaction's connection.
   const customers = customerIds.length ? await SELECT.from(Customers).columns('ID', 'name', 'language', 'country', 'billingEmail', 'isBlocked').where({ ID: { in: customerIds } }) : []
   const dunning = customerIds.length ? await SELECT.from(CustomerDunning).columns('customer_ID', 'companyCode', 'dunningBlock').where({ customer_ID: { in: customerIds } }) : []
-  const settings = customerIds.length ? await SELECT.from(CustomerCollections).columns('customer_ID', 'policy_ID', 'timeZone').where({ customer_ID: { in: customerIds } }) : []
+  const settings = customerIds.length ? await SELECT.from(CustomerCollections).columns('customer_ID', 'policy_ID', 'riskClass', 'timeZone').where({ customer_ID: { in: customerIds } }) : []
   const disputes = await SELECT.from(Disputes).columns('ID', 'invoice_ID', 'wholeInvoice', 'disputedAmount', 'reason').where({ invoice_ID: { in: ids }, status: { '<>': 'Closed' } })
   const promises = await SELECT.from(PaymentPromises).columns('ID', 'invoice_ID', 'promisedDate', 'amount', 'openAmountAtPromise').where({ invoice_ID: { in: ids }, status: 'open' }).orderBy('promisedDate desc')
   const reports = await SELECT.from(PaymentReports).columns('ID', 'invoice_ID', 'paidOn', 'reportedOn').where({ invoice_ID: { in: ids }, status: 'reported' }).orderBy('reportedOn desc')
@@ -126,6 +143,7 @@ export async function loadBatchFacts(invoices: CandidateInvoice[]): Promise<Batc
           country: c.country ?? null,
           billingEmail: c.billingEmail?.trim() || null,
           assignedPolicy: assigned.get(c.ID!)?.policy_ID ?? null,
+          riskClass: assigned.get(c.ID!)?.riskClass ?? null,
           timeZone: assigned.get(c.ID!)?.timeZone ?? null,
           blockedCompanyCodes: blocked.get(c.ID!) ?? new Set(),
           centralBlock: Boolean(c.isBlocked),

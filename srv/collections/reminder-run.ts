@@ -135,7 +135,7 @@ async function record(batch: CandidateInvoice[], facts: BatchFacts, policies: Po
   const reminders: Reminder[] = []
   for (const invoice of batch) {
     const customer = facts.customers.get(invoice.customer)
-    const policy = policyOf(policies, invoice, customer?.assignedPolicy)
+    const policy = policyOf(policies, invoice, customer)
     if (!policy) continue
     const judged = decide(
       { ...invoice, itemDunningBlock: facts.itemBlocks.has(invoice.ID) },

@@ -121,6 +121,10 @@ service CollectionsService {
     customer.name         as customerName : String(81) @title: '{i18n>CustomerName}',
     settings.collector    as collector    : String(255) @title: '{i18n>Collector}',
     settings.nextActionOn as nextActionOn : Date @title: '{i18n>NextActionOn}',
+    settings.policy.name  as policyName   : String(60) @title: '{i18n>AssignedPolicy}',
+    settings.riskClass    as riskClass    : collections.RiskClass @title: '{i18n>RiskClass}',
+    riskClassText         : Association to one codes.RiskClasses on riskClassText.code = $self.riskClass,
+    settings.timeZone     as timeZone     : String(40) @title: '{i18n>TimeZone}',
     cast(case when settings.collector = $user.id then true else false end as Boolean) as isMine : Boolean @title: '{i18n>MyWorklist}',
     // How the score is shown: red from 60 points, orange from 30.
     cast(case when score >= 60 then 1 when score >= 30 then 2 else 0 end as Integer) as scoreCriticality : Integer @UI.Hidden,
@@ -128,6 +132,14 @@ service CollectionsService {
   } actions {
     /** Gives the customer to a collector (a finance user). */
     action assign(collector : String(255) @mandatory @title: '{i18n>Collector}') returns Worklist;
+    /**
+     * What the customer's reminders follow: a policy of its own (empty: the rules and the default decide), its risk
+     * class (which the rules can follow) and its time zone for business hours (empty: its country's).
+     */
+    action setCollectionTerms(policy    : UUID @title: '{i18n>AssignedPolicy}',
+                              // Not the enum type: the dialog sends a field left empty as "" (see recordContact).
+                              riskClass : String(10) @title: '{i18n>RiskClass}',
+                              timeZone  : String(40) @title: '{i18n>TimeZone}') returns Worklist;
     /**
      * A call, mail or meeting with the customer and its outcome; a promise, dispute or payment report it brought is
      * recorded on its invoice as if the customer had given it by that channel.
@@ -162,6 +174,9 @@ service CollectionsService {
   @readonly entity ContactOutcomes       as projection on codes.ContactOutcomes;
   @readonly entity Channels              as projection on codes.Channels;
   @readonly entity DisputeReasons        as projection on codes.DisputeReasons;
+  @readonly entity RiskClasses           as projection on codes.RiskClasses;
+  @readonly entity RunStatuses           as projection on codes.RunStatuses;
+  @readonly entity RunTriggers           as projection on codes.RunTriggers;
 
   type RunOutcome {
     run             : UUID;

@@ -10,7 +10,7 @@ import { now } from './clock'
 import { ConversationError } from '../crm/errors'
 import { recordFinanceUser } from '../crm/finance-users'
 import { refreshWorklist, reasonsOf } from './worklist'
-import { assignCollector, recordContact, type ContactInput } from './contacts'
+import { assignCollector, recordContact, setCollectionTerms, type CollectionTerms, type ContactInput } from './contacts'
 
 /** AR's collections: policies, runs and their proposals, and what customers commit to on the phone. */
 export default class CollectionsService extends cds.ApplicationService {
@@ -56,6 +56,11 @@ export default class CollectionsService extends cds.ApplicationService {
     this.on('assign', Worklist, async req => {
       const { customer_ID } = req.params[0] as { customer_ID: string }
       await assignCollector(customer_ID, (req.data as { collector: string }).collector)
+      return SELECT.one.from(Worklist).where({ customer_ID })
+    })
+    this.on('setCollectionTerms', Worklist, async req => {
+      const { customer_ID } = req.params[0] as { customer_ID: string }
+      await setCollectionTerms(customer_ID, req.data as CollectionTerms)
       return SELECT.one.from(Worklist).where({ customer_ID })
     })
     // Fiori elements' action dialog sends an optional field left empty as "": not given.
