@@ -25,6 +25,7 @@ entity ContactOutcomes       : sap.common.CodeList { key code : collections.Cont
 entity RiskClasses           : sap.common.CodeList { key code : collections.RiskClass; }
 entity RunStatuses           : sap.common.CodeList { key code : collections.RunStatus; }
 entity RunTriggers           : sap.common.CodeList { key code : collections.RunTrigger; }
+entity DunningBlockProposalStatuses : sap.common.CodeList { key code : collections.DunningBlockProposalStatus; }
 
 // Unmanaged associations from the enum fields to their texts: no columns, only joins when a text is read.
 extend crm.Disputes with {
@@ -82,4 +83,8 @@ extend collections.CustomerCollections with {
 extend collections.ReminderRuns with {
   statusText  : Association to one RunStatuses on statusText.code = status;
   triggerText : Association to one RunTriggers on triggerText.code = trigger;
+}
+
+extend collections.DunningBlockProposals with {
+  statusText : Association to one DunningBlockProposalStatuses on statusText.code = status;
 }

@@ -12,7 +12,9 @@ using { invoicecrm.crm as crm } from './crm';
 type ReminderTone     : String(10) enum { friendly; firm; final; };
 /** What happens after the last step of a policy has been sent. */
 @assert.range
-type Escalation       : String(15) enum { none; collectorTask; };
+/** What the last step leads to once sent: a collector's task, and with dunningBlock also a proposed S/4 dunning block. */
+type Escalation       : String(15) enum { none; collectorTask; dunningBlock; };
+type DunningBlockProposalStatus : String(10) enum { proposed; approved; rejected; lifted; };
 /**
  * Why an invoice is or is not reminded on a run. due and proposed create a reminder; every other one says what holds
  * it back (the order of the checks in srv/collections/reminder-rules.ts).
@@ -204,6 +206,26 @@ entity RemittanceAdvices : cuid, managed {
   content   : LargeBinary @Core.MediaType: mediaType @Core.ContentDisposition.Filename: fileName @Core.ContentDisposition.Type: 'attachment';
 }
 
+/**
+ * A final notice went out whose step escalates to a dunning block: the CRM proposes to stop S/4's own dunning of the
+ * customer in the invoice's company code while collections takes over. An AR manager approves it (then it is written
+ * to S/4 as a dispute's escalation is: srv/writeback/targets/dunning-block.ts) or rejects it, and lifts it later. One
+ * open (proposed or approved) per customer and company code.
+ */
+entity DunningBlockProposals : cuid, managed {
+  customer    : Association to mirror.Customers @title: '{i18n>Customer}';
+  companyCode : String(4) @title: '{i18n>CompanyCode}';
+  /** The invoice whose final notice proposed it. */
+  invoice     : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
+  status      : DunningBlockProposalStatus default 'proposed' @title: '{i18n>Status}';
+  decidedBy   : String(255) @title: '{i18n>DecidedBy}';
+  decidedAt   : Timestamp @title: '{i18n>DecidedAt}';
+  /** Why it was approved or rejected. */
+  note        : String(1000) @title: '{i18n>Note}';
+  liftedBy    : String(255) @title: '{i18n>LiftedBy}';
+  liftedAt    : Timestamp @title: '{i18n>LiftedAt}';
+}
+
 /** A collector's call, mail or meeting with a customer, what it came to, and when to follow up. */
 entity CollectionContacts : cuid, managed {
   customer   : Association to mirror.Customers @mandatory @title: '{i18n>Customer}';
@@ -239,4 +261,5 @@ entity CollectionWorklist {
       contacts            : Association to many CollectionContacts on contacts.customer = customer;
       promises            : Association to many PaymentPromises on promises.customer = customer;
       paymentReports      : Association to many PaymentReports on paymentReports.customer = customer;
+      dunningBlocks       : Association to many DunningBlockProposals on dunningBlocks.customer = customer;
 }

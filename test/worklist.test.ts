@@ -140,7 +140,7 @@ describe('the collectors\u2019 worklist', () => {
       ])
       expect(refused.map(r => r.status)).to.deep.equal([400, 400, 400])
       expect(refused[0].message).to.equal('There is no risk class "extreme"; choose one of the list.')
-      expect(refused[1].message).to.equal('"Mars/Olympus_Mons" is no time zone; enter one such as Europe/Berlin or Asia/Shanghai.')
+      expect(refused[1].message).to.equal('"Mars/Olympus_Mons" is not a time zone. Use a name like Europe/Berlin or Asia/Shanghai.')
       expect((await failure(set({ riskClass: 'high' }, 'clerk'))).status, 'a clerk').to.equal(403)
       expect(await terms(), 'nothing of the refused').to.include({ policyName: 'High risk', riskClassName: 'Low Risk', timeZone: null })
     } finally {

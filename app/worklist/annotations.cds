@@ -10,7 +10,7 @@ annotate srv.Worklist with @(
     Title         : { Value: customerName },
     Description   : { Value: customer_ID },
   },
-  UI.SelectionFields: [ isMine, collector, nextActionOn ],
+  UI.SelectionFields: [ isMine, collector, nextActionOn, dunningBlockProposed ],
   UI.LineItem: [
     { Value: customer_ID },
     { $Type: 'UI.DataFieldForAnnotation', Target: '@UI.DataPoint#Score', Label: '{i18n>PriorityScore}' },
@@ -55,6 +55,7 @@ annotate srv.Worklist with @(
     { $Type: 'UI.ReferenceFacet', ID: 'Contacts', Label: '{i18n>Contacts}', Target: 'contacts/@UI.PresentationVariant' },
     { $Type: 'UI.ReferenceFacet', ID: 'Promises', Label: '{i18n>PaymentPromises}', Target: 'promises/@UI.LineItem' },
     { $Type: 'UI.ReferenceFacet', ID: 'PaymentReports', Label: '{i18n>PaymentReports}', Target: 'paymentReports/@UI.LineItem' },
+    { $Type: 'UI.ReferenceFacet', ID: 'DunningBlocks', Label: '{i18n>DunningBlockProposals}', Target: 'dunningBlocks/@UI.LineItem' },
   ],
   UI.FieldGroup #Signals: { Data: [
     { Value: overdueAmount },
@@ -232,3 +233,35 @@ annotate srv.PaymentReports with @(
 annotate srv.ReminderPolicies with {
   ID @Common.Text: name @Common.TextArrangement: #TextOnly;
 };
+
+// A dunning block proposed after a final notice: AR managers approve or reject it, and lift an approved one.
+annotate srv.DunningBlockProposals with @(
+  UI.HeaderInfo: {
+    TypeName      : '{i18n>DunningBlockProposal}',
+    TypeNamePlural: '{i18n>DunningBlockProposals}',
+    Title         : { Value: customerName },
+  },
+  UI.LineItem: [
+    { Value: companyCode },
+    { Value: invoice_ID },
+    { Value: status },
+    { Value: createdAt, Label: '{i18n>ProposedAt}' },
+    { Value: decidedBy },
+    { Value: note },
+    { Value: liftedAt },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.approveBlock', Label: '{i18n>ApproveDunningBlock}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.rejectBlock', Label: '{i18n>RejectDunningBlock}' },
+    { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.liftBlock', Label: '{i18n>LiftDunningBlock}' },
+  ],
+) {
+  status @Common.Text: statusText.name @Common.TextArrangement: #TextOnly;
+};
+
+annotate srv.DunningBlockProposals actions {
+  approveBlock @Core.OperationAvailable: { $edmJson: { $Eq: [ { $Path: 'in/status' }, 'proposed' ] } }
+               @Common.SideEffects: { TargetProperties: ['in/*'] };
+  rejectBlock  @Core.OperationAvailable: { $edmJson: { $Eq: [ { $Path: 'in/status' }, 'proposed' ] } }
+               @Common.SideEffects: { TargetProperties: ['in/*'] };
+  liftBlock    @Core.OperationAvailable: { $edmJson: { $Eq: [ { $Path: 'in/status' }, 'approved' ] } }
+               @Common.SideEffects: { TargetProperties: ['in/*'] };
+}

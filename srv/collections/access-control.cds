@@ -28,6 +28,10 @@ annotate CollectionsService.Worklist with @restrict: [
   { grant: [ 'READ', 'assign', 'recordContact' ], to: [ 'ARClerk', 'ARManager' ] },
   { grant: 'setCollectionTerms', to: 'ARManager' },
 ];
+annotate CollectionsService.DunningBlockProposals with @restrict: [
+  { grant: 'READ', to: [ 'ARClerk', 'ARManager' ] },
+  { grant: [ 'approveBlock', 'rejectBlock', 'liftBlock' ], to: 'ARManager' },
+];
 annotate CollectionsService.runReminders with @requires: 'ARManager';
 annotate CollectionsService.refreshWorklist with @requires: [ 'ARClerk', 'ARManager' ];
 annotate CollectionsService.sendDueReminders with @requires: 'ARManager';

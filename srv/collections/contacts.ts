@@ -8,6 +8,7 @@ import { recordTimeline } from '../crm/timeline'
 import { promiseToPay, reportPayment } from './commitments'
 import { dayOf, type Day } from './reminder-rules'
 import { now } from './clock'
+import { isTimeZone } from './business-hours'
 
 // What a collector does with a customer on the worklist: takes it on (or gives it to a colleague), and records each
 // call, mail or meeting with what it came to. A promise, a dispute or a reported payment the customer made in it is
@@ -47,16 +48,6 @@ export async function setCollectionTerms(customer: string, terms: CollectionTerm
   const timeZone = terms.timeZone?.trim() || null
   if (timeZone && !isTimeZone(timeZone)) throw new ConversationError(400, 'TIME_ZONE_UNKNOWN', [timeZone])
   await UPSERT.into(CustomerCollections).entries({ customer_ID: customer, policy_ID: policy, riskClass, timeZone })
-}
-
-/** An IANA time zone Node's ICU knows (Europe/Berlin, Asia/Shanghai; not a UTC offset typed by hand). */
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name })
-    return true
-  } catch {
-    return false
-  }
 }
 
 export async function recordContact(customer: string, input: ContactInput, user: string): Promise<void> {

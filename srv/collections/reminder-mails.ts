@@ -10,6 +10,7 @@ import { now as clock } from './clock'
 import { inBusinessHours, timeZoneOf } from './business-hours'
 import { dayOf, holdBack, type Timing } from './reminder-rules'
 import { customerFactsFor, holdingFactsFor, loadBatchFacts, type CandidateInvoice } from './reminder-facts'
+import { proposeDunningBlock } from './dunning-blocks'
 
 // From decided reminders to mails: one mail per customer's billing contact, carrying every reminder due for it,
 // queued (persistent queue, in the transaction that marks the reminders queued) only while it is a working day within
@@ -210,7 +211,8 @@ export async function sendReminderMail(mailId: string): Promise<void> {
     const step = steps.get(reminder.step_ID)!
     await UPDATE(Reminders).set({ status: 'sent', sentAt, sentOn }).where({ ...reminder, status: 'queued' })
     await recordTimeline({ kind: 'reminderSent', invoice: reminder.invoice_ID, customer: mail.customer_ID, message: 'TIMELINE_REMINDER_SENT', params: { level: step.level, amount: amounts.get(reminder.invoice_ID) ?? null } })
-    if (step.escalation === 'collectorTask')
+    if (step.escalation === 'dunningBlock') await proposeDunningBlock(mail.customer_ID!, reminder.invoice_ID)
+    if (step.escalation === 'collectorTask' || step.escalation === 'dunningBlock')
       await INSERT.into(FollowUpTasks).entries({
         ID: cds.utils.uuid(),
         customer_ID: mail.customer_ID,

@@ -125,6 +125,8 @@ service CollectionsService {
     settings.riskClass    as riskClass    : collections.RiskClass @title: '{i18n>RiskClass}',
     riskClassText         : Association to one codes.RiskClasses on riskClassText.code = $self.riskClass,
     settings.timeZone     as timeZone     : String(40) @title: '{i18n>TimeZone}',
+    cast(case when exists dunningBlocks[status = 'proposed'] then true else false end as Boolean)
+      as dunningBlockProposed : Boolean @title: '{i18n>DunningBlockProposed}',
     cast(case when settings.collector = $user.id then true else false end as Boolean) as isMine : Boolean @title: '{i18n>MyWorklist}',
     // How the score is shown: red from 60 points, orange from 30.
     cast(case when score >= 60 then 1 when score >= 30 then 2 else 0 end as Integer) as scoreCriticality : Integer @UI.Hidden,
@@ -159,6 +161,17 @@ service CollectionsService {
   };
   @readonly
   entity CollectionContacts as projection on collections.CollectionContacts;
+
+  /** Dunning blocks in S/4 proposed after a final notice: an AR manager approves or rejects them, and lifts them later. */
+  @readonly
+  entity DunningBlockProposals as projection on collections.DunningBlockProposals {
+    *,
+    customer.name as customerName : String(81) @title: '{i18n>CustomerName}',
+  } actions {
+    action approveBlock(note : String(1000) @title: '{i18n>Note}') returns DunningBlockProposals;
+    action rejectBlock(note : String(1000) @mandatory @title: '{i18n>Note}') returns DunningBlockProposals;
+    action liftBlock(note : String(1000) @title: '{i18n>Note}') returns DunningBlockProposals;
+  };
   @readonly
   entity FinanceUsers as projection on crm.FinanceUsers;
 
@@ -177,6 +190,7 @@ service CollectionsService {
   @readonly entity RiskClasses           as projection on codes.RiskClasses;
   @readonly entity RunStatuses           as projection on codes.RunStatuses;
   @readonly entity RunTriggers           as projection on codes.RunTriggers;
+  @readonly entity DunningBlockProposalStatuses as projection on codes.DunningBlockProposalStatuses;
 
   type RunOutcome {
     run             : UUID;

@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { Reminders, ReminderPolicies, PaymentPromises, PaymentReports, Worklist } from '#cds-models/CollectionsService'
+import { DunningBlockProposals, Reminders, ReminderPolicies, PaymentPromises, PaymentReports, Worklist } from '#cds-models/CollectionsService'
 import { Reminders as ReminderRows, CollectionWorklist } from '#cds-models/invoicecrm/collections'
 import type { Channel } from '#cds-models/invoicecrm/crm'
 import { runReminders } from './reminder-run'
@@ -11,6 +11,7 @@ import { ConversationError } from '../crm/errors'
 import { recordFinanceUser } from '../crm/finance-users'
 import { refreshWorklist, reasonsOf } from './worklist'
 import { assignCollector, recordContact, setCollectionTerms, type CollectionTerms, type ContactInput } from './contacts'
+import { approveDunningBlock, liftDunningBlock, rejectDunningBlock } from './dunning-blocks'
 
 /** AR's collections: policies, runs and their proposals, and what customers commit to on the phone. */
 export default class CollectionsService extends cds.ApplicationService {
@@ -58,6 +59,16 @@ export default class CollectionsService extends cds.ApplicationService {
       await assignCollector(customer_ID, (req.data as { collector: string }).collector)
       return SELECT.one.from(Worklist).where({ customer_ID })
     })
+    for (const [action, decide] of [
+      ['approveBlock', approveDunningBlock],
+      ['rejectBlock', rejectDunningBlock],
+      ['liftBlock', liftDunningBlock],
+    ] as const)
+      this.on(action, DunningBlockProposals, async req => {
+        const { ID } = req.params[0] as { ID: string }
+        await decide(ID, req.user.id, (req.data as { note?: string | null }).note)
+        return SELECT.one.from(DunningBlockProposals).where({ ID })
+      })
     this.on('setCollectionTerms', Worklist, async req => {
       const { customer_ID } = req.params[0] as { customer_ID: string }
       await setCollectionTerms(customer_ID, req.data as CollectionTerms)

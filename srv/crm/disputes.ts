@@ -5,12 +5,13 @@ import { recordTimeline } from './timeline'
 import { inviteToSurvey } from './surveys'
 import { planWriteBack } from '../writeback'
 import { isFinanceUser } from './finance-users'
+import { dunningBlockHeld } from './dunning-holds'
 
 // A dispute goes Open → InProcess → Resolved (accepted: a credit is needed, or rejected with an explanation)
 // → Closed, and no other way: the service declares that flow (srv/receivables/flows.cds) and hands each step in.
 // The customer hears of the resolution by e-mail; closing it invites to a survey.
 // An AR manager may escalate an open dispute, with a reason: S/4 then stops dunning the customer until the last
-// escalated dispute of that customer is closed.
+// escalated dispute of that customer is closed (and no block collections needs holds it: ./dunning-holds.ts).
 
 /** A step of the dispute's status flow: the statuses it may start from, and the status it leads to, if any. */
 export interface StatusStep {
@@ -49,7 +50,7 @@ export async function resolveDispute(id: string, flow: StatusStep, outcome: Disp
 
 export async function closeDispute(id: string, flow: StatusStep, user: string) {
   const dispute = await step(id, flow, { closedAt: new Date().toISOString() }, user)
-  if (dispute.escalated && !(await escalatedDisputeOf(dispute.customer_ID ?? null)))
+  if (dispute.escalated && !(await dunningBlockHeld(dispute.customer_ID ?? null)))
     await planWriteBack('escalationLifted', { invoice: dispute.invoice_ID!, dispute: id, summary: `Last escalated dispute of customer ${dispute.customer_ID} closed` })
   await inviteToSurvey({
     invoice: dispute.invoice_ID!,
@@ -71,9 +72,6 @@ export async function addComment(id: string, flow: StatusStep, text: string, int
   await INSERT.into(DisputeComments).entries({ ID: cds.utils.uuid(), dispute_ID: id, internal, fromCustomer: false, text })
   await recordTimeline({ kind: 'comment', invoice: dispute.invoice_ID!, customer: dispute.customer_ID ?? null, dispute: id, actor: user, message: internal ? 'TIMELINE_INTERNAL_COMMENT' : 'TIMELINE_COMMENT' })
 }
-
-const escalatedDisputeOf = (customer: string | null) =>
-  SELECT.one.from(Disputes).columns('ID').where({ customer_ID: customer, escalated: true, status: { '!=': 'Closed' } })
 
 /** An AR manager's decision, never automatic: the customer's dunning is blocked in S/4 while the dispute is open. */
 export async function escalateDispute(id: string, flow: StatusStep, reason: string, user: string) {
