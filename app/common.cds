@@ -108,6 +108,10 @@ annotate collections.ContactOutcomes with { code @Common.Text: name @Common.Text
 annotate collections.Channels with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate collections.DisputeReasons with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate collections.PromiseStatuses with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate collections.RiskClasses with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate collections.RunStatuses with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate collections.RunTriggers with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate collections.DunningBlockProposalStatuses with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 
 // Who may run an action is decided on the server; the status flow (srv/receivables/flows.cds) makes the apps offer
 // the status actions only in the statuses they start from. Escalating also needs a manager and no escalation yet.

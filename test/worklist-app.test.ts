@@ -2,7 +2,10 @@
 // the most urgent on top with the reasons of its place, and on a customer's page a call recorded with its outcome and
 // note through the Record Contact dialog, then shown among the customer's contacts and stored with who made it, and a
 // call with a promise to pay, then among the customer's promises too; and
+// an AR manager's download of a remittance advice, risk class and time zone for a customer and approval of a proposed
+// dunning block on its page; and
 // the figures of how well reminders and promises work, from the worklist's header.
+import fs from 'node:fs'
 import cds from '@sap/cds'
 import { objectPage, startFiori, tableRows } from './browser/fiori'
 
@@ -96,6 +99,75 @@ describe('Collector Worklist in Chromium', function () {
       await SELECT.one.from(`${K}.PaymentPromises`).columns('promisedDate', 'amount', 'status', 'source', 'promisedBy').where({ invoice_ID: open.ID })
     ).to.deep.include({ promisedDate: iso, status: 'open', source: 'phone', promisedBy: 'clerk' })
     expect(Number((await SELECT.one.from(`${K}.PaymentPromises`).columns('amount').where({ invoice_ID: open.ID }))?.amount)).to.equal(10)
+    await fp.check()
+  })
+
+  it("lets an AR manager set a customer's risk class and time zone, and approve a proposed dunning block, on its page", async () => {
+    await POST(`${API}/refreshWorklist`, {}, manager)
+    const { data } = await GET(`${API}/Worklist?$select=customer_ID,customerName&$orderby=score desc&$top=1`, manager)
+    const [entry] = data.value as { customer_ID: string; customerName: string }[]
+    await POST(`${API}/Worklist('${entry.customer_ID}')/CollectionsService.assign`, { collector: 'manager' }, manager)
+    const invoice = (await SELECT.one.from('invoicecrm.mirror.BillingDocuments').columns('ID', 'companyCode').where({ payer_ID: entry.customer_ID })) as { ID: string; companyCode: string }
+    // A payment the customer reported, with its remittance advice (a PDF as the response page takes it).
+    const report = cds.utils.uuid()
+    const pdf = Buffer.from('%PDF-1.4\n% remittance advice of the worklist test\n%%EOF\n')
+    await INSERT.into(`${K}.PaymentReports`).entries({ ID: report, invoice_ID: invoice.ID, customer_ID: entry.customer_ID, paidOn: '2026-11-30', reportedOn: '2026-12-01', amount: 10, currency: 'EUR', status: 'reported', source: 'web' })
+    await INSERT.into(`${K}.RemittanceAdvices`).entries({ ID: cds.utils.uuid(), report_ID: report, invoice_ID: invoice.ID, customer_ID: entry.customer_ID, fileName: 'remittance-advice.pdf', mediaType: 'application/pdf', size: pdf.length, content: pdf })
+    const proposal = cds.utils.uuid()
+    await INSERT.into(`${K}.DunningBlockProposals`).entries({ ID: proposal, customer_ID: entry.customer_ID, companyCode: invoice.companyCode, invoice_ID: invoice.ID, status: 'proposed' })
+
+    const fp = await fiori.launchpad('manager')
+    await fp.openTile('Collector Worklist')
+    const { page } = fp
+    const rows = tableRows(page)
+    await fp.press(rows.filter({ hasText: entry.customerName }).first().locator('td.sapMListTblCell').nth(2), `customer ${entry.customerName}`)
+    await fp.waitFor(objectPage(page).filter({ hasText: entry.customerName }), "the customer's page")
+
+    // The remittance advice downloads from the reported payment's row, byte for byte, under its name.
+    const section = (title: string) => page.locator('[role="tab"]:visible', { hasText: title })
+    await fp.press(section('Reported Payments'), 'the Reported Payments section')
+    const reports = page.locator('[id*="table::paymentReports::LineItem"]:visible').first()
+    const adviceLink = tableRows(reports).filter({ hasText: invoice.ID }).locator('a:visible').first()
+    await fp.waitFor(adviceLink, 'the link of the remittance advice')
+    const [download] = await Promise.all([page.waitForEvent('download'), adviceLink.click()])
+    expect(download.suggestedFilename()).to.equal('remittance-advice.pdf')
+    expect(fs.readFileSync((await download.path())!).equals(pdf), 'the downloaded file').to.equal(true)
+
+    const setTerms = page.locator('button[id$="ObjectPage--fe::DataFieldForAction::CollectionsService.setCollectionTerms"]:visible')
+    const ok = page.locator('.sapMDialog:visible button[id$="APD_::CollectionsService.setCollectionTerms::Action::Ok"]')
+    const parameter = (name: string) => page.locator(`.sapMDialog:visible [id$="APD_::${name}-inner-inner"], .sapMDialog:visible [id$="APD_::${name}-inner"] textarea`)
+    await fp.press(setTerms, 'the Set Policy and Risk button')
+    await fp.waitFor(ok, 'the Set Policy and Risk dialog')
+    await fp.fill([
+      { field: parameter('riskClass'), value: 'High Risk', what: 'the risk class', commit: 'Enter', list: true },
+      { field: parameter('timeZone'), value: 'Asia/Shanghai', what: 'the time zone' },
+    ])
+    await fp.press(ok, 'OK in the Set Policy and Risk dialog', 'CollectionsService.setCollectionTerms')
+    await fp.waitFor(objectPage(page).filter({ hasText: 'High Risk' }).filter({ hasText: 'Asia/Shanghai' }), 'the risk class and time zone on the page')
+    expect(await SELECT.one.from(`${K}.CustomerCollections`).columns('riskClass', 'timeZone', 'collector').where({ customer_ID: entry.customer_ID })).to.deep.equal({
+      riskClass: 'high',
+      timeZone: 'Asia/Shanghai',
+      collector: 'manager',
+    })
+
+    await fp.press(section('Dunning Blocks'), 'the Dunning Blocks section')
+    const blocks = page.locator('[id*="table::dunningBlocks::LineItem"]:visible').first()
+    const row = tableRows(blocks).filter({ hasText: invoice.ID })
+    await fp.waitFor(row.filter({ hasText: 'Proposed' }), 'the proposed dunning block')
+    await fp.press(row.locator('.sapMCb:visible'), 'the selection of the proposed dunning block')
+    await fp.press(page.locator('button[id$="dunningBlocks::LineItem::DataFieldForAction::CollectionsService.approveBlock"]:visible'), 'the Approve Block button')
+    const approve = page.locator('.sapMDialog:visible button[id$="APD_::CollectionsService.approveBlock::Action::Ok"]')
+    await fp.waitFor(approve, 'the Approve Block dialog')
+    await fp.fill([{ field: parameter('note'), value: 'Handed to the agency', what: 'the note' }])
+    await fp.press(approve, 'OK in the Approve Block dialog', 'CollectionsService.approveBlock')
+    await fp.waitFor(tableRows(blocks).filter({ hasText: 'Approved' }).filter({ hasText: 'Handed to the agency' }), 'the approved dunning block')
+    await fp.shot('fiori-worklist-dunning-block')
+    expect(await SELECT.one.from(`${K}.DunningBlockProposals`).columns('status', 'decidedBy', 'note').where({ ID: proposal })).to.deep.equal({
+      status: 'approved',
+      decidedBy: 'manager',
+      note: 'Handed to the agency',
+    })
+    expect(await SELECT.from('invoicecrm.writeback.WriteBackOperations').columns('target').where({ customer_ID: entry.customer_ID, event: 'escalated' })).to.deep.include({ target: 'dunningBlock' })
     await fp.check()
   })
 

@@ -222,7 +222,8 @@ annotate srv.PaymentReports with @(
     { Value: amount },
     { Value: reference },
     { Value: status },
-    { Value: remittanceFileName },
+    // The customer's remittance advice: a link that downloads it (served as an attachment only).
+    { Value: remittanceAdvice.content, Label: '{i18n>RemittanceAdvice}' },
     { Value: reportedBy },
   ],
 ) {
@@ -241,14 +242,13 @@ annotate srv.DunningBlockProposals with @(
     TypeNamePlural: '{i18n>DunningBlockProposals}',
     Title         : { Value: customerName },
   },
+  // Five columns: more would be hidden in pop-ins at 1440 px. When each step happened is on the timeline.
   UI.LineItem: [
-    { Value: companyCode },
-    { Value: invoice_ID },
     { Value: status },
-    { Value: createdAt, Label: '{i18n>ProposedAt}' },
+    { Value: invoice_ID },
+    { Value: companyCode, @HTML5.CssDefaults: { width: '10em' } },
     { Value: decidedBy },
     { Value: note },
-    { Value: liftedAt },
     { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.approveBlock', Label: '{i18n>ApproveDunningBlock}' },
     { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.rejectBlock', Label: '{i18n>RejectDunningBlock}' },
     { $Type: 'UI.DataFieldForAction', Action: 'CollectionsService.liftBlock', Label: '{i18n>LiftDunningBlock}' },

@@ -65,7 +65,8 @@ export default class CollectionsService extends cds.ApplicationService {
       ['liftBlock', liftDunningBlock],
     ] as const)
       this.on(action, DunningBlockProposals, async req => {
-        const { ID } = req.params[0] as { ID: string }
+        // By its key, or through the customer's page (Worklist('…')/dunningBlocks(…)): the last key is its own.
+        const { ID } = req.params.at(-1) as { ID: string }
         await decide(ID, req.user.id, (req.data as { note?: string | null }).note)
         return SELECT.one.from(DunningBlockProposals).where({ ID })
       })
