@@ -14,7 +14,6 @@ annotate CollectionsService.ReminderSteps with @restrict: [
 ];
 annotate CollectionsService.CustomerCollections with @restrict: [
   { grant: 'READ', to: [ 'ARClerk', 'ARManager' ] },
-  { grant: [ 'CREATE', 'UPDATE', 'DELETE' ], to: 'ARManager' },
 ];
 annotate CollectionsService.Reminders with @restrict: [
   { grant: 'READ', to: [ 'ARClerk', 'ARManager' ] },

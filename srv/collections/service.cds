@@ -14,6 +14,8 @@ service CollectionsService {
   entity ReminderPolicies as projection on collections.ReminderPolicies;
   entity ReminderSteps    as projection on collections.ReminderSteps;
 
+  /** What AR set per customer: written by the worklist's actions (assign, setCollectionTerms), which check it. */
+  @readonly
   entity CustomerCollections as projection on collections.CustomerCollections;
 
   @readonly

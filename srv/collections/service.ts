@@ -5,7 +5,6 @@ import type { Channel } from '#cds-models/invoicecrm/crm'
 import { runReminders } from './reminder-run'
 import { queueDueReminders } from './reminder-mails'
 import { promiseToPay, reportPayment } from './commitments'
-import { isTimeZone } from './business-hours'
 import { now } from './clock'
 import { ConversationError } from '../crm/errors'
 import { recordFinanceUser } from '../crm/finance-users'
@@ -18,10 +17,6 @@ export default class CollectionsService extends cds.ApplicationService {
   init() {
     this.before('*', req => recordFinanceUser(req))
 
-    this.before(['CREATE', 'UPDATE'], 'CustomerCollections', req => {
-      const { timeZone } = req.data as { timeZone?: string | null }
-      if (timeZone && !isTimeZone(timeZone)) req.reject({ status: 400, message: 'TIME_ZONE_UNKNOWN', args: [timeZone] })
-    })
     this.before('SAVE', ReminderPolicies, req => {
       const { steps, isDefault } = req.data as { steps?: { offsetDays: number; level: number }[]; isDefault?: boolean }
       if (!steps?.length) return req.reject(400, 'POLICY_WITHOUT_STEPS')
