@@ -5,7 +5,7 @@
 // another one escalated by an AR manager; Customer 360 with the aging of a customer's open items, and a contact correction
 // created in draft. What the pages show and do is checked against the database.
 import type { Page } from 'playwright-core'
-import { objectPage, startFiori, tableRows, type FioriPage } from './browser/fiori'
+import { gridTableFit, objectPage, startFiori, tableRows, type FioriPage } from './browser/fiori'
 import { writeBackSettings } from '../srv/writeback'
 import { eventually } from './support'
 
@@ -29,23 +29,6 @@ describe('Fiori apps in Chromium', function () {
     await fp.waitFor(dialogButton(fp.page, action), `the ${what} dialog`)
     await fp.settled(`the ${what} dialog`)
   }
-
-  /**
-   * How Manage Invoices' grid table fits its page: whether it scrolls sideways, and the column titles and numbers cut
-   * off (wider than the room their cell gives them; names may be shortened, numbers not).
-   */
-  const invoiceListFit = (page: Page) =>
-    page.evaluate(() => {
-      const table = document.querySelector('.sapUiTable')
-      // (No named function in here: the test's compiler would wrap it in a helper the page does not have.)
-      const titles = [...document.querySelectorAll('.sapUiTableHeaderCell')].filter(cell =>
-        [...cell.querySelectorAll('.sapMLabel, .sapMLabelTextWrapper')].some(label => label.scrollWidth > label.clientWidth + 1)
-      )
-      const numbers = [...document.querySelectorAll('.sapUiTableDataCell *')].filter(
-        e => e.childElementCount === 0 && /^[\d,.]+$/.test(e.textContent?.trim() ?? '') && e.scrollWidth > e.clientWidth + 1
-      )
-      return { scrolls: Boolean(table?.classList.contains('sapUiTableHScr')), cut: [...titles, ...numbers].map(e => e.textContent) }
-    })
 
   it('Manage Invoices: filters the list to overdue invoices, opens one with its items and timeline, records answers by phone, opens the dispute', async () => {
     const overdue = (await SELECT.from('ReceivablesService.Invoices').columns('ID').where({ daysOverdue: { '>': 0 } })) as { ID: string }[]
@@ -71,7 +54,7 @@ describe('Fiori apps in Chromium', function () {
     const overdueIds = new Set(overdue.map(o => o.ID))
     expect(shownIds.filter(id => !overdueIds.has(id ?? '')), 'every row shown is overdue').to.deep.equal([])
     await fp.shot('fiori-invoices-overdue')
-    expect(await invoiceListFit(page), `the list at ${page.viewportSize()?.width} px`).to.deep.equal({ scrolls: false, cut: [] })
+    expect(await gridTableFit(page), `the list at ${page.viewportSize()?.width} px`).to.deep.equal({ scrolls: false, cut: [] })
 
     const invoice = shownIds[0]!
     // A long history of the invoice, one entry a day: its timeline must show it newest first, whatever order the
@@ -447,7 +430,7 @@ describe('Fiori apps in Chromium', function () {
     await go(fp)
     await fp.waitFor(strips(fp).filter({ hasText: overdue }), `the totals of the overdue invoices: ${overdue}`)
     await fp.shot('fiori-invoices-totals')
-    expect(await invoiceListFit(fp.page), 'the list under the totals at 1440 px').to.deep.equal({ scrolls: false, cut: [] })
+    expect(await gridTableFit(fp.page), 'the list under the totals at 1440 px').to.deep.equal({ scrolls: false, cut: [] })
     // Closed, they stay away with the next Go.
     await fp.press(strips(fp).locator('button'), "the strip's close button")
     await go(fp)

@@ -7,7 +7,7 @@
 // the figures of how well reminders and promises work, from the worklist's header.
 import fs from 'node:fs'
 import cds from '@sap/cds'
-import { objectPage, startFiori, tableRows } from './browser/fiori'
+import { gridTableFit, objectPage, startFiori, tableRows } from './browser/fiori'
 
 const API = '/odata/v4/collections'
 const K = 'invoicecrm.collections'
@@ -189,6 +189,7 @@ describe('Collector Worklist in Chromium', function () {
     await fp.waitFor(level1, 'the first reminder level of the standard policy, paid within 7 days')
     expect((await level1.first().innerText()).replace(/\s+/g, ' ')).to.match(/Standard 1 1 1 1 100\.0/)
     await fp.settled('the figures')
+    expect(await gridTableFit(page), 'the figures at 1440 px').to.deep.equal({ scrolls: false, cut: [] })
     await fp.shot('fiori-worklist-effectiveness')
     await fp.press(page.locator('[role="tab"]:visible', { hasText: 'Promises Kept' }), 'the Promises Kept tab')
     await fp.waitFor(tableRows(page).filter({ hasText: 'Phone' }).filter({ hasText: '100.0' }), 'the promises made on the phone, all kept')

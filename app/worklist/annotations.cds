@@ -187,10 +187,11 @@ annotate srv.ReminderEffectiveness with @(
   UI.LineItem: [
     { Value: policyName },
     { Value: level },
-    { Value: offsetDays },
+    // Wide enough for the titles in EN and DE ("Days from Due Date", "Bezahlt binnen 7 Tagen (%)") with a sort icon.
+    { Value: offsetDays, @HTML5.CssDefaults: { width: '12em' } },
     { Value: remindersSent },
-    { Value: paidWithin7Days },
-    { Value: paidWithin7DaysPercent },
+    { Value: paidWithin7Days, @HTML5.CssDefaults: { width: '14em' } },
+    { Value: paidWithin7DaysPercent, @HTML5.CssDefaults: { width: '17em' } },
   ],
   UI.PresentationVariant: {
     SortOrder     : [{ Property: policyName }, { Property: offsetDays }],

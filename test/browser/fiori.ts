@@ -41,6 +41,23 @@ export const tableRows = (scope: Page | Locator) =>
 export const objectPage = (page: Page) => page.locator('.sapUxAPObjectPageLayout:visible')
 
 /**
+ * How the page's grid table fits it: whether it scrolls sideways, and the column titles and numbers cut off (wider
+ * than the room their cell gives them; names may be shortened, numbers not).
+ */
+export const gridTableFit = (page: Page) =>
+  page.evaluate(() => {
+    const table = document.querySelector('.sapUiTable')
+    // (No named function in here: the test's compiler would wrap it in a helper the page does not have.)
+    const titles = [...document.querySelectorAll('.sapUiTableHeaderCell')].filter(cell =>
+      [...cell.querySelectorAll('.sapMLabel, .sapMLabelTextWrapper')].some(label => label.scrollWidth > label.clientWidth + 1)
+    )
+    const numbers = [...document.querySelectorAll('.sapUiTableDataCell *')].filter(
+      e => e.childElementCount === 0 && /^[\d,.]+$/.test(e.textContent?.trim() ?? '') && e.scrollWidth > e.clientWidth + 1
+    )
+    return { scrolls: Boolean(table?.classList.contains('sapUiTableHScr')), cut: [...titles, ...numbers].map(e => e.textContent) }
+  })
+
+/**
  * UI5's own test support tells when the UI has nothing left to do: sap/ui/test/autowaiter/_autoWaiter (what OPA
  * waits on) counts pending XHRs and fetches, timeouts, promises, navigation, animations, rendering and module loads.
  * It hooks XHR and timers when it loads, so every page loads it as soon as UI5's core is ready. Pages without UI5
