@@ -10,9 +10,10 @@ import cds from '@sap/cds'
 // (skip(1)/top(1)), which CAP nests into a query that selects each foreign key twice ("column reference … is
 // ambiguous"); a draft's SiblingEntity expanded inside an $expand of a read by navigation
 // (DisputeComments(…)/dispute?$expand=lines($expand=SiblingEntity)), for which CAP's draft handling names a column
-// PostgreSQL does not have ("column $s.isactiveentity does not exist"); and on every database a virtual element (filled
-// by a handler for the rows read: a country's name, a sync's schedule) in $filter or $orderby ("Virtual elements are
-// not allowed in expressions"). In a $batch change set, PostgreSQL's aborted transaction then failed every
+// PostgreSQL does not have ("column $s.isactiveentity does not exist"); a file (a stream) in $apply's groupby, beside
+// which CAP selects its media type ungrouped ("column … mediatype must appear in the GROUP BY clause"); and on every
+// database a virtual element (filled by a handler for the rows read: a country's name, a sync's schedule) in $filter
+// or $orderby ("Virtual elements are not allowed in expressions"). In a $batch change set, PostgreSQL's aborted transaction then failed every
 // later request of the set too. Refused with 400 before the database sees them, on every database alike.
 
 type Element = { name: string; type?: string; target?: string; isAssociation?: boolean; virtual?: boolean; elements?: Record<string, Element> }
@@ -72,6 +73,7 @@ class Check {
     if (!this.refusal && (select.from?.ref?.length ?? 0) > 1 && expandsSiblingWithin(select.columns)) this.refusal = { message: 'SIBLING_EXPAND_AFTER_NAVIGATION', args: [] }
     this.limit(select.limit)
     if (select.groupBy?.length) {
+      this.streamsIn(select.groupBy, entity)
       const grouped = new Set([...select.groupBy, ...(select.columns ?? [])].flatMap(t => [t.as, t.ref?.join('/')]).filter(name => name !== undefined))
       for (const clause of [select.having, select.orderBy]) this.ungrouped(clause, grouped, entity)
     }
@@ -93,6 +95,14 @@ class Check {
       this.virtualIn(token.xpr, entity)
       this.virtualIn(token.args, entity)
       this.virtualIn(token.list, entity)
+    }
+  }
+
+  /** A file (LargeBinary, a stream in OData) to group by: CAP selects its media type beside it, ungrouped. */
+  private streamsIn(groupBy: Token[], entity: Element | undefined): void {
+    for (const token of groupBy) {
+      const element = token.ref && !this.refusal ? this.elementAt(token.ref, entity) : undefined
+      if (element && this.builtin(element.type) === 'cds.LargeBinary') this.refusal = { message: 'GROUP_BY_FILE', args: [element.name] }
     }
   }
 

@@ -34,6 +34,12 @@ describe('reads only SQLite would run', () => {
       '$top and $skip cannot follow skip() or top() in $apply; page in one of the two.',
     ],
     [
+      'a file to group by in $apply',
+      `/odata/v4/collections/RemittanceAdvices?$apply=${encodeURIComponent('groupby((content))')}`,
+      'manager',
+      'content is a file; $apply cannot group by it.',
+    ],
+    [
       "a draft's SiblingEntity expanded inside $expand after a navigation",
       `/odata/v4/receivables/DisputeComments(ID=${cds.utils.uuid()},IsActiveEntity=false)/dispute?$expand=${encodeURIComponent('lines($expand=SiblingEntity)')}`,
       'clerk',
