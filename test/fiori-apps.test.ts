@@ -5,7 +5,7 @@
 // another one escalated by an AR manager; Customer 360 with the aging of a customer's open items, and a contact correction
 // created in draft. What the pages show and do is checked against the database.
 import type { Page } from 'playwright-core'
-import { gridTableFit, objectPage, startFiori, tableRows, type FioriPage } from './browser/fiori'
+import { cutInResponsiveTables, gridTableFit, objectPage, startFiori, tableRows, type FioriPage } from './browser/fiori'
 import { writeBackSettings } from '../srv/writeback'
 import { eventually } from './support'
 
@@ -177,12 +177,7 @@ describe('Fiori apps in Chromium', function () {
     expect(headers).to.deep.equal(['Billing Document', 'Dispute Status', 'Due By (SLA)', 'Priority', 'Customer', 'Reason', 'Disputed Amount', 'Processor', 'Created On'])
     expect(await page.locator('.sapMListTblSubRow:visible').count(), 'no pop-in rows').to.equal(0)
     // Nor a title or a value cut off with an ellipsis (amounts are the first to be).
-    const cut = await page.evaluate(() =>
-      [...document.querySelectorAll('.sapMListTbl th, .sapMListTbl td')]
-        .flatMap(cell => [...cell.querySelectorAll('*')].filter(e => e.childElementCount === 0 && e.scrollWidth > e.clientWidth + 1))
-        .map(e => e.textContent)
-    )
-    expect(cut, 'texts cut off').to.deep.equal([])
+    expect(await cutInResponsiveTables(page), 'texts cut off').to.deep.equal([])
     await fp.press(tableRows(page).filter({ hasText: invoice }).first().locator('td.sapMListTblCell').nth(2), `the dispute of invoice ${invoice}`)
     await fp.waitFor(objectPage(page).filter({ hasText: invoice }), 'the object page of the dispute')
 

@@ -4,7 +4,7 @@
 // from the real reminder run over the simulated mirror, on a clock set to a working morning; the customers involved
 // are reminded by UTC (AR's time zone override) so that the morning is inside their business hours.
 import cds from '@sap/cds'
-import { objectPage, startFiori, tableRows } from './browser/fiori'
+import { cutInResponsiveTables, objectPage, startFiori, tableRows } from './browser/fiori'
 import { useClock } from '../srv/collections/clock'
 import { eventually } from './support'
 
@@ -66,6 +66,7 @@ describe('Reminder runs in Chromium', function () {
     // The exception first, then the other proposals by amount, each with its status and the exception's signal.
     const first = (await tableRows(reminders).first().innerText()).replace(/\s+/g, ' ')
     expect(first).to.contain(order[0].invoice_ID).and.contain('Proposed').and.contain('Yes')
+    expect(await cutInResponsiveTables(page), 'titles and values cut off at 1440 px').to.deep.equal([])
     await fp.shot('fiori-reminder-run-proposals')
 
     for (const invoice of [approveA, approveB]) await fp.press(row(invoice).locator('.sapMCb:visible'), `the selection of the reminder of invoice ${invoice}`)

@@ -135,7 +135,7 @@ annotate srv.Reminders with @(
     { Value: level },
     { Value: amount },
     { Value: status },
-    { Value: isException, Criticality: exceptionCriticality },
+    { Value: isException, Criticality: exceptionCriticality, @HTML5.CssDefaults: { width: '8em' } },
     { Value: brokenPromises },
     { Value: openDisputes },
     { Value: paymentsNotReceived },

@@ -40,6 +40,14 @@ export const tableRows = (scope: Page | Locator) =>
 /** The object page on screen. */
 export const objectPage = (page: Page) => page.locator('.sapUxAPObjectPageLayout:visible')
 
+/** The titles and values of the page's responsive tables cut off with an ellipsis (wider than their cell). */
+export const cutInResponsiveTables = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('.sapMListTbl th, .sapMListTbl td')]
+      .flatMap(cell => [...cell.querySelectorAll('*')].filter(e => e.childElementCount === 0 && e.scrollWidth > e.clientWidth + 1))
+      .map(e => e.textContent)
+  )
+
 /**
  * How the page's grid table fits it: whether it scrolls sideways, and the column titles and numbers cut off (wider
  * than the room their cell gives them; names may be shortened, numbers not).
