@@ -145,6 +145,18 @@ entity Reminders {
       signals    : Association to one CollectionWorklist on signals.customer = customer;
 }
 
+/**
+ * Each reminder sent, and whether FI cleared its invoice within 7 days of the mail (counted from the day sent by the
+ * collections clock, a reminder sent and paid the same day included): what CollectionsService.ReminderEffectiveness
+ * counts per step.
+ */
+entity SentReminders as select from Reminders {
+  key invoice,
+  key step,
+      cast(case when invoice.isCleared = true and days_between(sentOn, invoice.clearingDate) between 0 and 7 then 1 else 0 end as Integer)
+        as paidWithin7Days : Integer,
+} where status = 'sent';
+
 /** The one mail to a customer's billing contact that carries every reminder due for it in a run. */
 entity ReminderMails : cuid {
   customer     : Association to mirror.Customers @title: '{i18n>Customer}';

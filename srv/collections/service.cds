@@ -57,17 +57,16 @@ service CollectionsService {
    */
   @readonly
   @cds.redirection.target: false
-  entity ReminderEffectiveness as select from collections.Reminders {
+  entity ReminderEffectiveness as select from collections.SentReminders {
     key step.ID          as stepId      : UUID @UI.Hidden,
         step.policy.name as policyName  : String(60) @title: '{i18n>ReminderPolicy}',
         step.level       as level       : Integer @title: '{i18n>ReminderLevel}',
         step.offsetDays  as offsetDays  : Integer @title: '{i18n>OffsetDays}',
         count(1)         as remindersSent : Integer @title: '{i18n>RemindersSent}',
-        sum(case when invoice.isCleared = true and days_between(sentOn, invoice.clearingDate) between 0 and 7 then 1 else 0 end)
-                         as paidWithin7Days : Integer @title: '{i18n>PaidWithin7Days}',
-        cast(round(100.0 * sum(case when invoice.isCleared = true and days_between(sentOn, invoice.clearingDate) between 0 and 7 then 1 else 0 end) / count(1), 1) as Decimal(4, 1))
+        sum(paidWithin7Days) as paidWithin7Days : Integer @title: '{i18n>PaidWithin7Days}',
+        cast(round(100.0 * sum(paidWithin7Days) / count(1), 1) as Decimal(4, 1))
                          as paidWithin7DaysPercent : Decimal(4, 1) @title: '{i18n>PaidWithin7DaysPercent}',
-  } where status = 'sent' group by step.ID, step.policy.name, step.level, step.offsetDays;
+  } group by step.ID, step.policy.name, step.level, step.offsetDays;
 
   /** Promises to pay by how they were made (on the customer's page, on the phone, …): kept, broken, still open. */
   @readonly
