@@ -37,8 +37,7 @@ service CollectionsService {
     customer.name as customerName : String(81) @title: '{i18n>CustomerName}',
     cast(case when signals.brokenPromises > 0 or signals.openDisputes > 0 or signals.paymentsNotReceived > 0 then true else false end as Boolean)
       as isException : Boolean @title: '{i18n>ReminderException}',
-    cast(case when signals.brokenPromises > 0 or signals.openDisputes > 0 or signals.paymentsNotReceived > 0 then 2 else 0 end as Integer)
-      as exceptionCriticality : Integer @UI.Hidden,
+    cast(case when $self.isException = true then 2 else 0 end as Integer) as exceptionCriticality : Integer @UI.Hidden,
     cast(case when status = 'proposed' then 1 else 0 end as Integer) as awaitsDecision : Integer @UI.Hidden,
     signals.brokenPromises      as brokenPromises      : Integer @title: '{i18n>BrokenPromises}',
     signals.openDisputes        as openDisputes        : Integer @title: '{i18n>OpenDisputes}',
