@@ -76,5 +76,8 @@ export async function readWithTableCount(select: Select, next: () => Promise<unk
         ? await countInvoicesByOpenDueDate(select.where)
         : // An aggregate under an alias, which the entity's type does not know.
         ((await SELECT.one.from(BillingDocuments).columns('count(1) as n').where(select.where ?? [])) as unknown as { n: number }).n
-  return Object.defineProperty(rows, '$count', { value: count, enumerable: false, configurable: true, writable: true })
+  return withCount(rows, count)
 }
+
+/** The rows of a page with the $count CAP's OData adapter answers for it, as CAP's own read sets it. */
+export const withCount = <T>(rows: T[], count: number) => Object.defineProperty(rows, '$count', { value: count, enumerable: false, configurable: true, writable: true })
