@@ -27,9 +27,9 @@ import { ChangeSimulator, type KeyInput } from './changes'
 import { BusinessEvents, type BusinessEventOptions, type BusinessObject, type Operation } from './events'
 import { Writer } from './writes'
 import { generate, Rng, type GeneratorOptions } from './data-generator'
-// The one PDF builder, shared with the write-back's receipts: the simulator is this app's workspace package and
+// The app's PDF module, shared with the write-back's receipts: the simulator is this app's workspace package and
 // simulates its contracts (srv/external), so it reads the app's sources but the app never imports the simulator.
-import { buildPdf } from '../srv/documents/simple-pdf'
+import { renderPdf } from '../srv/documents/pdf'
 
 export { OMIT }
 export type { FaultSettings, KeyInput }
@@ -581,7 +581,7 @@ export class Simulator {
       if (raw === null) throw badRequest(`Parameter '${prm.name}' of function import '${fn.name}' is missing`, '/IWBEP/CM_MGW_RT/006')
       args[prm.name] = parseParameter(prm, raw)
     }
-    const result = this.invoke(fn, args)
+    const result = await this.invoke(fn, args)
     const ret = fn.returns
     if (!ret) return this.send(ctx.res, 204, '')
     const one = (v: Row): unknown => {
@@ -596,7 +596,7 @@ export class Simulator {
   }
 
   /** Implementations of the function imports the model declares (others answer 501). */
-  private invoke(fn: FunctionInfo, args: Row): Row | Row[] {
+  private async invoke(fn: FunctionInfo, args: Row): Promise<Row | Row[]> {
     switch (fn.name) {
       case 'GetPDF': {
         const no = String(args.BillingDocument ?? '')
@@ -608,7 +608,13 @@ export class Simulator {
           `Net ${Number(bd.TotalNetAmount ?? 0).toFixed(2)}  Tax ${Number(bd.TaxAmount ?? 0).toFixed(2)}  Gross ${Number(bd.TotalGrossAmount ?? 0).toFixed(2)} ${String(bd.TransactionCurrency ?? '')}`,
           bd.BillingDocumentIsCancelled ? 'CANCELLED' : '',
         ]
-        const pdf = buildPdf(`Invoice ${no}`, lines.filter(Boolean), 'invoice-crm S/4HANA simulator')
+        const pdf = await renderPdf({
+          title: `Invoice ${no}`,
+          // Dated like the billing document, so that the simulator answers the same bytes for the same document.
+          date: new Date((bd.BillingDocumentDate as number | null | undefined) ?? 0),
+          blocks: lines.filter(Boolean).map(text => ({ kind: 'paragraph', text })),
+          producer: 'invoice-crm S/4HANA simulator',
+        })
         return { BillingDocumentBinary: pdf.toString('base64'), BillingDocument: no, MimeType: 'application/pdf', FileName: `${no}.pdf` }
       }
       case 'GetAllOriginals':

@@ -6,6 +6,7 @@ import { expect } from 'chai'
 import { createSimulator, OMIT, type Simulator } from '@invoice-crm/s4-simulator/simulator'
 import { generate } from '@invoice-crm/s4-simulator/data-generator'
 import { msFromIso } from '@invoice-crm/s4-simulator/edm-values'
+import { pdfText } from './pdf-text'
 
 const REF = '2025-06-01'
 const BP = '/sap/opu/odata/sap/API_BUSINESS_PARTNER'
@@ -365,7 +366,7 @@ describe('S/4HANA simulator', function () {
       expect(status).to.equal(200)
       const pdf = Buffer.from(body.d.GetPDF.BillingDocumentBinary, 'base64')
       expect(pdf.subarray(0, 5).toString()).to.equal('%PDF-')
-      expect(pdf.toString('latin1')).to.contain('Invoice 90000001')
+      expect(await pdfText(pdf)).to.contain('Invoice 90000001')
       expect(pdf.toString('latin1').trimEnd().endsWith('%%EOF')).to.equal(true)
       expect((await get(`${BD}/GetPDF?BillingDocument='99999999'`)).status).to.equal(404)
     })

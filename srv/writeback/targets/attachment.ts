@@ -1,4 +1,4 @@
-import { buildPdf } from '../../documents/simple-pdf'
+import { renderPdf } from '../../documents/pdf'
 import type { S4Client } from '../../s4/client'
 import { ATTACHMENT_API, literal } from '../../s4/apis'
 import { writeBackSettings } from '../settings'
@@ -47,9 +47,15 @@ async function deliver(op: Operation<AttachmentPayload>, s4: S4Client): Promise<
     return `link to the CRM record attached to ${where}`
   }
   const fileName = `${op.payload.description} ${marker}.pdf`
+  const receipt = await renderPdf({
+    title: op.payload.description,
+    // The receipt is made when it is delivered; the change's own date is in its title.
+    date: new Date(),
+    blocks: [...op.payload.lines, url, marker].map(text => ({ kind: 'paragraph', text })),
+  })
   await s4.write('post', `${ATTACHMENT_API}/AttachmentContentSet`, {
     headers: { 'Content-Type': 'application/pdf', Slug: encodeURIComponent(fileName), BusinessObjectTypeName: objectType, LinkedSAPObjectKey: objectKey },
-    body: buildPdf(op.payload.description, [...op.payload.lines, url, marker]),
+    body: receipt,
   })
   return `PDF receipt attached to ${where}`
 }
