@@ -2,7 +2,7 @@
  * Standalone S/4HANA simulator.
  *
  *   npm run s4:sim -- [--port 4005] [--host 127.0.0.1] [--volume small|bench|'{"customers":100,…}']
- *                     [--seed 4711] [--reference-date 2025-06-01] [--page-size 1000]
+ *                     [--seed 4711] [--reference-date 2025-06-01] [--posting-history] [--page-size 1000]
  *                     [--latency-ms 0] [--error-rate 0] [--drop-rate 0] [--lost-response-rate 0] [--attachments-on-billing-documents] [--no-csrf]
  *                     [--events-redis redis://127.0.0.1:6379] [--events-prefix p/] [--events-drop-rate 0]
  *
@@ -28,7 +28,7 @@ function parseArgs(argv: string[]): Record<string, string | true> {
 async function main() {
   const args = parseArgs(process.argv.slice(2))
   if (args.help) {
-    console.log('usage: npm run s4:sim -- [--port 4005] [--volume small|bench|<json>] [--seed n] [--reference-date d] [--page-size n] [--latency-ms n] [--error-rate x] [--drop-rate x] [--lost-response-rate x] [--attachments-on-billing-documents] [--no-csrf] [--events-redis url] [--events-prefix p] [--events-drop-rate x]')
+    console.log('usage: npm run s4:sim -- [--port 4005] [--volume small|bench|<json>] [--seed n] [--reference-date d] [--posting-history] [--page-size n] [--latency-ms n] [--error-rate x] [--drop-rate x] [--lost-response-rate x] [--attachments-on-billing-documents] [--no-csrf] [--events-redis url] [--events-prefix p] [--events-drop-rate x]')
     return
   }
   const num = (k: string) => (typeof args[k] === 'string' ? Number(args[k]) : undefined)
@@ -39,6 +39,7 @@ async function main() {
     volume,
     seed: num('seed'),
     referenceDate: typeof args['reference-date'] === 'string' ? args['reference-date'] : undefined,
+    postingHistory: args['posting-history'] === true,
     pageSize: num('page-size'),
     csrf: !args['no-csrf'],
     attachmentObjectTypes: args['attachments-on-billing-documents'] ? ['BUS2032', 'VBRK'] : undefined,

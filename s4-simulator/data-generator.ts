@@ -5,8 +5,9 @@
  * default e-mail at example.com/example.org, language EN/DE/ZH, company code 1710, dunning record,
  * 1–2 sales areas), sales orders 1… with items, billing documents 90000001… (F2 invoices referencing
  * sales order items, partners AG/RE/RG, 19% tax, a few S1 cancellations) and one FI customer item per
- * billing document (≈30% cleared, ≈20% overdue). Rows are plain objects keyed by CSN element names;
- * elements the model does not have are dropped when the store loads them.
+ * billing document (≈30% cleared, ≈20% overdue). Option postingHistory: instead of that clearing, a year of
+ * incoming payments (clearing, several invoices at once, partial), G2 credit memos and payment habits. Rows are
+ * plain objects keyed by CSN element names; elements the model does not have are dropped when the store loads them.
  */
 import type { Row } from './odata-query'
 import { isoFromMs } from './edm-values'
@@ -22,6 +23,12 @@ export interface GeneratorOptions {
   seed?: number
   /** "today" of the generated world (default: today 00:00 UTC); all stamps lie before it */
   referenceDate?: Date | string | number
+  /**
+   * A year of FI postings on the same documents: incoming payments (DZ) that clear the invoices they pay (several
+   * at once, net of credit memos), partial payments, G2 credit memos, payers on time, late or slow. Without it, a
+   * cleared invoice's clearing document is a number that was never posted (and the data is what it always was).
+   */
+  postingHistory?: boolean
 }
 
 export type Dataset = Record<string, Row[]>
@@ -108,6 +115,93 @@ export interface CustomerMeta {
 export interface CustomerBundle { meta: CustomerMeta; rows: Dataset }
 export interface SalesOrderBundle { header: Row; items: Row[]; texts: Row[]; prices: number[] }
 export interface BillingBundle { header: Row; items: Row[]; partners: Row[]; fi: Row }
+
+// ------------------------------------------------------------------------------------------ FI customer items
+
+interface Clearing { date: number; document: string }
+interface Dunning { DunningLevel: string; LastDunningDate: number | null }
+
+const NOT_DUNNED: Dunning = { DunningLevel: '0', LastDunningDate: null }
+
+/** An open item's dunning on the reference day: level 1 from 15 days overdue, 2 from 31, 3 from 61, a notice every 16 days from day 14. */
+function dunningOf(due: number, referenceMs: number): Dunning {
+  const overdueDays = Math.floor((referenceMs - due) / DAY)
+  const level = overdueDays <= 14 ? 0 : overdueDays <= 30 ? 1 : overdueDays <= 60 ? 2 : 3
+  return level ? { DunningLevel: String(level), LastDunningDate: due + (14 + 16 * (level - 1)) * DAY } : NOT_DUNNED
+}
+
+const clearingFields = (clearing?: Clearing) => ({
+  IsCleared: !!clearing,
+  ClearingDate: clearing ? clearing.date : null,
+  ClearingAccountingDocument: clearing ? clearing.document : '',
+  ClearingDocFiscalYear: clearing ? fiscalYear(clearing.date) : '',
+})
+
+/** What sets one customer item (account type D) apart from the others. */
+interface CustomerItemSpec {
+  accountingDocument: string
+  postingDate: number
+  customer: string
+  /** RV: posted by billing, DZ: incoming payment */
+  documentType: 'RV' | 'DZ'
+  /** 01 invoice, 11 credit memo, 15 incoming payment */
+  postingKey: '01' | '11' | '15'
+  /** in cents of the transaction currency: debit positive, credit negative */
+  amountCents: number
+  currency: string
+  netDueDate: number
+  billingDocument?: string
+  salesDocument?: string
+  paymentTerms?: string
+  documentReference?: string
+  assignment?: string
+  /** the invoice's accounting document an item with invoice reference belongs to (SAP's REBZG) */
+  invoiceReference?: string
+  clearing?: Clearing
+  dunning?: Dunning
+}
+
+/** The only line of a one-line customer document of company code 1710 (A_OperationalAcctgDocItemCube). */
+function customerItem(spec: CustomerItemSpec): Row {
+  const { postingDate: date, amountCents, clearing } = spec
+  const rate = RATES[spec.currency] ?? 1
+  const dunning = spec.dunning ?? NOT_DUNNED
+  return {
+    CompanyCode: COMPANY_CODE,
+    FiscalYear: fiscalYear(date),
+    AccountingDocument: spec.accountingDocument,
+    AccountingDocumentItem: '1',
+    FinancialAccountType: 'D',
+    Customer: spec.customer,
+    BillingDocument: spec.billingDocument ?? '',
+    SalesDocument: spec.salesDocument ?? '',
+    AccountingDocumentType: spec.documentType,
+    PostingKey: spec.postingKey,
+    PostingDate: date,
+    DocumentDate: date,
+    DueCalculationBaseDate: date,
+    NetDueDate: spec.netDueDate,
+    FiscalPeriod: fiscalPeriod(date),
+    ...clearingFields(clearing),
+    AmountInTransactionCurrency: cents(amountCents),
+    TransactionCurrency: spec.currency,
+    AmountInCompanyCodeCurrency: (Math.sign(amountCents) * Math.round(Math.abs(amountCents) * rate)) / 100,
+    CompanyCodeCurrency: COMPANY_CURRENCY,
+    DebitCreditCode: amountCents < 0 ? 'H' : 'S',
+    DunningLevel: dunning.DunningLevel,
+    DunningBlockingReason: '',
+    DunningArea: '',
+    LastDunningDate: dunning.LastDunningDate,
+    PaymentTerms: spec.paymentTerms ?? '',
+    DocumentReferenceID: spec.documentReference ?? '',
+    AssignmentReference: spec.assignment ?? '',
+    InvoiceReference: spec.invoiceReference ?? '',
+    IsReversal: false,
+    IsReversed: false,
+    AccountingDocumentCreationDate: date,
+    LastChangeDate: clearing ? clearing.date : date,
+  }
+}
 
 // ------------------------------------------------------------------------------------------ builders
 
@@ -383,78 +477,54 @@ export function buildInvoice(
     { BillingDocument: billingNo, PartnerFunction: 'RG', Customer: payer, ContactPerson: '' },
   ]
   const due = date + days * DAY
-  const overdueDays = Math.floor((referenceMs - due) / DAY)
-  const dunningLevel = status.cleared || overdueDays <= 14 ? '0' : overdueDays <= 30 ? '1' : overdueDays <= 60 ? '2' : '3'
-  const rate = RATES[currency] ?? 1
-  const fi: Row = {
-    CompanyCode: COMPANY_CODE,
-    FiscalYear: fy,
-    AccountingDocument: acctNo,
-    AccountingDocumentItem: '1',
-    FinancialAccountType: 'D',
-    Customer: payer,
-    BillingDocument: billingNo,
-    SalesDocument: so.SalesOrder,
-    AccountingDocumentType: 'RV',
-    PostingKey: '01',
-    PostingDate: date,
-    DocumentDate: date,
-    DueCalculationBaseDate: date,
-    NetDueDate: due,
-    FiscalPeriod: fiscalPeriod(date),
-    IsCleared: status.cleared,
-    ClearingDate: status.cleared ? status.clearingMs! : null,
-    ClearingAccountingDocument: status.cleared ? status.clearingDoc! : '',
-    ClearingDocFiscalYear: status.cleared ? fiscalYear(status.clearingMs!) : '',
-    AmountInTransactionCurrency: cents(gross),
-    TransactionCurrency: currency,
-    AmountInCompanyCodeCurrency: Math.round(gross * rate) / 100,
-    CompanyCodeCurrency: COMPANY_CURRENCY,
-    DebitCreditCode: 'S',
-    DunningLevel: dunningLevel,
-    DunningBlockingReason: '',
-    DunningArea: '',
-    LastDunningDate: dunningLevel === '0' ? null : due + (14 + 16 * (+dunningLevel - 1)) * DAY,
-    PaymentTerms: terms,
-    DocumentReferenceID: billingNo,
-    AssignmentReference: billingNo,
-    InvoiceReference: '',
-    IsReversal: false,
-    IsReversed: false,
-    AccountingDocumentCreationDate: date,
-    LastChangeDate: status.cleared ? status.clearingMs! : date,
-  }
+  const fi = customerItem({
+    accountingDocument: acctNo, postingDate: date, customer: payer, documentType: 'RV', postingKey: '01', amountCents: gross,
+    currency, netDueDate: due, billingDocument: billingNo, salesDocument: so.SalesOrder as string, paymentTerms: terms,
+    documentReference: billingNo, assignment: billingNo,
+    clearing: status.cleared ? { date: status.clearingMs!, document: status.clearingDoc! } : undefined,
+    dunning: status.cleared ? NOT_DUNNED : dunningOf(due, referenceMs),
+  })
   return { header, items, partners, fi }
+}
+
+/** The header of a billing document that follows `orig` (a cancellation, a credit memo), created at `created`. */
+function followOnHeader(orig: Row, billingNo: string, acctNo: string, created: Stamp, differences: Row): Row {
+  const date = midnight(created.ms)
+  return {
+    ...orig,
+    BillingDocument: billingNo,
+    BillingDocumentDate: date,
+    CreationDate: date,
+    CreationTime: secondsOfDay(created.ms),
+    LastChangeDate: date,
+    LastChangeDateTime: stampIso(created),
+    BillingDocumentIsCancelled: false,
+    FiscalYear: fiscalYear(date),
+    AccountingDocument: acctNo,
+    DocumentReferenceID: billingNo,
+    ...differences,
+  }
+}
+
+const renumbered = (rows: Row[], billingNo: string) => rows.map((r) => ({ ...r, BillingDocument: billingNo }))
+
+/** Clears the items together: one clearing document and date; a cleared item is no longer dunned. */
+function clearTogether(items: Row[], clearing: Clearing) {
+  for (const fi of items) Object.assign(fi, clearingFields(clearing), NOT_DUNNED, { LastChangeDate: clearing.date })
 }
 
 /** S1 cancellation of an invoice; marks the original cancelled and clears its FI item. */
 export function buildCancellation(orig: BillingBundle, billingNo: string, acctNo: string, created: Stamp): BillingBundle {
   const date = midnight(created.ms)
-  const iso = stampIso(created)
-  const fy = fiscalYear(date)
-  const header: Row = {
-    ...orig.header,
-    BillingDocument: billingNo,
-    BillingDocumentType: 'S1',
-    SDDocumentCategory: 'N',
-    BillingDocumentCategory: 'L',
-    BillingDocumentDate: date,
-    CreationDate: date,
-    CreationTime: secondsOfDay(created.ms),
-    LastChangeDate: date,
-    LastChangeDateTime: iso,
-    BillingDocumentIsCancelled: false,
-    CancelledBillingDocument: orig.header.BillingDocument,
-    FiscalYear: fy,
-    AccountingDocument: acctNo,
-    DocumentReferenceID: billingNo,
-  }
-  const items = orig.items.map((it) => ({ ...it, BillingDocument: billingNo }))
-  const partners = orig.partners.map((p) => ({ ...p, BillingDocument: billingNo }))
+  const header = followOnHeader(orig.header, billingNo, acctNo, created, {
+    BillingDocumentType: 'S1', SDDocumentCategory: 'N', BillingDocumentCategory: 'L', CancelledBillingDocument: orig.header.BillingDocument,
+  })
   const amount = orig.fi.AmountInTransactionCurrency as number
+  const clearing = { date, document: acctNo }
+  // the reversal mirrors the original item
   const fi: Row = {
     ...orig.fi,
-    FiscalYear: fy,
+    FiscalYear: fiscalYear(date),
     AccountingDocument: acctNo,
     BillingDocument: billingNo,
     PostingKey: '11',
@@ -463,15 +533,11 @@ export function buildCancellation(orig: BillingBundle, billingNo: string, acctNo
     DueCalculationBaseDate: date,
     NetDueDate: date,
     FiscalPeriod: fiscalPeriod(date),
-    IsCleared: true,
-    ClearingDate: date,
-    ClearingAccountingDocument: acctNo,
-    ClearingDocFiscalYear: fy,
+    ...clearingFields(clearing),
     AmountInTransactionCurrency: -amount,
     AmountInCompanyCodeCurrency: -(orig.fi.AmountInCompanyCodeCurrency as number),
     DebitCreditCode: 'H',
-    DunningLevel: '0',
-    LastDunningDate: null,
+    ...NOT_DUNNED,
     DocumentReferenceID: billingNo,
     AssignmentReference: orig.header.BillingDocument,
     InvoiceReference: orig.fi.AccountingDocument,
@@ -480,13 +546,196 @@ export function buildCancellation(orig: BillingBundle, billingNo: string, acctNo
     LastChangeDate: date,
   }
   // the original: cancelled, its receivable cleared by the cancellation
-  Object.assign(orig.header, { BillingDocumentIsCancelled: true, LastChangeDate: date, LastChangeDateTime: iso })
-  Object.assign(orig.fi, {
-    IsCleared: true, ClearingDate: date, ClearingAccountingDocument: acctNo, ClearingDocFiscalYear: fy,
-    IsReversed: true, DunningLevel: '0', LastDunningDate: null, LastChangeDate: date,
-  })
-  return { header, items, partners, fi }
+  Object.assign(orig.header, { BillingDocumentIsCancelled: true, LastChangeDate: date, LastChangeDateTime: header.LastChangeDateTime })
+  clearTogether([orig.fi], clearing)
+  orig.fi.IsReversed = true
+  return { header, items: renumbered(orig.items, billingNo), partners: renumbered(orig.partners, billingNo), fi }
 }
+
+/**
+ * G2 credit memo with reference to an invoice: a price reduction by `share` on one of its items. The item refers to
+ * the invoice's (SD document category M); the receivable item refers to the invoice's accounting document and so,
+ * as in SAP, is due with the invoice.
+ */
+function buildCreditMemo(
+  invoice: BillingBundle, creditedItem: Row, share: number, billingNo: string, acctNo: string, created: Stamp,
+): BillingBundle {
+  const net = Math.round(Math.round((creditedItem.NetAmount as number) * 100) * share)
+  const tax = Math.round(net * TAX_RATE)
+  // SAP keeps a credit memo's SD amounts positive; its category says they are credits
+  const header = followOnHeader(invoice.header, billingNo, acctNo, created, {
+    BillingDocumentType: 'G2', SDDocumentCategory: 'O', BillingDocumentCategory: 'A', CancelledBillingDocument: '',
+    TotalNetAmount: cents(net), TaxAmount: cents(tax), TotalGrossAmount: cents(net + tax),
+  })
+  const item: Row = {
+    ...creditedItem,
+    BillingDocument: billingNo,
+    BillingDocumentItem: '10',
+    NetAmount: cents(net),
+    GrossAmount: cents(net + tax),
+    TaxAmount: cents(tax),
+    ReferenceSDDocument: invoice.header.BillingDocument,
+    ReferenceSDDocumentItem: creditedItem.BillingDocumentItem,
+    ReferenceSDDocumentCategory: 'M',
+  }
+  const fi = customerItem({
+    accountingDocument: acctNo, postingDate: header.BillingDocumentDate as number, customer: invoice.fi.Customer as string,
+    documentType: 'RV', postingKey: '11', amountCents: -(net + tax), currency: header.TransactionCurrency as string,
+    netDueDate: invoice.fi.NetDueDate as number, billingDocument: billingNo, salesDocument: invoice.fi.SalesDocument as string,
+    paymentTerms: invoice.fi.PaymentTerms as string, documentReference: billingNo, assignment: billingNo,
+    invoiceReference: invoice.fi.AccountingDocument as string,
+  })
+  return { header, items: [item], partners: renumbered(invoice.partners, billingNo), fi }
+}
+
+// ------------------------------------------------------------------------------------------ a year of postings
+
+/** How a payer pays: days after the net due date, its payment run's cadence, how often in parts and how often not at all. */
+interface PaymentHabit { daysAfterDue: [number, number]; runEveryDays: number[]; partialShare: number; unpaidShare: number }
+const ON_TIME: PaymentHabit = { daysAfterDue: [-12, -3], runEveryDays: [7], partialShare: 0.02, unpaidShare: 0.01 }
+const LATE: PaymentHabit = { daysAfterDue: [0, 25], runEveryDays: [7, 14], partialShare: 0.08, unpaidShare: 0.03 }
+const SLOW: PaymentHabit = { daysAfterDue: [20, 75], runEveryDays: [14, 28], partialShare: 0.3, unpaidShare: 0.08 }
+
+/** A payer's habit and payment run: every `runEveryDays` days, on the days since 1970 ≡ `runPhase` (a weekday). */
+interface Payer { habit: PaymentHabit; runEveryDays: number; runPhase: number }
+
+function newPayer(rng: Rng): Payer {
+  const r = rng.next()
+  const habit = r < 0.6 ? ON_TIME : r < 0.85 ? LATE : SLOW
+  const runEveryDays = rng.pick(habit.runEveryDays)
+  // 1970-01-01 was a Thursday: day n is a Monday…Friday for n % 7 = 4, 5, 6, 0, 1
+  const weekday = rng.int(0, 4)
+  return { habit, runEveryDays, runPhase: ((weekday + 4) % 7) + 7 * rng.int(0, runEveryDays / 7 - 1) }
+}
+
+/** The payer's first payment run on or after `day` (midnight). */
+function paymentRun(payer: Payer, day: number): number {
+  const n = day / DAY
+  return (n + (((payer.runPhase - n) % payer.runEveryDays) + payer.runEveryDays) % payer.runEveryDays) * DAY
+}
+
+const CREDIT_MEMO_SHARE = 0.05
+/** Incoming payments have their own number range (DZ, 14…), apart from the billing documents' (94…). */
+const FIRST_PAYMENT_DOCUMENT = 1400000001
+
+interface PlannedCreditMemo { invoice: BillingBundle; creditedItem: Row; share: number; created: Stamp; bundle?: BillingBundle }
+
+/** A partial payment: its item refers to the invoice and stays open until the invoice is cleared. */
+interface PartialPayment { kind: 'partial'; date: number; cents: number; invoice: Row; item?: Row }
+/** A payment of everything open of the invoices of one payer and currency on one payment run, which it clears. */
+interface ClearingPayment {
+  kind: 'clearing'; date: number; customer: string; currency: string
+  invoices: Row[]; creditMemos: PlannedCreditMemo[]; partials: PartialPayment[]
+}
+
+const amountCents = (fi: Row) => Math.round((fi.AmountInTransactionCurrency as number) * 100)
+
+/**
+ * A year of postings on the invoices: each payer pays by its habit; an invoice is paid on one of its payment runs,
+ * together with every other invoice due for that run (one payment, one item, for the sum); some invoices are first
+ * paid in part (SAP's partial payment method: the payment's item stays open with an invoice reference), some get a
+ * credit memo (deducted from the payment when it comes before it, else left open), some are never paid. Nothing is
+ * posted on or after the reference day. Replaces the clearing that the invoices were generated with.
+ * Returns the credit memos and the payments' items.
+ */
+function postYearOfPayments(rng: Rng, bundles: BillingBundle[], ref: number, firstNewDocument: number): { creditMemos: BillingBundle[]; paymentItems: Row[] } {
+  const payers = new Map<string, Payer>()
+  const plannedCreditMemos: PlannedCreditMemo[] = []
+  const partials: PartialPayment[] = []
+  const clearingRuns = new Map<string, ClearingPayment>()
+  for (const invoice of bundles) {
+    if (invoice.header.BillingDocumentType !== 'F2' || invoice.header.BillingDocumentIsCancelled) continue
+    const fi = invoice.fi
+    const posted = fi.PostingDate as number
+    const customer = fi.Customer as string
+    const currency = fi.TransactionCurrency as string
+    // open until a payment below clears it
+    Object.assign(fi, clearingFields(), dunningOf(fi.NetDueDate as number, ref), { LastChangeDate: posted })
+    let payer = payers.get(customer)
+    if (!payer) payers.set(customer, payer = newPayer(rng))
+
+    let creditMemo: PlannedCreditMemo | undefined
+    if (rng.chance(CREDIT_MEMO_SHARE)) {
+      const date = posted + rng.int(3, 40) * DAY
+      const created = { ms: date + rng.int(6 * 3600, 20 * 3600) * 1000, ticks: rng.int(0, 9999) }
+      const creditedItem = rng.pick(invoice.items)
+      const share = rng.int(5, 30) / 100
+      if (date < ref) plannedCreditMemos.push(creditMemo = { invoice, creditedItem, share, created })
+    }
+    if (rng.chance(payer.habit.unpaidShare)) continue
+
+    const [earliest, latest] = payer.habit.daysAfterDue
+    let run = paymentRun(payer, Math.max(posted + 2 * DAY, (fi.NetDueDate as number) + rng.int(earliest, latest) * DAY))
+    // partial payments only on invoices without a credit memo, so that what is left to pay stays positive
+    const partCount = !creditMemo && rng.chance(payer.habit.partialShare) ? rng.int(1, 2) : 0
+    const invoicePartials: PartialPayment[] = []
+    let openCents = amountCents(fi)
+    for (let i = 0; i < partCount && run < ref; i++) {
+      const paid = Math.round((openCents * rng.int(20, 60)) / 100)
+      invoicePartials.push({ kind: 'partial', date: run, cents: paid, invoice: fi })
+      openCents -= paid
+      run = paymentRun(payer, run + rng.int(14, 45) * DAY)
+    }
+    partials.push(...invoicePartials)
+    if (run >= ref) continue
+    const key = `${customer}|${currency}|${run}`
+    let clearing = clearingRuns.get(key)
+    if (!clearing) clearingRuns.set(key, clearing = { kind: 'clearing', date: run, customer, currency, invoices: [], creditMemos: [], partials: [] })
+    clearing.invoices.push(fi)
+    clearing.partials.push(...invoicePartials)
+    // a credit memo posted before the payment run is deducted from the payment
+    if (creditMemo && creditMemo.created.ms < run) clearing.creditMemos.push(creditMemo)
+  }
+
+  // numbered in the order of their dates, as S/4HANA's number ranges count
+  plannedCreditMemos.sort((a, b) => a.created.ms - b.created.ms)
+  const creditMemos = plannedCreditMemos.map((planned, i) => planned.bundle = buildCreditMemo(
+    planned.invoice, planned.creditedItem, planned.share, String(90000001 + firstNewDocument + i), String(9400000001 + firstNewDocument + i), planned.created,
+  ))
+  const payments = [...partials, ...clearingRuns.values()].sort((a, b) => a.date - b.date)
+  const paymentItems = payments.map((payment, i) => {
+    const document = String(FIRST_PAYMENT_DOCUMENT + i)
+    if (payment.kind === 'partial') {
+      const { invoice } = payment
+      return payment.item = paymentItem(document, payment.date, -payment.cents, invoice.Customer as string, invoice.TransactionCurrency as string, invoice)
+    }
+    // a partial payment comes at least 14 days before the payment that clears it, so its item exists by now
+    const cleared = [...payment.invoices, ...payment.creditMemos.map((c) => c.bundle!.fi), ...payment.partials.map((p) => p.item!)]
+    const item = paymentItem(document, payment.date, -cleared.reduce((sum, fi) => sum + amountCents(fi), 0), payment.customer, payment.currency)
+    clearTogether([...cleared, item], { date: payment.date, document })
+    return item
+  })
+  return { creditMemos, paymentItems }
+}
+
+/**
+ * The customer item of an incoming payment (posting key 15). A partial payment refers to its invoice (document and
+ * billing document, so that the invoice's open amount nets) and, as in SAP, is due with it.
+ */
+function paymentItem(document: string, date: number, amount: number, customer: string, currency: string, invoice?: Row): Row {
+  return customerItem({
+    accountingDocument: document, postingDate: date, customer, documentType: 'DZ', postingKey: '15',
+    amountCents: amount, currency, netDueDate: invoice ? (invoice.NetDueDate as number) : date,
+    billingDocument: invoice?.BillingDocument as string | undefined, paymentTerms: invoice?.PaymentTerms as string | undefined,
+    invoiceReference: invoice?.AccountingDocument as string | undefined,
+  })
+}
+
+/**
+ * SAP's invoice reference is the invoice's document, fiscal year and item: every item gets the year and item too
+ * (empty without a reference), as the store takes the fields of a set from its first row. Accounting document numbers
+ * are unique across fiscal years here.
+ */
+function addInvoiceReferenceYearAndItem(fiItems: Row[]) {
+  const byDocument = new Map(fiItems.map((fi) => [fi.AccountingDocument, fi]))
+  for (const fi of fiItems) {
+    const invoice = fi.InvoiceReference ? byDocument.get(fi.InvoiceReference) : undefined
+    fi.InvoiceReferenceFiscalYear = invoice ? invoice.FiscalYear : ''
+    fi.InvoiceItemReference = invoice ? invoice.AccountingDocumentItem : ''
+  }
+}
+
+const compareText = (a: unknown, b: unknown) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)
 
 // ------------------------------------------------------------------------------------------ the world
 
@@ -525,7 +774,8 @@ function laterStamp(rng: Rng, s: Stamp, ref: number): Stamp {
 /** Generates the whole data set: entity set name → rows in key order. */
 export function generate(opts: GeneratorOptions = {}): Dataset {
   const vol = resolveVolume(opts.volume)
-  const rng = new Rng(opts.seed ?? 4711)
+  const seed = opts.seed ?? 4711
+  const rng = new Rng(seed)
   const ref = referenceMs(opts.referenceDate)
   const out: Dataset = {}
   const add = (set: string, rows: Row[]) => { const t = out[set] ?? (out[set] = []); for (const r of rows) t.push(r) }
@@ -592,6 +842,9 @@ export function generate(opts: GeneratorOptions = {}): Dataset {
     billedOrders.add(so.header)
     bundles.push(b)
   }
+  // on a sequence of its own, so that the documents stay those generated without it
+  const history = opts.postingHistory ? postYearOfPayments(new Rng(seed ^ 0x2545f491), bundles, ref, vol.billingDocuments) : undefined
+  if (history) bundles.push(...history.creditMemos)
   for (const so of orders) {
     if (billedOrders.has(so.header)) {
       Object.assign(so.header, { OverallSDProcessStatus: 'C', OverallTotalDeliveryStatus: 'C', OverallOrdReltdBillgStatus: 'C' })
@@ -606,6 +859,13 @@ export function generate(opts: GeneratorOptions = {}): Dataset {
     add('A_BillingDocumentItem', b.items)
     add('A_BillingDocumentPartner', b.partners)
     add('A_OperationalAcctgDocItemCube', [b.fi])
+  }
+  if (history) {
+    const fiItems = out.A_OperationalAcctgDocItemCube
+    add('A_OperationalAcctgDocItemCube', history.paymentItems)
+    addInvoiceReferenceYearAndItem(fiItems)
+    // key order (one company code, one item per document), which the payments' number range breaks
+    fiItems.sort((a, b) => compareText(a.FiscalYear, b.FiscalYear) || compareText(a.AccountingDocument, b.AccountingDocument))
   }
   return out
 }

@@ -697,7 +697,10 @@ export class Simulator {
         case 'GET requests': return ok(this.requests)
         case 'DELETE requests': case 'POST requests/reset': this.resetRequests(); return ok({ ok: true })
         case 'POST reset': {
-          this.regenerate({ volume: body.volume as GeneratorOptions['volume'], seed: body.seed as number | undefined, referenceDate: body.referenceDate as string | undefined })
+          this.regenerate({
+            volume: body.volume as GeneratorOptions['volume'], seed: body.seed as number | undefined, referenceDate: body.referenceDate as string | undefined,
+            postingHistory: body.postingHistory as boolean | undefined,
+          })
           return ok({ counts: this.stats() })
         }
         default: return this.send(res, 404, JSON.stringify({ error: `unknown admin endpoint ${method} /__sim/${action}` }))
