@@ -5,6 +5,7 @@ export {
   disputeResolvedMail,
   surveyInvitationMail,
   reminderMail,
+  statementMail,
   type ReminderMailInput,
   type ReminderMailInvoice,
   type InvoiceMailInput,

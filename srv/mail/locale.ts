@@ -24,12 +24,15 @@ export interface LocaleFormat {
   money(amount: Amount, currency: string): string
   quantity(value: Amount): string
   date(value: CalendarDate): string
+  /** The month of a day, as a statement's period is named: "November 2026", "November 2026", "2026年11月". */
+  month(value: CalendarDate): string
 }
 
 export function localeFormat(language: MailLanguage): LocaleFormat {
   const locale = LOCALES[language]
   // Calendar dates have no time zone: read and write them in UTC, so that no server time zone shifts the day.
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' })
+  const months = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' })
   const quantities = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 })
   return {
     locale,
@@ -37,6 +40,7 @@ export function localeFormat(language: MailLanguage): LocaleFormat {
     money: (amount, currency) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(toNumber(amount)),
     quantity: value => quantities.format(toNumber(value)),
     date: value => dates.format(toDate(value)),
+    month: value => months.format(toDate(value)),
   }
 }
 

@@ -63,6 +63,20 @@ interface Texts {
     actionNote: string
     paidNote: string
   }
+  statement: {
+    subject(month: string): string
+    /** A statement unanswered after some days: the same mail once more, with this subject and opening. */
+    reminderSubject(month: string): string
+    intro(month: string): string
+    reminderIntro(month: string): string
+    period: string
+    currency: string
+    openingBalance: string
+    closingBalance: string
+    attached: string
+    action: string
+    actionNote: string
+  }
 }
 
 const TEXTS: Record<MailLanguage, Texts> = {
@@ -132,6 +146,19 @@ const TEXTS: Record<MailLanguage, Texts> = {
       actionNote: 'Each link is valid for its invoice only, without logging in; please do not forward this e-mail.',
       paidNote: 'If you have paid in the meantime, thank you, and please disregard this reminder.',
     },
+    statement: {
+      subject: month => `Statement of account for ${month}`,
+      reminderSubject: month => `Reminder: please confirm your balance for ${month}`,
+      intro: month => `please find attached your statement of account for ${month}. We kindly ask you to check it against your books and confirm the closing balance.`,
+      reminderIntro: month => `we have not yet received your answer to our statement of account for ${month}. We would be grateful if you could confirm the closing balance, or tell us what differs.`,
+      period: 'Period',
+      currency: 'Currency',
+      openingBalance: 'Opening balance',
+      closingBalance: 'Closing balance',
+      attached: 'The statement with every item of the period and the items still open is attached as a PDF.',
+      action: 'Confirm the balance or tell us what differs',
+      actionNote: 'The link is valid for this statement only, without logging in; please do not forward this e-mail.',
+    },
   },
   DE: {
     colon: ': ',
@@ -200,6 +227,19 @@ const TEXTS: Record<MailLanguage, Texts> = {
       actionNote: 'Jeder Link gilt ohne Anmeldung nur für seine Rechnung; bitte leiten Sie diese E-Mail nicht weiter.',
       paidNote: 'Sollten Sie inzwischen gezahlt haben, danken wir Ihnen und bitten Sie, diese Erinnerung als gegenstandslos zu betrachten.',
     },
+    statement: {
+      subject: month => `Kontoauszug für ${month}`,
+      reminderSubject: month => `Erinnerung: Bitte bestätigen Sie Ihren Saldo für ${month}`,
+      intro: month => `anbei erhalten Sie Ihren Kontoauszug für ${month}. Bitte gleichen Sie ihn mit Ihrer Buchhaltung ab und bestätigen Sie den Endsaldo.`,
+      reminderIntro: month => `zu unserem Kontoauszug für ${month} liegt uns noch keine Antwort vor. Bitte bestätigen Sie den Endsaldo oder teilen Sie uns mit, was abweicht.`,
+      period: 'Zeitraum',
+      currency: 'Währung',
+      openingBalance: 'Anfangssaldo',
+      closingBalance: 'Endsaldo',
+      attached: 'Der Kontoauszug mit allen Posten des Zeitraums und den noch offenen Posten liegt als PDF bei.',
+      action: 'Saldo bestätigen oder Abweichung melden',
+      actionNote: 'Der Link gilt ohne Anmeldung nur für diesen Kontoauszug; bitte leiten Sie diese E-Mail nicht weiter.',
+    },
   },
   ZH: {
     colon: '：',
@@ -261,6 +301,19 @@ const TEXTS: Record<MailLanguage, Texts> = {
       action: number => `发票 ${number}：承诺付款日期、告知已付款或提出咨询`,
       actionNote: '每个链接仅适用于对应的发票，无需登录；请勿转发本邮件。',
       paidNote: '如您已付款，谨致谢意，请忽略此提醒。',
+    },
+    statement: {
+      subject: month => `${month}对账单`,
+      reminderSubject: month => `提醒：请确认${month}的余额`,
+      intro: month => `随函附上贵司${month}的对账单。请与贵司账簿核对，并确认期末余额。`,
+      reminderIntro: month => `我们尚未收到贵司对${month}对账单的回复。请确认期末余额，或告知我们差异之处。`,
+      period: '期间',
+      currency: '币种',
+      openingBalance: '期初余额',
+      closingBalance: '期末余额',
+      attached: '对账单（含本期全部项目及未清项目）以 PDF 附件形式发送。',
+      action: '确认余额或告知差异',
+      actionNote: '此链接无需登录，仅适用于本对账单；请勿转发本邮件。',
     },
   },
 }
@@ -432,6 +485,48 @@ export function reminderMail({ language, customerName, tone, invoices }: Reminde
         ...invoices.map((i): Block => ({ kind: 'action', label: t.action(i.number), href: i.link })),
         paragraph(t.actionNote),
         paragraph(t.paidNote),
+        paragraph(texts.closing),
+      ],
+    }
+  })
+}
+
+export interface StatementMailInput {
+  language: Language
+  customerName: string
+  periodStart: CalendarDate
+  periodEnd: CalendarDate
+  currency: string
+  openingBalance: Amount
+  closingBalance: Amount
+  /** The customer's signed link to confirm the balance. */
+  link: string
+  /** The reminder of an unanswered statement. */
+  reminder?: boolean
+}
+
+/** The monthly statement of account (its PDF attached by the caller), or its reminder. */
+export function statementMail(input: StatementMailInput): RenderedMail {
+  return mail(input.language, (texts, format) => {
+    const t = texts.statement
+    const month = format.month(input.periodStart)
+    return {
+      subject: input.reminder ? t.reminderSubject(month) : t.subject(month),
+      blocks: [
+        greeting(texts, input.customerName),
+        paragraph(input.reminder ? t.reminderIntro(month) : t.intro(month)),
+        {
+          kind: 'facts',
+          rows: [
+            { label: t.period, value: `${format.date(input.periodStart)} – ${format.date(input.periodEnd)}` },
+            { label: t.currency, value: input.currency },
+            { label: t.openingBalance, value: format.money(input.openingBalance, input.currency) },
+            { label: t.closingBalance, value: format.money(input.closingBalance, input.currency), strong: true },
+          ],
+        },
+        paragraph(t.attached),
+        { kind: 'action', label: t.action, href: input.link },
+        paragraph(t.actionNote),
         paragraph(texts.closing),
       ],
     }
