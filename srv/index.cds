@@ -10,5 +10,7 @@ using from './receivables/service';
 using from './receivables/flows';
 using from './collections/service';         // collections: reminder policies and runs, promises, reported payments
 using from './collections/access-control';
+using from './statements/service';          // monthly statements and their balance confirmation
+using from './statements/access-control';
 using from './respond/service';             // customers, by secure link
 using from './s4-events';                   // S/4HANA's business events the sync follows

@@ -625,7 +625,7 @@ async function prepare(): Promise<Fixture> {
     },
     expired: (await issueLink({ purpose: 'invoiceResponse', invoice: other.ID, contactEmail: CONTACT, validDays: -1 })).token,
     revoked: revoked.token,
-    statement: (await issueLink({ purpose: 'statement', contactEmail: CONTACT })).token,
+    statement: (await issueLink({ purpose: 'statement', statement: cds.utils.uuid(), contactEmail: CONTACT })).token,
     expiredSurvey: (await issueLink({ purpose: 'survey', invitation: invitations[0], contactEmail: CONTACT, validDays: -1 })).token,
     committed: await invoiceLink(committed),
     cleared: await invoiceLink(cleared),

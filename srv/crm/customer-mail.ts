@@ -6,6 +6,7 @@ import { recordTimeline } from './timeline'
 import { invoiceSummary } from './invoice-summary'
 import { crmSettings } from './settings'
 import { sendReminderMail } from '../collections/reminder-mails'
+import { sendStatementMail } from '../statements/statement-mail'
 import { retryDelay } from '../retry-delay'
 import { Disputes, InvoiceConversations, SurveyInvitations } from '#cds-models/invoicecrm/crm'
 import { Customers } from '#cds-models/invoicecrm/mirror'
@@ -31,6 +32,10 @@ export default class CustomerMailService extends cds.Service {
     this.on('disputeResolved', req => sendDisputeResolution((req.data as { dispute: string }).dispute))
     this.on('surveyInvitation', req => sendSurveyInvitation((req.data as { invitation: string }).invitation))
     this.on('reminderMail', req => sendReminderMail((req.data as { mail: string }).mail))
+    this.on('statementMail', req => {
+      const { statement, reminder } = req.data as { statement: string; reminder?: boolean }
+      return sendStatementMail(statement, reminder)
+    })
     return super.init()
   }
 }

@@ -46,6 +46,8 @@ export interface IssueLinkInput {
   invoice?: string
   /** SurveyInvitations ID; required for survey. */
   invitation?: string
+  /** Statements ID; required for statement. */
+  statement?: string
   /** Who the link is sent to: the "who" of whatever is answered through it. */
   contactEmail: string
   /** Default cds.requires.links.validDays; zero or less issues an expired link (tests). */
@@ -64,6 +66,7 @@ export interface VerifiedLink {
   purpose: LinkPurpose
   invoiceId?: string
   invitationId?: string
+  statementId?: string
   contactEmail: string
   expiresAt: Date
 }
@@ -71,12 +74,12 @@ export interface VerifiedLink {
 /** A link's row as verification reads it: issueLink sets all of these. */
 type LinkRow = Filled<SecureLink, 'ID' | 'purpose' | 'contactEmail' | 'expiresAt'>
 
-const NEEDS: Partial<Record<LinkPurpose, 'invoice' | 'invitation'>> = { invoiceResponse: 'invoice', survey: 'invitation' }
+const NEEDS: Partial<Record<LinkPurpose, 'invoice' | 'invitation' | 'statement'>> = { invoiceResponse: 'invoice', survey: 'invitation', statement: 'statement' }
 
-export async function issueLink({ purpose, invoice, invitation, contactEmail, validDays = defaultValidDays() }: IssueLinkInput): Promise<IssuedLink> {
+export async function issueLink({ purpose, invoice, invitation, statement, contactEmail, validDays = defaultValidDays() }: IssueLinkInput): Promise<IssuedLink> {
   if (!PURPOSES.includes(purpose)) throw new TypeError(`Unknown link purpose '${purpose}'`)
   const needed = NEEDS[purpose]
-  if (needed && !{ invoice, invitation }[needed]) throw new TypeError(`A ${purpose} link needs the ${needed} it is about`)
+  if (needed && !{ invoice, invitation, statement }[needed]) throw new TypeError(`A ${purpose} link needs the ${needed} it is about`)
   if (!contactEmail) throw new TypeError('A link needs the contact it is sent to')
   if (!Number.isFinite(validDays)) throw new RangeError('validDays must be a number')
 
@@ -91,6 +94,7 @@ export async function issueLink({ purpose, invoice, invitation, contactEmail, va
     purpose,
     invoice_ID: invoice ?? null,
     invitation_ID: invitation ?? null,
+    statement_ID: statement ?? null,
     contactEmail,
     expiresAt: expiresAt.toISOString(),
     createdAt: new Date().toISOString(),
@@ -121,7 +125,7 @@ export async function verifyLink(token: unknown, expected: LinkPurpose | readonl
   // By key and hash: the row of exactly this token, found through the primary key index.
   const row = (await SELECT.one
     .from(SecureLinks)
-    .columns('ID', 'purpose', 'invoice_ID', 'invitation_ID', 'contactEmail', 'expiresAt', 'revokedAt')
+    .columns('ID', 'purpose', 'invoice_ID', 'invitation_ID', 'statement_ID', 'contactEmail', 'expiresAt', 'revokedAt')
     .where({ ID: parts.linkId, tokenHash: hashToken(token as string) })) as LinkRow | null
   if (!row || row.purpose !== signedFor) throw refused('unknown', parts.linkId)
   if (row.revokedAt) throw refused('revoked', row.ID)
@@ -134,6 +138,7 @@ export async function verifyLink(token: unknown, expected: LinkPurpose | readonl
     purpose: row.purpose,
     ...(row.invoice_ID && { invoiceId: row.invoice_ID }),
     ...(row.invitation_ID && { invitationId: row.invitation_ID }),
+    ...(row.statement_ID && { statementId: row.statement_ID }),
     contactEmail: row.contactEmail,
     expiresAt: new Date(row.expiresAt),
   }
@@ -144,14 +149,21 @@ export interface RevokeLinksInput {
   invoice?: string
   /** Every link of this survey invitation. */
   invitation?: string
+  /** Every link of this statement. */
+  statement?: string
   linkId?: string
 }
 
 /** Revokes the matching links that are not revoked yet; returns how many. At least one criterion is required. */
-export async function revokeLinks({ invoice, invitation, linkId }: RevokeLinksInput): Promise<number> {
-  const where = { ...(invoice && { invoice_ID: invoice }), ...(invitation && { invitation_ID: invitation }), ...(linkId && { ID: linkId }) }
+export async function revokeLinks({ invoice, invitation, statement, linkId }: RevokeLinksInput): Promise<number> {
+  const where = {
+    ...(invoice && { invoice_ID: invoice }),
+    ...(invitation && { invitation_ID: invitation }),
+    ...(statement && { statement_ID: statement }),
+    ...(linkId && { ID: linkId }),
+  }
   // Without this guard, a caller's undefined would revoke every link ever sent.
-  if (!Object.keys(where).length) throw new TypeError('revokeLinks needs an invoice, an invitation or a link ID')
+  if (!Object.keys(where).length) throw new TypeError('revokeLinks needs an invoice, an invitation, a statement or a link ID')
   const revoked = (await UPDATE(SecureLinks).where({ ...where, revokedAt: null }).with({ revokedAt: new Date().toISOString() })) as number
   LOG.info('revoked links', { count: revoked, ...(linkId && { linkId }), ...(invoice && { invoice }), ...(invitation && { invitation }) })
   return revoked

@@ -1,0 +1,62 @@
+using { invoicecrm.statements as statements } from '../../db/statements';
+using { invoicecrm.crm as crm } from '../../db/crm';
+
+/**
+ * Monthly statements: AR chooses the statement customers and the statement day, reviews each month's drafts
+ * (exceptions first), approves and sends them, and follows the customers' answers.
+ */
+@path: '/odata/v4/statements'
+service StatementsService {
+
+  /** Who gets monthly statements: AR's choice per customer, over the payment-terms rules. */
+  @odata.draft.enabled
+  entity StatementProfiles as projection on statements.StatementProfiles {
+    *,
+    customer.name as customerName : String(81) @title: '{i18n>CustomerName}' @readonly,
+  };
+
+  @odata.draft.enabled
+  entity StatementRules as projection on statements.StatementRules;
+
+  /** The statement day and the review's settings: one row. */
+  @odata.draft.enabled
+  entity StatementSchedules as projection on statements.StatementSchedules;
+
+  @readonly
+  entity Statements as projection on statements.Statements {
+    *,
+    customer.name as customerName : String(81) @title: '{i18n>CustomerName}',
+    cast(case when isException = true then 2 else 0 end as Integer) as exceptionCriticality : Integer @UI.Hidden,
+  } actions {
+    action approve() returns Statements;
+    action sendToCustomer() returns Statements;
+  };
+
+  @readonly
+  entity StatementLines as projection on statements.StatementLines;
+
+  @readonly
+  entity StatementOpenItems as projection on statements.StatementOpenItems;
+
+  type GenerationResult {
+    customers : Integer;
+    created   : Integer;
+    remade    : Integer;
+    unchanged : Integer;
+    kept      : Integer;
+    removed   : Integer;
+  }
+
+  /** Makes (or brings up to date) the drafts of the month of the given day, for every statement customer. */
+  action generateStatements(period : Date @mandatory) returns GenerationResult;
+  /** Approves every draft of the month that is no exception; the exceptions are approved one by one. */
+  action approveStatements(period : Date @mandatory) returns Integer;
+  /** Sends every approved statement of the month. */
+  action sendStatements(period : Date @mandatory) returns Integer;
+}
+
+// A statement's review, declared: CAP refuses an action from any other status (409) and sets the one it leads to.
+annotate StatementsService.Statements with @flow.status: status actions {
+  approve        @from: #draft    @to: #approved;
+  sendToCustomer @from: #approved @to: #sent;
+};
