@@ -40,6 +40,8 @@ const decodesCleanly = (text: string) => {
 
 /** $apply transformations CAP 10.1.1's parser accepts but its databases do not implement: sent as SQL functions. */
 const UNIMPLEMENTED_TRANSFORMATION = /\b(top|bottom)(count|percent|sum)\s*\(/
+/** A search() step of $apply (not a property whose name ends in search). */
+const SEARCH_TRANSFORMATION = /(^|\/)\s*search\s*\(/
 
 /**
  * An element of the entity set a request path starts with that CAP 10.1.1 answers 500 for when an expression uses
@@ -135,6 +137,8 @@ export function malformedODataRequest(service: Service, req: ODataRequest): Refu
   const unusable = expressions ? unusableElementIn(service, req.path, expressions) : undefined
   if (unusable) return { status: 400, message: unusable.message, args: [unusable.name] }
   if ('$apply' in query && req.method !== 'GET') return { status: 400, message: 'APPLY_ONLY_FOR_READS', args: [req.method] }
+  // Both searches at once: on a draft-enabled entity CAP 10.1.1 builds SQL that names a column of neither (500).
+  if ('$search' in query && typeof query.$apply === 'string' && SEARCH_TRANSFORMATION.test(query.$apply)) return { status: 400, message: 'SEARCH_TWICE' }
   if ('$apply' in query && !batch && readsOneEntity(service, req.path)) return { status: 400, message: 'APPLY_ONLY_FOR_COLLECTIONS' }
   const operation = operationCalled(service, req.path)
   if (operation) {
