@@ -12,6 +12,8 @@ import { pdfText } from './pdf-text'
 import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'
 import { fromMilli, toMilli } from '../srv/statements/amounts'
+import { useClock } from '../srv/collections/clock'
+import { remindUnanswered, scheduledStatementRun } from '../srv/statements/statement-run'
 
 const S = 'invoicecrm.statements'
 const API = '/odata/v4/statements'
@@ -76,6 +78,7 @@ describe('monthly statements', function () {
   })
 
   after(async () => {
+    useClock()
     Object.assign(settings, { url: original.url })
     cds.env.requires.mail = original.mail
     await smtp?.close()
@@ -187,5 +190,39 @@ describe('monthly statements', function () {
     expect(data.kept).to.be.greaterThan(0)
     const after = await SELECT.one.from(`${S}.Statements`).where({ ID: sent.ID })
     expect([after.status, after.contentHash, fromMilli(toMilli(after.closingBalance))]).to.deep.equal(['sent', sent.contentHash, fromMilli(toMilli(sent.closingBalance))])
+  })
+
+  it('an unanswered statement is reminded once after the configured days, and shows as no answer', async () => {
+    const [sent] = (await SELECT.from(`${S}.Statements`).columns('ID', 'mailedAt').where({ status: 'sent' })) as { ID: string; mailedAt: string }[]
+    const mailsBefore = smtp.messages.length
+    useClock(() => new Date(Date.parse(sent.mailedAt) + 6 * 86_400_000))
+    expect(await remindUnanswered(7), 'not yet: 6 days').to.equal(0)
+    useClock(() => new Date(Date.parse(sent.mailedAt) + 8 * 86_400_000))
+    expect(await remindUnanswered(7)).to.equal(1)
+    expect(await remindUnanswered(7), 'once only').to.equal(0)
+    const [reminder] = (await smtp.waitFor(mailsBefore + 1, 30_000)).slice(mailsBefore)
+    expect(reminder.subject).to.match(/^(Reminder|Erinnerung|提醒)/)
+    const row = await eventually('the reminder recorded', async () => {
+      const s = await SELECT.one.from(`${S}.Statements`).columns('status', 'reminderSentAt').where({ ID: sent.ID })
+      return s?.reminderSentAt ? s : undefined
+    })
+    expect(row.status).to.equal('noAnswer')
+  })
+
+  it('the scheduled run makes the drafts from draftLeadDays before the statement day, of a month still running too', async () => {
+    const november = '2026-11-01'
+    // The 5th working day, no lead: October's statement day is Friday 6 November 2026, nothing is due before it.
+    await UPSERT.into(`${S}.StatementSchedules`).entries({ ID: 'default', workingDay: 5, draftLeadDays: 0 })
+    useClock(() => new Date('2026-11-03T05:00:00Z'))
+    expect(await scheduledStatementRun()).to.match(/^no statements due for drafts/)
+    // The 2nd working day, 3 days' lead: November's statement day is Wednesday 2 December, its drafts start on
+    // 29 November; before that day the run keeps October's up to date (made above already: nothing new).
+    await UPSERT.into(`${S}.StatementSchedules`).entries({ ID: 'default', workingDay: 2, draftLeadDays: 3 })
+    useClock(() => new Date('2026-11-27T05:00:00Z'))
+    expect(await scheduledStatementRun()).to.match(/^statements of 2026-10: 0 new, 0 made again/)
+    expect((await statements(november)).length).to.equal(0)
+    useClock(() => new Date('2026-11-29T05:00:00Z'))
+    expect(await scheduledStatementRun()).to.match(/^statements of 2026-11: [1-9]\d* new/)
+    expect((await statements(november)).every(s => s.status === 'draft')).to.equal(true)
   })
 })

@@ -89,9 +89,10 @@ export const entityNames = () => descriptions.map(d => d.name)
 
 /**
  * Scheduled work beside the sync, scheduled, locked and retried as a sync job is (srv/jobs/sync-job.ts runs it
- * instead of a sync): the reminder run. Not a synced entity: "sync all" and the sync's monitor leave it out.
+ * instead of a sync): the reminder run and the statement run. Not synced entities: "sync all" and the sync's
+ * monitor leave them out.
  */
-export const TASK_NAMES = ['ReminderRun'] as const
+export const TASK_NAMES = ['ReminderRun', 'StatementRun'] as const
 
 /** The spelling of a synced entity's or a task's name, for the schedules of cds.requires.jobs. */
 function jobName(name: string): string {

@@ -6,6 +6,7 @@ import type { EntityLocks } from './locks'
 import { isPaused } from './pause-state'
 import { inBackgroundContext } from '../background-context'
 import { scheduledReminderRun } from '../collections/reminder-schedule'
+import { scheduledStatementRun } from '../statements/statement-run'
 
 // What a sync job does, whichever runner runs it: take the entity's lock or skip, sync, report progress,
 // and throw when the sync failed so that the runner retries it by policy.
@@ -36,6 +37,7 @@ export interface SyncJobResult {
 /** What a task job runs instead of a sync (srv/jobs/config.ts TASK_NAMES); it returns what it did, for the job's view. */
 const TASKS: Record<string, () => Promise<string>> = {
   ReminderRun: scheduledReminderRun,
+  StatementRun: scheduledStatementRun,
 }
 
 const NOTHING_YET: RunCounters = { pages: 0, rowsRead: 0, rowsUpserted: 0, rowsDeleted: 0, rowsRejected: 0, errorCount: 0 }

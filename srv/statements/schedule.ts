@@ -25,9 +25,12 @@ export function statementDay(period: Period, workingDay: number): string {
 /** The month before the one of the given day. */
 export const previousMonth = (day: string): Period => monthOf(dayBefore(monthOf(day).start))
 
-/** The period whose drafts are due on the given day: the month before, from draftLeadDays before its statement day. */
+/**
+ * The period whose drafts are due on the given day: the latest month whose drafts start by then, draftLeadDays
+ * before its statement day. A lead that reaches back into the month itself makes drafts of a month still running:
+ * AR sees them early, and each day's run brings them up to the day's postings until they are approved.
+ */
 export function periodDueForDrafts(today: string, schedule: { workingDay: number; draftLeadDays: number }): Period | undefined {
-  const period = previousMonth(today)
-  const draftsFrom = addDays(statementDay(period, schedule.workingDay), -schedule.draftLeadDays)
-  return today >= draftsFrom ? period : undefined
+  const draftsFrom = (period: Period) => addDays(statementDay(period, schedule.workingDay), -schedule.draftLeadDays)
+  return [monthOf(today), previousMonth(today)].find(period => today >= draftsFrom(period))
 }
