@@ -16,6 +16,7 @@ namespace invoicecrm.writeback;
 using { cuid, managed } from '@sap/cds/common';
 using { invoicecrm.mirror as mirror } from './mirror';
 using { invoicecrm.crm as crm } from './crm';
+using { invoicecrm.statements as statements } from './statements';
 
 /** Where in S/4HANA the status lands (cds.requires.writeback.targets). */
 type Target : String(20) @assert.range enum {
@@ -23,6 +24,7 @@ type Target : String(20) @assert.range enum {
   attachment;     // appends a URL or PDF attachment on the sales order or billing document (API_CV_ATTACHMENT_SRV)
   dunningBlock;   // sets A_CustomerDunning.DunningBlock of the customer, set and cleared by an AR manager's action
   customField;    // sets a tenant's YY1_ field on the sales order or business partner
+  statementAttachment; // appends the confirmed statement's PDF on the customer (BUS1006 or KNA1, API_CV_ATTACHMENT_SRV)
 }
 
 /** What happened in the CRM. */
@@ -32,6 +34,7 @@ type Event : String(20) @assert.range enum {
   disputeResolved;
   escalated;
   escalationLifted;
+  statementConfirmed;
 }
 
 type OperationStatus : String(10) @assert.range enum {
@@ -47,6 +50,8 @@ entity WriteBackOperations : cuid, managed {
   event           : Event @mandatory @title: '{i18n>WriteBackEvent}';
   invoice         : Association to mirror.BillingDocuments @title: '{i18n>BillingDocument}';
   dispute         : Association to crm.Disputes @title: '{i18n>Dispute}';
+  /** The statement whose confirmation the operation writes (event statementConfirmed). */
+  statement       : Association to statements.Statements @title: '{i18n>Statement}';
   customer        : Association to mirror.Customers @title: '{i18n>Customer}';
   /** The S/4 object written, e.g. "A_SalesOrderText(SalesOrder='1',Language='EN',LongTextID='0002')". */
   s4Object        : String(255) @title: '{i18n>S4Object}';

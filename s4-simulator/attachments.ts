@@ -1,8 +1,9 @@
 /**
  * API_CV_ATTACHMENT_SRV as S/4HANA's generic object services answer it: URL attachments (CreateUrlAsAttachment),
  * file uploads (media POST on AttachmentContentSet) and the list per business object (GetAllOriginals).
- * An attachment needs an existing business object of a supported type: sales orders (BUS2032) always, billing
- * documents (VBRK) only where the tenant allows it (option `attachmentObjectTypes`).
+ * An attachment needs an existing business object of a supported type: sales orders (BUS2032) and business partners
+ * (BUS1006) by default; billing documents (VBRK) and customer records (KNA1) only where the tenant allows it (option
+ * `attachmentObjectTypes`).
  */
 import type { Row } from './odata-query'
 import type { Store } from './store'
@@ -14,6 +15,8 @@ const SET = 'AttachmentContentSet'
 const OBJECT_TYPES: Record<string, { set: string; keyLength: number }> = {
   BUS2032: { set: 'A_SalesOrder', keyLength: 10 },
   VBRK: { set: 'A_BillingDocument', keyLength: 10 },
+  BUS1006: { set: 'A_BusinessPartner', keyLength: 10 },
+  KNA1: { set: 'A_Customer', keyLength: 10 },
 }
 
 export interface NewAttachment {

@@ -42,7 +42,7 @@ async function main() {
     postingHistory: args['posting-history'] === true,
     pageSize: num('page-size'),
     csrf: !args['no-csrf'],
-    attachmentObjectTypes: args['attachments-on-billing-documents'] ? ['BUS2032', 'VBRK'] : undefined,
+    attachmentObjectTypes: args['attachments-on-billing-documents'] ? ['BUS2032', 'BUS1006', 'VBRK'] : undefined,
     faults: { latencyMs: num('latency-ms'), errorRate: num('error-rate'), dropRate: num('drop-rate'), lostResponseRate: num('lost-response-rate') },
     // Business events of the changes, on the Redis that the app's redis-messaging listens to
     events: typeof args['events-redis'] === 'string'

@@ -50,7 +50,7 @@ export interface SimulatorOptions extends GeneratorOptions {
   host?: string
   /** ring buffer size of sim.requests (default 10000) */
   maxLogEntries?: number
-  /** business object types that take attachments (default BUS2032, the sales order; add VBRK for billing documents) */
+  /** business object types that take attachments (default BUS2032 sales order and BUS1006 business partner; add VBRK, KNA1) */
   attachmentObjectTypes?: string[]
   /** Sends S/4HANA business events for the changes (events.ts); none without. */
   events?: BusinessEventOptions
@@ -134,7 +134,7 @@ export class Simulator {
     this.changes = new ChangeSimulator(this.store, new Rng(seed ^ 0x5bd1e995))
     this.serializer = new Serializer(this.store)
     this.writer = new Writer(this.store)
-    this.attachments = new Attachments(this.store, options.attachmentObjectTypes ?? ['BUS2032'], () => Date.now())
+    this.attachments = new Attachments(this.store, options.attachmentObjectTypes ?? ['BUS2032', 'BUS1006'], () => Date.now())
     this.pageSize = options.pageSize ?? 1000
     this.csrf = options.csrf ?? true
     this.maxLog = options.maxLogEntries ?? 10_000

@@ -1,8 +1,9 @@
 import cds from '@sap/cds'
 import { OperationStatus, WriteBackOperations, type Event, type Target } from '#cds-models/invoicecrm/writeback'
 import { BillingDocumentItems, BillingDocuments } from '#cds-models/invoicecrm/mirror'
-import { targets, type Planned, type WriteBackCause } from './targets'
-import type { PlanContext } from './targets/target'
+import { Statements } from '#cds-models/invoicecrm/statements'
+import { targets, type Planned, type StatementPlanContext } from './targets'
+import type { PlanContext, WriteBackCause } from './targets/target'
 
 // Turns a CRM change into write-back operations, in the transaction of that change: the operations and their
 // queue messages commit with it or not at all. Every enabled target plans its part (srv/writeback/targets); what an
@@ -19,15 +20,31 @@ export async function planWriteBack(event: Event, cause: WriteBackCause): Promis
   const planned: (Planned<unknown> & { target: Target })[] = []
   for (const [target, plugin] of Object.entries(targets) as [Target, (typeof targets)[Target]][])
     for (const operation of await plugin.plan(change)) planned.push({ target, ...operation })
+  return enqueue(planned, { event, invoice_ID: invoice.ID, dispute_ID: cause.dispute ?? null, customer_ID: invoice.payer_ID })
+}
+
+/** The operations of a statement the customer confirmed, in the confirmation's transaction. */
+export async function planStatementWriteBack(statementId: string): Promise<number> {
+  const statement = (await SELECT.one
+    .from(Statements)
+    .columns('ID', 'customer_ID', 'customer.businessPartner as businessPartner', 'periodStart', 'currency', 'companyCode')
+    .where({ ID: statementId })) as StatementPlanContext['statement'] | null
+  if (!statement) return 0
+  const change: StatementPlanContext = { event: 'statementConfirmed', statement }
+  const planned: (Planned<unknown> & { target: Target })[] = []
+  for (const [target, plugin] of Object.entries(targets) as [Target, (typeof targets)[Target]][])
+    for (const operation of (await plugin.planStatement?.(change)) ?? []) planned.push({ target, ...operation })
+  return enqueue(planned, { event: change.event, statement_ID: statement.ID, customer_ID: statement.customer_ID })
+}
+
+/** Writes the planned operations in sequence and queues their delivery, in the caller's transaction. */
+async function enqueue(planned: (Planned<unknown> & { target: Target })[], cause: { event: Event; customer_ID: string | null } & Record<string, string | null>): Promise<number> {
   if (!planned.length) return 0
   const first = await nextSequence(planned)
   const operations = planned.map((p, i) => ({
     ID: cds.utils.uuid(),
+    ...cause,
     target: p.target,
-    event,
-    invoice_ID: invoice.ID,
-    dispute_ID: cause.dispute ?? null,
-    customer_ID: invoice.payer_ID,
     s4Object: p.s4Object,
     s4Document: p.s4Document,
     sequence: first + i,

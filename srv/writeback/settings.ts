@@ -23,6 +23,11 @@ export interface WriteBackSettings {
     }
     dunningBlock: { enabled: boolean; blockReason: string }
     customFields: { enabled: boolean; mappings: CustomFieldMapping[] }
+    statementAttachment: {
+      enabled: boolean
+      /** BUS1006: the customer's business partner; KNA1: the customer record, where the tenant supports it */
+      objectType: 'BUS1006' | 'KNA1'
+    }
   }
   delivery: {
     maxAttempts: number

@@ -1,6 +1,7 @@
 import { renderPdf } from '../../documents/pdf'
 import type { S4Client } from '../../s4/client'
-import { ATTACHMENT_API, literal } from '../../s4/apis'
+import { ATTACHMENT_API } from '../../s4/apis'
+import { attachedAlready, attachPdf, internalKey, params } from './attachment-service'
 import { writeBackSettings } from '../settings'
 import { markerOf, salesOrderDocument, type Operation, type PlanContext, type WriteBackTarget } from './target'
 
@@ -16,25 +17,12 @@ export interface AttachmentPayload {
   lines: string[]
 }
 
-interface Original {
-  FileName?: string
-  DocumentURL?: string
-}
-
-/**
- * Leaves the customer's answer as an attachment on the business object: a URL back to the CRM record, or a PDF
- * receipt. S/4 has no key of ours for attachments, so the operation's marker goes into the file name / URL
- * description, and an attachment carrying it means an earlier attempt got through.
- */
+/** Leaves the customer's answer as an attachment on the business object: a URL back to the CRM record, or a PDF receipt. */
 async function deliver(op: Operation<AttachmentPayload>, s4: S4Client): Promise<string> {
   const { objectType, objectKey, mode, url } = op.payload
   const marker = markerOf(op)
   const where = `${objectType} ${objectKey}`
-  const originals = await s4.read(
-    `${ATTACHMENT_API}/GetAllOriginals?${params({ LinkedSAPObjectKey: objectKey, BusinessObjectTypeName: objectType, SemanticObject: '', SAPObjectType: '', SAPObjectNodeType: '' })}`
-  )
-  const found = ((originals.data as { d?: { results?: Original[] } }).d?.results ?? []).some(a => a.FileName?.includes(marker))
-  if (found) return `attachment already on ${where} (an earlier attempt got through)`
+  if (await attachedAlready(s4, objectType, objectKey, marker)) return `attachment already on ${where} (an earlier attempt got through)`
   if (mode === 'url') {
     const description = `${op.payload.description} ${marker}`
     await s4.write(
@@ -53,20 +41,9 @@ async function deliver(op: Operation<AttachmentPayload>, s4: S4Client): Promise<
     date: new Date(),
     blocks: [...op.payload.lines, url, marker].map(text => ({ kind: 'paragraph', text })),
   })
-  await s4.write('post', `${ATTACHMENT_API}/AttachmentContentSet`, {
-    headers: { 'Content-Type': 'application/pdf', Slug: encodeURIComponent(fileName), BusinessObjectTypeName: objectType, LinkedSAPObjectKey: objectKey },
-    body: receipt,
-  })
+  await attachPdf(s4, objectType, objectKey, fileName, receipt)
   return `PDF receipt attached to ${where}`
 }
-
-const params = (values: Record<string, string>) =>
-  Object.entries(values)
-    .map(([name, value]) => `${name}=${literal(value)}`)
-    .join('&')
-
-/** S/4 keeps document numbers zero-padded internally; object links use that form. */
-const internalKey = (documentNumber: string) => (/^\d+$/.test(documentNumber) ? documentNumber.padStart(10, '0') : documentNumber)
 
 /** Evidence of the customer's own answer (the confirmation or the dispute, not its later resolution) on the invoice or its orders. */
 async function plan({ event, invoice, cause, salesOrders, today }: PlanContext) {

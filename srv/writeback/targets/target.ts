@@ -45,6 +45,12 @@ export interface Delivered {
   mirror?: { entity: new () => object; where: Record<string, string>; set: Record<string, string> }
 }
 
+/** A statement the customer confirmed, as the targets plan from it, in the confirmation's transaction. */
+export interface StatementPlanContext {
+  event: 'statementConfirmed'
+  statement: { ID: string; customer_ID: string; businessPartner: string | null; periodStart: string; currency: string; companyCode: string }
+}
+
 export interface WriteBackTarget<P> {
   /**
    * The target sets a state rather than appends: only the newest operation on an S/4 object is written, an older one
@@ -53,6 +59,8 @@ export interface WriteBackTarget<P> {
   setsState: boolean
   /** The operations the change means for this target: none when it is switched off or the event is not its concern. */
   plan(change: PlanContext): Promise<Planned<P>[]>
+  /** The operations of a confirmed statement, for the targets that write one (an invoice's targets have none). */
+  planStatement?(change: StatementPlanContext): Promise<Planned<P>[]>
   /** Writes the operation's change unless S/4 has it already; returns what it did. */
   deliver(op: Operation<P>, s4: S4Client): Promise<string | Delivered>
 }
