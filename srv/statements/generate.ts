@@ -45,7 +45,7 @@ export async function statementSchedule() {
   }
 }
 
-/** The customers that get monthly statements, in key order. */
+/** The customers that get monthly statements, in the database's key order. */
 export async function statementCustomers(): Promise<string[]> {
   const profiles = await SELECT.from(StatementProfiles).columns('customer_ID', 'monthly')
   const chosen = new Set(profiles.filter(p => p.monthly).map(p => p.customer_ID!))
@@ -55,14 +55,16 @@ export async function statementCustomers(): Promise<string[]> {
     const byRule = await SELECT.distinct.from(CustomerCompanies).columns('customer_ID').where({ paymentTerms: { in: terms } })
     for (const { customer_ID } of byRule) if (!optedOut.has(customer_ID!)) chosen.add(customer_ID!)
   }
-  return [...chosen].sort()
+  // In the database's order of customer numbers, which its collation decides: the batches read key ranges in it.
+  const ordered = await SELECT.from(Customers).columns('ID').orderBy('ID')
+  return ordered.map(c => c.ID!).filter(id => chosen.has(id))
 }
 
-/** Generates (or brings up to date) the drafts of the period for every statement customer, or the given ones. */
-export async function generateStatements(period: Period, only?: string[]): Promise<GenerationResult> {
+/** Generates (or brings up to date) the drafts of the period for every statement customer. */
+export async function generateStatements(period: Period): Promise<GenerationResult> {
   // Every read in a transaction of its own, as every batch: called from a request, whose transaction must not hold
   // SQLite's one connection while the batches wait for it.
-  const { schedule, customers } = await cds.tx(async () => ({ schedule: await statementSchedule(), customers: only ?? (await statementCustomers()) }))
+  const { schedule, customers } = await cds.tx(async () => ({ schedule: await statementSchedule(), customers: await statementCustomers() }))
   const result: GenerationResult = { customers: customers.length, created: 0, remade: 0, unchanged: 0, kept: 0, removed: 0 }
   const context = {
     period,
@@ -91,28 +93,33 @@ type FiRow = StatementFiItem & { customer: string; companyCode: string; currency
 
 async function generateBatch(customers: string[], context: BatchContext, result: GenerationResult) {
   const { period } = context
+  // Every read by the batch's key range, the same statement for every batch (a list of keys would make each batch's
+  // SQL new, to be compiled and cached anew); what belongs to customers between them that get no statement is left out.
+  const [first, last] = [customers[0], customers.at(-1)!]
+  const inBatch = new Set(customers)
   const [items, existing, previous, disputes, masters, profiles] = await Promise.all([
-    readFiItems(customers, period),
+    readFiItems(first, last, period),
     SELECT.from(Statements)
       .columns('ID', 'customer_ID', 'companyCode', 'currency', 'status', 'contentHash', 'recipientEmail', ...EXCEPTIONS)
-      .where({ customer_ID: { in: customers }, periodStart: period.start }),
+      .where({ customer_ID: { between: first, and: last }, periodStart: period.start }),
     SELECT.from(Statements)
       .columns('customer_ID', 'companyCode', 'currency', 'closingBalance')
-      .where({ customer_ID: { in: customers }, periodStart: context.previous.start }),
-    SELECT.distinct.from(Disputes).columns('customer_ID').where({ customer_ID: { in: customers }, status: { in: OPEN_DISPUTE } }),
-    SELECT.from(Customers).columns('ID', 'billingEmail').where({ ID: { in: customers } }),
-    SELECT.from(StatementProfiles).columns('customer_ID', 'recipientEmail').where({ customer_ID: { in: customers } }),
+      .where({ customer_ID: { between: first, and: last }, periodStart: context.previous.start }),
+    SELECT.distinct.from(Disputes).columns('customer_ID').where({ customer_ID: { between: first, and: last }, status: { in: OPEN_DISPUTE } }),
+    SELECT.from(Customers).columns('ID', 'billingEmail').where({ ID: { between: first, and: last } }),
+    SELECT.from(StatementProfiles).columns('customer_ID', 'recipientEmail').where({ customer_ID: { between: first, and: last } }),
   ])
   const keyOf = (row: { customer_ID?: string | null; companyCode?: string | null; currency?: string | null }) =>
     `${row.customer_ID}|${row.companyCode}|${row.currency}`
   const groups = new Map<string, FiRow[]>()
   for (const item of items) {
+    if (!inBatch.has(item.customer)) continue
     const key = `${item.customer}|${item.companyCode}|${item.currency}`
     const group = groups.get(key)
     if (group) group.push(item)
     else groups.set(key, [item])
   }
-  const existingByKey = new Map(existing.map(s => [keyOf(s), s]))
+  const existingByKey = new Map(existing.filter(s => inBatch.has(s.customer_ID!)).map(s => [keyOf(s), s]))
   const previousClosing = new Map(previous.map(s => [keyOf(s), s.closingBalance]))
   const disputing = new Set(disputes.map(d => d.customer_ID))
   const recipientOf = new Map(masters.map(c => [c.ID, c.billingEmail]))
@@ -196,14 +203,14 @@ function isSharpChange(before: bigint, after: bigint, percent: number): boolean 
 }
 
 /** The FI items that matter for the period: posted by its end and not cleared before its start. */
-async function readFiItems(customers: string[], period: Period): Promise<FiRow[]> {
+async function readFiItems(first: string, last: string, period: Period): Promise<FiRow[]> {
   const rows = await SELECT.from(ReceivableItems)
     .columns(
       'customer_ID as customer', 'companyCode', 'currency', 'fiscalYear', 'accountingDocument', 'item', 'documentType',
       'postingDate', 'documentDate', 'netDueDate', 'isCleared', 'clearingDate', 'clearingDocument', 'amount',
       'billingDocument_ID as billingDocument', 'billingDocument.purchaseOrderByCustomer as purchaseOrder'
     )
-    .where({ customer_ID: { in: customers }, postingDate: { '<=': period.end } })
+    .where({ customer_ID: { between: first, and: last }, postingDate: { '<=': period.end } })
     .and('isCleared = false or clearingDate >=', period.start)
   return rows as unknown as FiRow[]
 }
