@@ -147,3 +147,24 @@ entity StatementOpenItems {
 extend crm.SecureLinks with {
   statement : Association to Statements;
 }
+
+/** A flagged line of an invoice is disputed through the invoice's dispute flow: the dispute it raised, or joined. */
+extend StatementLines with {
+  /** The customer's words on the flagged line. */
+  flagComment : String(2000) @title: '{i18n>CustomerComment}';
+  dispute     : Association to crm.Disputes @title: '{i18n>Dispute}';
+}
+
+/**
+ * The customer's own statement (or any file that shows its figures), attached when it disagreed: a PDF or an image,
+ * its type found from its first bytes, kept as it came, one per statement (srv/statements/answers.ts).
+ */
+@assert.unique.statement: [ statement ]
+entity StatementAnswerAttachments : cuid, managed {
+  statement : Association to Statements @mandatory;
+  fileName  : String(100) @title: '{i18n>FileName}';
+  mediaType : String(30) @Core.IsMediaType @title: '{i18n>MediaType}';
+  size      : Integer @title: '{i18n>FileSize}';
+  sha256    : String(64);
+  content   : LargeBinary @Core.MediaType: mediaType @Core.ContentDisposition.Filename: fileName @Core.ContentDisposition.Type: 'attachment';
+}

@@ -105,10 +105,25 @@ function fail(req: Request, res: Response, status: number, { key, field }: Probl
 }
 
 const parseJson = express.json({ limit: '100kb', type: () => true })
-/** A remittance advice's file, base64: a third larger than the largest file, and the other fields. */
-const parseFile = () => express.json({ limit: Math.ceil((collectionsSettings().remittanceAdviceMaxBytes * 4) / 3) + 16 * 1024, type: () => true })
-let parseFileJson: RequestHandler | undefined
-const FILE_ACTIONS = new Set(['/attachRemittanceAdvice'])
+/**
+ * The actions that take a file, base64 (a remittance advice, a customer's own statement), with room for their other
+ * fields: the body may be a third larger than the largest file, and that room more. A disagreement with a statement
+ * carries flagged lines with comments besides its file.
+ */
+const FILE_ACTIONS = new Map([
+  ['/attachRemittanceAdvice', 16 * 1024],
+  ['/disagreeWithStatement', 128 * 1024],
+])
+const fileParsers = new Map<string, RequestHandler>()
+function parseFile(path: string): RequestHandler {
+  let parser = fileParsers.get(path)
+  if (!parser) {
+    const limit = Math.ceil((collectionsSettings().remittanceAdviceMaxBytes * 4) / 3) + FILE_ACTIONS.get(path)!
+    parser = express.json({ limit, type: () => true })
+    fileParsers.set(path, parser)
+  }
+  return parser
+}
 
 /** Express middleware for /rest/respond: only POST of a JSON object to one of the actions, each field as declared. */
 export const respondInput: (RequestHandler | ErrorRequestHandler)[] = [
@@ -121,7 +136,7 @@ export const respondInput: (RequestHandler | ErrorRequestHandler)[] = [
     if (encoding && encoding !== 'identity') return fail(req, res, 415, problem('RESPOND_FROM_THE_PAGE'))
     next()
   },
-  (req: Request, res: Response, next: NextFunction) => (FILE_ACTIONS.has(req.path) ? (parseFileJson ??= parseFile()) : parseJson)(req, res, next),
+  (req: Request, res: Response, next: NextFunction) => (FILE_ACTIONS.has(req.path) ? parseFile(req.path) : parseJson)(req, res, next),
   (req: Request, res: Response, next: NextFunction) => {
     const found = problemOf(req.body, parametersOf(req.path.replace(/^\//, ''))!)
     return found ? fail(req, res, 400, found) : next()

@@ -5,9 +5,10 @@
 // values, malformed/forged/truncated/expired/revoked/foreign tokens, unknown actions and paths, extra properties,
 // out-of-range numbers, invalid reasons and e-mail addresses, unknown and duplicated dispute lines, impossible and
 // out-of-window dates, amounts of 0 or less, above the open amount or beyond their type, a promise or a payment report
-// the invoice cannot take (one is open already, or it is cleared), and valid links with malformed fields. Every
-// answer must be a 4xx with a readable JSON error, and the tables of the CRM and of collections (promises to pay,
-// reported payments) must not change.
+// the invoice cannot take (one is open already, or it is cleared), and valid links with malformed fields; the same for
+// a monthly statement's link (flagged lines, balances, comments and files that do not fit). Every answer must be a
+// 4xx with a readable JSON error, and the tables of the CRM, of collections (promises to pay, reported payments) and of
+// statements must not change.
 //
 // Throttling must not answer in the handlers' place: the failed-link allowance is lifted for the test
 // (cds.requires.links.failures, resetFailures() between batches). The per-client limit of srv/server.ts (60
@@ -18,7 +19,8 @@
 //
 // The valid links come in pools, one link (and invoice or survey invitation) after the other: a request that
 // changes something uses its link up, and the next request of that pool gets a fresh one, so that one accepted
-// request does not hide the next behind "alreadyDisputed". The invoices of the promise and payment pools are made
+// request does not hide the next behind "alreadyDisputed". The statement pool's links are of sent statements seeded
+// for a customer of the mirror, with a line of one of its invoices and a payment. The invoices of the promise and payment pools are made
 // open first (the simulator clears some): on a cleared one a promise or a payment report is refused for that
 // alone, and a malformed field would not be what is judged. FUZZ_DUMP=<file> writes every request and answer.
 import cds from '@sap/cds'
@@ -62,7 +64,8 @@ const NAMED_TABLES = [
   ...['InvoiceConversations', 'Disputes', 'DisputeLines', 'DisputeComments', 'ContactProposals', 'SurveyAnswers', 'FollowUpTasks', 'TimelineEntries', 'SecureLinks'].map(t => `${C}.${t}`),
   ...['PaymentPromises', 'PaymentReports'].map(t => `${COLLECTIONS}.${t}`),
 ]
-const HASHED_NAMESPACES = [C, COLLECTIONS]
+const STATEMENTS = 'invoicecrm.statements'
+const HASHED_NAMESPACES = [C, COLLECTIONS, STATEMENTS]
 /** Columns that legitimately change on a refused request: verifying a valid link stamps it. */
 const IGNORED_COLUMNS: Record<string, string[]> = { [`${C}.SecureLinks`]: ['lastUsedAt'] }
 
@@ -98,9 +101,10 @@ type Random = ReturnType<typeof prng>
 // ---------------------------------------------------------------------------------------------------------------
 // Links: pools of valid ones, written as placeholders until a request is sent
 
-const ACTIONS = ['view', 'confirm', 'dispute', 'proposeContact', 'promiseToPay', 'reportPayment', 'answerSurvey'] as const
+const STATEMENT_ACTIONS = ['statement', 'statementPdf', 'confirmStatement', 'disagreeWithStatement'] as const
+const ACTIONS = ['view', 'confirm', 'dispute', 'proposeContact', 'promiseToPay', 'reportPayment', 'answerSurvey', ...STATEMENT_ACTIONS] as const
 type Action = (typeof ACTIONS)[number]
-type Pool = 'dispute' | 'propose' | 'confirm' | 'promise' | 'payment' | 'survey'
+type Pool = 'dispute' | 'propose' | 'confirm' | 'promise' | 'payment' | 'survey' | 'statement'
 const POOL_OF: Record<Action, Pool> = {
   view: 'confirm',
   confirm: 'confirm',
@@ -109,10 +113,15 @@ const POOL_OF: Record<Action, Pool> = {
   promiseToPay: 'promise',
   reportPayment: 'payment',
   answerSurvey: 'survey',
+  statement: 'statement',
+  statementPdf: 'statement',
+  confirmStatement: 'statement',
+  disagreeWithStatement: 'statement',
 }
+const isStatementAction = (action: Action) => (STATEMENT_ACTIONS as readonly string[]).includes(action)
 /** Where a request carries the current valid link of a pool; tokens never contain '@'. */
 const placeholder = (pool: Pool) => `@@${pool}@@`
-const PLACEHOLDER = /@@(dispute|propose|confirm|promise|payment|survey)@@/g
+const PLACEHOLDER = /@@(dispute|propose|confirm|promise|payment|survey|statement)@@/g
 
 interface Link {
   token: string
@@ -123,7 +132,10 @@ interface Fixture {
   pools: Record<Pool, Link[]>
   expired: string
   revoked: string
+  /** A statement link whose statement does not exist. */
   statement: string
+  expiredStatement: string
+  revokedStatement: string
   expiredSurvey: string
   /** A link of an open invoice with an open promise to pay and a reported payment: neither may come twice. */
   committed: string
@@ -176,7 +188,7 @@ interface Outcome {
   c: Case
   from: string
   answer: Answer
-  /** What changed in the CRM and collections tables with this request, if anything. */
+  /** What changed in the CRM, collections and statements tables with this request, if anything. */
   changed?: string[]
 }
 
@@ -277,7 +289,7 @@ function unreadable(c: Case, answer: Answer): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// State of the CRM and collections tables
+// State of the CRM, collections and statements tables
 
 interface Snapshot {
   counts: Record<string, number>
@@ -383,7 +395,9 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     for (const pool of Object.values(fixture.pools)) for (const link of pool) labels.set(link.token, link.label)
     labels.set(fixture.expired, '<expired invoiceResponse link>')
     labels.set(fixture.revoked, '<revoked invoiceResponse link>')
-    labels.set(fixture.statement, '<statement link>')
+    labels.set(fixture.statement, '<statement link, no such statement>')
+    labels.set(fixture.expiredStatement, '<expired statement link>')
+    labels.set(fixture.revokedStatement, '<revoked statement link>')
     labels.set(fixture.expiredSurvey, '<expired survey link>')
     labels.set(fixture.committed, '<invoiceResponse link, invoice with an open promise and a reported payment>')
     labels.set(fixture.cleared, '<invoiceResponse link, cleared invoice>')
@@ -398,7 +412,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     // Nothing else may write meanwhile, or a change would be blamed on a request.
     await new Promise(resolve => setTimeout(resolve, 200))
     const settled = await snapshot(tables)
-    if (settled.hash !== baseline.hash) throw new Error(`The CRM and collections tables change by themselves (${differences(baseline, settled).join(', ')}): cannot tell what the requests change`)
+    if (settled.hash !== baseline.hash) throw new Error(`The CRM, collections and statements tables change by themselves (${differences(baseline, settled).join(', ')}): cannot tell what the requests change`)
 
     const started = performance.now()
     const all = cases.map((c, i) => ({ c, from: address(Math.floor(i / PER_ADDRESS)) }))
@@ -407,7 +421,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     for (let i = 0; i < LIMITER_PROBE; i++)
       all.push({ c: { kind: 'limiter', what: 'one client above 60 requests a minute', method: 'POST', path: '/rest/respond/view', headers: { ...JSON_TYPE }, body: json(probe), payload: probe, expect: [400] }, from: '127.78.0.1' })
 
-    const current: Record<Pool, number> = { dispute: 0, propose: 0, confirm: 0, promise: 0, payment: 0, survey: 0 }
+    const current: Record<Pool, number> = { dispute: 0, propose: 0, confirm: 0, promise: 0, payment: 0, survey: 0, statement: 0 }
     let state = baseline
     let batch = ''
     for (const [index, { c, from }] of all.entries()) {
@@ -456,7 +470,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     process.stdout.write(
       `      fuzz seed=${SEED}: ${outcomes.length} requests in ${seconds.toFixed(1)} s from ${new Set(outcomes.map(o => o.from)).size} source addresses, ` +
         `${reached} reached the handlers (not 429); status histogram ${json(histogram)}; by kind ${json(byKind)}; ` +
-        `${changing} changed the CRM and collections tables (${usedUp} valid links used up)\n`
+        `${changing} changed the CRM, collections and statements tables (${usedUp} valid links used up)\n`
     )
     if (process.env.FUZZ_DUMP)
       writeFileSync(
@@ -549,13 +563,13 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     expect(found.length, `429 without Retry-After:${report(found)}`).to.equal(0)
   })
 
-  it('left the row counts of the CRM and collections tables as they were', () => {
-    expect(tables, 'the tables hashed').to.include.members(NAMED_TABLES)
+  it('left the row counts of the CRM, collections and statements tables as they were', () => {
+    expect(tables, 'the tables hashed').to.include.members([...NAMED_TABLES, `${STATEMENTS}.Statements`, `${STATEMENTS}.StatementLines`, `${STATEMENTS}.StatementAnswerAttachments`])
     expect(final.counts, `row counts before and after; the requests that changed something:${report(changes())}`).to.deep.equal(baseline.counts)
   })
 
-  it('left the contents of the CRM and collections tables as they were (SecureLinks.lastUsedAt aside)', () => {
-    expect(final.hash, `hash of the CRM and collections tables (${differences(baseline, final).join(', ') || 'no table differs'}); the requests that changed something:${report(changes())}`).to.equal(
+  it('left the contents of the CRM, collections and statements tables as they were (SecureLinks.lastUsedAt aside)', () => {
+    expect(final.hash, `hash of the CRM, collections and statements tables (${differences(baseline, final).join(', ') || 'no table differs'}); the requests that changed something:${report(changes())}`).to.equal(
       baseline.hash
     )
   })
@@ -614,6 +628,25 @@ async function prepare(): Promise<Fixture> {
   await promiseToPay(committed.ID, { promisedDate: addDays(today, 14) }, speaker)
   await reportPayment(committed.ID, { paidOn: today, amount: committed.grossAmount }, speaker)
 
+  // Sent statements of the payer of an invoice nobody answers about here, one a month: line 1 that invoice, line 2 a payment.
+  const payer = ((await SELECT.one.from(BillingDocuments).columns('payer_ID').where({ ID: other.ID })) as { payer_ID: string }).payer_ID
+  const statementLink = async (month: number) => {
+    const ID = cds.utils.uuid()
+    const first = `2025-${String(month).padStart(2, '0')}-01`
+    await INSERT.into(`${STATEMENTS}.Statements`).entries({
+      ID, customer_ID: payer, companyCode: '1710', currency: 'EUR', periodStart: first, periodEnd: `${first.slice(0, 8)}28`, statementDate: `${first.slice(0, 8)}28`,
+      openingBalance: '0.000', debits: '100.000', credits: '-40.000', closingBalance: '60.000', status: 'sent', recipientEmail: CONTACT, contentHash: 'f'.repeat(64),
+    })
+    await INSERT.into(`${STATEMENTS}.StatementLines`).entries([
+      { statement_ID: ID, lineNo: 1, fiscalYear: '2025', accountingDocument: '9400000001', accountingItem: '1', documentType: 'RV', postingDate: first, billingDocument: other.ID, amount: '100.000' },
+      { statement_ID: ID, lineNo: 2, fiscalYear: '2025', accountingDocument: '1400000001', accountingItem: '1', documentType: 'DZ', postingDate: first, amount: '-40.000' },
+    ])
+    return (await issueLink({ purpose: 'statement', statement: ID, contactEmail: CONTACT, ...(month === 12 && { validDays: -1 }) })).token
+  }
+  const statements = await Promise.all(Array.from({ length: 10 }, (_, i) => statementLink(i + 1)))
+  const revokedStatement = await issueLink({ purpose: 'statement', statement: cds.utils.uuid(), contactEmail: CONTACT })
+  await revokeLinks({ linkId: revokedStatement.linkId })
+
   return {
     pools: {
       dispute: await invoiceLinks(disputes, 'D'),
@@ -622,10 +655,13 @@ async function prepare(): Promise<Fixture> {
       promise: await invoiceLinks(promises, 'PP'),
       payment: await invoiceLinks(payments, 'PR'),
       survey: await Promise.all(invitations.slice(1).map(async (invitation, i) => ({ token: (await issueLink({ purpose: 'survey', invitation, contactEmail: CONTACT })).token, label: `<valid survey link S${i}>` }))),
+      statement: statements.map((token, i) => ({ token, label: `<valid statement link ST${i}>` })),
     },
     expired: (await issueLink({ purpose: 'invoiceResponse', invoice: other.ID, contactEmail: CONTACT, validDays: -1 })).token,
     revoked: revoked.token,
     statement: (await issueLink({ purpose: 'statement', statement: cds.utils.uuid(), contactEmail: CONTACT })).token,
+    expiredStatement: await statementLink(12),
+    revokedStatement: revokedStatement.token,
     expiredSurvey: (await issueLink({ purpose: 'survey', invitation: invitations[0], contactEmail: CONTACT, validDays: -1 })).token,
     committed: await invoiceLink(committed),
     cleared: await invoiceLink(cleared),
@@ -718,6 +754,10 @@ const NOT_AN_AMOUNT: unknown[] = [
   ...['0', '0.000', '-5', '1.0001', '12.3456', 'NaN', 'Infinity', '-Infinity', '1e3', '1e400', '12,50', '1.2.3', '0x10', '€5', '5 EUR', ' 5', '5 ', '', 'abc', '1'.repeat(35), '9'.repeat(30)],
 ]
 
+/** A PDF's first bytes and a page of HTML, as a customer's own statement: the one accepted, the other not. */
+const PDF_BASE64 = Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1').toString('base64')
+const HTML_BASE64 = Buffer.from('<html><script>alert(1)</script></html>').toString('base64')
+
 const UNKNOWN_ACTIONS = ['delete', 'Confirm', 'CONFIRM', 'confirmInvoice', 'raiseDispute', 'Disputes', 'SecureLinks', 'InvoiceConversations', 'view2', 'answer', '$batch', '$metadata', 'undefined', 'null', '__proto__', 'constructor', 'toString', 'hasOwnProperty']
 
 function preview(value: unknown): string {
@@ -756,6 +796,14 @@ function generate(random: Random, f: Fixture): Case[] {
         return { paidOn: paidDay, amount: f.partOfOpen, ...(chance(0.5) && { reference: 'RF18 5390 0754 7034' }) }
       case 'answerSurvey':
         return { csat: 1 + int(5) }
+      case 'disagreeWithStatement':
+        // Any one of them makes a disagreement; more of them at once as well.
+        return pick([
+          { comment: 'Die Zahlung vom 1. fehlt.' },
+          { customerBalance: '60.500' },
+          { lines: [{ lineNo: 1, reason: pick(REASONS) }] },
+          { lines: [{ lineNo: 2, reason: 'other', comment: 'Wir haben 50 gezahlt.' }], customerBalance: -12.5, comment: 'Siehe Anlage.', attachmentName: 'auszug.pdf', attachment: PDF_BASE64 },
+        ])
       default:
         return {}
     }
@@ -774,8 +822,9 @@ function generate(random: Random, f: Fixture): Case[] {
   // The last of 22 base64url characters carries 2 spare bits: the same link ID, spelled differently.
   const respelled = `${idText.slice(0, 21)}${b64[b64.indexOf(idText[21]) ^ 1]}.${expiryText}.${signature}`
   const flip = (t: string, at: number) => `${t.slice(0, at)}${t[at] === 'A' ? 'B' : 'A'}${t.slice(at + 1)}`
-  const purposeOf = (a: Action) => (a === 'answerSurvey' ? 'survey' : 'invoiceResponse')
-  const tokenCases: { what: string; token: (action: Action) => unknown; expect: number[] }[] = [
+  const purposeOf = (a: Action) => (a === 'answerSurvey' ? 'survey' : isStatementAction(a) ? 'statement' : 'invoiceResponse')
+  // The view takes every purpose's link: for it, "another purpose" is a statement link whose statement does not exist.
+  const tokenCases: { what: string; token: (action: Action) => unknown; expect: number[] | ((action: Action) => number[]) }[] = [
     { what: 'signature changed in its last character (forged)', token: a => flip(someToken(a), someToken(a).length - 1), expect: [403] },
     { what: 'signature changed in its first character (forged)', token: a => { const t = someToken(a); return flip(t, t.lastIndexOf('.') + 1) }, expect: [403] },
     { what: 'expiry changed (forged)', token: a => { const [i, , s] = someToken(a).split('.'); return `${i}.${(future + 999_999).toString(36)}.${s}` }, expect: [403] },
@@ -783,10 +832,10 @@ function generate(random: Random, f: Fixture): Case[] {
     { what: 'signed with another secret', token: a => encodeToken('not-the-secret-of-this-app-at-all-0123456789', random.uuid(), purposeOf(a), future), expect: [403] },
     { what: 'correctly signed, for a link that does not exist', token: a => encodeToken(secret, random.uuid(), purposeOf(a), future), expect: [403] },
     { what: 'correctly signed, unknown link, expired', token: a => encodeToken(secret, random.uuid(), purposeOf(a), 1_000_000), expect: [410] },
-    { what: 'expired link', token: a => (a === 'answerSurvey' ? f.expiredSurvey : f.expired), expect: [410] },
-    { what: 'revoked link', token: a => (a === 'answerSurvey' ? encodeToken(secret, random.uuid(), 'survey', future) : f.revoked), expect: [403, 410] },
-    { what: 'link for another purpose (statement)', token: () => f.statement, expect: [403] },
-    { what: 'link for another purpose (survey ↔ invoice)', token: a => (a === 'answerSurvey' ? someToken('confirm') : a === 'view' ? f.statement : someToken('answerSurvey')), expect: [403] },
+    { what: 'expired link', token: a => (a === 'answerSurvey' ? f.expiredSurvey : isStatementAction(a) ? f.expiredStatement : f.expired), expect: [410] },
+    { what: 'revoked link', token: a => (a === 'answerSurvey' ? encodeToken(secret, random.uuid(), 'survey', future) : isStatementAction(a) ? f.revokedStatement : f.revoked), expect: [403, 410] },
+    { what: 'link for another purpose (statement ↔ invoice)', token: a => (isStatementAction(a) ? someToken('confirm') : f.statement), expect: a => (a === 'view' ? [404] : [403]) },
+    { what: 'link for another purpose (survey ↔ invoice, statement)', token: a => (a === 'answerSurvey' ? someToken('confirm') : a === 'view' ? f.statement : someToken('answerSurvey')), expect: a => (a === 'view' ? [404] : [403]) },
     { what: 'truncated by one character', token: a => someToken(a).slice(0, -1), expect: [400] },
     { what: 'truncated to 30 characters', token: a => someToken(a).slice(0, 30), expect: [400] },
     { what: 'truncated to the link ID', token: a => someToken(a).split('.')[0], expect: [400] },
@@ -817,7 +866,7 @@ function generate(random: Random, f: Fixture): Case[] {
   ]
   const tokenCase = (t: (typeof tokenCases)[number], action: Action) => {
     const token = t.token(action)
-    return post('token', `token ${t.what}`, action, { ...(token !== undefined && { token }), ...validFields(action) }, t.expect)
+    return post('token', `token ${t.what}`, action, { ...(token !== undefined && { token }), ...validFields(action) }, typeof t.expect === 'function' ? t.expect(action) : t.expect)
   }
   for (const t of tokenCases) for (const action of ACTIONS) add(tokenCase(t, action))
 
@@ -926,6 +975,44 @@ function generate(random: Random, f: Fixture): Case[] {
         'erika@kunde.example\r\nBcc: evil@example.com',
       ].map(v => set('email', v)),
       ...[5, true, null, [], ['erika@kunde.example'], {}, { address: 'erika@kunde.example' }].map(v => set('email', v)),
+    ],
+    statement: [...extras, set('statement', '00000000-0000-4000-8000-000000000000', 'unknown property statement')],
+    statementPdf: [...extras, set('fileName', 'x.pdf', 'unknown property fileName')],
+    confirmStatement: [...extras, set('customerBalance', '60.000', 'unknown property customerBalance (of disagreeWithStatement)'), set('answeredBy', 'evil@example.com', 'unknown property answeredBy')],
+    disagreeWithStatement: [
+      ...extras,
+      { what: 'nothing said (no lines, balance or comment)', apply: body => void ['lines', 'customerBalance', 'comment'].forEach(field => delete body[field]) },
+      { what: 'only a file', apply: body => void (['lines', 'customerBalance', 'comment'].forEach(field => delete body[field]), Object.assign(body, { attachmentName: 'a.pdf', attachment: PDF_BASE64 })) },
+      ...['12.3456', '0.0001', '100000000000000', '-100000000000000.001', '1'.repeat(35), '1e3', '1e400', 'NaN', 'Infinity', 'abc', '12,50', '€5', ' 5', ''].map(v => set('customerBalance', v)),
+      ...[1e15, -1e15, 1e308, 0.0001, true, false, [], [5], {}, { value: 5 }].map(v => set('customerBalance', v)),
+      ...['x'.repeat(2001), LONG, 'a\u0000b', '\u0001\u0002\u0003\u0007\u0008'].map(v => set('comment', v)),
+      ...[5, true, [], ['a'], {}].map(v => set('comment', v)),
+      lines('a string', 'abc'),
+      lines('a number', 5),
+      lines('an object', { lineNo: 1, reason: 'other' }),
+      lines('[null]', [null]),
+      lines('[{}]', [{}]),
+      lines('[1]', [1]),
+      lines('lineNo missing', [{ reason: 'other' }]),
+      lines('reason missing', [{ lineNo: 1 }]),
+      lines('reason null', [{ lineNo: 1, reason: null }]),
+      lines('reason unknown', [{ lineNo: 1, reason: 'bogus' }]),
+      lines('reason a number', [{ lineNo: 1, reason: 5 }]),
+      lines('lineNo unknown', [{ lineNo: 99, reason: 'other' }]),
+      lines('lineNo 0', [{ lineNo: 0, reason: 'other' }]),
+      lines('lineNo negative', [{ lineNo: -1, reason: 'other' }]),
+      lines('lineNo as text', [{ lineNo: '1', reason: 'other' }]),
+      lines('lineNo not whole', [{ lineNo: 1.5, reason: 'other' }]),
+      lines('lineNo 1e308', [{ lineNo: 1e308, reason: 'other' }]),
+      lines('lineNo duplicated', [{ lineNo: 1, reason: 'other' }, { lineNo: 1, reason: 'duplicate' }]),
+      lines('lineNo duplicated 2,000 times', Array.from({ length: 2000 }, () => ({ lineNo: 1, reason: 'other' }))),
+      lines('comment too long', [{ lineNo: 1, reason: 'other', comment: 'x'.repeat(2001) }]),
+      lines('comment with NUL', [{ lineNo: 1, reason: 'other', comment: 'a\u0000b' }]),
+      lines('with the dispute ID', [{ lineNo: 1, reason: 'other', dispute_ID: '00000000-0000-4000-8000-000000000000' }]),
+      lines('with flagged', [{ lineNo: 1, reason: 'other', flagged: true }]),
+      ...['', 'not base64!', 'QUJD', HTML_BASE64, `${PDF_BASE64}\n`, 'A'.repeat(1001)].map(v => set('attachment', v, `attachment = ${preview(v)}`)),
+      ...[5, true, [], {}, { content: PDF_BASE64 }].map(v => set('attachment', v)),
+      ...['x'.repeat(256), 'a\u0000b.pdf', 'a\nb.pdf', 5, [], {}].map(v => set('attachmentName', v)),
     ],
     answerSurvey: [
       ...extras,
@@ -1144,6 +1231,10 @@ function generate(random: Random, f: Fixture): Case[] {
     promiseToPay: ['promisedDate', 'amount'],
     reportPayment: ['paidOn', 'amount', 'reference'],
     answerSurvey: ['csat', 'nps', 'comment'],
+    statement: [],
+    statementPdf: [],
+    confirmStatement: [],
+    disagreeWithStatement: ['lines', 'customerBalance', 'comment', 'attachmentName', 'attachment'],
   }
   const randomCase = (): Case => {
     const unknown = chance(0.12)
@@ -1177,7 +1268,7 @@ function generate(random: Random, f: Fixture): Case[] {
 
   // --- A valid link with malformed values in one to three fields at once
   const severalMalformed = (): Case => {
-    const action = pick(['dispute', 'dispute', 'proposeContact', 'promiseToPay', 'reportPayment', 'answerSurvey', 'view', 'confirm'] as const)
+    const action = pick(['dispute', 'dispute', 'proposeContact', 'promiseToPay', 'reportPayment', 'answerSurvey', 'view', 'confirm', 'disagreeWithStatement', 'disagreeWithStatement', 'confirmStatement'] as const)
     const chosen = new Map<string, Mutation>()
     for (let n = 1 + int(3), tries = 0; chosen.size < n && tries < 20; tries++) {
       const m = pick(malformed[action])

@@ -1,5 +1,6 @@
-// The customer's response page: confirm or dispute an invoice, name the right billing contact, or answer a
-// one-question survey, through the secure link in an e-mail (…/respond/#t=<token>), without logging in.
+// The customer's response page: confirm or dispute an invoice, name the right billing contact, answer a
+// one-question survey, or confirm the balance of a monthly statement (or say what differs), through the secure link
+// in an e-mail (…/respond/#t=<token>), without logging in.
 //
 // - The token comes from the URL fragment (never sent to a server), is removed from the address bar at once and
 //   lives in memory only; every request carries it in its JSON body (srv/respond/service.cds).
@@ -271,6 +272,7 @@ const ERROR_TEXTS = {
   busy: ['errBusyTitle', 'errBusyText', 'clock'],
   network: ['errNetworkTitle', 'errNetworkText', 'alert'],
   server: ['errServerTitle', 'errServerText', 'alert'],
+  statementNotReady: ['errStatementNotReadyTitle', 'errStatementNotReadyText', 'clock'],
 }
 
 let retryTimer = null
@@ -379,16 +381,19 @@ function paymentState(invoice) {
   return null
 }
 
-/** The invoice as S/4HANA printed it: shown in a new tab, or saved. Read when asked, never kept in the page. */
-function documentButtons(invoice) {
+/**
+ * The invoice as S/4HANA printed it (or the statement as it was sent): shown in a new tab, or saved. Read when asked,
+ * never kept in the page.
+ */
+function documentButtons(invoice, { action = 'invoiceDocument', fileName = `${invoice.number}.pdf`, viewLabel = t('viewPdf') } = {}) {
   const row = h('div', { class: 'document-buttons' })
   const open = async (button, save) => {
     const done = busy(button)
     try {
-      const printed = await call('invoiceDocument')
+      const printed = await call(action)
       const bytes = Uint8Array.from(atob(printed.content), c => c.charCodeAt(0))
       const url = URL.createObjectURL(new Blob([bytes], { type: printed.mediaType || 'application/pdf' }))
-      if (save) h('a', { href: url, download: printed.fileName || `${invoice.number}.pdf` }).click()
+      if (save) h('a', { href: url, download: printed.fileName || fileName }).click()
       else window.open(url, '_blank', 'noopener')
       // The new tab or the download has the file by then; the page need not keep it.
       setTimeout(() => URL.revokeObjectURL(url), 60000)
@@ -398,7 +403,7 @@ function documentButtons(invoice) {
       done()
     }
   }
-  const view = h('button', { type: 'button', class: 'button button--secondary', 'data-testid': 'view-pdf', text: t('viewPdf') })
+  const view = h('button', { type: 'button', class: 'button button--secondary', 'data-testid': 'view-pdf', text: viewLabel })
   const save = h('button', { type: 'button', class: 'button button--secondary', 'data-testid': 'download-pdf', text: t('downloadPdf') })
   view.addEventListener('click', () => open(view, false))
   save.addEventListener('click', () => open(save, true))
@@ -1222,6 +1227,357 @@ function renderSurveyThanks(already) {
   focusHeading()
 }
 
+// Statement of account: the month's figures, what was posted, what was open at its end and how old, the PDF; and
+// the customer's one answer: the balance is right, or something differs (items flagged with a reason, the balance in
+// its own books, a comment, its own statement as a file).
+
+/** The month of a statement as the reader names it (October 2026, Oktober 2026, 2026年10月). */
+function month(value) {
+  if (!value) return '–'
+  const d = new Date(`${String(value).slice(0, 10)}T00:00:00Z`)
+  if (Number.isNaN(d.getTime())) return String(value)
+  return new Intl.DateTimeFormat(locale(), { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(d)
+}
+
+/** FI's document types a customer meets on a statement, in words (as the statement's PDF names them). */
+const DOCUMENT_KINDS = { RV: 'docInvoice', DR: 'docInvoice', DG: 'docCreditMemo', G2: 'docCreditMemo', DZ: 'docPayment', AB: 'docClearing' }
+
+/** A statement line or open item as the customer knows it: an invoice by its number, a payment by FI's. */
+function documentLabel(item) {
+  const kind = DOCUMENT_KINDS[item.documentType]
+  const number = (kind === 'docInvoice' || kind === 'docCreditMemo') && item.billingDocument ? item.billingDocument : item.accountingDocument
+  if (kind) return t(kind, { number: number || '' })
+  return t('docOther', { number: item.billingDocument || item.accountingDocument || '', type: item.documentType || '–' })
+}
+
+const AGING_KEYS = ['aging_0', 'aging_1', 'aging_2', 'aging_3', 'aging_4']
+
+/** The statement with the answer it takes or took; flash: the thank-you state after the answer; focus: after Cancel. */
+function renderStatement(flash, { focus = false } = {}) {
+  const view = state.view
+  const statement = view.statement || {}
+  document.title = t('statementPageTitle')
+  const layout = h(
+    'div',
+    { class: 'layout layout--statement' },
+    statementSummaryCard(view, flash ? 'h2' : 'h1'),
+    statementAnswerCard(view),
+    statementLinesCard(statement),
+    openItemsCard(statement),
+    agingCard(statement)
+  )
+  show('statement', flash && flashBanner(flash), layout)
+  if (flash) announce(`${flash.title}. ${flash.text}`)
+  if (flash || focus) focusHeading()
+}
+
+const backToStatement = () => renderStatement(null, { focus: true })
+
+function statementSummaryCard(view, headingTag) {
+  const statement = view.statement || {}
+  const currency = statement.currency
+  return h(
+    'section',
+    { class: 'card summary', 'aria-labelledby': 'statement-title' },
+    view.customerName && h('p', { class: 'eyebrow' }, h('span', { class: 'visually-hidden', text: `${t('customer')}: ` }), view.customerName),
+    h(headingTag, { id: 'statement-title', class: 'summary__title', text: t('statementHeading', { period: month(statement.periodStart) }) }),
+    h(
+      'div',
+      { class: 'summary__due' },
+      h(
+        'div',
+        { class: 'amount-block' },
+        h('span', { class: 'amount-block__label', text: t('closingBalanceOn', { date: date(statement.periodEnd) }) }),
+        h('span', { class: 'amount amount--big', 'data-testid': 'closing-balance', text: money(statement.closingBalance, currency) })
+      ),
+      h('div', { class: 'amount-block' }, h('span', { class: 'amount-block__label', text: t('statementDate') }), h('span', { class: 'amount-block__date', text: date(statement.statementDate) }))
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      fact(t('statementPeriod'), t('periodRange', { from: date(statement.periodStart), to: date(statement.periodEnd) })),
+      fact(t('openingBalance'), money(statement.openingBalance, currency), true),
+      fact(t('debits'), money(statement.debits, currency), true),
+      fact(t('credits'), money(statement.credits, currency), true),
+      fact(t('closingBalance'), money(statement.closingBalance, currency), true, 'fact--total')
+    ),
+    documentButtons({}, { action: 'statementPdf', fileName: 'statement.pdf', viewLabel: t('viewStatementPdf') })
+  )
+}
+
+/** The question while the statement takes an answer; the answer once given. */
+function statementAnswerCard(view) {
+  const statement = view.statement || {}
+  const answer = view.answer
+  const card = h('section', { class: 'card actions', 'aria-labelledby': 'actions-title', 'data-testid': 'statement-answer' })
+  if (answer) {
+    const confirmed = answer.status === 'confirmed'
+    const given = [
+      answer.customerBalance !== null && answer.customerBalance !== undefined && fact(t('yourBalance'), money(answer.customerBalance, statement.currency), true),
+      answer.comment && fact(t('yourComment'), answer.comment),
+      answer.attachmentName && fact(t('yourFile'), answer.attachmentName),
+    ].filter(Boolean)
+    return append(card, [
+      h('h2', { id: 'actions-title', class: 'with-icon' }, icon(confirmed ? 'check-small' : 'info'), h('span', { text: t(confirmed ? 'statementConfirmedHeading' : 'statementDisagreedHeading') })),
+      h('p', { text: t(confirmed ? 'statementConfirmedOn' : 'statementDisagreedOn', { at: timestamp(answer.at) }) }),
+      given.length > 0 && h('dl', { class: 'facts facts--compact', 'data-testid': 'statement-answer-given' }, given),
+    ])
+  }
+  if (!statement.answerable) return null
+  return append(card, [
+    h('h2', { id: 'actions-title', text: t('balanceQuestion') }),
+    h('p', { class: 'muted', text: t('balanceQuestionHint') }),
+    h(
+      'div',
+      { class: 'button-stack' },
+      h('button', { type: 'button', class: 'button button--primary button--large', 'data-action': 'confirmStatement', onclick: onConfirmStatement }, icon('check-small'), h('span', { text: t('confirmBalance') })),
+      h('button', { type: 'button', class: 'button button--secondary button--large', 'data-action': 'disagree', onclick: renderDisagreeForm, text: t('somethingDiffers') })
+    ),
+  ])
+}
+
+/** A table on a wide screen, a stacked list on a phone (as the invoice's lines); the document cell heads each row. */
+function statementTable(labelledBy, columns, rows) {
+  const head = h(
+    'thead',
+    { role: 'rowgroup' },
+    h(
+      'tr',
+      { role: 'row' },
+      columns.map(c => h('th', { scope: 'col', role: 'columnheader', class: c.num ? 'num' : null, text: c.label }))
+    )
+  )
+  const body = h(
+    'tbody',
+    { role: 'rowgroup' },
+    rows.map(row =>
+      h(
+        'tr',
+        { role: 'row', class: row.flagged ? 'is-flagged' : null, dataset: { line: String(row.lineNo) } },
+        columns.map(c => h('td', { role: 'cell', class: c.class || null, 'data-label': c.label }, c.value(row)))
+      )
+    )
+  )
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'lines-table statement-table', role: 'table', 'aria-labelledby': labelledBy }, head, body))
+}
+
+function statementLinesCard(statement) {
+  const lines = Array.isArray(statement.lines) ? statement.lines : []
+  const card = h('section', { class: 'card lines', 'aria-labelledby': 'statement-lines-title', 'data-testid': 'statement-lines' }, h('h2', { id: 'statement-lines-title', text: t('statementLinesHeading', { period: month(statement.periodStart) }) }))
+  if (!lines.length) return append(card, [h('p', { class: 'muted', text: t('noStatementLines') })])
+  const columns = [
+    {
+      label: t('colDocument'),
+      class: 'col-description',
+      value: line => [h('span', { text: documentLabel(line) }), line.flagged && h('span', { class: 'flag-badge', text: t('flaggedAs', { reason: reasonText(line.flagReason) }) })],
+    },
+    { label: t('colPostingDate'), value: line => date(line.postingDate) },
+    { label: t('colReference'), value: line => line.purchaseOrder || '–' },
+    { label: t('colDueDate'), value: line => date(line.netDueDate) },
+    { label: t('colStatementAmount'), num: true, class: 'num amount', value: line => money(line.amount, statement.currency) },
+  ]
+  return append(card, [statementTable('statement-lines-title', columns, lines)])
+}
+
+function openItemsCard(statement) {
+  const items = Array.isArray(statement.openItems) ? statement.openItems : []
+  const card = h('section', { class: 'card open-items', 'aria-labelledby': 'open-items-title', 'data-testid': 'open-items' }, h('h2', { id: 'open-items-title', text: t('openItemsHeading', { date: date(statement.periodEnd) }) }))
+  if (!items.length) return append(card, [h('p', { class: 'muted', text: t('noOpenItems') })])
+  const columns = [
+    { label: t('colDocument'), class: 'col-description', value: item => documentLabel(item) },
+    { label: t('colReference'), value: item => item.purchaseOrder || '–' },
+    { label: t('colDueDate'), value: item => date(item.netDueDate) },
+    { label: t('colDaysOverdue'), class: 'days-overdue', value: item => (item.daysOverdue > 0 ? t('daysOverdue', { days: item.daysOverdue }) : t('notDue')) },
+    { label: t('colStatementAmount'), num: true, class: 'num amount', value: item => money(item.amount, statement.currency) },
+  ]
+  return append(card, [statementTable('open-items-title', columns, items)])
+}
+
+function agingCard(statement) {
+  const aging = Array.isArray(statement.aging) ? statement.aging : []
+  if (!aging.length) return null
+  return h(
+    'section',
+    { class: 'card aging', 'aria-labelledby': 'aging-title', 'data-testid': 'aging' },
+    h('h2', { id: 'aging-title', text: t('agingHeading') }),
+    h(
+      'dl',
+      { class: 'facts facts--compact' },
+      aging.map(bucket => fact(t(AGING_KEYS[bucket.bucket] || 'aging_4'), money(bucket.amount, statement.currency), true, bucket.bucket > 0 && Number(bucket.amount) !== 0 ? 'fact--overdue' : null))
+    )
+  )
+}
+
+/** Reads the statement again after an answer, so the page shows what the server now holds; else patches it. */
+async function refreshStatement(patch) {
+  try {
+    state.view = normalizeView(await call('view'))
+  } catch {
+    Object.assign(state.view, patch)
+  }
+}
+
+async function onConfirmStatement(event) {
+  const button = event.currentTarget
+  const restore = busy(button)
+  try {
+    const outcome = await call('confirmStatement')
+    await refreshStatement({ answer: { status: 'confirmed', at: outcome.at }, statement: { ...state.view.statement, status: 'confirmed', answerable: false } })
+    const statement = state.view.statement || {}
+    renderStatement({ title: t('thanksTitle'), text: t('statementConfirmedText', { amount: money(statement.closingBalance, statement.currency) }) })
+    main.dataset.state = 'statement-confirmed'
+  } catch (error) {
+    restore()
+    if (error.status === 400 || error.status === 409 || error.status === 429) return inlineError(button.closest('.card'), inlineMessage(error))
+    showApiError(error, () => renderStatement())
+  }
+}
+
+/** The statement's figures above a form about it. */
+function compactStatementSummary(view) {
+  const statement = view.statement || {}
+  return h(
+    'section',
+    { class: 'card summary summary--compact', 'aria-label': t('statementHeading', { period: month(statement.periodStart) }) },
+    view.customerName && h('p', { class: 'eyebrow', text: view.customerName }),
+    h(
+      'div',
+      { class: 'summary__row' },
+      h('span', { class: 'summary__number', text: t('statementHeading', { period: month(statement.periodStart) }) }),
+      h('span', { class: 'amount amount--medium', text: money(statement.closingBalance, statement.currency) })
+    ),
+    h('p', { class: 'muted', text: t('closingBalanceOn', { date: date(statement.periodEnd) }) })
+  )
+}
+
+/** A statement line to flag: a checkbox, and once checked its reason (required) and a comment. */
+function flagOption(line, currency) {
+  const checkbox = h('input', { type: 'checkbox', id: uid('flag'), value: String(line.lineNo), 'data-line': String(line.lineNo) })
+  const reasonSelect = h(
+    'select',
+    { name: 'reason', required: true, 'aria-required': 'true' },
+    h('option', { value: '', text: t('reasonChoose') }),
+    reasons().map(r => h('option', { value: r.code, text: r.name }))
+  )
+  const reason = field({ label: t('flagReason'), input: reasonSelect })
+  const comment = field({ label: t('flagComment'), input: h('textarea', { name: 'lineComment', rows: 2, maxlength: String(COMMENT_MAX) }) })
+  const details = h('div', { class: 'line-option__details', hidden: true }, reason.node, comment.node)
+  checkbox.addEventListener('change', () => {
+    details.hidden = !checkbox.checked
+    node.classList.toggle('is-checked', checkbox.checked)
+  })
+  const node = h(
+    'div',
+    { class: 'line-option', 'data-line': String(line.lineNo) },
+    h(
+      'div',
+      { class: 'line-option__head' },
+      checkbox,
+      h(
+        'label',
+        { for: checkbox.id, class: 'line-option__label' },
+        h('span', { class: 'line-option__title' }, h('span', { text: documentLabel(line) })),
+        h('span', { class: 'line-option__meta' }, h('span', { text: date(line.postingDate) }), h('span', { class: 'amount', text: money(line.amount, currency) }))
+      )
+    ),
+    details
+  )
+  return { node, checkbox, reason, comment, line }
+}
+
+/** The balance a person typed: { value } (a decimal string with at most 3 decimals, or null) or { error }. */
+function checkBalance(f) {
+  const value = parseDecimal(f.input.value)
+  if (value === null) {
+    f.clear()
+    return { value: null }
+  }
+  if (typeof value !== 'string') return { error: f.fail(t('errBalanceFormat', { example: numberExample() })) }
+  const n = Number(value)
+  if (!(n >= -1e14 && n < 1e14)) return { error: f.fail(t('errBalanceRange')) }
+  f.clear()
+  return { value }
+}
+
+function renderDisagreeForm() {
+  const view = state.view
+  const statement = view.statement || {}
+  const lines = Array.isArray(statement.lines) ? statement.lines : []
+  const currency = statement.currency
+  const form = h('form', { class: 'card form', novalidate: true, 'aria-labelledby': 'disagree-title', 'data-testid': 'disagree-form' })
+  const flags = lines.map(line => flagOption(line, currency))
+  const balance = field({
+    label: t('ownBalance'),
+    hint: t('ownBalanceHint', { date: date(statement.periodEnd), amount: money(statement.closingBalance, currency) }),
+    input: h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', name: 'customerBalance' }),
+    prefix: currency,
+  })
+  const comment = textArea('comment', t('statementComment'), COMMENT_MAX)
+  const maxBytes = view.attachmentMaxBytes || 0
+  const file = field({
+    label: t('ownStatementFile'),
+    hint: t('ownStatementFileHint', { size: megabytes(maxBytes) }),
+    input: h('input', { type: 'file', name: 'attachment', accept: REMITTANCE_TYPES.join(',') }),
+  })
+  const submit = h('button', { type: 'submit', class: 'button button--primary button--large', text: t('sendDisagreement') })
+  append(form, [
+    h('h1', { id: 'disagree-title', text: t('disagreeHeading'), 'data-focus': true }),
+    h('p', { class: 'muted', text: t('disagreeIntro') }),
+    lines.length > 0 && h('fieldset', { class: 'scope-panel line-options', 'data-testid': 'flag-lines' }, h('legend', { text: t('flagLegend') }), flags.map(f => f.node)),
+    balance.node,
+    comment.node,
+    file.node,
+    h('div', { class: 'form-actions' }, submit, h('button', { type: 'button', class: 'button button--secondary', text: t('cancel'), onclick: backToStatement })),
+  ])
+
+  form.addEventListener('submit', async event => {
+    event.preventDefault()
+    const errors = []
+    const body = { lines: [] }
+    for (const flag of flags) {
+      if (!flag.checkbox.checked) continue
+      const entry = { lineNo: flag.line.lineNo, reason: flag.reason.input.value }
+      if (!reasons().some(r => r.code === entry.reason)) errors.push(flag.reason.fail(t('errReasonRequired')))
+      else flag.reason.clear()
+      const text = flag.comment.input.value.trim()
+      if (text.length > COMMENT_MAX) errors.push(flag.comment.fail(t('errCommentLength', { max: COMMENT_MAX })))
+      else if (text) entry.comment = text
+      body.lines.push(entry)
+    }
+    const own = checkBalance(balance)
+    if (own.error) errors.push(own.error)
+    else if (own.value !== null) body.customerBalance = own.value
+    const text = comment.input.value.trim()
+    if (text.length > COMMENT_MAX) errors.push(comment.fail(t('errCommentLength', { max: COMMENT_MAX })))
+    else {
+      comment.clear()
+      if (text) body.comment = text
+    }
+    const chosen = checkFile(file, maxBytes)
+    if (chosen.error) errors.push(chosen.error)
+    if (errors.length) return invalid(form, errors)
+    if (!body.lines.length && body.customerBalance === undefined && body.comment === undefined) {
+      inlineError(form, t('errDisagreeNeedsWhat'))
+      return
+    }
+    const restore = busy(submit)
+    try {
+      if (chosen.value) Object.assign(body, { attachmentName: chosen.value.name.slice(0, 255), attachment: await base64Of(chosen.value) })
+      const outcome = await call('disagreeWithStatement', body)
+      await refreshStatement({ answer: { status: 'disagreed', at: outcome.at, customerBalance: body.customerBalance ?? null, comment: body.comment ?? null }, statement: { ...statement, status: 'disagreed', answerable: false } })
+      renderStatement({ title: t('statementDisagreedTitle'), text: t('statementDisagreedText') })
+      main.dataset.state = 'statement-disagreed'
+    } catch (error) {
+      restore()
+      if (error.status === 400 || error.status === 409 || error.status === 429) return inlineError(form, inlineMessage(error))
+      showApiError(error, () => renderDisagreeForm())
+    }
+  })
+
+  show('statement-disagree', h('div', { class: 'layout layout--single' }, compactStatementSummary(view), form))
+  focusHeading()
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Start
 
@@ -1237,12 +1593,15 @@ async function load() {
   try {
     state.view = normalizeView(await call('view'))
   } catch (error) {
+    // Only a statement's link is refused on opening with 409: a statement AR has not sent (yet).
+    if (error.status === 409) return renderError('statementNotReady')
     return showApiError(error, load)
   }
   setLanguage(languageOf(state.view.language))
   showCompany(state.view.company)
   if (state.view.purpose === 'survey') renderSurvey()
   else if (state.view.purpose === 'invoiceResponse') renderInvoice()
+  else if (state.view.purpose === 'statement') renderStatement()
   else renderError('wrongPurpose')
 }
 

@@ -68,7 +68,7 @@ service RespondService {
     content   : LargeString;
   }
 
-  /** What the response page shows: the document, and what this contact already said about it. */
+  /** What the response page shows: the document, and what this contact already said about it (a statement: StatementView's). */
   type View {
     purpose         : crm.LinkPurpose;
     language        : String(2);
@@ -89,7 +89,11 @@ service RespondService {
     };
     /** The largest remittance advice file "I've paid" takes. */
     remittanceAdviceMaxBytes : Integer;
-    /** The reasons a dispute may give, with their texts in the page's language (the code list's). */
+    /** A link of purpose statement: the statement, the customer's answer once given, the largest file it takes. */
+    statement       : StatementFigures;
+    answer          : StatementAnswer;
+    attachmentMaxBytes : Integer;
+    /** The reasons a dispute (or a flagged statement line) may give, with their texts in the page's language (the code list's). */
     reasons         : many {
       code : crm.DisputeReason;
       name : String(255);
@@ -114,7 +118,7 @@ service RespondService {
   }
 
   type Outcome {
-    /** confirmed, alreadyConfirmed, disputed, alreadyDisputed, proposed, answered, alreadyAnswered, promised, paymentReported, remittanceAttached */
+    /** confirmed, alreadyConfirmed, disputed, alreadyDisputed, proposed, answered, alreadyAnswered, promised, paymentReported, remittanceAttached, disagreed */
     status : String(20);
     at     : Timestamp;
   }
@@ -125,6 +129,97 @@ service RespondService {
     quantity : Decimal(13, 3) @assert.range: [ 0, 9999999999 ];
   }
 
+  /** A line of a statement: an FI item posted in its period, flagged if the customer said it is wrong. */
+  type StatementLine {
+    lineNo             : Integer;
+    postingDate        : Date;
+    documentDate       : Date;
+    /** FI's document type (RV invoice, DG credit memo, DZ payment, …): the page names the common ones. */
+    documentType       : String(2);
+    accountingDocument : String(10);
+    billingDocument    : String(10);
+    purchaseOrder      : String(35);
+    netDueDate         : Date;
+    amount             : Decimal(24, 3);
+    flagged            : Boolean;
+    flagReason         : crm.DisputeReason;
+    flagComment        : String(2000);
+  }
+
+  /** An item open at the end of the statement's period, with its days past the due date then. */
+  type StatementOpenItem {
+    lineNo             : Integer;
+    postingDate        : Date;
+    documentType       : String(2);
+    accountingDocument : String(10);
+    billingDocument    : String(10);
+    purchaseOrder      : String(35);
+    netDueDate         : Date;
+    daysOverdue        : Integer;
+    agingBucket        : crm.AgingBucket;
+    amount             : Decimal(24, 3);
+  }
+
+  /** A statement's figures, lines and open items, as the customer's page shows them. */
+  type StatementFigures {
+    customer       : String(10);
+    companyCode    : String(4);
+    currency       : String(5);
+    periodStart    : Date;
+    periodEnd      : Date;
+    statementDate  : Date;
+    openingBalance : Decimal(24, 3);
+    debits         : Decimal(24, 3);
+    credits        : Decimal(24, 3);
+    closingBalance : Decimal(24, 3);
+    /** sent, noAnswer, confirmed, disagreed */
+    status         : String(10);
+    /** Whether it still takes an answer: sent or reminded, and not answered. */
+    answerable     : Boolean;
+    lines          : many StatementLine;
+    openItems      : many StatementOpenItem;
+    /** The open items' amounts by aging bucket (not due, 1–30, 31–60, 61–90, over 90 days). */
+    aging          : many {
+      bucket : crm.AgingBucket;
+      amount : Decimal(24, 3);
+    };
+  }
+
+  /** The customer's answer to a statement, once given. */
+  type StatementAnswer {
+    /** confirmed or disagreed */
+    status          : String(10);
+    at              : Timestamp;
+    customerBalance : Decimal(24, 3);
+    comment         : String(2000);
+    attachmentName  : String(100);
+  }
+
+  /** What the customer's page shows of a statement (srv/statements/answers.ts statementForCustomer). */
+  type StatementView {
+    purpose      : crm.LinkPurpose;
+    language     : String(2);
+    customerName : String(81);
+    company      : Company;
+    statement    : StatementFigures;
+    answer       : StatementAnswer;
+    /** The largest file "Something differs" takes (as a remittance advice). */
+    attachmentMaxBytes : Integer;
+    /** The reasons a flagged line may give, with their texts in the customer's language. */
+    reasons      : many {
+      code : crm.DisputeReason;
+      name : String(255);
+    };
+  }
+
+  /** A statement line the customer says is wrong, and why. */
+  type FlaggedLine {
+    lineNo  : Integer @mandatory;
+    reason  : crm.DisputeReason @mandatory;
+    comment : String(2000) @UI.MultiLineText;
+  }
+
+  /** Any link's page: an invoice's, a survey's, a statement's (then as the action statement answers). */
   action view(token : String(200) @mandatory)                                returns View;
   action invoiceDocument(token : String(200) @mandatory)                     returns InvoiceDocument;
   action confirm(token : String(200) @mandatory)                             returns Outcome;
@@ -164,4 +259,26 @@ service RespondService {
                       csat : Integer @mandatory @assert.range: [ 1, 5 ],
                       nps : Integer @assert.range: [ 0, 10 ],
                       comment : String(1000) @UI.MultiLineText)                                returns Outcome;
+
+  // A monthly statement of account, through a link of purpose statement: the statement, its PDF, and the customer's
+  // one answer to it (srv/statements/answers.ts).
+
+  action statement(token : String(200) @mandatory)                           returns StatementView;
+  /** The statement's PDF as it was sent (once confirmed: with the confirmation on it), base64. */
+  action statementPdf(token : String(200) @mandatory)                        returns InvoiceDocument;
+  /** "The balance is right." */
+  action confirmStatement(token : String(200) @mandatory)                    returns Outcome;
+
+  /**
+   * "Something differs": the lines that are wrong with a reason each, the balance in the customer's own books, a
+   * comment, and the customer's own statement as a file (PDF, PNG or JPEG, base64, at most
+   * cds.requires.collections.remittanceAdviceMaxBytes); at least one of lines, balance and comment.
+   */
+  action disagreeWithStatement(token : String(200) @mandatory,
+                               lines : many FlaggedLine,
+                               // Checked by the service (at most 3 decimals, −10^14 ≤ it < 10^14), which says so in words.
+                               customerBalance : Decimal,
+                               comment : String(2000) @UI.MultiLineText,
+                               attachmentName : String(255),
+                               attachment : LargeString)                      returns Outcome;
 }

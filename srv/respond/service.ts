@@ -14,11 +14,14 @@ import type { DisputeSummary } from '#cds-models/RespondService'
 import { openCommitments, promiseToPay, promiseWindow, reportPayment } from '../collections/commitments'
 import { attachRemittanceAdvice } from '../collections/remittance-advice'
 import { collectionsSettings } from '../collections/settings'
+import { confirmBalance, disagree, statementForCustomer, statementPdf, type FlaggedLineInput } from '../statements/answers'
 
 /** Customers' answers through their secure link: each action checks the link first, then does one thing. */
 export default class RespondService extends cds.ApplicationService {
   init() {
-    this.on('view', req => this.answer(req, ['invoiceResponse', 'survey'], (link, speaker) => this.viewOf(link, speaker)))
+    this.on('view', req =>
+      this.answer<object>(req, ['invoiceResponse', 'survey', 'statement'], (link, speaker) => (link.purpose === 'statement' ? this.statementViewOf(link) : this.viewOf(link, speaker)))
+    )
     this.on('invoiceDocument', req => this.answer(req, ['invoiceResponse'], link => invoiceDocument(link.invoiceId!)))
     this.on('confirm', req => this.answer(req, ['invoiceResponse'], (link, speaker) => confirmInvoice(link.invoiceId!, speaker)))
     this.on('dispute', req =>
@@ -56,6 +59,26 @@ export default class RespondService extends cds.ApplicationService {
       this.answer(req, ['survey'], (link, speaker) => {
         const { csat, nps, comment } = req.data as { csat: number; nps?: number; comment?: string }
         return answerSurvey(link.invitationId!, { csat, nps, comment }, speaker.by)
+      })
+    )
+    // A monthly statement, through a link of purpose statement: only the link's statement, never one the request names.
+    this.on('statement', req => this.answer(req, ['statement'], link => this.statementViewOf(link)))
+    this.on('statementPdf', req => this.answer(req, ['statement'], link => statementPdf(link.statementId!)))
+    this.on('confirmStatement', req => this.answer(req, ['statement'], (link, speaker) => confirmBalance(link.statementId!, speaker.by, speaker.from)))
+    this.on('disagreeWithStatement', req =>
+      this.answer(req, ['statement'], async (link, speaker) => {
+        const { lines, customerBalance, comment, attachmentName, attachment } = req.data as {
+          lines?: FlaggedLineInput[] | null
+          customerBalance?: string | number | null
+          comment?: string | null
+          attachmentName?: string | null
+          attachment?: string | null
+        }
+        // An empty file is a file that could not be read, not none.
+        const file = attachment === null || attachment === undefined ? null : { fileName: attachmentName, content: attachment }
+        const input = { flaggedLines: lines, customerBalance, comment, attachment: file }
+        const { status, at } = await disagree(link.statementId!, input, speaker.by, speaker.from)
+        return { status, at }
       })
     )
     answerWithoutEcho(this)
@@ -117,6 +140,12 @@ export default class RespondService extends cds.ApplicationService {
       remittanceAdviceMaxBytes: collectionsSettings().remittanceAdviceMaxBytes,
       reasons: link.purpose === 'invoiceResponse' ? await disputeReasonsIn(customer?.language) : [],
     }
+  }
+
+  /** The statement as the page shows it, with the reasons a flagged line may give and the file size it takes. */
+  private async statementViewOf(link: VerifiedLink) {
+    const view = await statementForCustomer(link.statementId!)
+    return { ...view, attachmentMaxBytes: collectionsSettings().remittanceAdviceMaxBytes, reasons: await disputeReasonsIn(view.language) }
   }
 }
 
