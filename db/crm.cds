@@ -10,7 +10,7 @@ type EMailAddress   : String(241) @assert.format: '^[^\s@<>(),;:"]+@(?:[^\s@<>()
 @assert.range
 type Channel        : String(10) enum { web; phone; email; letter; meeting; };
 type DispatchStatus : String(10) enum { pending; sent; failed; bounced; noEmail; };
-type LinkPurpose    : String(20) enum { invoiceResponse; survey; statement; };
+type LinkPurpose    : String(20) enum { invoiceResponse; survey; statement; account; };
 type DisputeStatus  : String(10) enum { Open; InProcess; Resolved; Closed; };
 @assert.range
 type DisputeOutcome : String(10) enum { accepted; rejected; };
@@ -66,6 +66,8 @@ entity SecureLinks : cuid {
   purpose      : LinkPurpose;
   invoice      : Association to mirror.BillingDocuments;
   invitation   : Association to SurveyInvitations;
+  /** The customer whose account page a link of purpose account opens. */
+  customer     : Association to mirror.Customers;
   contactEmail : EMailAddress;
   expiresAt    : Timestamp;
   revokedAt    : Timestamp;

@@ -101,9 +101,21 @@ describe('secure links', () => {
       expect(link).not.to.have.property('invoiceId')
     })
 
+    it("binds an account link to its customer; revoking the customer's account links leaves its other links alone", async () => {
+      const customer = 'C-ACCOUNT'
+      const account = await issueLink({ purpose: 'account', customer, contactEmail: EMAIL })
+      const invoice = await issueLink({ purpose: 'invoiceResponse', invoice: INVOICE, contactEmail: EMAIL })
+      expect((await verifyLink(account.token, 'account')).customerId).to.equal(customer)
+      expect(await revokeLinks({ customer })).to.equal(1)
+      expect((await refusal(verifyLink(account.token, 'account'))).code).to.equal('revoked')
+      expect((await verifyLink(invoice.token, 'invoiceResponse')).invoiceId).to.equal(INVOICE)
+    })
+
     it('refuses to issue a link without the document its purpose needs, or without a contact', async () => {
       await expect(issueLink({ purpose: 'invoiceResponse', contactEmail: EMAIL })).to.be.rejectedWith(TypeError, /invoice/)
       await expect(issueLink({ purpose: 'survey', invoice: INVOICE, contactEmail: EMAIL })).to.be.rejectedWith(TypeError, /invitation/)
+      await expect(issueLink({ purpose: 'statement', invoice: INVOICE, contactEmail: EMAIL })).to.be.rejectedWith(TypeError, /statement/)
+      await expect(issueLink({ purpose: 'account', invoice: INVOICE, contactEmail: EMAIL })).to.be.rejectedWith(TypeError, /customer/)
       await expect(issueLink({ purpose: 'invoiceResponse', invoice: INVOICE, contactEmail: '' })).to.be.rejectedWith(TypeError, /contact/)
       await expect(issueLink({ purpose: 'nonsense' as never, invoice: INVOICE, contactEmail: EMAIL })).to.be.rejectedWith(TypeError, /purpose/)
     })

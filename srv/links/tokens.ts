@@ -48,6 +48,8 @@ export interface IssueLinkInput {
   invitation?: string
   /** Statements ID; required for statement. */
   statement?: string
+  /** Customer number; required for account. */
+  customer?: string
   /** Who the link is sent to: the "who" of whatever is answered through it. */
   contactEmail: string
   /** Default cds.requires.links.validDays; zero or less issues an expired link (tests). */
@@ -67,6 +69,7 @@ export interface VerifiedLink {
   invoiceId?: string
   invitationId?: string
   statementId?: string
+  customerId?: string
   contactEmail: string
   expiresAt: Date
 }
@@ -74,12 +77,17 @@ export interface VerifiedLink {
 /** A link's row as verification reads it: issueLink sets all of these. */
 type LinkRow = Filled<SecureLink, 'ID' | 'purpose' | 'contactEmail' | 'expiresAt'>
 
-const NEEDS: Partial<Record<LinkPurpose, 'invoice' | 'invitation' | 'statement'>> = { invoiceResponse: 'invoice', survey: 'invitation', statement: 'statement' }
+const NEEDS: Record<LinkPurpose, 'invoice' | 'invitation' | 'statement' | 'customer'> = {
+  invoiceResponse: 'invoice',
+  survey: 'invitation',
+  statement: 'statement',
+  account: 'customer',
+}
 
-export async function issueLink({ purpose, invoice, invitation, statement, contactEmail, validDays = defaultValidDays() }: IssueLinkInput): Promise<IssuedLink> {
+export async function issueLink({ purpose, invoice, invitation, statement, customer, contactEmail, validDays = defaultValidDays() }: IssueLinkInput): Promise<IssuedLink> {
   if (!PURPOSES.includes(purpose)) throw new TypeError(`Unknown link purpose '${purpose}'`)
   const needed = NEEDS[purpose]
-  if (needed && !{ invoice, invitation, statement }[needed]) throw new TypeError(`A ${purpose} link needs the ${needed} it is about`)
+  if (!{ invoice, invitation, statement, customer }[needed]) throw new TypeError(`A ${purpose} link needs the ${needed} it is about`)
   if (!contactEmail) throw new TypeError('A link needs the contact it is sent to')
   if (!Number.isFinite(validDays)) throw new RangeError('validDays must be a number')
 
@@ -95,6 +103,7 @@ export async function issueLink({ purpose, invoice, invitation, statement, conta
     invoice_ID: invoice ?? null,
     invitation_ID: invitation ?? null,
     statement_ID: statement ?? null,
+    customer_ID: customer ?? null,
     contactEmail,
     expiresAt: expiresAt.toISOString(),
     createdAt: new Date().toISOString(),
@@ -125,7 +134,7 @@ export async function verifyLink(token: unknown, expected: LinkPurpose | readonl
   // By key and hash: the row of exactly this token, found through the primary key index.
   const row = (await SELECT.one
     .from(SecureLinks)
-    .columns('ID', 'purpose', 'invoice_ID', 'invitation_ID', 'statement_ID', 'contactEmail', 'expiresAt', 'revokedAt')
+    .columns('ID', 'purpose', 'invoice_ID', 'invitation_ID', 'statement_ID', 'customer_ID', 'contactEmail', 'expiresAt', 'revokedAt')
     .where({ ID: parts.linkId, tokenHash: hashToken(token as string) })) as LinkRow | null
   if (!row || row.purpose !== signedFor) throw refused('unknown', parts.linkId)
   if (row.revokedAt) throw refused('revoked', row.ID)
@@ -139,6 +148,7 @@ export async function verifyLink(token: unknown, expected: LinkPurpose | readonl
     ...(row.invoice_ID && { invoiceId: row.invoice_ID }),
     ...(row.invitation_ID && { invitationId: row.invitation_ID }),
     ...(row.statement_ID && { statementId: row.statement_ID }),
+    ...(row.customer_ID && { customerId: row.customer_ID }),
     contactEmail: row.contactEmail,
     expiresAt: new Date(row.expiresAt),
   }
@@ -151,19 +161,22 @@ export interface RevokeLinksInput {
   invitation?: string
   /** Every link of this statement. */
   statement?: string
+  /** Every account link of this customer. */
+  customer?: string
   linkId?: string
 }
 
 /** Revokes the matching links that are not revoked yet; returns how many. At least one criterion is required. */
-export async function revokeLinks({ invoice, invitation, statement, linkId }: RevokeLinksInput): Promise<number> {
+export async function revokeLinks({ invoice, invitation, statement, customer, linkId }: RevokeLinksInput): Promise<number> {
   const where = {
     ...(invoice && { invoice_ID: invoice }),
     ...(invitation && { invitation_ID: invitation }),
     ...(statement && { statement_ID: statement }),
+    ...(customer && { customer_ID: customer, purpose: 'account' as LinkPurpose }),
     ...(linkId && { ID: linkId }),
   }
   // Without this guard, a caller's undefined would revoke every link ever sent.
-  if (!Object.keys(where).length) throw new TypeError('revokeLinks needs an invoice, an invitation, a statement or a link ID')
+  if (!Object.keys(where).length) throw new TypeError('revokeLinks needs an invoice, an invitation, a statement, a customer or a link ID')
   const revoked = (await UPDATE(SecureLinks).where({ ...where, revokedAt: null }).with({ revokedAt: new Date().toISOString() })) as number
   LOG.info('revoked links', { count: revoked, ...(linkId && { linkId }), ...(invoice && { invoice }), ...(invitation && { invitation }) })
   return revoked
