@@ -8,7 +8,7 @@ import { ConversationError } from '../crm/errors'
 import { raiseDispute, type Speaker } from '../crm/conversations'
 import { companyIdentity } from '../respond/company'
 import { collectionsSettings } from '../collections/settings'
-import { safeFileName } from '../collections/remittance-advice'
+import { customerFile, safeFileName } from '../customer-files'
 import { fromMilli, sumMilli, toMilli, type Milli } from './amounts'
 import { statementDocument } from './statement-document'
 import { planStatementWriteBack } from '../writeback/plan'
@@ -36,15 +36,6 @@ const BALANCE_LIMIT: Milli = 10n ** 17n
 const BALANCE = /^-?\d{1,15}(?:\.\d{1,3})?$/
 const BUCKETS: AgingBucket[] = [0, 1, 2, 3, 4]
 const REASONS = Object.values(DisputeReason) as string[]
-
-/** The files accepted, by the signature they start with (as a remittance advice: srv/collections/remittance-advice.ts). */
-const SIGNATURES: { mediaType: string; extension: string; magic: Buffer }[] = [
-  { mediaType: 'application/pdf', extension: 'pdf', magic: Buffer.from('%PDF-', 'latin1') },
-  { mediaType: 'image/png', extension: 'png', magic: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
-  { mediaType: 'image/jpeg', extension: 'jpg', magic: Buffer.from([0xff, 0xd8, 0xff]) },
-]
-/** Base64 as browsers write it: no line breaks, padded. */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
 type StatementRow = Statements[number]
 
@@ -270,16 +261,13 @@ function checkedComment(value: string | null | undefined): string | null {
 
 /** A PDF or an image, recognised by its first bytes, not over the remittance advice's limit. */
 function checkedFile(file: NonNullable<DisagreementInput['attachment']>) {
-  const maxBytes = collectionsSettings().remittanceAdviceMaxBytes
-  const text = typeof file.content === 'string' ? file.content : ''
-  // The size before decoding, so that an oversized file is not decoded at all.
-  if (text.length > Math.ceil(maxBytes / 3) * 4) throw new ConversationError(400, 'STATEMENT_FILE_TOO_LARGE', [Math.round((maxBytes / 1024 / 1024) * 10) / 10])
-  if (!text.length || !BASE64.test(text)) throw new ConversationError(400, 'STATEMENT_FILE_UNREADABLE')
-  const content = Buffer.from(text, 'base64')
-  const kind = SIGNATURES.find(s => content.subarray(0, s.magic.length).equals(s.magic))
-  if (!kind) throw new ConversationError(400, 'STATEMENT_FILE_NOT_PDF_OR_IMAGE')
-  const name = typeof file.fileName === 'string' && file.fileName.trim() ? file.fileName : `statement.${kind.extension}`
-  return { content, mediaType: kind.mediaType, fileName: safeFileName(name, kind.extension) }
+  const { content, mediaType, extension } = customerFile(file.content, collectionsSettings().remittanceAdviceMaxBytes, {
+    tooLarge: 'STATEMENT_FILE_TOO_LARGE',
+    unreadable: 'STATEMENT_FILE_UNREADABLE',
+    notPdfOrImage: 'STATEMENT_FILE_NOT_PDF_OR_IMAGE',
+  })
+  const name = typeof file.fileName === 'string' ? file.fileName : ''
+  return { content, mediaType, fileName: safeFileName(name, extension, 'statement') }
 }
 
 /**
