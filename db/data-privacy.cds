@@ -11,6 +11,7 @@ using { invoicecrm.mirror as mirror } from './mirror';
 using { invoicecrm.crm as crm } from './crm';
 using { invoicecrm.personalization as personalization } from './personalization';
 using { invoicecrm.collections as collections } from './collections';
+using { invoicecrm.statements as statements } from './statements';
 
 // A business partner may be a person (category 1): its name, address and e-mail are then personal data.
 annotate mirror.Customers with @PersonalData: {
@@ -133,4 +134,29 @@ annotate collections.ReminderMails with @PersonalData.EntitySemantics: 'Other' {
 annotate collections.CollectionContacts with @PersonalData.EntitySemantics: 'Other' {
   customer @PersonalData.FieldSemantics: 'DataSubjectID';
   note     @PersonalData.IsPotentiallyPersonal;
+};
+
+// Statements: whom a statement went to, who answered it and from where, what the customer wrote and the file of its
+// own books it sent (its SHA-256 stands for it in the audit log).
+annotate statements.StatementProfiles with @PersonalData.EntitySemantics: 'Other' {
+  customer       @PersonalData.FieldSemantics: 'DataSubjectID';
+  recipientEmail @PersonalData.IsPotentiallyPersonal;
+};
+
+annotate statements.Statements with @PersonalData.EntitySemantics: 'Other' {
+  customer        @PersonalData.FieldSemantics: 'DataSubjectID';
+  recipientEmail  @PersonalData.IsPotentiallyPersonal;
+  answeredBy      @PersonalData.IsPotentiallyPersonal;
+  answeredFrom    @PersonalData.IsPotentiallyPersonal;
+  customerComment @PersonalData.IsPotentiallySensitive;
+};
+
+// Found through their statement, as a dispute's comments through their dispute.
+annotate statements.StatementLines with @PersonalData.EntitySemantics: 'DataSubjectDetails' {
+  flagComment @PersonalData.IsPotentiallySensitive;
+};
+
+annotate statements.StatementAnswerAttachments with @PersonalData.EntitySemantics: 'DataSubjectDetails' {
+  fileName @PersonalData.IsPotentiallyPersonal;
+  sha256   @PersonalData.IsPotentiallyPersonal;
 };
