@@ -4,6 +4,8 @@ namespace invoicecrm.crm;
 
 using { cuid, managed } from '@sap/cds/common';
 using { invoicecrm.mirror as mirror } from './mirror';
+using { invoicecrm.statements as statements } from './statements';
+using { invoicecrm.collections as collections } from './collections';
 
 // A local part, then a domain of dot-separated labels (none empty) ending in a top-level domain of two or more.
 type EMailAddress   : String(241) @assert.format: '^[^\s@<>(),;:"]+@(?:[^\s@<>(),;:".]+\.)+[^\s@<>(),;:".]{2,}$';
@@ -209,4 +211,41 @@ entity TimelineEntries : cuid {
   params   : String(2000);
   /** The sentence as read: rendered from message and params for the reader; stored only for an entry without a message. */
   text     : String(1000) @title: '{i18n>Text}';
+}
+
+type WeComNoticeKind   : String(10) enum { statement; reminder; };
+type WeComNoticeStatus : String(10) enum { queued; sent; failed; };
+
+/**
+ * A customer's WeCom (企业微信) group: its statement and reminder notices also go there, as markdown messages of the
+ * group's robot (srv/notify). The webhook key is a secret (whoever has it can post into the customer's group): set by
+ * AR through StatementsService.setWeComGroup, never readable over OData, never logged.
+ */
+entity CustomerWeComGroups : managed {
+  key customer   : Association to mirror.Customers @title: '{i18n>Customer}';
+      /** The group robot's key: the `key` of its webhook URL, 8-4-4-4-12 hex digits. */
+      webhookKey : String(100);
+      active     : Boolean default true;
+}
+
+/**
+ * A notice to a customer's WeCom group: queued with its mail (in the transaction that records the mail as sent), sent
+ * by the persistent queue's handler, retried like a mail; a refused message (e.g. an invalid key) ends failed.
+ */
+entity WeComNotices : cuid {
+  customer          : Association to mirror.Customers @title: '{i18n>Customer}';
+  kind              : WeComNoticeKind;
+  /** The statement whose mail (kind statement) it follows. */
+  statement         : Association to statements.Statements;
+  /** The statement's reminder, not its first mail. */
+  statementReminder : Boolean default false;
+  /** The reminder mail (kind reminder) it follows. */
+  reminderMail      : Association to collections.ReminderMails;
+  status            : WeComNoticeStatus default 'queued' @title: '{i18n>Status}';
+  /** Sends tried: failures included, the one that succeeded too. */
+  attempts          : Integer default 0 @title: '{i18n>Attempts}';
+  /** The last failure, as WeCom or the connection said it (never the webhook key). */
+  lastError         : String(1000) @title: '{i18n>Error}';
+  queuedAt          : Timestamp @title: '{i18n>QueuedAt}';
+  sentAt            : Timestamp @title: '{i18n>SentAt}';
 }

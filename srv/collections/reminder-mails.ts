@@ -11,6 +11,7 @@ import { inBusinessHours, timeZoneOf } from './business-hours'
 import { dayOf, holdBack, type Timing } from './reminder-rules'
 import { customerFactsFor, holdingFactsFor, loadBatchFacts, type CandidateInvoice } from './reminder-facts'
 import { proposeDunningBlock } from './dunning-blocks'
+import { queueWeComNotice } from '../notify/wecom-notices'
 
 // From decided reminders to mails: one mail per customer's billing contact, carrying every reminder due for it,
 // queued (persistent queue, in the transaction that marks the reminders queued) only while it is a working day within
@@ -220,4 +221,6 @@ export async function sendReminderMail(mailId: string): Promise<void> {
         reason: (cds.i18n.messages.at('TASK_LAST_REMINDER_SENT', '', { invoice: reminder.invoice_ID, level: step.level! }) ?? 'TASK_LAST_REMINDER_SENT').slice(0, 500),
       })
   }
+  // The customer's WeCom group hears of it too, if it has one: queued with the mail's outcome.
+  await queueWeComNotice({ customer: mail.customer_ID!, kind: 'reminder', reminderMail: mailId })
 }

@@ -7,6 +7,7 @@ import { invoiceSummary } from './invoice-summary'
 import { crmSettings } from './settings'
 import { sendReminderMail } from '../collections/reminder-mails'
 import { sendStatementMail } from '../statements/statement-mail'
+import { sendWeComNotice } from '../notify/wecom-notices'
 import { retryDelay } from '../retry-delay'
 import { Disputes, InvoiceConversations, SurveyInvitations } from '#cds-models/invoicecrm/crm'
 import { Customers } from '#cds-models/invoicecrm/mirror'
@@ -36,6 +37,8 @@ export default class CustomerMailService extends cds.Service {
       const { statement, reminder } = req.data as { statement: string; reminder?: boolean }
       return sendStatementMail(statement, reminder)
     })
+    // Not a mail: the notice of a statement or reminder mail to the customer's WeCom group (srv/notify).
+    this.on('wecomNotice', req => sendWeComNotice((req.data as { notice: string }).notice))
     return super.init()
   }
 }

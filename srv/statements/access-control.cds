@@ -19,3 +19,7 @@ annotate StatementsService.StatementSchedules with @restrict: [
 annotate StatementsService.Statements with @restrict: [
   { grant: [ 'READ', 'approve', 'sendToCustomer' ], to: [ 'ARClerk', 'ARManager' ] },
 ];
+// A customer's WeCom group: everyone in AR sees the groups (never their keys) and the notices; AR managers set them.
+annotate StatementsService.WeComGroups with @restrict: [ { grant: 'READ', to: [ 'ARClerk', 'ARManager' ] } ];
+annotate StatementsService.WeComNotices with @restrict: [ { grant: 'READ', to: [ 'ARClerk', 'ARManager' ] } ];
+annotate StatementsService.setWeComGroup with @requires: 'ARManager';

@@ -47,6 +47,43 @@ service StatementsService {
     removed   : Integer;
   }
 
+  /**
+   * The customers' WeCom groups, which get the statement and reminder notices too; without their webhook keys, a
+   * secret that is set through setWeComGroup and never read back.
+   */
+  @readonly
+  entity WeComGroups as projection on crm.CustomerWeComGroups {
+    key customer,
+        customer.name as customerName : String(81) @title: '{i18n>CustomerName}',
+        active,
+        cast(case when webhookKey is null then false else true end as Boolean) as hasWebhookKey : Boolean,
+        modifiedAt,
+        modifiedBy,
+  };
+
+  /** The notices to the customers' WeCom groups and how they went: a failure shows here as a mail's does on its statement. */
+  @readonly
+  entity WeComNotices as projection on crm.WeComNotices {
+    key ID,
+        customer,
+        customer.name as customerName : String(81) @title: '{i18n>CustomerName}',
+        kind,
+        statement,
+        statementReminder,
+        reminderMail.ID as reminderMail : UUID,
+        status,
+        attempts,
+        lastError,
+        queuedAt,
+        sentAt,
+  };
+
+  /**
+   * Sets a customer's WeCom group: the group robot's webhook key (or its whole webhook URL; empty: keep the key set
+   * before) and whether its notices go there.
+   */
+  action setWeComGroup(customer : String(10) @mandatory, webhookKey : String(100), active : Boolean) returns WeComGroups;
+
   /** Makes (or brings up to date) the drafts of the month of the given day, for every statement customer. */
   action generateStatements(period : Date @mandatory) returns GenerationResult;
   /** Approves every draft of the month that is no exception; the exceptions are approved one by one. */

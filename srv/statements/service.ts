@@ -1,5 +1,5 @@
 import cds from '@sap/cds'
-import { Statement, StatementSchedules } from '#cds-models/StatementsService'
+import { Statement, StatementSchedules, WeComGroups } from '#cds-models/StatementsService'
 import { Statements, StatementSchedules as ScheduleRows } from '#cds-models/invoicecrm/statements'
 import type { StatementStatus } from '#cds-models/invoicecrm/statements'
 import { recordFinanceUser } from '../crm/finance-users'
@@ -7,6 +7,7 @@ import { declaredStep } from '../status-flow'
 import { monthOf } from './figures'
 import { generateStatements } from './generate'
 import { approvePeriod, sendPeriod, takeStep, type StatementAction } from './review'
+import { setWeComGroup, type WeComGroupInput } from '../notify/wecom-groups'
 
 /** AR's monthly statements: who gets them, the month's drafts, their review and sending. */
 export default class StatementsService extends cds.ApplicationService {
@@ -20,6 +21,11 @@ export default class StatementsService extends cds.ApplicationService {
     this.on('generateStatements', req => generateStatements(monthOf((req.data as { period: string }).period)))
     this.on('approveStatements', req => approvePeriod(monthOf((req.data as { period: string }).period), req.user.id))
     this.on('sendStatements', req => sendPeriod(monthOf((req.data as { period: string }).period), req.user.id))
+    this.on('setWeComGroup', async req => {
+      const outcome = await setWeComGroup(req.data as WeComGroupInput)
+      if ('refused' in outcome) return req.reject(outcome.refused)
+      return this.run(SELECT.one.from(WeComGroups).where({ customer_ID: outcome.customer }))
+    })
     return super.init()
   }
 
