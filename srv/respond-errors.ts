@@ -12,6 +12,14 @@ const QUOTABLE = 3
 
 type ServiceError = Error & { status?: number; code?: string; details?: { message?: string }[]; target?: unknown; args?: unknown; element?: unknown; value?: unknown }
 
+/**
+ * The fields naming the document a request is about (srv/respond/service.cds: an account link's invoice or statement).
+ * Their values are checked against the link before anything else happens (srv/account/access.ts), and one not the
+ * link's is refused with a message that does not repeat it: what a later message names of them is the customer's own
+ * document, which the message may name as it names it through the document's own link.
+ */
+const DOCUMENT_FIELDS = ['invoice', 'statement']
+
 /** Every text in the request body, keys included, at any depth. */
 function textsOf(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value)
@@ -27,7 +35,9 @@ function textsOf(value: unknown, into: string[] = []): string[] {
 /** Answers an error that would quote the customer's input with a plain one of the same status. */
 export function answerWithoutEcho(srv: cds.Service): void {
   srv.on('error', (error: ServiceError) => {
-    const sent = textsOf(cds.context?.http?.req?.body).filter(text => text.length >= QUOTABLE)
+    const body = cds.context?.http?.req?.body as unknown
+    const own = body && typeof body === 'object' && !Array.isArray(body) ? Object.fromEntries(Object.entries(body).filter(([key]) => !DOCUMENT_FIELDS.includes(key))) : body
+    const sent = textsOf(own).filter(text => text.length >= QUOTABLE)
     // A message key's arguments are filled in after this handler: a disputed line's item, say, is the customer's text.
     const args = Array.isArray(error.args) ? error.args.map(String) : []
     // CAP's input checks may raise an error without a message of its own (the details carry them).

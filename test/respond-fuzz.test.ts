@@ -6,7 +6,9 @@
 // out-of-range numbers, invalid reasons and e-mail addresses, unknown and duplicated dispute lines, impossible and
 // out-of-window dates, amounts of 0 or less, above the open amount or beyond their type, a promise or a payment report
 // the invoice cannot take (one is open already, or it is cleared), and valid links with malformed fields; the same for
-// a monthly statement's link (flagged lines, balances, comments and files that do not fit). Every answer must be a
+// a monthly statement's link (flagged lines, balances, comments and files that do not fit), and an account link's
+// (the invoice actions naming an invoice of the link's customer, another customer's or none; a statement PDF naming
+// another customer's statement or none; the answers to a statement refused). Every answer must be a
 // 4xx with a readable JSON error, and the tables of the CRM, of collections (promises to pay, reported payments) and of
 // statements must not change.
 //
@@ -20,7 +22,9 @@
 // The valid links come in pools, one link (and invoice or survey invitation) after the other: a request that
 // changes something uses its link up, and the next request of that pool gets a fresh one, so that one accepted
 // request does not hide the next behind "alreadyDisputed". The statement pool's links are of sent statements seeded
-// for a customer of the mirror, with a line of one of its invoices and a payment. The invoices of the promise and payment pools are made
+// for a customer of the mirror, with a line of one of its invoices and a payment. The account pool's links are each
+// of the payer of an invoice of its own (with lines 10 and 20, made open), which its requests name. The invoices of
+// the promise and payment pools are made
 // open first (the simulator clears some): on a cleared one a promise or a payment report is refused for that
 // alone, and a malformed field would not be what is judged. FUZZ_DUMP=<file> writes every request and answer.
 import cds from '@sap/cds'
@@ -48,7 +52,7 @@ const CONTACT = 'ap@example.com'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed)
 /** Generated requests; the rate-limit probe comes on top. */
-const REQUESTS = 1200
+const REQUESTS = 1250
 const MIN_REQUESTS = 1000
 /** Requests that must get past the per-client rate limiter (answered other than 429). */
 const MIN_REACHED = 700
@@ -104,7 +108,10 @@ type Random = ReturnType<typeof prng>
 const STATEMENT_ACTIONS = ['statement', 'statementPdf', 'confirmStatement', 'disagreeWithStatement'] as const
 const ACTIONS = ['view', 'confirm', 'dispute', 'proposeContact', 'promiseToPay', 'reportPayment', 'answerSurvey', ...STATEMENT_ACTIONS] as const
 type Action = (typeof ACTIONS)[number]
-type Pool = 'dispute' | 'propose' | 'confirm' | 'promise' | 'payment' | 'survey' | 'statement'
+type Pool = 'dispute' | 'propose' | 'confirm' | 'promise' | 'payment' | 'survey' | 'statement' | 'account'
+/** The actions about an invoice: through an invoice link, or through an account link naming the invoice. */
+const INVOICE_ACTIONS: readonly Action[] = ['view', 'confirm', 'dispute', 'proposeContact', 'promiseToPay', 'reportPayment']
+const takesInvoice = (action: Action) => INVOICE_ACTIONS.includes(action)
 const POOL_OF: Record<Action, Pool> = {
   view: 'confirm',
   confirm: 'confirm',
@@ -119,13 +126,18 @@ const POOL_OF: Record<Action, Pool> = {
   disagreeWithStatement: 'statement',
 }
 const isStatementAction = (action: Action) => (STATEMENT_ACTIONS as readonly string[]).includes(action)
-/** Where a request carries the current valid link of a pool; tokens never contain '@'. */
+/** Where a request carries the current valid link of a pool (or, of the account pool, its invoice); tokens never contain '@'. */
 const placeholder = (pool: Pool) => `@@${pool}@@`
-const PLACEHOLDER = /@@(dispute|propose|confirm|promise|payment|survey|statement)@@/g
+const ACCOUNT_INVOICE = '@@account.invoice@@'
+const PLACEHOLDER = /@@(dispute|propose|confirm|promise|payment|survey|statement|account)(\.invoice)?@@/g
+/** Links in the account pool: one per invoice, of its payer. */
+const ACCOUNT_POOL = 2
 
 interface Link {
   token: string
   label: string
+  /** Of an account link: the invoice of its customer that its requests name. */
+  invoice?: string
 }
 
 interface Fixture {
@@ -137,19 +149,28 @@ interface Fixture {
   expiredStatement: string
   revokedStatement: string
   expiredSurvey: string
+  /** An account link, and what its requests may name: another customer's invoice and statement, none of its own. */
+  account: { token: string; expired: string; revoked: string; foreignInvoice: string; foreignStatement: string }
+  /** Account links of the payers of the committed and the cleared invoice (below). */
+  committedAccount: string
+  clearedAccount: string
+  /** An invoice of no pool: named through an invoice link of another one, it is not that link's. */
+  otherInvoice: string
   /** A link of an open invoice with an open promise to pay and a reported payment: neither may come twice. */
   committed: string
   /** A link of an invoice FI has cleared: nothing left to promise or report. */
   cleared: string
-  /** Two lines every invoice of the dispute pool has. */
+  committedInvoice: string
+  clearedInvoice: string
+  /** Two lines every invoice of the dispute and account pools has. */
   items: [string, string]
-  /** Larger than the gross amount of every invoice of the dispute pool, and than every amount and quantity of its lines. */
+  /** Larger than the gross amount of every invoice of the dispute and account pools, and than every amount and quantity of their lines. */
   aboveGross: number
   aboveLineAmount: number
   aboveLineQuantity: number
-  /** Larger than the open amount of every invoice of the promise pool. */
+  /** Larger than the open amount of every invoice of the promise and account pools. */
   aboveOpen: number
-  /** Less than the open amount of every invoice of the promise and payment pools. */
+  /** Less than the open amount of every invoice of the promise, payment and account pools. */
   partOfOpen: number
 }
 
@@ -399,6 +420,11 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     labels.set(fixture.expiredStatement, '<expired statement link>')
     labels.set(fixture.revokedStatement, '<revoked statement link>')
     labels.set(fixture.expiredSurvey, '<expired survey link>')
+    labels.set(fixture.account.token, '<account link>')
+    labels.set(fixture.account.expired, '<expired account link>')
+    labels.set(fixture.account.revoked, '<revoked account link>')
+    labels.set(fixture.committedAccount, '<account link of the payer of the invoice with an open promise and a reported payment>')
+    labels.set(fixture.clearedAccount, '<account link of the payer of the cleared invoice>')
     labels.set(fixture.committed, '<invoiceResponse link, invoice with an open promise and a reported payment>')
     labels.set(fixture.cleared, '<invoiceResponse link, cleared invoice>')
 
@@ -421,7 +447,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
     for (let i = 0; i < LIMITER_PROBE; i++)
       all.push({ c: { kind: 'limiter', what: 'one client above 60 requests a minute', method: 'POST', path: '/rest/respond/view', headers: { ...JSON_TYPE }, body: json(probe), payload: probe, expect: [400] }, from: '127.78.0.1' })
 
-    const current: Record<Pool, number> = { dispute: 0, propose: 0, confirm: 0, promise: 0, payment: 0, survey: 0, statement: 0 }
+    const current: Record<Pool, number> = { dispute: 0, propose: 0, confirm: 0, promise: 0, payment: 0, survey: 0, statement: 0, account: 0 }
     let state = baseline
     let batch = ''
     for (const [index, { c, from }] of all.entries()) {
@@ -432,9 +458,10 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
       }
       const used = new Set<Pool>()
       const resolve = (text: string) =>
-        text.replace(PLACEHOLDER, (_, pool: Pool) => {
+        text.replace(PLACEHOLDER, (_, pool: Pool, field?: string) => {
           used.add(pool)
-          return fixture.pools[pool][current[pool]].token
+          const link = fixture.pools[pool][current[pool]]
+          return field ? link.invoice! : link.token
         })
       const sent: Case = {
         ...c,
@@ -543,7 +570,7 @@ describe('public respond endpoints under 1,200 malformed requests (fuzz)', funct
 
   it('refused a second promise, a second payment report and either on a cleared invoice with 409', () => {
     const state = outcomes.filter(o => o.c.kind === 'state')
-    expect(state.length, 'well-formed promises and payment reports the invoice cannot take').to.equal(4)
+    expect(state.length, 'well-formed promises and payment reports the invoice cannot take (through its link and its account)').to.equal(8)
     const found = state.filter(o => o.answer.status !== 409 && o.answer.status !== 429).map(o => ({ o, why: `status ${o.answer.status}` }))
     expect(found.length, `not refused with 409:${report(found)}`).to.equal(0)
   })
@@ -599,8 +626,11 @@ async function prepare(): Promise<Fixture> {
   const lines = (id: string) => items.filter(i => i.billingDocument_ID === id)
   // Every invoice with lines 10 and 20, so that the malformed dispute lines fit any of them.
   const candidates = docs.filter(d => !answered.has(d.ID) && Number(d.grossAmount) > 0 && ['10', '20'].every(n => lines(d.ID).some(i => i.item === n && Number(i.netAmount) > 0 && Number(i.quantity) > 0)))
-  if (candidates.length < 8) throw new Error(`The simulator's small volume has only ${candidates.length} usable invoices; 8 are needed`)
-  const [other, ...rest] = candidates
+  if (candidates.length < 8 + ACCOUNT_POOL) throw new Error(`The simulator's small volume has only ${candidates.length} usable invoices; ${8 + ACCOUNT_POOL} are needed`)
+  const [other, ...all] = candidates
+  // The last few for the account pool; the rest as before.
+  const accounts = all.slice(-ACCOUNT_POOL)
+  const rest = all.slice(0, -ACCOUNT_POOL)
   const disputes = rest.slice(0, Math.ceil(rest.length * 0.4))
   const proposals = rest.slice(disputes.length, disputes.length + Math.ceil(rest.length * 0.3))
   const confirmations = rest.slice(disputes.length + proposals.length)
@@ -610,7 +640,7 @@ async function prepare(): Promise<Fixture> {
   for (const ID of invitations) await INSERT.into(`${C}.SurveyInvitations`).entries({ ID, contactEmail: CONTACT, invoice_ID: other.ID, trigger: 'confirmation', sentAt: new Date().toISOString() })
   const revoked = await issueLink({ purpose: 'invoiceResponse', invoice: other.ID, contactEmail: CONTACT })
   await revokeLinks({ linkId: revoked.linkId })
-  const disputeLines = items.filter(i => disputes.some(d => d.ID === i.billingDocument_ID))
+  const disputeLines = items.filter(i => [...disputes, ...accounts].some(d => d.ID === i.billingDocument_ID))
 
   // A promise or a payment report names no line: the invoices without lines 10 and 20 do for them.
   const others = docs.filter(d => !answered.has(d.ID) && Number(d.grossAmount) > 0 && !candidates.includes(d))
@@ -619,7 +649,7 @@ async function prepare(): Promise<Fixture> {
   const promises = open.slice(0, Math.ceil(open.length / 2))
   const payments = open.slice(promises.length)
   // Open or cleared whatever FI said of them in the simulator, as test/respond-page.test.ts makes its invoice open.
-  for (const d of [committed, ...open]) await UPDATE(BillingDocuments, d.ID).set({ isCleared: false, openAmount: Number(d.grossAmount) })
+  for (const d of [committed, ...open, ...accounts]) await UPDATE(BillingDocuments, d.ID).set({ isCleared: false, openAmount: Number(d.grossAmount) })
   await UPDATE(BillingDocuments, cleared.ID).set({ isCleared: true, openAmount: 0 })
   const { earliest: today } = promiseWindow()
   const speaker = { by: CONTACT, channel: 'web' } as const
@@ -644,6 +674,18 @@ async function prepare(): Promise<Fixture> {
     return (await issueLink({ purpose: 'statement', statement: ID, contactEmail: CONTACT, ...(month === 12 && { validDays: -1 }) })).token
   }
   const statements = await Promise.all(Array.from({ length: 10 }, (_, i) => statementLink(i + 1)))
+  const statementOfPayer = ((await SELECT.one.from(`${STATEMENTS}.Statements`).columns('ID').where({ customer_ID: payer })) as { ID: string }).ID
+
+  // Account links: of the payer of each account pool invoice; and one more, of a customer that is not the statements'
+  // payer, with an invoice of another customer to name.
+  const payerOf = async (ID: string) => ((await SELECT.one.from(BillingDocuments).columns('payer_ID').where({ ID })) as { payer_ID: string }).payer_ID
+  const accountLink = async (customer: string, validDays?: number) => (await issueLink({ purpose: 'account', customer, contactEmail: CONTACT, ...(validDays !== undefined && { validDays }) })).token
+  const accountPool = await Promise.all(accounts.map(async (d, i) => ({ token: await accountLink(await payerOf(d.ID)), invoice: d.ID, label: `<valid account link A${i} (invoice ${d.ID})>` })))
+  const payers = await Promise.all(docs.map(async d => ({ ID: d.ID, payer: await payerOf(d.ID) })))
+  const someone = payers.find(p => p.payer !== payer)!.payer
+  const foreignInvoice = payers.find(p => p.payer !== someone)!.ID
+  const revokedAccount = await issueLink({ purpose: 'account', customer: someone, contactEmail: CONTACT })
+  await revokeLinks({ linkId: revokedAccount.linkId })
   const revokedStatement = await issueLink({ purpose: 'statement', statement: cds.utils.uuid(), contactEmail: CONTACT })
   await revokeLinks({ linkId: revokedStatement.linkId })
 
@@ -656,7 +698,14 @@ async function prepare(): Promise<Fixture> {
       payment: await invoiceLinks(payments, 'PR'),
       survey: await Promise.all(invitations.slice(1).map(async (invitation, i) => ({ token: (await issueLink({ purpose: 'survey', invitation, contactEmail: CONTACT })).token, label: `<valid survey link S${i}>` }))),
       statement: statements.map((token, i) => ({ token, label: `<valid statement link ST${i}>` })),
+      account: accountPool,
     },
+    account: { token: await accountLink(someone), expired: await accountLink(someone, -1), revoked: revokedAccount.token, foreignInvoice, foreignStatement: statementOfPayer },
+    committedAccount: await accountLink(await payerOf(committed.ID)),
+    clearedAccount: await accountLink(await payerOf(cleared.ID)),
+    otherInvoice: other.ID,
+    committedInvoice: committed.ID,
+    clearedInvoice: cleared.ID,
     expired: (await issueLink({ purpose: 'invoiceResponse', invoice: other.ID, contactEmail: CONTACT, validDays: -1 })).token,
     revoked: revoked.token,
     statement: (await issueLink({ purpose: 'statement', statement: cds.utils.uuid(), contactEmail: CONTACT })).token,
@@ -666,11 +715,11 @@ async function prepare(): Promise<Fixture> {
     committed: await invoiceLink(committed),
     cleared: await invoiceLink(cleared),
     items: ['10', '20'],
-    aboveGross: Math.ceil(Math.max(...disputes.map(d => Number(d.grossAmount)))) + 1,
+    aboveGross: Math.ceil(Math.max(...[...disputes, ...accounts].map(d => Number(d.grossAmount)))) + 1,
     aboveLineAmount: Math.ceil(Math.max(...disputeLines.map(i => Number(i.netAmount)))) + 1,
     aboveLineQuantity: Math.ceil(Math.max(...disputeLines.map(i => Number(i.quantity)))) + 1,
-    aboveOpen: Math.ceil(Math.max(...promises.map(d => Number(d.grossAmount)))) + 1,
-    partOfOpen: Math.floor(Math.min(...open.map(d => Number(d.grossAmount))) * 50) / 100,
+    aboveOpen: Math.ceil(Math.max(...[...promises, ...accounts].map(d => Number(d.grossAmount)))) + 1,
+    partOfOpen: Math.floor(Math.min(...[...open, ...accounts].map(d => Number(d.grossAmount))) * 50) / 100,
   }
 }
 
@@ -812,7 +861,7 @@ function generate(random: Random, f: Fixture): Case[] {
   const validToken = (action: Action) => placeholder(POOL_OF[action])
   /** Some valid link for the action, spelled out now (to be taken apart). */
   const someToken = (action: Action) => pick(f.pools[POOL_OF[action]]).token
-  const concrete = (text: string) => text.replace(PLACEHOLDER, (_, pool: Pool) => f.pools[pool][0].token)
+  const concrete = (text: string) => text.replace(PLACEHOLDER, (_, pool: Pool, field?: string) => (field ? f.pools[pool][0].invoice! : f.pools[pool][0].token))
 
   // --- Tokens: every way a token can be wrong, with otherwise valid fields, so that the token alone decides
   const secret = linkSecret()
@@ -870,13 +919,43 @@ function generate(random: Random, f: Fixture): Case[] {
   }
   for (const t of tokenCases) for (const action of ACTIONS) add(tokenCase(t, action))
 
+  // --- An account link (and an invoice link) naming what it may not act on, or nothing where it must name something
+  const a = f.account
+  const accountCases: [string, Action, Record<string, unknown>, number[]][] = [
+    ...INVOICE_ACTIONS.flatMap((action): [string, Action, Record<string, unknown>, number[]][] => [
+      ['account link, an invoice of another customer', action, { token: a.token, invoice: a.foreignInvoice }, [404]],
+      ['account link, an invoice that does not exist', action, { token: a.token, invoice: '99999999' }, [404]],
+      ['expired account link', action, { token: a.expired, invoice: a.foreignInvoice }, [410]],
+      ['revoked account link', action, { token: a.revoked, invoice: a.foreignInvoice }, [410]],
+      ['invoice link, another invoice named', action, { token: validToken(action), invoice: f.otherInvoice }, [404]],
+      ...(action === 'view' ? [] : ([['account link, no invoice named', action, { token: a.token }, [400]]] as [string, Action, Record<string, unknown>, number[]][])),
+    ]),
+    ['account link, no statement named', 'statementPdf', { token: a.token }, [400]],
+    ['account link, a statement of another customer', 'statementPdf', { token: a.token, statement: a.foreignStatement }, [404]],
+    ['account link, a statement that does not exist', 'statementPdf', { token: a.token, statement: random.uuid() }, [404]],
+    ['statement link, another statement named', 'statementPdf', { token: validToken('statementPdf'), statement: random.uuid() }, [404]],
+    ...(['statement', 'confirmStatement', 'disagreeWithStatement', 'answerSurvey'] as const).map((action): [string, Action, Record<string, unknown>, number[]] => [
+      'account link, for the answers to a statement or a survey',
+      action,
+      { token: a.token },
+      [403],
+    ]),
+  ]
+  for (const [what, action, fields, expect] of accountCases) add(post('token', what, action, { ...validFields(action), ...fields }, expect))
+
   // --- A valid link and valid fields, but the invoice takes no promise or payment report (any more)
   const stateCases: [string, string][] = [
     ['with an open promise and a reported payment', f.committed],
     ['cleared', f.cleared],
   ]
+  const accountStateCases: [string, string, string][] = [
+    ['with an open promise and a reported payment', f.committedAccount, f.committedInvoice],
+    ['cleared', f.clearedAccount, f.clearedInvoice],
+  ]
   for (const [what, token] of stateCases)
     for (const action of ['promiseToPay', 'reportPayment'] as const) add(post('state', `invoice ${what}`, action, { token, ...validFields(action) }, [409]))
+  for (const [what, token, invoice] of accountStateCases)
+    for (const action of ['promiseToPay', 'reportPayment'] as const) add(post('state', `invoice ${what}, through the account`, action, { token, invoice, ...validFields(action) }, [409]))
 
   // --- A valid link with malformed fields: must be 400, and change nothing
   type Mutation = { what: string; apply: (body: Record<string, unknown>) => void }
@@ -884,10 +963,12 @@ function generate(random: Random, f: Fixture): Case[] {
   const drop = (field: string): Mutation => ({ what: `${field} missing`, apply: body => void delete body[field] })
   const lines = (what: string, value: unknown): Mutation => ({ what: `lines ${what}`, apply: body => void (body.lines = value) })
   const [i10, i20] = f.items
+  const unknownInvoice = set('invoice', '90000001', 'unknown property invoice')
+  // invoice is a parameter of the actions about an invoice (which invoice, for an account link): not unknown there.
+  const extrasOf = (action: Action) => (takesInvoice(action) ? extras : [...extras, unknownInvoice])
   const extras: Mutation[] = [
     set('foo', 1, 'unknown property foo'),
     set('status', 'Closed', 'unknown property status'),
-    set('invoice', '90000001', 'unknown property invoice'),
     set('ID', '00000000-0000-4000-8000-000000000000', 'unknown property ID'),
     set('raisedBy', 'evil@example.com', 'unknown property raisedBy'),
     set('contactEmail', 'evil@example.com', 'unknown property contactEmail'),
@@ -896,10 +977,10 @@ function generate(random: Random, f: Fixture): Case[] {
     set('', 'x', 'unknown property with an empty name'),
   ]
   const malformed: Record<Action, Mutation[]> = {
-    view: [...extras, set('$select', 'token', 'unknown property $select')],
-    confirm: [...extras, set('note', 'thanks', 'unknown property note'), set('confirmedAt', '2020-01-01T00:00:00Z', 'unknown property confirmedAt')],
+    view: [...extrasOf('view'), set('$select', 'token', 'unknown property $select')],
+    confirm: [...extrasOf('confirm'), set('note', 'thanks', 'unknown property note'), set('confirmedAt', '2020-01-01T00:00:00Z', 'unknown property confirmedAt')],
     dispute: [
-      ...extras,
+      ...extrasOf('dispute'),
       drop('reason'),
       ...['bogus', 'WRONGPRICE', 'wrongprice', 'wrongPrice ', ' other', 'other\u0000', '', '   ', "wrongPrice' OR '1'='1", '<script>alert(1)</script>', LONG, 'wrongPrice,other', 'Open'].map(v => set('reason', v)),
       ...[5, -1, 1e308, true, false, null, [], ['other'], {}, { $in: REASONS }].map(v => set('reason', v)),
@@ -942,7 +1023,7 @@ function generate(random: Random, f: Fixture): Case[] {
       lines('with the dispute ID', [{ item: i10, dispute_ID: '00000000-0000-4000-8000-000000000000' }]),
     ],
     proposeContact: [
-      ...extras,
+      ...extrasOf('proposeContact'),
       drop('name'),
       drop('email'),
       ...['', '   ', '\t\n', 'x'.repeat(82), LONG, 'a\u0000b', '\u0000', '\u0001\u0002\u0003\u0007\u0008'].map(v => set('name', v)),
@@ -976,11 +1057,11 @@ function generate(random: Random, f: Fixture): Case[] {
       ].map(v => set('email', v)),
       ...[5, true, null, [], ['erika@kunde.example'], {}, { address: 'erika@kunde.example' }].map(v => set('email', v)),
     ],
-    statement: [...extras, set('statement', '00000000-0000-4000-8000-000000000000', 'unknown property statement')],
-    statementPdf: [...extras, set('fileName', 'x.pdf', 'unknown property fileName')],
-    confirmStatement: [...extras, set('customerBalance', '60.000', 'unknown property customerBalance (of disagreeWithStatement)'), set('answeredBy', 'evil@example.com', 'unknown property answeredBy')],
+    statement: [...extrasOf('statement'), set('statement', '00000000-0000-4000-8000-000000000000', 'unknown property statement')],
+    statementPdf: [...extrasOf('statementPdf'), set('fileName', 'x.pdf', 'unknown property fileName')],
+    confirmStatement: [...extrasOf('confirmStatement'), set('customerBalance', '60.000', 'unknown property customerBalance (of disagreeWithStatement)'), set('answeredBy', 'evil@example.com', 'unknown property answeredBy')],
     disagreeWithStatement: [
-      ...extras,
+      ...extrasOf('disagreeWithStatement'),
       { what: 'nothing said (no lines, balance or comment)', apply: body => void ['lines', 'customerBalance', 'comment'].forEach(field => delete body[field]) },
       { what: 'only a file', apply: body => void (['lines', 'customerBalance', 'comment'].forEach(field => delete body[field]), Object.assign(body, { attachmentName: 'a.pdf', attachment: PDF_BASE64 })) },
       ...['12.3456', '0.0001', '100000000000000', '-100000000000000.001', '1'.repeat(35), '1e3', '1e400', 'NaN', 'Infinity', 'abc', '12,50', '€5', ' 5', ''].map(v => set('customerBalance', v)),
@@ -1015,14 +1096,14 @@ function generate(random: Random, f: Fixture): Case[] {
       ...['x'.repeat(256), 'a\u0000b.pdf', 'a\nb.pdf', 5, [], {}].map(v => set('attachmentName', v)),
     ],
     answerSurvey: [
-      ...extras,
+      ...extrasOf('answerSurvey'),
       drop('csat'),
       ...[null, 0, 6, -1, 4.5, 1.0000001, 1e308, -1e308, 2 ** 31, 2 ** 53 + 2, 'NaN', 'Infinity', '3', ' 3', '3abc', '', 'abc', true, false, [], [3], {}, { value: 3 }].map(v => set('csat', v)),
       ...[-1, 11, 3.5, 1e308, 'NaN', '7', true, [], [7], {}].map(v => set('nps', v)),
       ...['x'.repeat(1001), LONG, 'a\u0000b', '\u0001\u0002\u0003\u0007\u0008', 5, true, [], {}].map(v => set('comment', v)),
     ],
     promiseToPay: [
-      ...extras,
+      ...extrasOf('promiseToPay'),
       set('paidOn', paidDay, 'unknown property paidOn (of reportPayment)'),
       set('reference', 'RF18 5390 0754 7034', 'unknown property reference (of reportPayment)'),
       drop('promisedDate'),
@@ -1034,7 +1115,7 @@ function generate(random: Random, f: Fixture): Case[] {
       set('amount', 99999999999999, 'amount far above the open amount'),
     ],
     reportPayment: [
-      ...extras,
+      ...extrasOf('reportPayment'),
       set('promisedDate', promiseDay, 'unknown property promisedDate (of promiseToPay)'),
       drop('paidOn'),
       drop('amount'),
@@ -1048,12 +1129,15 @@ function generate(random: Random, f: Fixture): Case[] {
     ],
   }
   const validTokenCase = (action: Action, mutations: Mutation[]) => {
-    // A view may come with a survey link as well as with an invoice link.
-    const token = action === 'view' && chance(0.3) ? placeholder('survey') : validToken(action)
-    const body: Record<string, unknown> = { token, ...validFields(action) }
+    // A view may come with a survey link as well as with an invoice link; an invoice's action with its customer's
+    // account link, naming it.
+    const roll = random.next()
+    const viaAccount = takesInvoice(action) && roll < 0.3
+    const token = viaAccount ? placeholder('account') : action === 'view' && roll < 0.5 ? placeholder('survey') : validToken(action)
+    const body: Record<string, unknown> = { token, ...(viaAccount && { invoice: ACCOUNT_INVOICE }), ...validFields(action) }
     if (action === 'dispute' && chance(0.3)) body.comment = 'Der Preis stimmt nicht.'
     for (const m of mutations) m.apply(body)
-    return post('validToken', `valid link, ${mutations.map(m => m.what).join(', ')}`, action, body, [400])
+    return post('validToken', `valid ${viaAccount ? 'account ' : ''}link, ${mutations.map(m => m.what).join(', ')}`, action, body, [400])
   }
   for (const action of ACTIONS) for (const m of malformed[action]) add(validTokenCase(action, [m]))
 

@@ -1,6 +1,8 @@
 // The customer's response page: confirm or dispute an invoice, name the right billing contact, answer a
 // one-question survey, or confirm the balance of a monthly statement (or say what differs), through the secure link
-// in an e-mail (…/respond/#t=<token>), without logging in.
+// in an e-mail (…/respond/#t=<token>), without logging in. A link of purpose account opens the customer's own page:
+// its open invoices with what was said about each, paid ones, statements, disputes and orders; each open invoice
+// opens the same invoice page as the invoice's own link, whose requests then name the invoice.
 //
 // - The token comes from the URL fragment (never sent to a server), is removed from the address bar at once and
 //   lives in memory only; every request carries it in its JSON body (srv/respond/service.cds).
@@ -23,7 +25,14 @@ const state = {
   token: null,
   lang: languageOf(navigator.language),
   view: null,
+  /** A link of purpose account: the account as the server showed it last. */
+  account: null,
+  /** The invoice of the account opened on the page: every request about an invoice names it. */
+  invoice: null,
 }
+
+/** The requests about an invoice, which name it when the page came to it from the account (srv/respond/service.cds). */
+const INVOICE_ACTIONS = new Set(['view', 'invoiceDocument', 'confirm', 'dispute', 'proposeContact', 'promiseToPay', 'reportPayment', 'attachRemittanceAdvice'])
 
 const main = document.getElementById('main')
 const announcer = document.getElementById('announcer')
@@ -209,7 +218,7 @@ async function call(action, body) {
       // The page's language, which may be the customer's from S/4HANA rather than the browser's: the service's
       // messages (an invoice in dispute, a line that does not exist) then come in the language of the page.
       headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': locale() },
-      body: JSON.stringify({ token: state.token, ...body }),
+      body: JSON.stringify({ token: state.token, ...(state.invoice && INVOICE_ACTIONS.has(action) && { invoice: state.invoice }), ...body }),
       credentials: 'same-origin',
       cache: 'no-store',
       referrerPolicy: 'no-referrer',
@@ -330,7 +339,7 @@ function renderInvoice(flash, { focus = false } = {}) {
   const view = state.view
   const invoice = view.invoice || {}
   const layout = h('div', { class: 'layout' }, summaryCard(view, flash ? 'h2' : 'h1'), actionsCard(view), commitmentsCard(view), paymentCard(view), linesCard(invoice))
-  show('invoice', flash && flashBanner(flash), layout)
+  show('invoice', backToAccountBar(), flash && flashBanner(flash), layout)
   if (flash) announce(`${flash.title}. ${flash.text}`)
   if (flash || focus) focusHeading()
 }
@@ -385,29 +394,31 @@ function paymentState(invoice) {
  * The invoice as S/4HANA printed it (or the statement as it was sent): shown in a new tab, or saved. Read when asked,
  * never kept in the page.
  */
-function documentButtons(invoice, { action = 'invoiceDocument', fileName = `${invoice.number}.pdf`, viewLabel = t('viewPdf') } = {}) {
+function documentButtons(invoice, { action = 'invoiceDocument', fileName = `${invoice.number}.pdf`, viewLabel = t('viewPdf'), body } = {}) {
   const row = h('div', { class: 'document-buttons' })
-  const open = async (button, save) => {
-    const done = busy(button)
-    try {
-      const printed = await call(action)
-      const bytes = Uint8Array.from(atob(printed.content), c => c.charCodeAt(0))
-      const url = URL.createObjectURL(new Blob([bytes], { type: printed.mediaType || 'application/pdf' }))
-      if (save) h('a', { href: url, download: printed.fileName || fileName }).click()
-      else window.open(url, '_blank', 'noopener')
-      // The new tab or the download has the file by then; the page need not keep it.
-      setTimeout(() => URL.revokeObjectURL(url), 60000)
-    } catch (error) {
-      inlineError(row, inlineMessage(error))
-    } finally {
-      done()
-    }
-  }
   const view = h('button', { type: 'button', class: 'button button--secondary', 'data-testid': 'view-pdf', text: viewLabel })
   const save = h('button', { type: 'button', class: 'button button--secondary', 'data-testid': 'download-pdf', text: t('downloadPdf') })
-  view.addEventListener('click', () => open(view, false))
-  save.addEventListener('click', () => open(save, true))
+  view.addEventListener('click', () => openDocument(view, row, { action, body, fileName, save: false }))
+  save.addEventListener('click', () => openDocument(save, row, { action, body, fileName, save: true }))
   return append(row, [view, save])
+}
+
+/** Reads a PDF (an invoice from S/4HANA, a statement) and shows it in a new tab or saves it; a failure is said in `row`. */
+async function openDocument(button, row, { action, body, fileName, save }) {
+  const done = busy(button)
+  try {
+    const printed = await call(action, body)
+    const bytes = Uint8Array.from(atob(printed.content), c => c.charCodeAt(0))
+    const url = URL.createObjectURL(new Blob([bytes], { type: printed.mediaType || 'application/pdf' }))
+    if (save) h('a', { href: url, download: printed.fileName || fileName }).click()
+    else window.open(url, '_blank', 'noopener')
+    // The new tab or the download has the file by then; the page need not keep it.
+    setTimeout(() => URL.revokeObjectURL(url), 60000)
+  } catch (error) {
+    inlineError(row, inlineMessage(error))
+  } finally {
+    done()
+  }
 }
 
 /** How to pay (the company's bank account, the invoice number as reference) and whom to ask, as configured. */
@@ -433,7 +444,9 @@ function paymentCard(view) {
     company.contactEmail && h('a', { href: `mailto:${company.contactEmail}`, text: company.contactEmail }),
     company.contactPhone && h('a', { href: `tel:${company.contactPhone.replace(/[^+\d]/g, '')}`, text: company.contactPhone }),
   ].filter(Boolean)
-  if (contact.length) append(card, [h('p', { class: 'payment__contact', 'data-testid': 'ar-contact' }, h('span', { text: t('questions') }), ...contact)])
+  // On the account page: questions about the account, not about one invoice.
+  const question = view.account ? t('questionsAccount') : t('questions')
+  if (contact.length) append(card, [h('p', { class: 'payment__contact', 'data-testid': 'ar-contact' }, h('span', { text: question }), ...contact)])
   return card
 }
 
@@ -1337,7 +1350,7 @@ function statementAnswerCard(view) {
 }
 
 /** A table on a wide screen, a stacked list on a phone (as the invoice's lines); the document cell heads each row. */
-function statementTable(labelledBy, columns, rows) {
+function statementTable(labelledBy, columns, rows, { rowData = row => ({ line: String(row.lineNo) }), className = 'statement-table' } = {}) {
   const head = h(
     'thead',
     { role: 'rowgroup' },
@@ -1353,12 +1366,12 @@ function statementTable(labelledBy, columns, rows) {
     rows.map(row =>
       h(
         'tr',
-        { role: 'row', class: row.flagged ? 'is-flagged' : null, dataset: { line: String(row.lineNo) } },
+        { role: 'row', class: row.flagged ? 'is-flagged' : null, dataset: rowData(row) },
         columns.map(c => h('td', { role: 'cell', class: c.class || null, 'data-label': c.label }, c.value(row)))
       )
     )
   )
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'lines-table statement-table', role: 'table', 'aria-labelledby': labelledBy }, head, body))
+  return h('div', { class: 'table-wrap' }, h('table', { class: `lines-table ${className}`, role: 'table', 'aria-labelledby': labelledBy }, head, body))
 }
 
 function statementLinesCard(statement) {
@@ -1579,6 +1592,272 @@ function renderDisagreeForm() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The customer's account, through a link of purpose account: what it owes, its open invoices with what was said about
+// each (and the way to each one's page, as through the invoice's own link), its orders and where they stand, its
+// statements, its disputes and the invoices it paid in the last 12 months, each PDF a click away.
+
+/** The account page; focusOn: the invoice whose row takes the focus (back from its page). */
+function renderAccount({ focusOn } = {}) {
+  const view = state.account
+  const account = view.account || {}
+  state.view = view
+  document.title = t('accountPageTitle')
+  const layout = h(
+    'div',
+    { class: 'layout layout--account' },
+    accountSummaryCard(view),
+    openInvoicesCard(account),
+    ordersCard(account),
+    accountStatementsCard(account),
+    disputesCard(account),
+    paidInvoicesCard(account),
+    paymentCard(view)
+  )
+  show('account', layout)
+  const back = focusOn && main.querySelector(`tr[data-invoice="${CSS.escape(focusOn)}"] [data-action="openInvoice"]`)
+  if (back) back.focus()
+}
+
+function accountSummaryCard(view) {
+  const account = view.account || {}
+  const totals = Array.isArray(account.totals) ? account.totals : []
+  const card = h(
+    'section',
+    { class: 'card summary', 'aria-labelledby': 'account-title', 'data-testid': 'account-summary' },
+    view.customerName && h('p', { class: 'eyebrow' }, h('span', { class: 'visually-hidden', text: `${t('customer')}: ` }), view.customerName),
+    h('h1', { id: 'account-title', class: 'summary__title', text: t('accountHeading') }),
+    h('p', { class: 'muted', text: t('accountIntro', { date: date(account.asOf) }) })
+  )
+  if (!totals.length) return append(card, [h('p', { class: 'state-badge state-badge--paid', 'data-testid': 'nothing-open' }, icon('check-small'), h('span', { text: t('nothingOpen') }))])
+  for (const total of totals)
+    append(card, [
+      h(
+        'div',
+        { class: 'summary__due', 'data-testid': 'account-total' },
+        h(
+          'div',
+          { class: 'amount-block' },
+          h('span', { class: 'amount-block__label', text: total.openInvoices === 1 ? t('totalOpenOne') : t('totalOpen', { count: total.openInvoices }) }),
+          h('span', { class: 'amount amount--big', text: money(total.openAmount, total.currency) })
+        ),
+        h(
+          'div',
+          { class: `amount-block ${Number(total.overdueAmount) > 0 ? 'amount-block--overdue' : ''}`.trim() },
+          h('span', { class: 'amount-block__label', text: total.overdueInvoices === 1 ? t('totalOverdueOne') : t('totalOverdue', { count: total.overdueInvoices }) }),
+          h('span', { class: 'amount amount--medium', text: money(total.overdueAmount, total.currency) })
+        )
+      ),
+    ])
+  return card
+}
+
+/** A card of the account: its heading, its rows as a table (a stacked list on a phone), and how many more there are. */
+function accountCard({ id, heading, testid, section, empty, columns, rowData }) {
+  const items = section && Array.isArray(section.items) ? section.items : []
+  const card = h('section', { class: `card account-section account-section--${id}`, 'aria-labelledby': `${id}-title`, 'data-testid': testid }, h('h2', { id: `${id}-title`, text: heading }))
+  if (!items.length) return append(card, [h('p', { class: 'muted', text: empty })])
+  append(card, [statementTable(`${id}-title`, columns, items, { rowData, className: 'statement-table account-table' })])
+  if (section.more > 0) append(card, [h('p', { class: 'muted account-more', text: t('moreNotShown', { count: section.more }) })])
+  return card
+}
+
+const invoiceLabel = invoice => t(invoice.kind === 'creditMemo' ? 'docCreditMemo' : 'docInvoice', { number: invoice.number || invoice.invoice || '' })
+
+/** What was said about an open invoice, and whether it is late: small labels under its number. */
+function invoiceBadges(invoice) {
+  const badges = [
+    invoice.overdue && ['overdue', invoice.daysOverdue === 1 ? t('badgeOverdueOne') : t('badgeOverdue', { days: invoice.daysOverdue })],
+    invoice.disputed && ['disputed', t('badgeDisputed', { status: t(`status_${invoice.disputeStatus || 'Open'}`) })],
+    invoice.paymentReportedOn && ['reported', t('badgeReported', { date: date(invoice.paymentReportedOn) })],
+    invoice.promisedDate && ['promised', t('badgePromised', { date: date(invoice.promisedDate) })],
+    invoice.confirmed && ['confirmed', t('badgeConfirmed')],
+    invoice.sent && !invoice.confirmed && !invoice.disputed && ['sent', t('badgeSent')],
+  ].filter(Boolean)
+  if (!badges.length) return null
+  return h(
+    'ul',
+    { class: 'badges', 'data-testid': 'invoice-states', 'aria-label': t('colState') },
+    badges.map(([kind, text]) => h('li', { class: `badge badge--${kind}`, dataset: { state: kind }, text }))
+  )
+}
+
+/** A button that saves a document's PDF: an invoice's from S/4HANA, a statement's. */
+function pdfButton({ action, body, fileName, label }) {
+  const button = h('button', { type: 'button', class: 'button button--secondary button--compact', 'data-action': 'downloadPdf', 'aria-label': label, text: t('pdfShort') })
+  button.addEventListener('click', () => openDocument(button, button.parentElement, { action, body, fileName, save: true }))
+  return button
+}
+
+const invoicePdfButton = invoice =>
+  pdfButton({ action: 'invoiceDocument', body: { invoice: invoice.number }, fileName: `${invoice.number}.pdf`, label: t('downloadInvoicePdf', { number: invoice.number }) })
+
+function openInvoicesCard(account) {
+  return accountCard({
+    id: 'open-invoices',
+    heading: t('openInvoicesHeading'),
+    testid: 'open-invoices',
+    section: account.openInvoices,
+    empty: t('noOpenInvoices'),
+    rowData: invoice => ({ invoice: invoice.number }),
+    columns: [
+      { label: t('colDocument'), class: 'col-description', value: invoice => [h('span', { class: 'row-title', text: invoiceLabel(invoice) }), invoiceBadges(invoice)] },
+      { label: t('colReference'), value: invoice => invoice.purchaseOrder || '–' },
+      { label: t('colDueDate'), value: invoice => date(invoice.dueDate) },
+      { label: t('openAmount'), num: true, class: 'num amount', value: invoice => money(invoice.openAmount, invoice.currency) },
+      {
+        label: t('colActions'),
+        class: 'row-actions',
+        value: invoice => {
+          const open = h('button', { type: 'button', class: 'button button--primary button--compact', 'data-action': 'openInvoice', 'aria-label': t('openInvoiceNamed', { number: invoice.number }), text: t('openInvoice') })
+          open.addEventListener('click', () => openAccountInvoice(invoice.number, open))
+          return [open, invoicePdfButton(invoice)]
+        },
+      },
+    ],
+  })
+}
+
+function ordersCard(account) {
+  const progress = (kind, value) => h('span', { class: `progress progress--${value || 'notRelevant'}`, text: t(`${kind}_${value || 'notRelevant'}`) })
+  return accountCard({
+    id: 'orders',
+    heading: t('ordersHeading'),
+    testid: 'orders',
+    section: account.orders,
+    empty: t('noOrders'),
+    rowData: order => ({ order: order.number }),
+    columns: [
+      {
+        label: t('colOrder'),
+        class: 'col-description',
+        value: order => [h('span', { class: 'row-title', text: t('orderLabel', { number: stripZeros(order.number) }) }), order.blocked && h('ul', { class: 'badges' }, h('li', { class: 'badge badge--overdue', text: t('orderBlocked') }))],
+      },
+      { label: t('colReference'), value: order => order.purchaseOrder || '–' },
+      { label: t('colOrderDate'), value: order => date(order.date) },
+      { label: t('colStatementAmount'), num: true, class: 'num amount', value: order => money(order.netAmount, order.currency) },
+      { label: t('colProcessing'), value: order => progress('processing', order.processing) },
+      { label: t('colDelivery'), value: order => progress('delivery', order.delivery) },
+      { label: t('colBilling'), value: order => progress('billing', order.billing) },
+    ],
+  })
+}
+
+function accountStatementsCard(account) {
+  return accountCard({
+    id: 'statements',
+    heading: t('statementsHeading'),
+    testid: 'statements',
+    section: account.statements,
+    empty: t('noStatements'),
+    rowData: statement => ({ statement: statement.ID }),
+    columns: [
+      {
+        label: t('statementPeriod'),
+        class: 'col-description',
+        value: statement => [
+          h('span', { class: 'row-title', text: t('statementHeading', { period: month(statement.periodStart) }) }),
+          h('ul', { class: 'badges' }, h('li', { class: `badge badge--statement-${statement.status}`, text: t(`statementStatus_${statement.status}`) })),
+        ],
+      },
+      { label: t('statementDate'), value: statement => date(statement.statementDate) },
+      { label: t('closingBalance'), num: true, class: 'num amount', value: statement => money(statement.closingBalance, statement.currency) },
+      {
+        label: t('colActions'),
+        class: 'row-actions',
+        value: statement =>
+          pdfButton({ action: 'statementPdf', body: { statement: statement.ID }, fileName: 'statement.pdf', label: t('downloadStatementPdf', { period: month(statement.periodStart) }) }),
+      },
+    ],
+  })
+}
+
+function disputesCard(account) {
+  return accountCard({
+    id: 'disputes',
+    heading: t('disputesHeading'),
+    testid: 'disputes',
+    section: account.disputes,
+    empty: t('noDisputes'),
+    rowData: dispute => ({ invoice: dispute.invoice }),
+    columns: [
+      {
+        label: t('colDocument'),
+        class: 'col-description',
+        value: dispute => [
+          h('span', { class: 'row-title', text: t('docInvoice', { number: dispute.invoice }) }),
+          h('ul', { class: 'badges' }, h('li', { class: `badge badge--dispute-${String(dispute.status || 'Open').toLowerCase()}`, text: t(`status_${dispute.status || 'Open'}`) })),
+        ],
+      },
+      { label: t('reasonLabel'), value: dispute => (dispute.reason ? reasonText(dispute.reason) : '–') },
+      { label: t('raisedLabel'), value: dispute => date(dispute.raisedAt) },
+      {
+        label: t('outcomeLabel'),
+        class: 'col-outcome',
+        value: dispute => h('div', { class: 'outcome' }, h('span', { text: dispute.outcome ? t(`outcome_${dispute.outcome}`) : '–' }), dispute.resolution && h('span', { class: 'resolution', text: dispute.resolution })),
+      },
+    ],
+  })
+}
+
+function paidInvoicesCard(account) {
+  return accountCard({
+    id: 'paid-invoices',
+    heading: t('paidInvoicesHeading'),
+    testid: 'paid-invoices',
+    section: account.paidInvoices,
+    empty: t('noPaidInvoices'),
+    rowData: invoice => ({ invoice: invoice.number }),
+    columns: [
+      { label: t('colDocument'), class: 'col-description', value: invoice => h('span', { class: 'row-title', text: invoiceLabel(invoice) }) },
+      { label: t('invoiceDate'), value: invoice => date(invoice.date) },
+      { label: t('colPaidOn'), value: invoice => date(invoice.clearingDate) },
+      { label: t('colStatementAmount'), num: true, class: 'num amount', value: invoice => money(invoice.grossAmount, invoice.currency) },
+      { label: t('colActions'), class: 'row-actions', value: invoice => invoicePdfButton(invoice) },
+    ],
+  })
+}
+
+/** One of the account's open invoices, on the page an invoice's own link shows: every request about it names it. */
+async function openAccountInvoice(number, button) {
+  const restore = busy(button)
+  state.invoice = number
+  try {
+    state.view = normalizeView(await call('view'))
+  } catch (error) {
+    state.invoice = null
+    state.view = state.account
+    restore()
+    if (error.status === 400 || error.status === 404 || error.status === 429) return inlineError(button.parentElement, inlineMessage(error))
+    return showApiError(error, () => renderAccount())
+  }
+  document.title = t('pageTitle')
+  renderInvoice(null, { focus: true })
+}
+
+/** On an invoice opened from the account: the way back to it. */
+function backToAccountBar() {
+  if (!state.account) return null
+  return h(
+    'nav',
+    { class: 'back-bar', 'aria-label': t('accountHeading') },
+    h('button', { type: 'button', class: 'button button--link', 'data-action': 'backToAccount', onclick: backToAccount }, h('span', { 'aria-hidden': 'true', text: '← ' }), h('span', { text: t('backToAccount') }))
+  )
+}
+
+/** Back to the account, read again: it shows what was just said about the invoice. */
+async function backToAccount() {
+  const number = state.invoice
+  state.invoice = null
+  renderLoading()
+  try {
+    state.account = normalizeView(await call('view'))
+  } catch {
+    // The account as it was shown last: still the customer's, if not up to date.
+  }
+  renderAccount({ focusOn: number })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Start
 
 /** Only what the page uses, with the types it expects: the View is data, never markup. */
@@ -1602,7 +1881,10 @@ async function load() {
   if (state.view.purpose === 'survey') renderSurvey()
   else if (state.view.purpose === 'invoiceResponse') renderInvoice()
   else if (state.view.purpose === 'statement') renderStatement()
-  else renderError('wrongPurpose')
+  else if (state.view.purpose === 'account' && state.view.account) {
+    state.account = state.view
+    renderAccount()
+  } else renderError('wrongPurpose')
 }
 
 function takeToken() {
@@ -1627,6 +1909,8 @@ window.addEventListener('hashchange', () => {
   if (/(^#|&)t=/.test(location.hash)) {
     state.token = null
     state.view = null
+    state.account = null
+    state.invoice = null
     setLanguage(languageOf(navigator.language))
     start()
   }

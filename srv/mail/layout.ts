@@ -11,6 +11,8 @@ export type Block =
   | { kind: 'table'; columns: { label: string; align?: 'left' | 'right' }[]; rows: string[][] }
   /** The one thing the mail asks the reader to do: a button in HTML, the bare URL in text. */
   | { kind: 'action'; label: string; href: string }
+  /** A sentence with a link beside the mail's action (the customer's account page): a plain link, not a button. */
+  | { kind: 'link'; text: string; label: string; href: string }
 
 export interface RenderedMail {
   subject: string
@@ -58,6 +60,8 @@ function textOf(block: Block, colon: string): string {
       return [block.columns.map(column => column.label), ...block.rows].map(cells => cells.join(' | ')).join('\n')
     case 'action':
       return `${block.label}${colon.trim()}\n${checkedLink(block.href)}`
+    case 'link':
+      return `${block.text}\n${block.label}${colon.trim()}\n${checkedLink(block.href)}`
   }
 }
 
@@ -86,6 +90,11 @@ function htmlOf(block: Block): string {
         `<p style="margin:24px 0;"><a href="${escapeHtml(checkedLink(block.href))}" ` +
         `style="display:inline-block;padding:12px 20px;background:#0a6ed1;color:#ffffff;text-decoration:none;border-radius:4px;font-weight:bold;">` +
         `${htmlText(block.label)}</a></p>`
+      )
+    case 'link':
+      return (
+        `<p style="margin:0 0 16px;">${htmlText(block.text)} ` +
+        `<a href="${escapeHtml(checkedLink(block.href))}" style="color:#0a6ed1;font-weight:bold;">${htmlText(block.label)}</a></p>`
       )
   }
 }

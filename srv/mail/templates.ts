@@ -13,6 +13,8 @@ interface Texts {
   colon: string
   greeting(customerName: string): string
   closing: string
+  /** The link to the customer's account page, beside a mail's own link. */
+  account: { text: string; label: string }
   invoice: {
     subject(number: string): string
     intro(number: string, date: string): string
@@ -84,6 +86,10 @@ const TEXTS: Record<MailLanguage, Texts> = {
     colon: ': ',
     greeting: name => (name ? `Dear ${name},` : 'Dear customer,'),
     closing: 'Kind regards\nAccounts Receivable',
+    account: {
+      text: 'All your invoices, statements and orders with us are on your account page, where you can also answer about each invoice. This link is for you only as well.',
+      label: 'Your account',
+    },
     invoice: {
       subject: number => `Your invoice ${number}`,
       intro: (number, date) => `Thank you for your order. Please find below a summary of invoice ${number} dated ${date}.`,
@@ -164,6 +170,10 @@ const TEXTS: Record<MailLanguage, Texts> = {
     colon: ': ',
     greeting: name => (name ? `Guten Tag ${name},` : 'Sehr geehrte Damen und Herren,'),
     closing: 'Mit freundlichen Grüßen\nIhre Debitorenbuchhaltung',
+    account: {
+      text: 'Alle Ihre Rechnungen, Kontoauszüge und Aufträge bei uns finden Sie auf Ihrer Kontoseite, wo Sie sich auch zu jeder Rechnung äußern können. Auch dieser Link ist nur für Sie bestimmt.',
+      label: 'Ihr Kundenkonto',
+    },
     invoice: {
       subject: number => `Ihre Rechnung ${number}`,
       intro: (number, date) => `vielen Dank für Ihren Auftrag. Nachfolgend finden Sie die Übersicht zur Rechnung ${number} vom ${date}.`,
@@ -245,6 +255,10 @@ const TEXTS: Record<MailLanguage, Texts> = {
     colon: '：',
     greeting: name => (name ? `尊敬的${name}：` : '尊敬的客户：'),
     closing: '顺祝商祺！\n应收账款部',
+    account: {
+      text: '您在我们这里的所有发票、对账单和订单都可以在您的账户页面上查看，您也可以在那里就每张发票作出答复。此链接同样仅供您本人使用。',
+      label: '您的账户',
+    },
     invoice: {
       subject: number => `您的发票 ${number}`,
       intro: (number, date) => `感谢您的惠顾。以下是 ${date} 开具的发票 ${number} 的摘要。`,
@@ -340,9 +354,11 @@ export interface InvoiceMailInput {
   }
   /** The customer's signed link to the response page for this invoice. */
   link: string
+  /** The customer's signed link to its account page (purpose account), if the mail carries one. */
+  accountLink?: string
 }
 
-export function invoiceMail({ language, customerName, invoice, link }: InvoiceMailInput): RenderedMail {
+export function invoiceMail({ language, customerName, invoice, link, accountLink }: InvoiceMailInput): RenderedMail {
   return mail(language, (texts, format) => {
     const t = texts.invoice
     const money = (amount: Amount) => format.money(amount, invoice.currency)
@@ -376,6 +392,7 @@ export function invoiceMail({ language, customerName, invoice, link }: InvoiceMa
         paragraph(paymentNote(t, invoice, money, format)),
         { kind: 'action', label: t.action, href: link },
         paragraph(t.actionNote),
+        ...accountBlock(texts, accountLink),
         paragraph(t.questions),
         paragraph(texts.closing),
       ],
@@ -463,10 +480,12 @@ export interface ReminderMailInput {
   /** The tone of the highest step among the invoices. */
   tone: ReminderTone
   invoices: ReminderMailInvoice[]
+  /** The customer's signed link to its account page (purpose account), if the mail carries one. */
+  accountLink?: string
 }
 
 /** One mail for every invoice reminded to a contact in a run: a table of them, then each invoice's own link. */
-export function reminderMail({ language, customerName, tone, invoices }: ReminderMailInput): RenderedMail {
+export function reminderMail({ language, customerName, tone, invoices, accountLink }: ReminderMailInput): RenderedMail {
   return mail(language, (texts, format) => {
     const t = texts.reminder
     const numbers = invoices.map(i => i.number)
@@ -484,6 +503,7 @@ export function reminderMail({ language, customerName, tone, invoices }: Reminde
         },
         ...invoices.map((i): Block => ({ kind: 'action', label: t.action(i.number), href: i.link })),
         paragraph(t.actionNote),
+        ...accountBlock(texts, accountLink),
         paragraph(t.paidNote),
         paragraph(texts.closing),
       ],
@@ -503,6 +523,8 @@ export interface StatementMailInput {
   link: string
   /** The reminder of an unanswered statement. */
   reminder?: boolean
+  /** The customer's signed link to its account page (purpose account), if the mail carries one. */
+  accountLink?: string
 }
 
 /** The monthly statement of account (its PDF attached by the caller), or its reminder. */
@@ -527,6 +549,7 @@ export function statementMail(input: StatementMailInput): RenderedMail {
         paragraph(t.attached),
         { kind: 'action', label: t.action, href: input.link },
         paragraph(t.actionNote),
+        ...accountBlock(texts, input.accountLink),
         paragraph(texts.closing),
       ],
     }
@@ -534,6 +557,8 @@ export function statementMail(input: StatementMailInput): RenderedMail {
 }
 
 const paragraph = (text: string): Block => ({ kind: 'paragraph', text })
+/** The line with the link to the customer's account page, when the mail has one. */
+const accountBlock = (texts: Texts, href: string | undefined): Block[] => (href ? [{ kind: 'link', text: texts.account.text, label: texts.account.label, href }] : [])
 /** A name of blanks only (as S/4HANA may send it) gets the greeting without a name. */
 const greeting = (texts: Texts, customerName: string) => paragraph(texts.greeting(customerName.trim()))
 

@@ -3,7 +3,9 @@ using { invoicecrm.crm as crm } from '../../db/crm';
 /**
  * Customers answer here, through the secure link in their e-mail: no login. Every action takes the link's token
  * in the request body (never in a URL, so it stays out of logs and referrers) and grants one kind of answer
- * about one document.
+ * about one document; a link of purpose account grants the answers about each invoice (and the PDF of each statement)
+ * of its customer, and the request names which (`invoice`, `statement`: srv/account/access.ts). A link of one document
+ * needs no name; a request that names another document than the link's is refused as unknown (404).
  */
 @path: '/rest/respond'
 @protocol: 'rest'
@@ -70,6 +72,8 @@ service RespondService {
 
   /** What the response page shows: the document, and what this contact already said about it (a statement: StatementView's). */
   type View {
+    /** A link of purpose account without an invoice named: the customer's account (srv/account/account.ts). */
+    account         : Account;
     purpose         : crm.LinkPurpose;
     language        : String(2);
     customerName    : String(81);
@@ -212,6 +216,108 @@ service RespondService {
     };
   }
 
+  /** SD's overall status of an order in one respect (A not yet, B partly, C completely, empty: not relevant). */
+  type Progress : String(11) enum { notStarted; partial; complete; notRelevant; };
+
+  /** An invoice on the account page: open, with what was said about it, or paid (clearingDate). */
+  type AccountInvoice {
+    number            : String(10);
+    /** invoice or creditMemo */
+    kind              : String(10);
+    date              : Date;
+    dueDate           : Date;
+    currency          : String(5);
+    grossAmount       : Decimal(17, 3);
+    openAmount        : Decimal(24, 3);
+    daysOverdue       : Integer;
+    companyCode       : String(4);
+    purchaseOrder     : String(35);
+    sent              : Boolean;
+    confirmed         : Boolean;
+    /** An open dispute (not closed), and its status. */
+    disputed          : Boolean;
+    disputeStatus     : crm.DisputeStatus;
+    /** The day of its open promise to pay. */
+    promisedDate      : Date;
+    /** The day the customer said it paid, until FI clears the invoice. */
+    paymentReportedOn : Date;
+    overdue           : Boolean;
+    clearingDate      : Date;
+  }
+
+  /** The customer's account: what it owes, its open and paid invoices, statements, disputes and orders. */
+  type Account {
+    customer     : String(10);
+    /** The day it was read, and the first day of the paid invoices and orders it lists (12 months back). */
+    asOf         : Date;
+    since        : Date;
+    /** The companies (company codes) of its invoices and statements, as configured (srv/respond/company.ts). */
+    companies    : many {
+      companyCode  : String(4);
+      name         : String(120);
+      logoUrl      : String(100);
+      contactEmail : String(241);
+      contactPhone : String(40);
+    };
+    /** What is open and overdue, per currency, of every open invoice (not only of those listed). */
+    totals       : many {
+      currency        : String(5);
+      openAmount      : Decimal(24, 3);
+      openInvoices    : Integer;
+      overdueAmount   : Decimal(24, 3);
+      overdueInvoices : Integer;
+    };
+    // Each section: at most 200 rows, the most relevant first, and how many more there are.
+    openInvoices : { items : many AccountInvoice; more : Integer; };
+    paidInvoices : { items : many AccountInvoice; more : Integer; };
+    statements   : {
+      items : many {
+        ID             : UUID;
+        companyCode    : String(4);
+        currency       : String(5);
+        periodStart    : Date;
+        periodEnd      : Date;
+        statementDate  : Date;
+        closingBalance : Decimal(24, 3);
+        /** sent, noAnswer, confirmed, disagreed */
+        status         : String(10);
+        answeredAt     : Timestamp;
+      };
+      more  : Integer;
+    };
+    disputes     : {
+      items : many {
+        invoice        : String(10);
+        status         : crm.DisputeStatus;
+        reason         : crm.DisputeReason;
+        wholeInvoice   : Boolean;
+        disputedAmount : Decimal(17, 3);
+        currency       : String(5);
+        outcome        : crm.DisputeOutcome;
+        resolution     : String(2000);
+        raisedAt       : Timestamp;
+        resolvedAt     : Timestamp;
+        closedAt       : Timestamp;
+      };
+      more  : Integer;
+    };
+    orders       : {
+      items : many {
+        number        : String(10);
+        date          : Date;
+        purchaseOrder : String(35);
+        netAmount     : Decimal(16, 3);
+        currency      : String(5);
+        processing    : Progress;
+        delivery      : Progress;
+        billing       : Progress;
+        /** A delivery or billing block holds it back in S/4HANA. */
+        blocked       : Boolean;
+      };
+      more  : Integer;
+    };
+  }
+
   /** A statement line the customer says is wrong, and why. */
   type FlaggedLine {
     lineNo  : Integer @mandatory;
@@ -219,13 +325,21 @@ service RespondService {
     comment : String(2000) @UI.MultiLineText;
   }
 
-  /** Any link's page: an invoice's, a survey's, a statement's (then as the action statement answers). */
-  action view(token : String(200) @mandatory)                                returns View;
-  action invoiceDocument(token : String(200) @mandatory)                     returns InvoiceDocument;
-  action confirm(token : String(200) @mandatory)                             returns Outcome;
+  /**
+   * Any link's page: an invoice's, a survey's, a statement's (then as the action statement answers), an account's
+   * (the account; with an invoice named, that invoice's page as through its own link).
+   */
+  action view(token : String(200) @mandatory, invoice : String(10))                            returns View;
+
+  // The answers about an invoice: through its own link (invoice: none, or that one), or through the account link of
+  // its payer (invoice: required).
+
+  action invoiceDocument(token : String(200) @mandatory, invoice : String(10))                 returns InvoiceDocument;
+  action confirm(token : String(200) @mandatory, invoice : String(10))                         returns Outcome;
 
   /** The whole invoice (no lines, no amount) or chosen lines and/or an amount, with a reason. */
   action dispute(token : String(200) @mandatory,
+                 invoice : String(10),
                  reason : crm.DisputeReason @mandatory,
                  comment : String(2000) @UI.MultiLineText,
                  lines : many DisputedLine,
@@ -233,16 +347,19 @@ service RespondService {
 
   /** "This invoice should go to someone else": the right billing contact. */
   action proposeContact(token : String(200) @mandatory,
+                        invoice : String(10),
                         name : String(81) @mandatory,
                         email : crm.EMailAddress @mandatory)                 returns Outcome;
 
   /** "I will pay by …": a date within the promise window, optionally a part of the open amount. */
   action promiseToPay(token : String(200) @mandatory,
+                      invoice : String(10),
                       promisedDate : Date @mandatory,
                       amount : Decimal(24, 3) @assert.range: [ 0, 99999999999999 ])        returns Outcome;
 
   /** "I've paid": when, how much, and the payment's reference. */
   action reportPayment(token : String(200) @mandatory,
+                       invoice : String(10),
                        paidOn : Date @mandatory,
                        amount : Decimal(24, 3) @mandatory @assert.range: [ 0, 99999999999999 ],
                        reference : String(35))                                            returns Outcome;
@@ -252,6 +369,7 @@ service RespondService {
    * cds.requires.collections.remittanceAdviceMaxBytes, base64.
    */
   action attachRemittanceAdvice(token : String(200) @mandatory,
+                                invoice : String(10),
                                 fileName : String(255) @mandatory,
                                 content : LargeString @mandatory)                                  returns Outcome;
 
@@ -264,8 +382,11 @@ service RespondService {
   // one answer to it (srv/statements/answers.ts).
 
   action statement(token : String(200) @mandatory)                           returns StatementView;
-  /** The statement's PDF as it was sent (once confirmed: with the confirmation on it), base64. */
-  action statementPdf(token : String(200) @mandatory)                        returns InvoiceDocument;
+  /**
+   * The statement's PDF as it was sent (once confirmed: with the confirmation on it), base64: the statement link's, or
+   * the one an account link names (a statement sent to its customer).
+   */
+  action statementPdf(token : String(200) @mandatory, statement : UUID)      returns InvoiceDocument;
   /** "The balance is right." */
   action confirmStatement(token : String(200) @mandatory)                    returns Outcome;
 

@@ -15,44 +15,56 @@ import { openCommitments, promiseToPay, promiseWindow, reportPayment } from '../
 import { attachRemittanceAdvice } from '../collections/remittance-advice'
 import { collectionsSettings } from '../collections/settings'
 import { confirmBalance, disagree, statementForCustomer, statementPdf, type FlaggedLineInput } from '../statements/answers'
+import { accountOf } from '../account/account'
+import { invoiceFor, invoiceIfAny, statementFor } from '../account/access'
 
-/** Customers' answers through their secure link: each action checks the link first, then does one thing. */
+/**
+ * Customers' answers through their secure link: each action checks the link first (and, for an invoice or a statement
+ * PDF, which document the link allows: srv/account/access.ts), then does one thing.
+ */
 export default class RespondService extends cds.ApplicationService {
   init() {
+    // Any link's page: an invoice's, a survey's, a statement's, an account's (the whole account, or one of its invoices).
     this.on('view', req =>
-      this.answer<object>(req, ['invoiceResponse', 'survey', 'statement'], (link, speaker) => (link.purpose === 'statement' ? this.statementViewOf(link) : this.viewOf(link, speaker)))
+      this.answer<object>(req, ['invoiceResponse', 'survey', 'statement', 'account'], async (link, speaker) => {
+        const invoice = await invoiceIfAny(link, (req.data as { invoice?: unknown }).invoice)
+        if (link.purpose === 'statement') return this.statementViewOf(link)
+        if (link.purpose === 'account' && !invoice) return this.accountViewOf(link)
+        return this.viewOf(link, invoice ?? null, speaker)
+      })
     )
-    this.on('invoiceDocument', req => this.answer(req, ['invoiceResponse'], link => invoiceDocument(link.invoiceId!)))
-    this.on('confirm', req => this.answer(req, ['invoiceResponse'], (link, speaker) => confirmInvoice(link.invoiceId!, speaker)))
+    // The answers about an invoice: through its own link, or through the account link of its payer (onInvoice).
+    this.on('invoiceDocument', req => this.onInvoice(req, invoice => invoiceDocument(invoice)))
+    this.on('confirm', req => this.onInvoice(req, (invoice, speaker) => confirmInvoice(invoice, speaker)))
     this.on('dispute', req =>
-      this.answer(req, ['invoiceResponse'], (link, speaker) => {
+      this.onInvoice(req, (invoice, speaker) => {
         const { reason, comment, lines, amount } = req.data as { reason: DisputeReason; comment?: string; lines?: []; amount?: string }
-        return raiseDispute(link.invoiceId!, { reason, comment, lines, amount }, speaker)
+        return raiseDispute(invoice, { reason, comment, lines, amount }, speaker)
       })
     )
     this.on('proposeContact', req =>
-      this.answer(req, ['invoiceResponse'], async (link, speaker) => {
+      this.onInvoice(req, async (invoice, speaker) => {
         const { name, email } = req.data as { name: string; email: string }
-        await checkContactProposalBudget(link.invoiceId!, speaker.by)
-        return proposeContact(link.invoiceId!, { name: name.trim(), email: email.trim() }, speaker)
+        await checkContactProposalBudget(invoice, speaker.by)
+        return proposeContact(invoice, { name: name.trim(), email: email.trim() }, speaker)
       })
     )
     this.on('promiseToPay', req =>
-      this.answer(req, ['invoiceResponse'], (link, speaker) => {
+      this.onInvoice(req, (invoice, speaker) => {
         const { promisedDate, amount } = req.data as { promisedDate: string; amount?: string | null }
-        return promiseToPay(link.invoiceId!, { promisedDate, amount }, speaker)
+        return promiseToPay(invoice, { promisedDate, amount }, speaker)
       })
     )
     this.on('reportPayment', req =>
-      this.answer(req, ['invoiceResponse'], (link, speaker) => {
+      this.onInvoice(req, (invoice, speaker) => {
         const { paidOn, amount, reference } = req.data as { paidOn: string; amount: string; reference?: string | null }
-        return reportPayment(link.invoiceId!, { paidOn, amount, reference }, speaker)
+        return reportPayment(invoice, { paidOn, amount, reference }, speaker)
       })
     )
     this.on('attachRemittanceAdvice', req =>
-      this.answer(req, ['invoiceResponse'], (link, speaker) => {
+      this.onInvoice(req, (invoice, speaker) => {
         const { fileName, content } = req.data as { fileName: string; content: string }
-        return attachRemittanceAdvice(link.invoiceId!, { fileName, content }, speaker.by)
+        return attachRemittanceAdvice(invoice, { fileName, content }, speaker.by)
       })
     )
     this.on('answerSurvey', req =>
@@ -62,8 +74,11 @@ export default class RespondService extends cds.ApplicationService {
       })
     )
     // A monthly statement, through a link of purpose statement: only the link's statement, never one the request names.
+    // Its PDF also through the account link of its customer, which names it.
     this.on('statement', req => this.answer(req, ['statement'], link => this.statementViewOf(link)))
-    this.on('statementPdf', req => this.answer(req, ['statement'], link => statementPdf(link.statementId!)))
+    this.on('statementPdf', req =>
+      this.answer(req, ['statement', 'account'], async link => statementPdf(await statementFor(link, (req.data as { statement?: unknown }).statement)))
+    )
     this.on('confirmStatement', req => this.answer(req, ['statement'], (link, speaker) => confirmBalance(link.statementId!, speaker.by, speaker.from)))
     this.on('disagreeWithStatement', req =>
       this.answer(req, ['statement'], async (link, speaker) => {
@@ -83,6 +98,15 @@ export default class RespondService extends cds.ApplicationService {
     )
     answerWithoutEcho(this)
     return super.init()
+  }
+
+  /**
+   * An answer about one invoice, by the link's contact: the invoice link's own invoice, or the invoice an account link
+   * names if the link's customer is its payer (srv/account/access.ts invoiceFor), and then the very same domain
+   * function as through the invoice's own link.
+   */
+  private onInvoice<T>(req: cds.Request, fn: (invoice: string, speaker: Speaker) => Promise<T>) {
+    return this.answer(req, ['invoiceResponse', 'account'], async (link, speaker) => fn(await invoiceFor(link, (req.data as { invoice?: unknown }).invoice), speaker))
   }
 
   /**
@@ -106,12 +130,13 @@ export default class RespondService extends cds.ApplicationService {
   }
 
   /** Not named like the action: CAP would take a method of the action's name as its handler. */
-  private async viewOf(link: VerifiedLink, speaker: Speaker) {
+  private async viewOf(link: VerifiedLink, invoiceOfLink: string | null, speaker: Speaker) {
     const invitation = link.invitationId
       ? await SELECT.one.from(SurveyInvitations).columns('invoice_ID', 'customer_ID').where({ ID: link.invitationId })
       : undefined
-    const invoiceId = link.invoiceId ?? invitation?.invoice_ID ?? null
-    if (link.purpose === 'invoiceResponse' && invoiceId) await markOpened(invoiceId, speaker.by)
+    const invoiceId = invoiceOfLink ?? invitation?.invoice_ID ?? null
+    // The customer has seen the invoice: opened through its own link, or from its account page.
+    if (link.purpose !== 'survey' && invoiceId) await markOpened(invoiceId, speaker.by)
     const invoice = invoiceId ? ((await invoiceSummary(invoiceId)) ?? null) : null
     const customerId = invoice?.payer_ID ?? invitation?.customer_ID
     const customer = await SELECT.one.from(Customers).columns('name', 'language').where({ ID: customerId })
@@ -138,8 +163,14 @@ export default class RespondService extends cds.ApplicationService {
       ...commitments,
       promiseWindow: promiseWindow(),
       remittanceAdviceMaxBytes: collectionsSettings().remittanceAdviceMaxBytes,
-      reasons: link.purpose === 'invoiceResponse' ? await disputeReasonsIn(customer?.language) : [],
+      reasons: link.purpose === 'survey' ? [] : await disputeReasonsIn(customer?.language),
     }
+  }
+
+  /** The customer's account page (srv/account/account.ts), with the reasons its disputes name in the customer's language. */
+  private async accountViewOf(link: VerifiedLink) {
+    const view = await accountOf(link.customerId!)
+    return { purpose: link.purpose, ...view, reasons: await disputeReasonsIn(view.language) }
   }
 
   /** The statement as the page shows it, with the reasons a flagged line may give and the file size it takes. */
