@@ -4,11 +4,13 @@ import { Statements } from '#cds-models/invoicecrm/statements'
 import { issueLink, revokeLinks } from '../links'
 import { MailError, mailSettings, sendMail, statementMail } from '../mail'
 import { statementDocument } from './statement-document'
+import { queueWeComNotice } from '../notify/wecom-notices'
 
 // The persistent queue's handler of a statement's mail (queued when AR sends it, or when it is reminded): issues the
-// statement's link (committed at once, as the invoice mail's), renders the PDF, sends, and records the outcome. The
-// PDF sent is kept on the statement. A statement mailed already (a message redelivered after a crash) is not mailed
-// again; a refused recipient (SMTP 5xx) is recorded and final; any other failure is thrown, for the queue to retry.
+// statement's link and the customer's account link (committed at once, as the invoice mail's), renders the PDF, sends,
+// and records the outcome. The PDF sent is kept on the statement. A statement mailed already (a message redelivered
+// after a crash) is not mailed again; a refused recipient (SMTP 5xx) is recorded and final; any other failure is
+// thrown, for the queue to retry.
 
 export async function sendStatementMail(statementId: string, reminder = false): Promise<void> {
   const document = await cds.tx(() => statementDocument(statementId))
@@ -16,7 +18,12 @@ export async function sendStatementMail(statementId: string, reminder = false): 
   const { statement, customer, pdf, fileName } = document
   const due = reminder ? statement.status === 'noAnswer' && !statement.reminderSentAt : statement.status === 'sent' && !statement.mailedAt
   if (!due || !statement.recipientEmail) return
-  const link = await cds.tx(() => issueLink({ purpose: 'statement', statement: statementId, contactEmail: statement.recipientEmail! }))
+  // With it, the link to the customer's account page (every invoice, statement and order), issued now and never stored.
+  const [link, account] = await cds.tx(async () => [
+    await issueLink({ purpose: 'statement', statement: statementId, contactEmail: statement.recipientEmail! }),
+    await issueLink({ purpose: 'account', customer: statement.customer_ID!, contactEmail: statement.recipientEmail! }),
+  ])
+  const page = `${mailSettings()?.publicUrl ?? ''}/respond/#t=`
   try {
     await sendMail({
       to: { name: customer.name, address: statement.recipientEmail },
@@ -28,7 +35,8 @@ export async function sendStatementMail(statementId: string, reminder = false): 
         currency: statement.currency!,
         openingBalance: statement.openingBalance!,
         closingBalance: statement.closingBalance!,
-        link: `${mailSettings()?.publicUrl ?? ''}/respond/#t=${link.token}`,
+        link: page + link.token,
+        accountLink: page + account.token,
         reminder,
       }),
       attachments: [{ filename: fileName, content: pdf, contentType: 'application/pdf' }],
@@ -36,6 +44,7 @@ export async function sendStatementMail(statementId: string, reminder = false): 
     })
   } catch (error) {
     await revokeLinks({ linkId: link.linkId })
+    await revokeLinks({ linkId: account.linkId })
     await UPDATE(Statements, statementId).set({ mailError: (error as Error).message.slice(0, 1000) })
     if (error instanceof MailError && error.permanent) return
     throw error
@@ -44,4 +53,6 @@ export async function sendStatementMail(statementId: string, reminder = false): 
   await UPDATE(Statements, statementId).set(
     reminder ? { reminderSentAt: at, mailError: null } : { mailedAt: at, mailError: null, pdf: Readable.from([pdf]), pdfFileName: fileName }
   )
+  // The customer's WeCom group hears of it too, if it has one: queued with the mail's outcome.
+  await queueWeComNotice({ customer: statement.customer_ID!, kind: 'statement', statement: statementId, statementReminder: reminder })
 }
