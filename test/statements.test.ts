@@ -182,6 +182,22 @@ describe('monthly statements', function () {
     expect(row.pdfFileName).to.match(/^statement-.*\.pdf$/)
   })
 
+  it('a mail that fails is retried; the failure is recorded meanwhile and the links of the failed mail are dead', async () => {
+    const month = MONTHS[11]
+    const [one] = (await statements(month)).filter(s => s.status === 'approved' && s.recipientEmail)
+    const before = smtp.messages.length
+    smtp.failNext(1)
+    await POST(`${API}/Statements(${one.ID})/StatementsService.sendToCustomer`, {}, as('manager'))
+    await smtp.waitFor(before + 1, 30_000)
+    const row = await eventually('the mail recorded', async () => {
+      const s = await SELECT.one.from(`${S}.Statements`).columns('mailedAt', 'mailError').where({ ID: one.ID })
+      return s?.mailedAt ? s : undefined
+    })
+    expect(row.mailError).to.equal(null)
+    const links = (await SELECT.from('invoicecrm.crm.SecureLinks').columns('revokedAt').where({ statement_ID: one.ID, purpose: 'statement' })) as { revokedAt: string | null }[]
+    expect(links.map(l => Boolean(l.revokedAt)).sort()).to.deep.equal([false, true])
+  })
+
   it('a sent statement stays as sent: generating again keeps it, even after FI changed', async () => {
     const month = MONTHS[11]
     const sent = (await statements(month)).find(s => s.status === 'sent')!
@@ -193,20 +209,21 @@ describe('monthly statements', function () {
   })
 
   it('an unanswered statement is reminded once after the configured days, and shows as no answer', async () => {
-    const [sent] = (await SELECT.from(`${S}.Statements`).columns('ID', 'mailedAt').where({ status: 'sent' })) as { ID: string; mailedAt: string }[]
+    const sent = (await SELECT.from(`${S}.Statements`).columns('ID', 'mailedAt').where({ status: 'sent' }).orderBy('mailedAt')) as { ID: string; mailedAt: string }[]
+    expect(sent.length).to.be.greaterThan(0)
     const mailsBefore = smtp.messages.length
-    useClock(() => new Date(Date.parse(sent.mailedAt) + 6 * 86_400_000))
+    useClock(() => new Date(Date.parse(sent[0].mailedAt) + 6 * 86_400_000))
     expect(await remindUnanswered(7), 'not yet: 6 days').to.equal(0)
-    useClock(() => new Date(Date.parse(sent.mailedAt) + 8 * 86_400_000))
-    expect(await remindUnanswered(7)).to.equal(1)
+    useClock(() => new Date(Date.parse(sent.at(-1)!.mailedAt) + 8 * 86_400_000))
+    expect(await remindUnanswered(7)).to.equal(sent.length)
     expect(await remindUnanswered(7), 'once only').to.equal(0)
-    const [reminder] = (await smtp.waitFor(mailsBefore + 1, 30_000)).slice(mailsBefore)
-    expect(reminder.subject).to.match(/^(Reminder|Erinnerung|提醒)/)
-    const row = await eventually('the reminder recorded', async () => {
-      const s = await SELECT.one.from(`${S}.Statements`).columns('status', 'reminderSentAt').where({ ID: sent.ID })
-      return s?.reminderSentAt ? s : undefined
+    const reminders = (await smtp.waitFor(mailsBefore + sent.length, 30_000)).slice(mailsBefore)
+    for (const reminder of reminders) expect(reminder.subject).to.match(/^(Reminder|Erinnerung|提醒)/)
+    const rows = await eventually('the reminders recorded', async () => {
+      const all = await SELECT.from(`${S}.Statements`).columns('status', 'reminderSentAt').where({ ID: { in: sent.map(s => s.ID) } })
+      return all.every(s => s.reminderSentAt) ? all : undefined
     })
-    expect(row.status).to.equal('noAnswer')
+    expect(rows.map(r => r.status)).to.deep.equal(sent.map(() => 'noAnswer'))
   })
 
   it('the scheduled run makes the drafts from draftLeadDays before the statement day, of a month still running too', async () => {

@@ -43,9 +43,13 @@ export async function sendStatementMail(statementId: string, reminder = false): 
       reference: `statement ${statementId}`,
     })
   } catch (error) {
-    await revokeLinks({ linkId: link.linkId })
-    await revokeLinks({ linkId: account.linkId })
-    await UPDATE(Statements, statementId).set({ mailError: (error as Error).message.slice(0, 1000) })
+    // Committed before the error goes back to the queue, which undoes its own transaction to retry the message: the
+    // failure stays visible on the statement meanwhile, and the links of the mail that did not go are dead.
+    await cds.tx(async () => {
+      await revokeLinks({ linkId: link.linkId })
+      await revokeLinks({ linkId: account.linkId })
+      await UPDATE(Statements, statementId).set({ mailError: (error as Error).message.slice(0, 1000) })
+    })
     if (error instanceof MailError && error.permanent) return
     throw error
   }
