@@ -386,6 +386,25 @@ describe('WeCom notices of statements and reminders', function () {
     expect(JSON.stringify(data)).to.not.include(customer.key)
   })
 
+  it('a reminder mail that fails once is retried by the queue: its error recorded meanwhile, the links of the failed mail dead', async () => {
+    const customer = CUSTOMERS.noGroup
+    const invoices = ['9700000091', '9700000092']
+    const mailsBefore = smtp.messages.length
+    const mail = await seedReminderMail(customer, invoices)
+    smtp.failNext(1)
+    await queue('reminderMail', { mail })
+    await smtp.waitFor(mailsBefore + 1, 20_000)
+    const sent = await eventually('the mail recorded sent', async () => {
+      const row = await SELECT.one.from('invoicecrm.collections.ReminderMails').columns('status', 'error').where({ ID: mail })
+      return row?.status === 'sent' && row
+    })
+    expect(sent.error).to.equal(null)
+    for (const invoice of invoices) {
+      const links = (await SELECT.from('invoicecrm.crm.SecureLinks').columns('revokedAt').where({ invoice_ID: invoice })) as { revokedAt: string | null }[]
+      expect(links.map(l => Boolean(l.revokedAt)).sort(), `links of ${invoice}`).to.deep.equal([false, true])
+    }
+  })
+
   it('a customer without a WeCom group gets its mail and no WeCom message', async () => {
     const customer = CUSTOMERS.noGroup
     const before = wecom.received.length

@@ -195,8 +195,16 @@ export async function sendReminderMail(mailId: string): Promise<void> {
       reference: `reminder ${mailId}`,
     })
   } catch (error) {
+    if (!(error instanceof MailError) || !error.permanent) {
+      // Committed before the error goes back to the queue, which undoes its own transaction to retry the message: the
+      // failure stays visible on the mail meanwhile, and the links of the mail that did not go are dead.
+      await cds.tx(async () => {
+        for (const link of links) await revokeLinks({ linkId: link.linkId })
+        await UPDATE(ReminderMails, mailId).set({ error: (error as Error).message.slice(0, 1000) })
+      })
+      throw error
+    }
     for (const link of links) await revokeLinks({ linkId: link.linkId })
-    if (!(error instanceof MailError) || !error.permanent) throw error
     await UPDATE(ReminderMails, mailId).set({ status: 'bounced', error: error.message.slice(0, 1000) })
     for (const reminder of going) {
       await UPDATE(Reminders).set({ status: 'bounced' }).where({ ...reminder, status: 'queued' })
@@ -207,7 +215,7 @@ export async function sendReminderMail(mailId: string): Promise<void> {
   const sentAt = new Date().toISOString()
   // The day collections counts by (its clock): how soon the invoice was paid after it is measured from it.
   const sentOn = dayOf(clock())
-  await UPDATE(ReminderMails, mailId).set({ status: 'sent', sentAt })
+  await UPDATE(ReminderMails, mailId).set({ status: 'sent', sentAt, error: null })
   for (const reminder of going) {
     const step = steps.get(reminder.step_ID)!
     await UPDATE(Reminders).set({ status: 'sent', sentAt, sentOn }).where({ ...reminder, status: 'queued' })
