@@ -3,6 +3,8 @@
 using { ReceivablesService as srv } from '../srv/receivables/service';
 using from '../srv/receivables/apps';
 using { CollectionsService as collections } from '../srv/collections/service';
+using { StatementsService as statements } from '../srv/statements/service';
+using from '../srv/statements/apps';
 
 // A customer number's name: the value helps above show it, and a filter that arrives with a customer number (a
 // drill-down from Customer 360) reads it for its token; shown beside the number, not in its place.
@@ -112,6 +114,39 @@ annotate collections.RiskClasses with { code @Common.Text: name @Common.TextArra
 annotate collections.RunStatuses with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate collections.RunTriggers with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
 annotate collections.DunningBlockProposalStatuses with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate statements.StatementStatuses with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate statements.AgingBuckets with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+annotate statements.DisputeReasons with { code @Common.Text: name @Common.TextArrangement: #TextOnly; };
+
+// Monthly statements: the status by name, the customer by name beside its number, picked from the mirrored customers.
+annotate statements.Customers with {
+  ID @Common.Text: name @Common.TextArrangement: #TextSeparate;
+}
+annotate statements.Statements with {
+  status   @Common.Text: statusText.name @Common.TextArrangement: #TextOnly @Common.ValueListWithFixedValues @Common.ValueList: {
+    CollectionPath: 'StatementStatuses',
+    Parameters: [{ $Type: 'Common.ValueListParameterInOut', LocalDataProperty: status, ValueListProperty: 'code' }]
+  };
+  customer @Common.Text: customerName @Common.TextArrangement: #TextFirst @Common.ValueList: {
+    CollectionPath: 'Customers',
+    Parameters: [
+      { $Type: 'Common.ValueListParameterInOut', LocalDataProperty: customer_ID, ValueListProperty: 'ID' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'city' }
+    ]
+  };
+}
+annotate statements.StatementProfiles with {
+  customer @Common.Text: customerName @Common.TextArrangement: #TextFirst @Common.ValueList: {
+    CollectionPath: 'Customers',
+    Parameters: [
+      { $Type: 'Common.ValueListParameterInOut', LocalDataProperty: customer_ID, ValueListProperty: 'ID' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'name' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'city' },
+      { $Type: 'Common.ValueListParameterDisplayOnly', ValueListProperty: 'billingEmail' }
+    ]
+  };
+}
 
 // Who may run an action is decided on the server; the status flow (srv/receivables/flows.cds) makes the apps offer
 // the status actions only in the statuses they start from. Escalating also needs a manager and no escalation yet.

@@ -5,4 +5,6 @@ using from './customers/annotations';
 using from './monitor/annotations';
 using from './reminders/annotations';
 using from './worklist/annotations';
+using from './statements/annotations';
+using from './statement-customers/annotations';
 using from './common';

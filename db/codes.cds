@@ -5,6 +5,7 @@ namespace invoicecrm.codes;
 using { sap } from '@sap/cds/common';
 using { invoicecrm.crm as crm } from './crm';
 using { invoicecrm.collections as collections } from './collections';
+using { invoicecrm.statements as statements } from './statements';
 
 entity PaymentStates    : sap.common.CodeList { key code : crm.PaymentState; }
 entity DispatchStatuses : sap.common.CodeList { key code : crm.DispatchStatus; }
@@ -26,6 +27,7 @@ entity RiskClasses           : sap.common.CodeList { key code : collections.Risk
 entity RunStatuses           : sap.common.CodeList { key code : collections.RunStatus; }
 entity RunTriggers           : sap.common.CodeList { key code : collections.RunTrigger; }
 entity DunningBlockProposalStatuses : sap.common.CodeList { key code : collections.DunningBlockProposalStatus; }
+entity StatementStatuses            : sap.common.CodeList { key code : statements.StatementStatus; }
 
 // Unmanaged associations from the enum fields to their texts: no columns, only joins when a text is read.
 extend crm.Disputes with {
@@ -87,4 +89,8 @@ extend collections.ReminderRuns with {
 
 extend collections.DunningBlockProposals with {
   statusText : Association to one DunningBlockProposalStatuses on statusText.code = status;
+}
+
+extend statements.Statements with {
+  statusText : Association to one StatementStatuses on statusText.code = status;
 }

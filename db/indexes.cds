@@ -8,6 +8,7 @@ using { invoicecrm.crm as crm } from './crm';
 using { invoicecrm.writeback as writeback } from './writeback';
 using { invoicecrm.integration as integration } from './integration';
 using { invoicecrm.collections as collections } from './collections';
+using { invoicecrm.statements as statements } from './statements';
 
 // Manage Invoices' default sort (days overdue = open due date ascending), its overdue filter and the KPI tile;
 // a payer's invoices in the same order (the payer filter, Customer 360's invoices).
@@ -98,4 +99,9 @@ annotate collections.CustomerCollections with @invoicecrm.indexes: {
 // A customer's contacts on the collectors' worklist (db/collections.cds CollectionWorklist).
 annotate collections.CollectionContacts with @invoicecrm.indexes: {
   customer : [ 'customer_ID', 'createdAt' ],
+};
+
+// The launchpad's share of statements confirmed within 10 days: the statements sent in a range of days.
+annotate statements.Statements with @invoicecrm.indexes: {
+  sentAt : [ 'sentAt' ],
 };

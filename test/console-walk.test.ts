@@ -1,6 +1,7 @@
 // A walk through the launchpad and every app as finance users see them, in Chromium: the first screen of each app,
 // the page of its first row, and back home. The browser console stays clean of errors and no request fails, but
 // for what the framework itself says, listed below with why: a new kind of error or a failing request fails the test.
+import cds from '@sap/cds'
 import type { ConsoleMessage, Page, Response } from 'playwright-core'
 import { startFiori, type FinanceUser, type FioriPage } from './browser/fiori'
 import { jobsSettings } from '../srv/jobs/config'
@@ -88,6 +89,14 @@ describe('the apps walked through in Chromium', function () {
     await POST('/odata/v4/collections/refreshWorklist', {}, manager)
     const { data: worklist } = await fiori.test.GET('/odata/v4/collections/Worklist?$top=1&$select=customer_ID&$orderby=score desc', manager)
     await POST(`/odata/v4/collections/Worklist('${worklist.value[0].customer_ID}')/CollectionsService.assign`, { collector: 'clerk' }, manager)
+    // Monthly statements of last month for every customer, by a payment-terms rule of the terms they have, and one
+    // customer's own choice, so that Monthly Statements and Statement Customers have rows to open.
+    const terms = (await SELECT.distinct.from('invoicecrm.mirror.CustomerCompanies').columns('paymentTerms')) as { paymentTerms: string }[]
+    await INSERT.into('invoicecrm.statements.StatementRules').entries(terms.map(({ paymentTerms }) => ({ ID: cds.utils.uuid(), paymentTerms })))
+    await INSERT.into('invoicecrm.statements.StatementProfiles').entries({ customer_ID: worklist.value[0].customer_ID, recipientEmail: 'statements@example.com' })
+    const lastMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 1)).toISOString().slice(0, 10)
+    const { data: generated } = await POST('/odata/v4/statements/generateStatements', { period: lastMonth }, manager)
+    expect(generated.created, `statements of ${lastMonth}`).to.be.greaterThan(0)
   })
 
   after(stopJobs)
@@ -95,11 +104,12 @@ describe('the apps walked through in Chromium', function () {
   it('logs no console error and fails no request in every app, as a clerk, an AR manager and an integration admin', async () => {
     const clerk = await fiori.launchpad('clerk')
     watch(clerk.page, 'clerk')
-    for (const tile of ['Manage Invoices', 'Manage Disputes', 'Customer 360', 'Collector Worklist']) await walk(clerk, tile)
+    for (const tile of ['Manage Invoices', 'Manage Disputes', 'Customer 360', 'Collector Worklist', 'Monthly Statements']) await walk(clerk, tile)
     await clerk.check()
     const manager = await fiori.launchpad('manager')
     watch(manager.page, 'manager')
     await walk(manager, 'Reminder Policies')
+    await walk(manager, 'Statement Customers')
     await manager.check()
     const admin = await fiori.launchpad('admin')
     watch(admin.page, 'admin')

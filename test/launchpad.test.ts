@@ -10,6 +10,7 @@ const M = 'invoicecrm.mirror'
 const C = 'invoicecrm.crm'
 const W = 'invoicecrm.writeback'
 const K = 'invoicecrm.collections'
+const S = 'invoicecrm.statements'
 const DAY = 24 * 60 * 60 * 1000
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString()
 
@@ -21,6 +22,7 @@ type Kpis = {
   promisesDueToday: number
   brokenPromises: number
   myWorklist: number
+  statementsConfirmedIn10Days: number | null
 }
 
 /** The apps and their tiles; the test opens those whose folder exists in app/. */
@@ -31,6 +33,8 @@ const APPS = [
   { folder: 'worklist', tile: 'Collector Worklist', hash: '#CollectorWorklist-display', user: 'clerk' as FinanceUser },
   { folder: 'reminders', tile: 'Reminder Policies', hash: '#ReminderPolicy-manage', user: 'manager' as FinanceUser },
   { folder: 'monitor', tile: 'Integration Monitor', hash: '#IntegrationMonitor-display', user: 'admin' as FinanceUser },
+  { folder: 'statements', tile: 'Monthly Statements', hash: '#Statement-manage', user: 'clerk' as FinanceUser },
+  { folder: 'statement-customers', tile: 'Statement Customers', hash: '#StatementCustomer-manage', user: 'manager' as FinanceUser },
 ]
 
 describe('launchpad in Chromium', function () {
@@ -80,8 +84,16 @@ describe('launchpad in Chromium', function () {
     const listed = new Set(((await SELECT.from(`${K}.CollectionWorklist`).columns('customer_ID')) as { customer_ID: string }[]).map(r => r.customer_ID))
     const given = (await SELECT.from(`${K}.CustomerCollections`).columns('customer_ID', 'collector')) as { customer_ID: string; collector: string | null }[]
     const myWorklist = given.filter(g => g.collector === user && listed.has(g.customer_ID)).length
-    return { overdueInvoices, unconfirmedInvoices, disputesPastSla, failedWriteBacks, promisesDueToday, brokenPromises, myWorklist }
+    // Of the statements sent 10 to 40 days ago, the share confirmed within 10 days of sending, in whole percent.
+    const statements = (await SELECT.from(`${S}.Statements`).columns('status', 'sentAt', 'answeredAt')) as { status: string; sentAt: string | null; answeredAt: string | null }[]
+    const sent = statements.filter(st => st.sentAt && Date.parse(st.sentAt) >= now - 40 * DAY && Date.parse(st.sentAt) < now - 10 * DAY)
+    const inTime = sent.filter(st => st.status === 'confirmed' && st.answeredAt && Date.parse(st.answeredAt) - Date.parse(st.sentAt!) <= 10 * DAY).length
+    const statementsConfirmedIn10Days = sent.length ? Math.round((100 * inTime) / sent.length) : null
+    return { overdueInvoices, unconfirmedInvoices, disputesPastSla, failedWriteBacks, promisesDueToday, brokenPromises, myWorklist, statementsConfirmedIn10Days }
   }
+
+  /** A KPI as its tile shows it: a share with its % sign, none as '–'. */
+  const shownAs = (kpi: keyof Kpis, value: number | null) => (value === null ? '–' : kpi === 'statementsConfirmedIn10Days' ? `${value}%` : String(value))
 
   const failedOperation = (invoice: string) => ({ ID: cds.utils.uuid(), target: 'salesOrderText', event: 'confirmed', invoice_ID: invoice, status: 'Failed', attempts: 5, errorMessage: 'test: S/4HANA refused' })
 
@@ -129,6 +141,23 @@ describe('launchpad in Chromium', function () {
     await fiori.test.POST('/odata/v4/collections/refreshWorklist', {}, clerk)
     const first = ((await SELECT.one.from(`${K}.CollectionWorklist`).columns('customer_ID')) as { customer_ID: string }).customer_ID
     await fiori.test.POST(`/odata/v4/collections/Worklist('${first}')/CollectionsService.assign`, { collector: 'clerk' }, { auth: { username: 'manager', password: 'manager' } })
+    // Statements sent 10 to 40 days ago: two confirmed within 10 days, one confirmed late, one disagreed, one not
+    // answered (2 of 5: 40%); one sent 5 days ago and one 45 days ago, confirmed at once, count for neither.
+    const customers = ((await SELECT.from(`${M}.Customers`).columns('ID').orderBy('ID').limit(7)) as { ID: string }[]).map(c => c.ID)
+    const sentStatement = (customer: string, sentDaysAgo: number, status: string, answeredDaysLater?: number) => ({
+      ID: cds.utils.uuid(), customer_ID: customer, companyCode: '1010', currency: 'EUR', periodStart: '2026-01-01', periodEnd: '2026-01-31', status,
+      openingBalance: 0, debits: 0, credits: 0, closingBalance: 0, recipientEmail: 'ap@example.com', sentAt: ago(sentDaysAgo), sentBy: 'clerk',
+      ...(answeredDaysLater !== undefined && { answeredAt: ago(sentDaysAgo - answeredDaysLater) }),
+    })
+    await INSERT.into(`${S}.Statements`).entries([
+      sentStatement(customers[0], 15, 'confirmed', 2),
+      sentStatement(customers[1], 20, 'confirmed', 9),
+      sentStatement(customers[2], 25, 'confirmed', 12),
+      sentStatement(customers[3], 30, 'disagreed', 3),
+      sentStatement(customers[4], 35, 'noAnswer'),
+      sentStatement(customers[5], 5, 'confirmed', 1),
+      sentStatement(customers[6], 45, 'confirmed', 1),
+    ])
   })
 
   /** The shell shows who is signed in (their initials, and their name on the profile button), not "Default User". */
@@ -141,28 +170,32 @@ describe('launchpad in Chromium', function () {
   async function shown(page: FioriPage) {
     const titles = (await page.page.locator('.sapMGT .sapMGTHdrTxt').allInnerTexts()).map(t => t.trim()).sort()
     const kpis: Record<string, string> = {}
-    for (const tile of await page.page.locator('.sapMGT[data-kpi]').all()) kpis[(await tile.getAttribute('data-kpi'))!] = (await tile.locator('.sapMNCValue').innerText()).trim()
+    // (A share's % sign is a block of its own beside the number: "40%" read as one.)
+    for (const tile of await page.page.locator('.sapMGT[data-kpi]').all()) kpis[(await tile.getAttribute('data-kpi'))!] = (await tile.locator('.sapMNCValue').innerText()).replace(/\s+/g, '')
     return { titles, kpis }
   }
 
   it('shows the KPI tiles with the counts of the database, each of them non-zero, and each role its own tiles', async () => {
     const expected = await expectedKpis()
     expect(expected.overdueInvoices, 'overdue invoices in the simulated mirror').to.be.above(0)
-    expect(expected).to.include({ unconfirmedInvoices: 2, disputesPastSla: 2, failedWriteBacks: 2, promisesDueToday: 1, brokenPromises: 1, myWorklist: 1 })
+    expect(expected).to.include({ unconfirmedInvoices: 2, disputesPastSla: 2, failedWriteBacks: 2, promisesDueToday: 1, brokenPromises: 1, myWorklist: 1, statementsConfirmedIn10Days: 40 })
 
-    // AR works invoices, disputes, customers and the collectors' worklist, and sees the KPIs that lead there; the manager
-    // keeps the reminder policies. My worklist is each user's own.
+    // AR works invoices, disputes, customers, the collectors' worklist and the monthly statements, and sees the KPIs that
+    // lead there; the manager keeps the reminder policies and who gets statements. My worklist is each user's own.
     for (const user of ['clerk', 'manager'] as const) {
       const page = await fiori.launchpad(user)
-      const own = user === 'manager' ? ['Reminder Policies'] : []
+      const own = user === 'manager' ? ['Reminder Policies', 'Statement Customers'] : []
       const counts = await expectedKpis(user)
       expect(await shown(page), user).to.deep.equal({
         titles: [
-          'Broken Promises', 'Collector Worklist', 'Customer 360', 'Disputes Past SLA', 'Manage Disputes', 'Manage Invoices', 'My Worklist', 'Overdue Invoices',
-          'Promises Due Today', ...own, 'Unconfirmed Invoices',
-        ],
+          'Broken Promises', 'Collector Worklist', 'Customer 360', 'Disputes Past SLA', 'Manage Disputes', 'Manage Invoices', 'Monthly Statements', 'My Worklist',
+          'Overdue Invoices', 'Promises Due Today', ...own, 'Statements Confirmed in 10 Days', 'Unconfirmed Invoices',
+        ].sort(),
         kpis: Object.fromEntries(
-          (['overdueInvoices', 'unconfirmedInvoices', 'disputesPastSla', 'promisesDueToday', 'brokenPromises', 'myWorklist'] as const).map(kpi => [kpi, String(counts[kpi])])
+          (['overdueInvoices', 'unconfirmedInvoices', 'disputesPastSla', 'promisesDueToday', 'brokenPromises', 'myWorklist', 'statementsConfirmedIn10Days'] as const).map(kpi => [
+            kpi,
+            shownAs(kpi, counts[kpi]),
+          ])
         ),
       })
       await shows(page, user === 'clerk' ? 'Clara Clerk' : 'Max Manager')
@@ -193,7 +226,9 @@ describe('launchpad in Chromium', function () {
     const clerk = { auth: { username: 'clerk', password: 'clerk' } }
     for (const [kpi, number] of Object.entries(expected)) {
       const { data } = await fiori.test.GET(`/odata/v4/launchpad/tile(kpi='${kpi}')`, clerk)
-      expect(data, kpi).to.include({ number, numberState: number ? 'Negative' : 'Neutral' })
+      // A share is neither good nor bad news by itself; any count of work waiting is.
+      if (kpi === 'statementsConfirmedIn10Days') expect(data, kpi).to.include({ number, numberState: 'Neutral', numberUnit: '%' })
+      else expect(data, kpi).to.include({ number, numberState: number ? 'Negative' : 'Neutral' })
     }
     await expect(fiori.test.GET(`/odata/v4/launchpad/tile(kpi='constructor')`, clerk)).to.be.rejectedWith(/400/)
     await expect(fiori.test.GET('/odata/v4/launchpad/kpis()', { auth: { username: 'outsider', password: 'outsider' } })).to.be.rejectedWith(/403/)
@@ -217,6 +252,8 @@ describe('launchpad in Chromium', function () {
   it('opens the app of each KPI tile filtered to what the tile counts: the list counts as many', async () => {
     const expected = await expectedKpis()
     // What each tile opens, and where that page says how many it lists.
+    // The share of statements confirmed in time opens the statements confirmed of those it shares out: three (one late).
+    const listed: Partial<Record<keyof Kpis, number>> = { statementsConfirmedIn10Days: 3 }
     const lists = [
       ['clerk', 'overdueInvoices', '.sapMTitle:visible', 'Invoices'],
       ['clerk', 'unconfirmedInvoices', '.sapMTitle:visible', 'Invoices'],
@@ -225,12 +262,14 @@ describe('launchpad in Chromium', function () {
       ['clerk', 'promisesDueToday', '.sapMTitle:visible', 'Promises to Pay'],
       ['clerk', 'brokenPromises', '.sapMTitle:visible', 'Promises to Pay'],
       ['clerk', 'myWorklist', '.sapMTitle:visible', 'Collector Worklist'],
+      ['clerk', 'statementsConfirmedIn10Days', '.sapMTitle:visible', 'Statements'],
     ] as const
     for (const [user, kpi, counter, title] of lists) {
       const page = await fiori.launchpad(user)
-      await page.waitFor(page.page.locator(`.sapMGT[data-kpi="${kpi}"] .sapMNCValue`).filter({ hasText: String(expected[kpi]) }), `the ${kpi} tile`)
+      const count = listed[kpi] ?? expected[kpi]
+      await page.waitFor(page.page.locator(`.sapMGT[data-kpi="${kpi}"] .sapMNCValue`).filter({ hasText: shownAs(kpi, expected[kpi]) }), `the ${kpi} tile`)
       await page.press(page.page.locator(`.sapMGT[data-kpi="${kpi}"]`), `the ${kpi} tile`)
-      await page.waitFor(page.page.locator(counter, { hasText: `${title} (${expected[kpi]})` }), `${title} (${expected[kpi]}) after the ${kpi} tile`)
+      await page.waitFor(page.page.locator(counter, { hasText: `${title} (${count})` }), `${title} (${count}) after the ${kpi} tile`)
       await page.check()
     }
   })
@@ -239,12 +278,15 @@ describe('launchpad in Chromium', function () {
     const german = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'de-DE' })
     expect((await shown(german)).titles).to.deep.equal([
       'Arbeitsvorrat Forderungsmanagement', 'Gebrochene Zusagen', 'Heute fällige Zusagen', 'Kunde 360', 'Mahnverfahren', 'Mein Arbeitsvorrat', 'Rechnungen verwalten',
-      'Reklamationen verwalten', 'Reklamationen über SLA', 'Unbestätigte Rechnungen', 'Überfällige Rechnungen',
+      'Reklamationen verwalten', 'Reklamationen über SLA', 'Unbestätigte Rechnungen', 'Überfällige Rechnungen', 'Monatliche Kontoauszüge', 'Kunden mit Kontoauszug',
+      'In 10 Tagen bestätigte Kontoauszüge',
     ].sort())
     await german.shot('launchpad-home-de')
     await german.check()
     const chinese = await fiori.launchpad('manager', { width: 1440, height: 900, locale: 'zh-CN' })
-    expect((await shown(chinese)).titles).to.deep.equal(['催收工作清单', '客户 360', '催款策略', '管理发票', '管理争议', '逾期发票', '未确认发票', '超过 SLA 的争议', '今日到期的付款承诺', '未兑现的承诺', '我的催收清单'].sort())
+    expect((await shown(chinese)).titles).to.deep.equal(
+      ['催收工作清单', '客户 360', '催款策略', '管理发票', '管理争议', '逾期发票', '未确认发票', '超过 SLA 的争议', '今日到期的付款承诺', '未兑现的承诺', '我的催收清单', '月结对账单', '对账客户', '10 天内确认的对账单'].sort()
+    )
     await chinese.shot('launchpad-home-zh')
     await chinese.check()
   })

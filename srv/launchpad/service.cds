@@ -19,6 +19,12 @@ service LaunchpadService {
     brokenPromises      : Integer;
     /** The customers on the collectors' worklist given to the reader. */
     myWorklist          : Integer;
+    /**
+     * Of the monthly statements sent 10 to 40 days ago (each one's 10 days are over, and a month's statements are
+     * sent within a few days), the share in percent the customer confirmed within 10 days of sending; none sent
+     * then: null.
+     */
+    statementsConfirmedIn10Days : Integer;
   }
 
   function kpis() returns Kpis;
@@ -27,6 +33,8 @@ service LaunchpadService {
   type Tile {
     number      : Integer;
     numberState : String(10);
+    /** '%' for a share. */
+    numberUnit  : String(5);
   }
 
   /** Who is signed in: the shell shows the name; the local launchpad shows the tiles of the finance roles' apps. */

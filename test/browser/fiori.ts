@@ -93,12 +93,16 @@ const UI5_SETTLED = `(function () {
 /** No field's value list (the suggestions typing opens) is open. */
 const NO_VALUE_LIST_OPEN = `!document.querySelector('input[aria-expanded="true"], textarea[aria-expanded="true"]')`
 
-/** Every KPI tile shows a number (not the '–' of a tile still loading). */
+/**
+ * Every KPI tile shows a number (not the '–' of a tile still loading), a share's with its % sign, or, a share with
+ * nothing to share out, the '–' of a tile whose counts are in (data-kpi-shown).
+ */
 const KPIS_SHOWN = `(function () {
   var tiles = document.querySelectorAll('.sapMGT[data-kpi]')
   return tiles.length > 0 && Array.prototype.every.call(tiles, function (t) {
     var value = t.querySelector('.sapMNCValue')
-    return !!value && /^\\s*\\d+\\s*$/.test(value.textContent || '')
+    var text = (value && value.textContent) || ''
+    return !!value && (/^\\s*\\d+%?\\s*$/.test(text) || (t.getAttribute('data-kpi-shown') === 'true' && /^\\s*–\\s*$/.test(text)))
   })
 })()`
 

@@ -72,7 +72,8 @@
 				state: tile.state,
 				intent: tile.intent,
 				filter: tile.filter,
-				route: tile.route
+				route: tile.route,
+				unit: tile.unit
 			}
 		};
 	}

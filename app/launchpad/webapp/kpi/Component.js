@@ -5,8 +5,9 @@ sap.ui.define([
 	"sap/m/GenericTile",
 	"sap/m/TileContent",
 	"sap/m/NumericContent",
+	"sap/ui/core/CustomData",
 	"./kpis"
-], function (UIComponent, GenericTile, TileContent, NumericContent, kpis) {
+], function (UIComponent, GenericTile, TileContent, NumericContent, CustomData, kpis) {
 	"use strict";
 
 	var DAY_MS = 24 * 60 * 60 * 1000;
@@ -30,12 +31,12 @@ sap.ui.define([
 		return intent + (filter ? "?sap-xapp-state-data=" + encodeURIComponent(appState(filter)) : "") + (route ? "&/" + route : "");
 	}
 
-	/** The filter in the data-suite format Fiori elements read: a selection variant. */
+	/** The filter in the data-suite format Fiori elements read: a selection variant (BT with its high value). */
 	function appState(filter) {
 		var selectOptions = {};
 		filter.forEach(function (option) {
 			(selectOptions[option.property] = selectOptions[option.property] || []).push(
-				{ Sign: option.sign || "I", Option: option.option, Low: value(option.low), High: null });
+				{ Sign: option.sign || "I", Option: option.option, Low: value(option.low), High: option.high ? value(option.high) : null });
 		});
 		var selectionVariant = {
 			SelectionVariantID: "",
@@ -52,9 +53,11 @@ sap.ui.define([
 		createContent: function () {
 			var p = this.getComponentData().properties;
 			this.setModel(kpis.model(), "kpis");
+			// A share (a KPI with a unit) has no number while there is nothing to share out (null): "–", as a tile
+			// whose count is not there, but marked as shown (data-kpi-shown) once the counts are in.
 			var valueBinding = {
 				parts: ["kpis>/" + p.kpi, "kpis>/failed"],
-				formatter: function (count, failed) { return failed || count === undefined ? "–" : String(count); }
+				formatter: function (count, failed) { return failed || count === undefined || count === null ? "–" : String(count); }
 			};
 			return new GenericTile({
 				header: p.title,
@@ -76,12 +79,24 @@ sap.ui.define([
 							parts: ["kpis>/" + p.kpi],
 							formatter: function (count) { return count ? p.state : "Neutral"; }
 						},
+						// A share's unit beside its number ("67%"), none beside no number.
+						scale: {
+							path: "kpis>/" + p.kpi,
+							formatter: function (count) { return count === undefined || count === null ? "" : p.unit || ""; }
+						},
 						icon: p.icon,
 						withMargin: false,
 						width: "100%"
 					})
 				})
-			}).addStyleClass("invoicecrmKpiTile").data("kpi", p.kpi, true);
+			}).addStyleClass("invoicecrmKpiTile").data("kpi", p.kpi, true).addCustomData(new CustomData({
+				key: "kpi-shown",
+				value: {
+					parts: ["kpis>/" + p.kpi, "kpis>/failed"],
+					formatter: function (count, failed) { return String(!failed && count !== undefined); }
+				},
+				writeToDom: true
+			}));
 		}
 	});
 });
