@@ -12,5 +12,6 @@ using from './collections/service';         // collections: reminder policies an
 using from './collections/access-control';
 using from './statements/service';          // monthly statements and their balance confirmation
 using from './statements/access-control';
+using from './statements/apps';
 using from './respond/service';             // customers, by secure link
 using from './s4-events';                   // S/4HANA's business events the sync follows

@@ -220,7 +220,7 @@ describe('monthly statements', function () {
     const reminders = (await smtp.waitFor(mailsBefore + sent.length, 30_000)).slice(mailsBefore)
     for (const reminder of reminders) expect(reminder.subject).to.match(/^(Reminder|Erinnerung|提醒)/)
     const rows = await eventually('the reminders recorded', async () => {
-      const all = await SELECT.from(`${S}.Statements`).columns('status', 'reminderSentAt').where({ ID: { in: sent.map(s => s.ID) } })
+      const all = (await SELECT.from(`${S}.Statements`).columns('status', 'reminderSentAt').where({ ID: { in: sent.map(s => s.ID) } })) as { status: string; reminderSentAt: string | null }[]
       return all.every(s => s.reminderSentAt) ? all : undefined
     })
     expect(rows.map(r => r.status)).to.deep.equal(sent.map(() => 'noAnswer'))
