@@ -127,6 +127,12 @@ describe('customer conversation, end to end', () => {
     expect(view.data.invoice.items.length).to.be.greaterThan(0)
     const conversation = await SELECT.one.from(`${C}.InvoiceConversations`).where({ invoice_ID: view.data.invoice.number })
     expect(conversation.openedAt).to.be.a('string')
+    // Below it, the customer's account page: the invoice among its open or paid ones.
+    const accountToken = [...(mail.text ?? '').matchAll(/\/respond\/#t=([A-Za-z0-9._-]+)/g)].map(m => m[1]).find(t => t !== tokenIn(mail))
+    const account = await respond('view', { token: accountToken })
+    expect([account.status, account.data.purpose]).to.deep.equal([200, 'account'])
+    const listed = [...account.data.account.openInvoices.items, ...account.data.account.paidInvoices.items].map((i: { number: string }) => i.number)
+    expect(listed).to.include(view.data.invoice.number)
   })
 
   it('takes a confirmation once, with who, when and from where, and then asks for feedback', async () => {

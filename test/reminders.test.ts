@@ -9,6 +9,7 @@ import cds from '@sap/cds'
 import type { ParsedMail } from 'mailparser'
 import { startSmtpServer, type TestSmtpServer } from './smtp-server'
 import { eventually } from './support'
+import { PURPOSES, verifyLink } from '../srv/links'
 import { useClock } from '../srv/collections/clock'
 import { scheduledReminderRun } from '../srv/collections/reminder-schedule'
 import { runReminders } from '../srv/collections/reminder-run'
@@ -203,7 +204,11 @@ describe('reminders through 120 days', function () {
     expect(berlin.map(m => ['9400000011', '9400000012'].filter(n => m.text!.includes(n)).length)).to.deep.equal([2, 2, 2, 1, 1])
     expect(berlin[0].subject).to.match(/^Bald fällig: 2 Rechnungen$/)
     expect(berlin.at(-1)!.subject).to.equal('Letzte Mahnung: Rechnung 9400000011')
-    for (const mail of berlin) expect(links(mail)).to.have.length(mail.text!.includes('9400000012') ? 2 : 1)
+    // A link per invoice, and one to the customer's account page.
+    for (const mail of berlin) {
+      const purposes = await Promise.all(links(mail).map(async url => (await cds.tx(() => verifyLink(url.split('#t=')[1], PURPOSES))).purpose))
+      expect(purposes.sort()).to.deep.equal([...(mail.text!.includes('9400000012') ? ['invoiceResponse', 'invoiceResponse'] : ['invoiceResponse']), 'account'].sort())
+    }
     const shanghai = byRecipient('finance@shanghai.example')
     expect(shanghai[1].subject).to.equal('付款提醒：2 张发票')
     // The undisputed part of the partly disputed invoice.

@@ -168,10 +168,11 @@ export async function sendReminderMail(mailId: string): Promise<void> {
   if (!prepared) return
   const { mail, going, customer, invoices, steps, amounts } = prepared
   const today = dayOf(now)
-  const links = await cds.tx(async () => {
+  const { links, account } = await cds.tx(async () => {
     const issued = []
     for (const reminder of going) issued.push(await issueLink({ purpose: 'invoiceResponse', invoice: reminder.invoice_ID, contactEmail: mail.contactEmail! }))
-    return issued
+    // And the customer's account page, with every invoice, statement and order.
+    return { links: issued, account: await issueLink({ purpose: 'account', customer: mail.customer_ID!, contactEmail: mail.contactEmail! }) }
   })
   const base = `${mailSettings()?.publicUrl ?? ''}/respond/#t=`
   const items: ReminderMailInvoice[] = going.map((reminder, i) => {
@@ -191,7 +192,7 @@ export async function sendReminderMail(mailId: string): Promise<void> {
   try {
     await sendMail({
       to: { name: customer.name, address: mail.contactEmail! },
-      ...reminderMail({ language: customer.language, customerName: customer.name, tone: highest.tone!, invoices: items }),
+      ...reminderMail({ language: customer.language, customerName: customer.name, tone: highest.tone!, invoices: items, accountLink: base + account.token }),
       reference: `reminder ${mailId}`,
     })
   } catch (error) {
@@ -199,12 +200,12 @@ export async function sendReminderMail(mailId: string): Promise<void> {
       // Committed before the error goes back to the queue, which undoes its own transaction to retry the message: the
       // failure stays visible on the mail meanwhile, and the links of the mail that did not go are dead.
       await cds.tx(async () => {
-        for (const link of links) await revokeLinks({ linkId: link.linkId })
+        for (const link of [...links, account]) await revokeLinks({ linkId: link.linkId })
         await UPDATE(ReminderMails, mailId).set({ error: (error as Error).message.slice(0, 1000) })
       })
       throw error
     }
-    for (const link of links) await revokeLinks({ linkId: link.linkId })
+    for (const link of [...links, account]) await revokeLinks({ linkId: link.linkId })
     await UPDATE(ReminderMails, mailId).set({ status: 'bounced', error: error.message.slice(0, 1000) })
     for (const reminder of going) {
       await UPDATE(Reminders).set({ status: 'bounced' }).where({ ...reminder, status: 'queued' })

@@ -55,15 +55,20 @@ async function customerOf(id: string | null): Promise<{ name: string; language: 
 async function sendWithLink(
   link: { purpose: LinkPurpose; invoice?: string; invitation?: string },
   to: Recipient,
-  compose: (url: string) => RenderedMail,
-  extras: Partial<OutgoingMail>
+  compose: (url: string, accountUrl?: string) => RenderedMail,
+  extras: Partial<OutgoingMail>,
+  /** The customer whose account page the mail links to as well, with a link of its own. */
+  account?: string
 ) {
-  const { token, linkId } = await cds.tx(() => issueLink({ ...link, contactEmail: to.email }))
-  const url = `${mailSettings()?.publicUrl ?? ''}/respond/#t=${token}`
+  const issued = await cds.tx(async () => [
+    await issueLink({ ...link, contactEmail: to.email }),
+    ...(account ? [await issueLink({ purpose: 'account', customer: account, contactEmail: to.email })] : []),
+  ])
+  const [url, accountUrl] = issued.map(({ token }) => `${mailSettings()?.publicUrl ?? ''}/respond/#t=${token}`)
   try {
-    return await sendMail({ to: { name: to.name, address: to.email }, ...compose(url), ...extras })
+    return await sendMail({ to: { name: to.name, address: to.email }, ...compose(url, accountUrl), ...extras })
   } catch (error) {
-    await revokeLinks({ linkId })
+    for (const { linkId } of issued) await revokeLinks({ linkId })
     throw error
   }
 }
@@ -85,14 +90,16 @@ async function sendInvoice(customerMail: cds.Service, invoiceId: string) {
     await sendWithLink(
       { purpose: 'invoiceResponse', invoice: invoiceId },
       { email: customer.billingEmail, name: customer.name, language: customer.language },
-      link =>
+      (link, accountLink) =>
         invoiceMail({
           language: customer.language,
           customerName: customer.name,
           invoice: { ...invoice, dueDate: invoice.dueDate ?? invoice.date },
           link,
+          accountLink,
         }),
-      { attachments: pdf ? [{ filename: `invoice-${invoiceId}.pdf`, content: pdf, contentType: 'application/pdf' }] : [], reference: invoiceId, attempt }
+      { attachments: pdf ? [{ filename: `invoice-${invoiceId}.pdf`, content: pdf, contentType: 'application/pdf' }] : [], reference: invoiceId, attempt },
+      conversation.customer_ID ?? undefined
     )
   } catch (error) {
     if (!(error instanceof MailError)) throw error
