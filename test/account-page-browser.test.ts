@@ -14,7 +14,8 @@ import { resetFailures } from '../srv/links/rate-limit'
 import { s4Settings } from '../srv/s4/destination'
 import { promiseWindow } from '../srv/collections/commitments'
 import { addDays } from '../srv/collections/reminder-rules'
-import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
+import { mainText, pageOpener, pageState } from './browser/respond-page'
+import { launchBrowser, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
 import { measure } from './browser/checks'
 import { A, A_OPEN, A_ORDERS, B, CONTACT, daysFromToday, seedAccounts, type SeededStatements } from './account-seed'
 
@@ -55,25 +56,10 @@ describe('account page in Chromium', function () {
     while (pages.length) await pages.pop()!.close()
   })
 
-  async function open(options: PageOptions & { locale?: string }, token: string): Promise<FencedPage> {
-    const fenced = await newPage(browser, options)
-    pages.push(fenced)
-    await fenced.page.goto(`${base}/respond/#t=${token}`)
-    return fenced
-  }
+  const openPage = pageOpener(() => browser, () => base, pages)
+  const open = (options: PageOptions & { locale?: string }, token: string) => openPage(options, `#t=${token}`)
 
-  /** Waits for the page to reach a state (main[data-state]); on timeout says which one it is in. */
-  async function state(page: Page, value: string) {
-    try {
-      // A bound for a loaded CI machine, not a pace: the page answers as soon as the server did.
-      await page.waitForSelector(`main[data-state="${value}"]`, { timeout: 120_000 })
-    } catch (error) {
-      const now = await page.locator('main').getAttribute('data-state').catch(() => '?')
-      const text = await mainText(page).catch(() => '')
-      throw new Error(`expected the page in state '${value}', it is in '${now}': ${text.slice(0, 300)}`, { cause: error })
-    }
-  }
-  const mainText = async (page: Page) => (await page.locator('main').innerText()).replace(/\s+/g, ' ')
+  const state = (page: Page, value: string) => pageState(page, value, pages.find(p => p.page === page))
   const day = (value: string, locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`))
   const money = (value: number, locale: string) => new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(value).replace(/\s+/g, ' ')
   const row = (page: Page, section: string, attribute: string, value: string) => page.locator(`[data-testid="${section}"] tr[data-${attribute}="${value}"]`)

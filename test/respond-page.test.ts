@@ -11,6 +11,7 @@ import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'
 import { issueLink, revokeLinks } from '../srv/links'
 import { resetFailures } from '../srv/links/rate-limit'
+import { mainText, pageOpener, pageState } from './browser/respond-page'
 import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
 import { measure } from './browser/checks'
 import { BillingDocumentItems, Customers, ReceivableItems } from '#cds-models/invoicecrm/mirror'
@@ -117,27 +118,10 @@ describe('customer response page in Chromium', function () {
     return candidates.splice(index, 1)[0]
   }
 
-  async function open(options: PageOptions & { locale?: string }, fragment: string): Promise<FencedPage> {
-    const fenced = await newPage(browser, options)
-    pages.push(fenced)
-    await fenced.page.goto(`${base}/respond/${fragment}`)
-    return fenced
-  }
+  const open = pageOpener(() => browser, () => base, pages)
 
-  /** Waits for the page to reach a state (main[data-state]); on timeout says which one it is in, and why. */
-  async function state(page: Page, value: string) {
-    try {
-      // A bound for a loaded CI machine, not a pace: the page answers as soon as the server did.
-      await page.waitForSelector(`main[data-state="${value}"]`, { timeout: 120_000 })
-    } catch (error) {
-      const now = await page.locator('main').getAttribute('data-state').catch(() => '?')
-      const fenced = pages.find(p => p.page === page)
-      const seen = [(await mainText(page).catch(() => '')).slice(0, 300), ...(fenced?.pageErrors.map(e => e.message) ?? []), ...(fenced?.consoleErrors ?? [])]
-      throw new Error(`expected the page in state '${value}', it is in '${now}':\n  ${seen.join('\n  ')}`, { cause: error })
-    }
-  }
+  const state = (page: Page, value: string) => pageState(page, value, pages.find(p => p.page === page))
   const main = (page: Page) => page.locator('main')
-  const mainText = async (page: Page) => (await page.locator('main').innerText()).replace(/\s+/g, ' ')
   /** As the page formats it, blanks normalized like mainText (de-DE puts a no-break space before the €). */
   const money = (value: string, currency: string, locale: string) =>
     new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value as unknown as number).replace(/\s+/g, ' ')

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { issueLink } from '../srv/links'
 import { resetFailures } from '../srv/links/rate-limit'
-import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
+import { mainText, pageOpener, pageState } from './browser/respond-page'
+import { launchBrowser, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
 import { measure } from './browser/checks'
 import { seedCustomer, seedStatement, type SeededCustomer } from './statement-seed'
 
@@ -41,25 +42,10 @@ describe('statement page in Chromium', function () {
     while (pages.length) await pages.pop()!.close()
   })
 
-  async function open(options: PageOptions & { locale?: string }, token: string): Promise<FencedPage> {
-    const fenced = await newPage(browser, options)
-    pages.push(fenced)
-    await fenced.page.goto(`${base}/respond/#t=${token}`)
-    return fenced
-  }
+  const openPage = pageOpener(() => browser, () => base, pages)
+  const open = (options: PageOptions & { locale?: string }, token: string) => openPage(options, `#t=${token}`)
 
-  /** Waits for the page to reach a state (main[data-state]); on timeout says which one it is in. */
-  async function state(page: Page, value: string) {
-    try {
-      // A bound for a loaded CI machine, not a pace: the page answers as soon as the server did.
-      await page.waitForSelector(`main[data-state="${value}"]`, { timeout: 120_000 })
-    } catch (error) {
-      const now = await page.locator('main').getAttribute('data-state').catch(() => '?')
-      const text = await mainText(page).catch(() => '')
-      throw new Error(`expected the page in state '${value}', it is in '${now}': ${text.slice(0, 300)}`, { cause: error })
-    }
-  }
-  const mainText = async (page: Page) => (await page.locator('main').innerText()).replace(/\s+/g, ' ')
+  const state = (page: Page, value: string) => pageState(page, value, pages.find(p => p.page === page))
   const money = (value: string | number, locale: string) => new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(value as number).replace(/\s+/g, ' ')
 
   async function expectLayoutOk(page: Page, what: string) {
