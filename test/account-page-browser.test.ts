@@ -14,9 +14,8 @@ import { resetFailures } from '../srv/links/rate-limit'
 import { s4Settings } from '../srv/s4/destination'
 import { promiseWindow } from '../srv/collections/commitments'
 import { addDays } from '../srv/collections/reminder-rules'
-import { mainText, pageOpener, pageState } from './browser/respond-page'
+import { expectLayoutOk, mainText, pageOpener, pageState } from './browser/respond-page'
 import { launchBrowser, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
-import { measure } from './browser/checks'
 import { A, A_OPEN, A_ORDERS, B, CONTACT, daysFromToday, seedAccounts, type SeededStatements } from './account-seed'
 
 const PHONE: PageOptions = { width: 390, height: 844, mobile: true }
@@ -65,13 +64,6 @@ describe('account page in Chromium', function () {
   const row = (page: Page, section: string, attribute: string, value: string) => page.locator(`[data-testid="${section}"] tr[data-${attribute}="${value}"]`)
   const states = async (page: Page, invoice: string) => (await row(page, 'open-invoices', 'invoice', invoice).locator('.badge').allInnerTexts()).map(s => s.trim())
 
-  async function expectLayoutOk(page: Page, what: string) {
-    const problems = await measure(page)
-    expect(problems.overflowX, `${what}: the page scrolls sideways`).to.be.at.most(0)
-    expect(problems.lowContrast, `${what}: low contrast`).to.deep.equal([])
-    expect(problems.smallTargets, `${what}: small touch targets`).to.deep.equal([])
-    expect(problems.unlabelled, `${what}: controls without a label`).to.deep.equal([])
-  }
 
   it('phone, Chinese: the open invoices with their states and the orders; saves an invoice PDF; promises a date on one invoice and sees it promised', async () => {
     const { token } = await issueLink({ purpose: 'account', customer: A.ID, contactEmail: CONTACT })

@@ -11,9 +11,8 @@ import { runSync } from '../srv/sync'
 import { s4Settings } from '../srv/s4/destination'
 import { issueLink, revokeLinks } from '../srv/links'
 import { resetFailures } from '../srv/links/rate-limit'
-import { mainText, pageOpener, pageState } from './browser/respond-page'
+import { expectLayoutOk, mainText, pageOpener, pageState } from './browser/respond-page'
 import { launchBrowser, newPage, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
-import { measure } from './browser/checks'
 import { BillingDocumentItems, Customers, ReceivableItems } from '#cds-models/invoicecrm/mirror'
 import { refreshReceivableStatus } from '../srv/sync/receivable-status'
 import type { CompanySettings } from '../srv/respond/company'
@@ -138,14 +137,6 @@ describe('customer response page in Chromium', function () {
     await page.setViewportSize(size)
   }
 
-  /** Readable, fits the screen, big enough to tap, everything labelled. */
-  async function expectLayoutOk(page: Page, what: string) {
-    const problems = await measure(page)
-    expect(problems.overflowX, `${what}: the page scrolls sideways`).to.be.at.most(0)
-    expect(problems.lowContrast, `${what}: low contrast`).to.deep.equal([])
-    expect(problems.smallTargets, `${what}: small touch targets`).to.deep.equal([])
-    expect(problems.unlabelled, `${what}: controls without a label`).to.deep.equal([])
-  }
 
   it('desktop, English: shows the invoice, confirms it with the keyboard, thanks, and the confirmation is stored', async () => {
     const invoice = take('EN')

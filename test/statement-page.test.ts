@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { issueLink } from '../srv/links'
 import { resetFailures } from '../srv/links/rate-limit'
-import { mainText, pageOpener, pageState } from './browser/respond-page'
+import { expectLayoutOk, mainText, pageOpener, pageState } from './browser/respond-page'
 import { launchBrowser, screenshot, shootFailure, type FencedPage, type PageOptions } from './browser/chromium'
-import { measure } from './browser/checks'
 import { seedCustomer, seedStatement, type SeededCustomer } from './statement-seed'
 
 const S = 'invoicecrm.statements'
@@ -48,13 +47,6 @@ describe('statement page in Chromium', function () {
   const state = (page: Page, value: string) => pageState(page, value, pages.find(p => p.page === page))
   const money = (value: string | number, locale: string) => new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(value as number).replace(/\s+/g, ' ')
 
-  async function expectLayoutOk(page: Page, what: string) {
-    const problems = await measure(page)
-    expect(problems.overflowX, `${what}: the page scrolls sideways`).to.be.at.most(0)
-    expect(problems.lowContrast, `${what}: low contrast`).to.deep.equal([])
-    expect(problems.smallTargets, `${what}: small touch targets`).to.deep.equal([])
-    expect(problems.unlabelled, `${what}: controls without a label`).to.deep.equal([])
-  }
 
   it('phone, Chinese: shows the closing balance and the lines, saves the PDF, flags a line with a reason and states an own balance; the page ends answered', async () => {
     const statement = await seedStatement(ZH, '2026-10')
