@@ -97,6 +97,19 @@ const byDocument = (a: StatementFiItem, b: StatementFiItem) =>
   a.accountingDocument.localeCompare(b.accountingDocument) ||
   a.item.localeCompare(b.item)
 
+/** What a line and an open item say of their FI item alike: its place on the statement and its documents. */
+const documentOf = (item: StatementFiItem, index: number) => ({
+  lineNo: index + 1,
+  fiscalYear: item.fiscalYear,
+  accountingDocument: item.accountingDocument,
+  accountingItem: item.item,
+  documentType: item.documentType,
+  postingDate: item.postingDate,
+  netDueDate: item.netDueDate,
+  billingDocument: item.billingDocument,
+  purchaseOrder: item.purchaseOrder,
+})
+
 /**
  * The figures of one statement from every FI item of its customer, company code and currency that matters for the
  * period (posted by its end and not cleared before its start; more are ignored).
@@ -114,16 +127,8 @@ export function statementFigures(items: StatementFiItem[], period: Period): Stat
     if (amount >= 0n) debits += amount
     else credits += amount
     return {
-      lineNo: index + 1,
-      fiscalYear: item.fiscalYear,
-      accountingDocument: item.accountingDocument,
-      accountingItem: item.item,
-      documentType: item.documentType,
-      postingDate: item.postingDate,
+      ...documentOf(item, index),
       documentDate: item.documentDate,
-      netDueDate: item.netDueDate,
-      billingDocument: item.billingDocument,
-      purchaseOrder: item.purchaseOrder,
       clearingDocument: item.isCleared ? item.clearingDocument : null,
       amount: fromMilli(amount),
     }
@@ -131,15 +136,7 @@ export function statementFigures(items: StatementFiItem[], period: Period): Stat
   const openItems = open.map((item, index): StatementOpenItemFigures => {
     const daysOverdue = item.netDueDate ? Math.max(0, daysBetween(item.netDueDate, period.end)) : 0
     return {
-      lineNo: index + 1,
-      fiscalYear: item.fiscalYear,
-      accountingDocument: item.accountingDocument,
-      accountingItem: item.item,
-      documentType: item.documentType,
-      postingDate: item.postingDate,
-      netDueDate: item.netDueDate,
-      billingDocument: item.billingDocument,
-      purchaseOrder: item.purchaseOrder,
+      ...documentOf(item, index),
       daysOverdue,
       agingBucket: agingBucketOf(daysOverdue),
       amount: fromMilli(toMilli(item.amount)),
