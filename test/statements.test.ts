@@ -36,6 +36,7 @@ interface StatementRow {
   isException: boolean
   unreconciled: boolean
   recipientEmail: string | null
+  generatedBy: string
 }
 
 describe('monthly statements', function () {
@@ -92,6 +93,7 @@ describe('monthly statements', function () {
       const { data } = await generate(month)
       expect(data.created, `statements of ${month}`).to.be.greaterThan(0)
       const made = await statements(month)
+      expect([...new Set(made.map(s => s.generatedBy))], 'who generated them').to.deep.equal(['clerk'])
       statementsInYear += made.length
       const expected = openAt(lastDay(month))
       const stated = new Map(made.map(s => [`${s.customer_ID}|${s.companyCode}|${s.currency}`, s]))
@@ -241,5 +243,7 @@ describe('monthly statements', function () {
     useClock(() => new Date('2026-11-29T05:00:00Z'))
     expect(await scheduledStatementRun()).to.match(/^statements of 2026-11: [1-9]\d* new/)
     expect((await statements(november)).every(s => s.status === 'draft')).to.equal(true)
+    const generators = await SELECT.distinct.from(`${S}.Statements`).columns('generatedBy').where({ periodStart: november })
+    expect(generators).to.deep.equal([{ generatedBy: 'statement run' }])
   })
 })

@@ -60,8 +60,11 @@ export async function statementCustomers(): Promise<string[]> {
   return ordered.map(c => c.ID!).filter(id => chosen.has(id))
 }
 
-/** Generates (or brings up to date) the drafts of the period for every statement customer. */
-export async function generateStatements(period: Period): Promise<GenerationResult> {
+/**
+ * Generates (or brings up to date) the drafts of the period for every statement customer; `by` is who generated them
+ * (the user of the request, or the statement run).
+ */
+export async function generateStatements(period: Period, by = cds.context?.user?.id ?? 'system'): Promise<GenerationResult> {
   // Every read in a transaction of its own, as every batch: called from a request, whose transaction must not hold
   // SQLite's one connection while the batches wait for it.
   const { schedule, customers } = await cds.tx(async () => ({ schedule: await statementSchedule(), customers: await statementCustomers() }))
@@ -71,7 +74,7 @@ export async function generateStatements(period: Period): Promise<GenerationResu
     previous: monthOf(dayBefore(period.start)),
     statementDate: statementDay(period, schedule.workingDay),
     sharpChangePercent: schedule.sharpChangePercent,
-    user: cds.context?.user?.id ?? 'system',
+    user: by,
   }
   for (let i = 0; i < customers.length; i += BATCH) {
     const batch = customers.slice(i, i + BATCH)

@@ -15,7 +15,7 @@ export async function scheduledStatementRun(): Promise<string> {
   const today = now().toISOString().slice(0, 10)
   const schedule = await cds.tx(() => statementSchedule())
   const period = periodDueForDrafts(today, schedule)
-  const generated = period ? await generateStatements(period) : undefined
+  const generated = period ? await generateStatements(period, 'statement run') : undefined
   const reminded = await remindUnanswered(schedule.reminderAfterDays)
   const drafts = generated
     ? `statements of ${period!.start.slice(0, 7)}: ${generated.created} new, ${generated.remade} made again, ${generated.unchanged} unchanged`
