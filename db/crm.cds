@@ -30,7 +30,7 @@ type TimelineKind   : String(20) enum {
   mailSent; mailFailed; mailBounced; noEmail; linkOpened; confirmed; disputed; disputeStatus; comment;
   contactProposed; surveySent; surveyAnswered; followUp; resendRequested; disputeEscalated; linksRevoked; addressFound;
   reminderSent; reminderFailed; promised; promiseKept; promiseBroken; paymentReported; paymentNotReceived; contactRecorded;
-  dunningBlock;
+  dunningBlock; statementConfirmed; statementDisagreed;
 };
 
 /** The conversation about one invoice: its dispatch to the billing contact and the customer's confirmation. */

@@ -120,6 +120,9 @@ describe("the customer's answer to a monthly statement", function () {
     // S/4HANA is to get the confirmed statement (srv/writeback/targets/statement-attachment.ts), when enabled.
     const operations = (await SELECT.from('invoicecrm.writeback.WriteBackOperations').columns('event', 'target', 's4Object').where({ statement_ID: statement.ID })) as Record<string, unknown>[]
     expect(operations).to.deep.equal([{ event: 'statementConfirmed', target: 'statementAttachment', s4Object: `BUS1006 ${KUNDE.ID.replace(/\D/g, '').padStart(10, '0')}` }])
+    // On the customer's timeline, with who answered.
+    const entries = (await SELECT.from('invoicecrm.crm.TimelineEntries').columns('kind', 'actor', 'params').where({ customer_ID: KUNDE.ID, kind: 'statementConfirmed' })) as { kind: string; actor: string; params: string }[]
+    expect(entries.map(e => [e.actor, JSON.parse(e.params).period])).to.deep.equal([[CONTACT, '2026-08']])
 
     const again = await call('confirmStatement', { token }, 'de')
     expect([again.status, message(again)]).to.deep.equal([409, 'Dieser Kontoauszug wurde bereits beantwortet. Vielen Dank.'])
@@ -158,6 +161,9 @@ describe("the customer's answer to a monthly statement", function () {
     expect(row).to.include({ status: 'disagreed', answeredBy: CONTACT, customerComment: 'Unser Saldo weicht ab.' })
     expect(Number(row.customerBalance)).to.equal(1234.56)
     expect(row.answeredFrom).to.be.a('string')
+    const [entry] = (await SELECT.from('invoicecrm.crm.TimelineEntries').columns('actor', 'params').where({ customer_ID: row.customer_ID, kind: 'statementDisagreed' })) as { actor: string; params: string }[]
+    expect(entry.actor).to.equal(CONTACT)
+    expect(JSON.parse(entry.params)).to.include({ lines: 3 })
 
     const disputes = await disputesOf([first, second])
     expect(disputes.map(d => [d.invoice_ID, d.reason, d.status, d.source, d.raisedBy, d.customer_ID, d.wholeInvoice])).to.deep.equal([

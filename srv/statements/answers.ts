@@ -12,6 +12,7 @@ import { customerFile, safeFileName } from '../customer-files'
 import { fromMilli, sumMilli, toMilli, type Milli } from './amounts'
 import { statementDocument } from './statement-document'
 import { planStatementWriteBack } from '../writeback/plan'
+import { recordTimeline } from '../crm/timeline'
 
 // The customer's side of a monthly statement, through the statement's link (srv/respond/service.ts): what the page
 // shows of it, the PDF, and the answer: "the balance is right" (confirmed) or "something differs" (disagreed), with
@@ -152,6 +153,7 @@ export async function confirmBalance(statementId: string, who: string, from?: st
   await takeAnswer(statementId, { status: 'confirmed', answeredAt: at, answeredBy: who, answeredFrom: from ?? null })
   // S/4HANA gets the confirmed statement as evidence on the customer (srv/writeback/targets/statement-attachment.ts).
   await planStatementWriteBack(statementId)
+  await recordAnswer(statementId, who, 'statementConfirmed')
   LOG.info('statement answered', { statement: statementId, answer: 'confirmed' })
   return { status: 'confirmed', at }
 }
@@ -201,6 +203,7 @@ export async function disagree(statementId: string, input: DisagreementInput, wh
       content: Readable.from([attachment.content]),
       createdBy: who,
     })
+  await recordAnswer(statementId, who, 'statementDisagreed', lines.length)
   LOG.info('statement answered', { statement: statementId, answer: 'disagreed', flaggedLines: lines.length, disputes, attachment: Boolean(attachment) })
   return { status: 'disagreed', at, disputes }
 }
@@ -294,4 +297,23 @@ async function disputeInvoices(statement: StatementRow, lines: CheckedLine[], sp
     disputed++
   }
   return disputed
+}
+
+/** The answer on the customer's timeline (Customer 360), in the reader's language. */
+async function recordAnswer(statementId: string, who: string, kind: 'statementConfirmed' | 'statementDisagreed', flaggedLines = 0) {
+  const statement = await SELECT.one.from(Statements).columns('customer_ID', 'periodStart', 'currency', 'closingBalance', 'customerBalance').where({ ID: statementId })
+  if (!statement) return
+  await recordTimeline({
+    kind,
+    customer: statement.customer_ID,
+    actor: who,
+    message: kind === 'statementConfirmed' ? 'TIMELINE_STATEMENT_CONFIRMED' : 'TIMELINE_STATEMENT_DISAGREED',
+    params: {
+      period: statement.periodStart!.slice(0, 7),
+      currency: statement.currency,
+      balance: String(statement.closingBalance),
+      lines: flaggedLines,
+      customerBalance: statement.customerBalance === null || statement.customerBalance === undefined ? '–' : String(statement.customerBalance),
+    },
+  })
 }
