@@ -28,6 +28,8 @@ entity RunStatuses           : sap.common.CodeList { key code : collections.RunS
 entity RunTriggers           : sap.common.CodeList { key code : collections.RunTrigger; }
 entity DunningBlockProposalStatuses : sap.common.CodeList { key code : collections.DunningBlockProposalStatus; }
 entity StatementStatuses            : sap.common.CodeList { key code : statements.StatementStatus; }
+entity WeComNoticeKinds             : sap.common.CodeList { key code : crm.WeComNoticeKind; }
+entity WeComNoticeStatuses          : sap.common.CodeList { key code : crm.WeComNoticeStatus; }
 
 // Unmanaged associations from the enum fields to their texts: no columns, only joins when a text is read.
 extend crm.Disputes with {
@@ -93,4 +95,9 @@ extend collections.DunningBlockProposals with {
 
 extend statements.Statements with {
   statusText : Association to one StatementStatuses on statusText.code = status;
+}
+
+extend crm.WeComNotices with {
+  kindText   : Association to one WeComNoticeKinds on kindText.code = kind;
+  statusText : Association to one WeComNoticeStatuses on statusText.code = status;
 }

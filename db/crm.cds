@@ -225,7 +225,7 @@ entity CustomerWeComGroups : managed {
   key customer   : Association to mirror.Customers @title: '{i18n>Customer}';
       /** The group robot's key: the `key` of its webhook URL, 8-4-4-4-12 hex digits. */
       webhookKey : String(100);
-      active     : Boolean default true;
+      active     : Boolean default true @title: '{i18n>WeComActive}';
 }
 
 /**
@@ -234,11 +234,11 @@ entity CustomerWeComGroups : managed {
  */
 entity WeComNotices : cuid {
   customer          : Association to mirror.Customers @title: '{i18n>Customer}';
-  kind              : WeComNoticeKind;
+  kind              : WeComNoticeKind @title: '{i18n>WeComNoticeKind}';
   /** The statement whose mail (kind statement) it follows. */
   statement         : Association to statements.Statements;
   /** The statement's reminder, not its first mail. */
-  statementReminder : Boolean default false;
+  statementReminder : Boolean default false @title: '{i18n>StatementReminder}';
   /** The reminder mail (kind reminder) it follows. */
   reminderMail      : Association to collections.ReminderMails;
   status            : WeComNoticeStatus default 'queued' @title: '{i18n>Status}';

@@ -246,4 +246,33 @@ describe('Monthly Statements in Chromium', function () {
     expect(await SELECT.one.from(`${S}.StatementSchedules`).columns('workingDay', 'modifiedBy').where({ ID: 'default' })).to.deep.equal({ workingDay: 3, modifiedBy: 'manager' })
     await fp.check()
   })
+
+  it("Statement Customers: an AR manager sets a customer's WeCom group from its tab; the list says a key is set, and never shows it", async () => {
+    const customer = customers[1]
+    const key = '0b6f2a3c-4d5e-4f60-8172-93a4b5c6d7e8'
+    const fp = await fiori.launchpad('manager')
+    await fp.openTile('Statement Customers')
+    const { page } = fp
+    await fp.press(page.locator('[role="tab"]:visible', { hasText: /WeCom Groups/ }), 'the WeCom Groups tab')
+    await fp.press(page.locator('button[id$="DataFieldForAction::StatementsService.EntityContainer::setWeComGroup"]:visible'), 'the Set WeCom Group button')
+    const ok = page.locator('.sapMDialog:visible button[id$="::Action::Ok"]')
+    await fp.waitFor(ok, 'the Set WeCom Group dialog')
+    const parameter = (name: string) => page.locator(`.sapMDialog:visible [id$="APD_::${name}-inner-inner"]`)
+    await fp.fill([
+      { field: parameter('customer'), value: customer.ID, what: 'the customer' },
+      { field: parameter('webhookKey'), value: key, what: 'the webhook key' },
+    ])
+    await fp.press(ok, 'OK in the Set WeCom Group dialog', 'setWeComGroup')
+    await fp.waitFor(tableRows(page).filter({ hasText: customer.name }).filter({ hasText: 'Yes' }), 'the group in the list, its key set')
+    await fp.shot('fiori-statement-customers-wecom')
+    expect(await page.content()).to.not.contain(key)
+    expect(await SELECT.one.from('invoicecrm.crm.CustomerWeComGroups').columns('webhookKey', 'active', 'modifiedBy').where({ customer_ID: customer.ID })).to.deep.equal({
+      webhookKey: key,
+      active: true,
+      modifiedBy: 'manager',
+    })
+    await fp.press(page.locator('[role="tab"]:visible', { hasText: /WeCom Notices/ }), 'the WeCom Notices tab')
+    await fp.settled('the WeCom Notices tab')
+    await fp.check()
+  })
 })

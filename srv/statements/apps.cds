@@ -12,6 +12,8 @@ extend service StatementsService with {
   @readonly entity StatementStatuses as projection on codes.StatementStatuses;
   @readonly entity AgingBuckets      as projection on codes.AgingBuckets;
   @readonly entity DisputeReasons    as projection on codes.DisputeReasons;
+  @readonly entity WeComNoticeKinds    as projection on codes.WeComNoticeKinds;
+  @readonly entity WeComNoticeStatuses as projection on codes.WeComNoticeStatuses;
 }
 
 // Unmanaged associations to the texts of the codes: no columns, only joins when a text is read.

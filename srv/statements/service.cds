@@ -56,7 +56,7 @@ service StatementsService {
     key customer,
         customer.name as customerName : String(81) @title: '{i18n>CustomerName}',
         active,
-        cast(case when webhookKey is null then false else true end as Boolean) as hasWebhookKey : Boolean,
+        cast(case when webhookKey is null then false else true end as Boolean) as hasWebhookKey : Boolean @title: '{i18n>HasWebhookKey}',
         modifiedAt,
         modifiedBy,
   };
@@ -76,13 +76,15 @@ service StatementsService {
         lastError,
         queuedAt,
         sentAt,
+        kindText,
+        statusText,
   };
 
   /**
    * Sets a customer's WeCom group: the group robot's webhook key (or its whole webhook URL; empty: keep the key set
    * before) and whether its notices go there.
    */
-  action setWeComGroup(customer : String(10) @mandatory, webhookKey : String(100), active : Boolean) returns WeComGroups;
+  action setWeComGroup(customer : String(10) @mandatory @title: '{i18n>Customer}', webhookKey : String(100) @title: '{i18n>WebhookKey}', active : Boolean @title: '{i18n>WeComActive}') returns WeComGroups;
 
   /** Makes (or brings up to date) the drafts of the month of the given day, for every statement customer. */
   action generateStatements(period : Date @mandatory) returns GenerationResult;
