@@ -123,6 +123,9 @@ export function malformedODataRequest(service: Service, req: ODataRequest): Refu
   // A path that is not valid percent-encoding (a lone '%'): CAP 10.1.1 refuses some with a 400, but with a query
   // option as well its URL parser throws a URIError (500).
   if (!decodesCleanly(req.path)) return { status: 400, message: 'PATH_NOT_PERCENT_ENCODED' }
+  // Text with U+0000 in a query option: handlers that read the options themselves (Customer 360's list) hand it to
+  // the database before any service handler sees a query (srv/nul-text.ts refuses it in queries and data).
+  if (Object.values(query).some(value => typeof value === 'string' && value.includes('\u0000'))) return { status: 400, message: 'TEXT_WITH_NUL' }
   // CAP's parser lets multipart bodies through to its $batch handler, unparsed: to an entity they arrive as nothing.
   if (WRITES.has(req.method) && !batch && /multipart\//i.test(req.headers['content-type'] ?? '')) return { status: 415, message: 'MULTIPART_ONLY_FOR_BATCH' }
   if (batch && isObject(req.body) && !(Array.isArray(req.body.requests) && req.body.requests.every(r => isObject(r) && typeof r.method === 'string' && typeof r.url === 'string')))

@@ -14,6 +14,7 @@ import { admission, answerPoolTimeoutsWith503 } from './saturation'
 import { installRequestGuards } from './request-guards'
 import { refuseReadsThroughAssociations } from './association-reads'
 import { refuseUntypedReads } from './query-types'
+import { refuseNulText } from './nul-text'
 import { isS4Configured, s4Settings } from './s4/destination'
 import { loadDevelopmentSimulator } from './sync/simulator-module'
 import { ensureDefaultPolicy } from './collections/default-policy'
@@ -74,11 +75,13 @@ cds.on('bootstrap', app => {
 })
 
 // What a user may not read directly stays out of reach through $expand and $filter of another entity too; a read
-// that only SQLite would run is refused on every database (srv/query-types.ts).
+// that only SQLite would run is refused on every database (srv/query-types.ts), and so is text with U+0000
+// (srv/nul-text.ts).
 cds.on('serving', srv => {
   if (!(srv instanceof cds.ApplicationService)) return
   refuseReadsThroughAssociations(srv)
   refuseUntypedReads(srv)
+  refuseNulText(srv)
 })
 
 // A saturated database means 503 with Retry-After, never 500 (srv/saturation.ts).

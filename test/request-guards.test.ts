@@ -58,6 +58,21 @@ describe('requests that used to end the server', function () {
       await expectAlive()
     })
 
+  // Found by test/odata-fuzz on PostgreSQL: text with U+0000 in a key of a $batch part failed the database's encoding (500).
+  it('answers text with U+0000 with 400, in a key, a $filter and a $batch part, translated, and goes on', async () => {
+    for (const url of [`/odata/v4/receivables/Priorities('%00')`, `/odata/v4/receivables/Customers${q({ $filter: "name eq 'a\u0000b'" })}`]) {
+      const response = await request('GET', url, { language: 'de' })
+      expect(response.status, `${url}: ${response.body}`).to.equal(400)
+      expect(error(response.body).message).to.equal('Text mit dem Zeichen U+0000 kann weder gespeichert noch gesucht werden: Bitte entfernen Sie es.')
+    }
+    const part = { id: '1', method: 'GET', url: "Priorities('\u0000')/localized", atomicityGroup: 'g1', headers: { 'content-type': 'application/json' } }
+    const batch = await request('POST', '/odata/v4/receivables/$batch', { body: JSON.stringify({ requests: [part] }) })
+    expect(batch.status, batch.body).to.equal(200)
+    const [answer] = (JSON.parse(batch.body) as { responses: { status: number; body: { error: { message: string } } }[] }).responses
+    expect([answer.status, answer.body.error.message]).to.deep.equal([400, 'Text with the character U+0000 cannot be stored or searched for: please remove it.'])
+    await expectAlive()
+  })
+
   // Found by test/odata-fuzz: CAP 10.1.1's URL parser threw a URIError (500) at a lone '%' with a query option.
   it('answers a lone % in the path with 400 and goes on', async () => {
     const response = await request('GET', `/odata/v4/launchpad/tile(kpi='%')${q({ $filter: "numberState ne 'x'" })}`)
